@@ -1,0 +1,13 @@
+import { Hono } from "hono";
+import type { HonoEnv } from "../env";
+import { requireAdminToken } from "../http/require-token";
+import { archiveApi } from "./archive";
+import { pipelineStatsApi } from "./pipeline-stats";
+import { sourcesApi } from "./sources";
+
+/** The admin API under `/api/v1`, every route behind the admin bearer token. */
+export const adminApi = new Hono<HonoEnv>()
+  .use("*", requireAdminToken)
+  .route("/sources", sourcesApi)
+  .route("/archive", archiveApi)
+  .route("/pipeline/stats", pipelineStatsApi);

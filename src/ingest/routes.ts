@@ -1,0 +1,95 @@
+import { Hono, type Context } from "hono";
+import { cors } from "hono/cors";
+import type { HonoEnv } from "../env";
+import { ApiError } from "../http/api-error";
+import { eventTypeForRoute, type EventType } from "../spec/event-types";
+import { MAX_BATCH_BYTES } from "../spec/limits";
+import { SourceCache } from "../sources/source-cache";
+import { SourceStore } from "../sources/source-store";
+import type { Source } from "../sources/source";
+import { acceptBatch, acceptSingleEvent } from "./accept-payload";
+import { corsOriginFor } from "./cors-origins";
+import { locationFromCf, type AcceptedEvent, type RequestFacts } from "./enrich";
+import { enqueueEvents } from "./enqueue";
+import { decodePixelData, TRANSPARENT_GIF } from "./pixel";
+import { readJsonBody } from "./read-body";
+import { readWriteKeyFromAuthorization, readWriteKeyFromBody } from "./write-key";
+
+/** The Segment-compatible Tracking API: `/v1/<call>`, `/v1/batch`, `/v1/import`, the pixel API. */
+export const trackingApi = new Hono<HonoEnv>();
+
+trackingApi.use(
+  "/v1/*",
+  cors({
+    origin: (origin, c) => corsOriginFor(origin, c.env.CORS_ORIGINS),
+    credentials: true,
+    allowMethods: ["GET", "POST", "OPTIONS"],
+    allowHeaders: ["Authorization", "Content-Type", "Content-Encoding", "X-Retry-Count"],
+    maxAge: 86_400,
+  }),
+);
+
+const newMessageId = () => `sluice-${crypto.randomUUID()}`;
+
+for (const path of ["/v1/batch", "/v1/b", "/v1/import"]) {
+  trackingApi.post(path, async (c) => {
+    const body = await readJsonBody(c.req.raw, MAX_BATCH_BYTES);
+    const source = await authenticate(c, readWriteKeyFromBody(body));
+    const { events, rejected } = acceptBatch(body, requestFacts(c, source), newMessageId);
+    if (events.length === 0) {
+      return c.json({ success: false, error: "No event in the batch is valid: see errors by index.", errors: rejected }, 400);
+    }
+    await enqueueEvents(c.env.EVENTS, events);
+    return c.json(rejected.length > 0 ? { success: true, errors: rejected } : { success: true });
+  });
+}
+
+trackingApi.post("/v1/:call{[a-z]+}", async (c) => {
+  const type = eventTypeForRoute(c.req.param("call"));
+  if (!type) return c.notFound();
+  const body = await readJsonBody(c.req.raw, MAX_BATCH_BYTES);
+  const source = await authenticate(c, readWriteKeyFromBody(body));
+  await ingestOne(c, body, type, source);
+  return c.json({ success: true });
+});
+
+trackingApi.get("/v1/pixel/:call{track|page}", async (c) => {
+  const status = await (async () => {
+    try {
+      const body = decodePixelData(c.req.query("data"));
+      const source = await authenticate(c, readWriteKeyFromBody(body));
+      await ingestOne(c, body, c.req.param("call") as EventType, source);
+      return 200;
+    } catch (error) {
+      if (error instanceof ApiError) return error.status;
+      throw error;
+    }
+  })();
+  return c.body(TRANSPARENT_GIF, status, { "Content-Type": "image/gif", "Cache-Control": "no-store" });
+});
+
+async function ingestOne(c: Context<HonoEnv>, body: unknown, type: EventType, source: Source): Promise<AcceptedEvent> {
+  const event = acceptSingleEvent(body, type, requestFacts(c, source), newMessageId);
+  await enqueueEvents(c.env.EVENTS, [event]);
+  return event;
+}
+
+async function authenticate(c: Context<HonoEnv>, bodyWriteKey: string | undefined): Promise<Source> {
+  const writeKey = readWriteKeyFromAuthorization(c.req.header("authorization")) ?? bodyWriteKey;
+  if (!writeKey) {
+    throw new ApiError(401, "No write key: send it as HTTP Basic user name or as writeKey in the body.");
+  }
+  const source = await new SourceCache(new SourceStore(c.env.DB)).findByWriteKey(writeKey);
+  if (!source) throw new ApiError(401, "Unknown write key: check the source's write key in Sluice.");
+  if (!source.enabled) throw new ApiError(403, `Source ${source.name} is disabled: enable it to send events.`);
+  return source;
+}
+
+function requestFacts(c: Context<HonoEnv>, source: Source): RequestFacts {
+  return {
+    receivedAt: new Date(),
+    sourceId: source.id,
+    ip: c.req.header("cf-connecting-ip") ?? undefined,
+    location: locationFromCf(c.req.raw.cf as Record<string, unknown> | undefined),
+  };
+}

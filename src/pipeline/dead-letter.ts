@@ -1,0 +1,64 @@
+/**
+ * Dead letters: messages a consumer could not process. The consumer sends unreadable messages
+ * wrapped with a reason; messages whose retries ran out arrive bare. Either way the DLQ consumer
+ * keeps them in R2 under `dead-letter/<queue>/<date>/<messageId>.json` for inspection and re-drive.
+ */
+export type QueueRole = "events" | "deliveries" | "dead-letter";
+
+/** Queues are told apart by name, so renamed deployments (`sluice-staging-events`) still work. */
+export function classifyQueue(name: string): QueueRole | undefined {
+  if (name.endsWith("-dlq")) return "dead-letter";
+  if (name.endsWith("deliveries")) return "deliveries";
+  if (name.endsWith("events")) return "events";
+  return undefined;
+}
+
+export interface DeadLetterEnvelope {
+  deadLetter: { queue: string; messageId: string; reason: string };
+  body: unknown;
+}
+
+export interface DeadLetterRecord {
+  queue: string;
+  originalQueue?: string;
+  messageId: string;
+  reason: string;
+  attempts: number;
+  deadLetteredAt: string;
+  body: unknown;
+}
+
+function isEnvelope(body: unknown): body is DeadLetterEnvelope {
+  return typeof body === "object" && body !== null && "deadLetter" in body && "body" in body;
+}
+
+export function deadLetterRecord(
+  queue: string,
+  message: { id: string; attempts: number; body: unknown },
+  now: Date,
+): DeadLetterRecord {
+  if (isEnvelope(message.body)) {
+    const { deadLetter, body } = message.body;
+    return {
+      queue,
+      originalQueue: deadLetter.queue,
+      messageId: deadLetter.messageId,
+      reason: deadLetter.reason,
+      attempts: message.attempts,
+      deadLetteredAt: now.toISOString(),
+      body,
+    };
+  }
+  return {
+    queue,
+    messageId: message.id,
+    reason: "retries exhausted",
+    attempts: message.attempts,
+    deadLetteredAt: now.toISOString(),
+    body: message.body,
+  };
+}
+
+export function deadLetterKey(queue: string, messageId: string, now: Date): string {
+  return `dead-letter/${queue}/${now.toISOString().slice(0, 10)}/${messageId}.json`;
+}

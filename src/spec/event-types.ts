@@ -1,0 +1,21 @@
+/** The six Segment Spec calls and the route aliases the Tracking API accepts for them. */
+export const EVENT_TYPES = ["identify", "track", "page", "screen", "group", "alias"] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+const SHORT_ROUTE_TYPES: Record<string, EventType> = {
+  i: "identify",
+  t: "track",
+  p: "page",
+  s: "screen",
+  g: "group",
+  a: "alias",
+};
+
+export function isEventType(value: unknown): value is EventType {
+  return typeof value === "string" && (EVENT_TYPES as readonly string[]).includes(value);
+}
+
+/** Maps a route segment (`track` or its short form `t`, as analytics-next uses) to a type. */
+export function eventTypeForRoute(segment: string): EventType | undefined {
+  return isEventType(segment) ? segment : SHORT_ROUTE_TYPES[segment];
+}

@@ -1,0 +1,23 @@
+import { Hono } from "hono";
+import { adminApi } from "../src/admin/routes";
+import type { HonoEnv } from "../src/env";
+import { ApiError } from "../src/http/api-error";
+import { trackingApi } from "../src/ingest/routes";
+
+/** The HTTP surface: Tracking API at the root, admin API under /api/v1. */
+export const app = new Hono<HonoEnv>()
+  .route("/", trackingApi)
+  .route("/api/v1", adminApi)
+  .get("/health", (c) => c.json({ ok: true }));
+
+app.notFound((c) => c.json({ success: false, error: `No route for ${c.req.method} ${new URL(c.req.url).pathname}.` }, 404));
+
+app.onError((error, c) => {
+  if (error instanceof ApiError) {
+    const body: Record<string, unknown> = { success: false, error: error.message };
+    if (error.field !== undefined) body.field = error.field;
+    return c.json(body, error.status);
+  }
+  console.error(`${c.req.method} ${new URL(c.req.url).pathname} failed`, error);
+  return c.json({ success: false, error: "Internal error: retry the request; if it persists, check the Worker's logs." }, 500);
+});

@@ -1,0 +1,10 @@
+import type { AppEnv } from "../src/env";
+import { app } from "./app";
+import { handleQueue } from "./queue";
+
+export { DedupeObject } from "./dedupe-object";
+
+export default {
+  fetch: app.fetch,
+  queue: handleQueue,
+} satisfies ExportedHandler<AppEnv>;
