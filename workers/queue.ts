@@ -38,11 +38,12 @@ async function consumeEvents(batch: MessageBatch, env: AppEnv): Promise<void> {
 async function keepDeadLetters(batch: MessageBatch, env: AppEnv): Promise<void> {
   const now = new Date();
   await Promise.all(
-    batch.messages.map((message) =>
-      env.ARCHIVE.put(deadLetterKey(batch.queue, message.id, now), JSON.stringify(deadLetterRecord(batch.queue, message, now)), {
+    batch.messages.map((message) => {
+      const record = deadLetterRecord(batch.queue, message, now);
+      return env.ARCHIVE.put(deadLetterKey(batch.queue, record.messageId, now), JSON.stringify(record), {
         httpMetadata: { contentType: "application/json" },
-      }),
-    ),
+      });
+    }),
   );
   batch.ackAll();
 }

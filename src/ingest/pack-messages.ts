@@ -5,7 +5,7 @@ import type { AcceptedEvent } from "./enrich";
  * messages and 256 KB. Events are packed into as few messages as fit, and messages into as few
  * `sendBatch` calls as fit, with headroom for the envelope and the platform's own overhead.
  */
-export const MAX_MESSAGE_BYTES = 120 * 1024;
+export const MAX_MESSAGE_BYTES = 126 * 1024;
 export const MAX_SEND_BATCH_BYTES = 240 * 1024;
 export const MAX_SEND_BATCH_MESSAGES = 100;
 
@@ -28,14 +28,14 @@ export function packEventsIntoMessages(events: AcceptedEvent[]): PackedMessage[]
   let current: AcceptedEvent[] = [];
   let bytes = ENVELOPE_BYTES;
   for (const event of events) {
-    const size = encoder.encode(JSON.stringify(event)).byteLength + 1;
-    if (current.length > 0 && bytes + size > MAX_MESSAGE_BYTES) {
+    const size = encoder.encode(JSON.stringify(event)).byteLength;
+    if (current.length > 0 && bytes + 1 + size > MAX_MESSAGE_BYTES) {
       messages.push({ body: { v: 1, events: current }, bytes });
       current = [];
       bytes = ENVELOPE_BYTES;
     }
+    bytes += size + (current.length > 0 ? 1 : 0); // the comma between events
     current.push(event);
-    bytes += size;
   }
   if (current.length > 0) messages.push({ body: { v: 1, events: current }, bytes });
   return messages;

@@ -1,0 +1,51 @@
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+
+/**
+ * Two projects:
+ * - `workerd`: unit tests beside the code and integration tests, inside workerd with the real
+ *   bindings of wrangler.toml (queues, Durable Objects, D1, R2) through Miniflare;
+ * - `e2e`: Node tests that start `npm run dev` (wrangler dev) and drive it with real clients.
+ */
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations("./migrations");
+  return {
+    test: {
+      projects: [
+        {
+          plugins: [
+            cloudflareTest({
+              main: "./workers/index.ts",
+              wrangler: { configPath: "./wrangler.toml" },
+              miniflare: {
+                bindings: {
+                  TEST_MIGRATIONS: migrations,
+                  ADMIN_TOKEN: "test_admin_token",
+                  PROFILE_TOKEN: "test_profile_token",
+                  CORS_ORIGINS: "https://shop.example.com,https://*.example.org",
+                },
+              },
+            }),
+          ],
+          test: {
+            name: "workerd",
+            testTimeout: 30_000,
+            include: ["src/**/*.test.ts", "test/integration/**/*.test.ts"],
+            setupFiles: ["./test/support/workerd/apply-migrations.ts"],
+          },
+        },
+        {
+          test: {
+            name: "e2e",
+            include: ["test/e2e/**/*.test.ts"],
+            environment: "node",
+            globalSetup: ["./test/e2e/support/global-setup.ts"],
+            testTimeout: 60_000,
+            hookTimeout: 120_000,
+            fileParallelism: false,
+          },
+        },
+      ],
+    },
+  };
+});
