@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { classifyQueue, deadLetterKey, deadLetterRecord } from "./dead-letter";
+
+const now = new Date("2026-02-03T04:05:06.000Z");
+
+describe("dead letters", () => {
+  it("tells queues apart by name, including renamed deployments", () => {
+    expect(classifyQueue("sluice-events")).toBe("events");
+    expect(classifyQueue("sluice-staging-events")).toBe("events");
+    expect(classifyQueue("sluice-events-dlq")).toBe("dead-letter");
+    expect(classifyQueue("sluice-deliveries")).toBe("deliveries");
+    expect(classifyQueue("something-else")).toBeUndefined();
+  });
+
+  it("keeps the reason of a message sent on purpose, and says when retries ran out", () => {
+    const wrapped = { deadLetter: { queue: "sluice-events", messageId: "m1", reason: "unreadable" }, body: { v: 9 } };
+    expect(deadLetterRecord("sluice-events-dlq", { id: "dlq-id", attempts: 1, body: wrapped }, now)).toEqual({
+      queue: "sluice-events-dlq", originalQueue: "sluice-events", messageId: "m1", reason: "unreadable",
+      attempts: 1, deadLetteredAt: now.toISOString(), body: { v: 9 },
+    });
+    expect(deadLetterRecord("sluice-events-dlq", { id: "m2", attempts: 3, body: { v: 1 } }, now)).toMatchObject({
+      messageId: "m2", reason: "retries exhausted", body: { v: 1 },
+    });
+    expect(deadLetterKey("sluice-events-dlq", "m1", now)).toBe("dead-letter/sluice-events-dlq/2026-02-03/m1.json");
+  });
+});
