@@ -30,7 +30,7 @@ export class DedupeObject extends DurableObject<AppEnv> {
   constructor(ctx: DurableObjectState, env: AppEnv) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
-    ctx.blockConcurrencyWhile(async () => this.migrate());
+    void ctx.blockConcurrencyWhile(async () => this.migrate());
   }
 
   /** Early check: which events are new, retries of their own message, or duplicates. */

@@ -1,0 +1,26 @@
+// Lint for what the type checker does not catch. no-floating-promises matters most on Workers:
+// an un-awaited promise is silently dropped when the request ends.
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+  { ignores: ["node_modules/", ".wrangler/", "worker-configuration.d.ts", "bench/", "scripts/", "dist/"] },
+  {
+    files: ["**/*.ts"],
+    extends: [tseslint.configs.base],
+    languageOptions: {
+      parserOptions: {
+        projectService: { allowDefaultProject: ["vitest.config.ts"] },
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: {
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/no-misused-promises": "error",
+      "@typescript-eslint/await-thenable": "error",
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "@typescript-eslint/no-implied-eval": "error",
+      "no-eval": "error",
+      "no-new-func": "error",
+    },
+  },
+);
