@@ -1,7 +1,8 @@
 import type { AppEnv } from "../src/env";
 import { consumeEventsBatch } from "../src/pipeline/consume-events";
 import { createDedupeGateway } from "../src/pipeline/dedupe/gateway";
-import { deadLetterKey, deadLetterRecord, classifyQueue, type DeadLetterEnvelope } from "../src/pipeline/dead-letter";
+import { sendMessages, sizeOf } from "../src/queues/send-messages";
+import { classifyQueue, deadLetterKey, deadLetterRecord } from "../src/pipeline/dead-letter";
 
 /** Queue consumers: EVENTS runs the pipeline; a dead-letter queue keeps what it got in R2. */
 export async function handleQueue(batch: MessageBatch, env: AppEnv): Promise<void> {
@@ -18,21 +19,18 @@ export async function handleQueue(batch: MessageBatch, env: AppEnv): Promise<voi
 
 async function consumeEvents(batch: MessageBatch, env: AppEnv): Promise<void> {
   const dedupe = createDedupeGateway((name) => env.DEDUPE.get(env.DEDUPE.idFromName(name)), env.SPACE_ID);
-  const { outcomes, archived, duplicates } = await consumeEventsBatch(batch.messages, { dedupe, random: Math.random });
-  const poisoned: DeadLetterEnvelope[] = [];
-  outcomes.forEach((outcome, index) => {
+  const summary = await consumeEventsBatch(batch.messages, { queue: batch.queue, dedupe, random: Math.random });
+  if (summary.deadLetters.length > 0) {
+    // Straight to the DLQ, before any ack: unreadable input would fail the same way on every retry.
+    await sendMessages(env.EVENTS_DLQ, summary.deadLetters.map(sizeOf));
+  }
+  summary.outcomes.forEach((outcome, index) => {
     const message = batch.messages[index]!;
     if (outcome.kind === "retry") message.retry({ delaySeconds: outcome.delaySeconds });
-    else if (outcome.kind === "dead-letter") {
-      poisoned.push({ deadLetter: { queue: batch.queue, messageId: message.id, reason: outcome.reason }, body: message.body });
-    }
+    else message.ack();
   });
-  if (poisoned.length > 0) {
-    // Straight to the DLQ: an unreadable message would fail the same way on every retry.
-    await env.EVENTS_DLQ.sendBatch(poisoned.map((body) => ({ body, contentType: "json" as const })));
-  }
-  outcomes.forEach((outcome, index) => outcome.kind !== "retry" && batch.messages[index]!.ack());
-  console.log(JSON.stringify({ queue: batch.queue, messages: batch.messages.length, archived, duplicates }));
+  const { archived, duplicates, deadLetters } = summary;
+  console.log(JSON.stringify({ queue: batch.queue, messages: batch.messages.length, archived, duplicates, deadLetters: deadLetters.length }));
 }
 
 async function keepDeadLetters(batch: MessageBatch, env: AppEnv): Promise<void> {

@@ -1,6 +1,7 @@
 import { ApiError } from "../http/api-error";
+import { sendMessages } from "../queues/send-messages";
 import type { AcceptedEvent } from "./enrich";
-import { groupIntoSendBatches, packEventsIntoMessages, type EventsMessage } from "./pack-messages";
+import { packEventsIntoMessages, type EventsMessage } from "./pack-messages";
 
 /**
  * Puts a request's events on the EVENTS queue in as few messages and calls as fit. Only once
@@ -8,11 +9,8 @@ import { groupIntoSendBatches, packEventsIntoMessages, type EventsMessage } from
  * any failure becomes a 503 so the client retries (the consumer dedupes what did get through).
  */
 export async function enqueueEvents(queue: Queue<EventsMessage>, events: AcceptedEvent[]): Promise<void> {
-  const calls = groupIntoSendBatches(packEventsIntoMessages(events));
   try {
-    await Promise.all(
-      calls.map((messages) => queue.sendBatch(messages.map(({ body }) => ({ body, contentType: "json" as const })))),
-    );
+    await sendMessages(queue, packEventsIntoMessages(events));
   } catch (error) {
     console.error("EVENTS queue refused a batch", error);
     throw new ApiError(503, "Events could not be queued just now: retry the request with backoff.");

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { AcceptedEvent } from "./enrich";
-import { groupIntoSendBatches, MAX_MESSAGE_BYTES, MAX_SEND_BATCH_BYTES, packEventsIntoMessages } from "./pack-messages";
+import { groupIntoSendBatches, MAX_SEND_BATCH_BYTES } from "../queues/send-messages";
+import { MAX_MESSAGE_BYTES, packEventsIntoMessages } from "./pack-messages";
 
 function eventOfBytes(n: number, id: number): AcceptedEvent {
   return {

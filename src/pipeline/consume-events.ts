@@ -1,4 +1,5 @@
 import type { AcceptedEvent } from "../ingest/enrich";
+import type { DeadLetterEnvelope } from "./dead-letter";
 import { decodeEventsMessage } from "./events-message";
 import type { DedupeGateway } from "./dedupe/gateway";
 import { computeRetryDelaySeconds } from "./retry-policy";
@@ -9,18 +10,18 @@ export interface QueuedMessage {
   attempts: number;
 }
 
-export type MessageOutcome =
-  | { kind: "ack" }
-  | { kind: "retry"; delaySeconds: number }
-  | { kind: "dead-letter"; reason: string };
+export type MessageOutcome = { kind: "ack" } | { kind: "retry"; delaySeconds: number };
 
 export interface BatchSummary {
   outcomes: MessageOutcome[];
+  /** Unreadable messages and events, for the DLQ: sent before any message is acknowledged. */
+  deadLetters: DeadLetterEnvelope[];
   archived: number;
   duplicates: number;
 }
 
 export interface PipelineDeps {
+  queue: string;
   dedupe: DedupeGateway;
   random: () => number;
 }
@@ -31,29 +32,38 @@ export interface PipelineDeps {
  * one message's events retries that message only, and every step is safe to run twice.
  */
 export async function consumeEventsBatch(messages: readonly QueuedMessage[], deps: PipelineDeps): Promise<BatchSummary> {
-  const outcomes: MessageOutcome[] = messages.map(() => ({ kind: "ack" }));
-  const failed = new Set<number>();
+  const deadLetters: DeadLetterEnvelope[] = [];
   const entries: { event: AcceptedEvent; owner: string; message: number }[] = [];
 
   messages.forEach((message, index) => {
+    const deadLetter = (reason: string, body: unknown) =>
+      deadLetters.push({ deadLetter: { queue: deps.queue, messageId: message.id, reason }, body });
     const decoded = decodeEventsMessage(message.body);
-    if (!decoded.ok) outcomes[index] = { kind: "dead-letter", reason: decoded.reason };
-    else for (const event of decoded.message.events) entries.push({ event, owner: message.id, message: index });
+    if (!decoded.ok) return deadLetter(decoded.reason, message.body);
+    for (const { reason, event } of decoded.unreadable) deadLetter(reason, event);
+    for (const event of decoded.events) entries.push({ event, owner: message.id, message: index });
   });
 
+  const failed = new Set<number>();
   const checks = await deps.dedupe.check(
     entries.map(({ event, owner }) => ({ messageId: event.messageId, sourceId: event.projectId, owner })),
   );
-  let duplicates = checks.filter((verdict) => verdict === "duplicate").length;
   checks.forEach((verdict, i) => verdict === "failed" && failed.add(entries[i]!.message));
 
   const toArchive = entries.filter((_, i) => checks[i] === "fresh");
   const commits = await deps.dedupe.commit(toArchive.map(({ event, owner }) => ({ event, owner })));
-  duplicates += commits.filter((verdict) => verdict === "duplicate").length;
   commits.forEach((verdict, i) => verdict === "failed" && failed.add(toArchive[i]!.message));
 
-  for (const index of failed) {
-    outcomes[index] = { kind: "retry", delaySeconds: computeRetryDelaySeconds(messages[index]!.attempts, deps.random()) };
-  }
-  return { outcomes, archived: commits.filter((verdict) => verdict === "archived").length, duplicates };
+  const outcomes = messages.map((message, index): MessageOutcome =>
+    failed.has(index)
+      ? { kind: "retry", delaySeconds: computeRetryDelaySeconds(message.attempts, deps.random()) }
+      : { kind: "ack" },
+  );
+  const count = (verdicts: string[], wanted: string) => verdicts.filter((verdict) => verdict === wanted).length;
+  return {
+    outcomes,
+    deadLetters,
+    archived: count(commits, "archived"),
+    duplicates: count(checks, "duplicate") + count(commits, "duplicate"),
+  };
 }

@@ -1,9 +1,9 @@
 import { z } from "zod";
-import type { EventsMessage } from "../ingest/pack-messages";
+import type { AcceptedEvent } from "../ingest/enrich";
 
 /**
- * What the consumer requires of a queued event: the fields the edge guarantees. Anything else
- * is a message this version cannot read, a poison message for the dead-letter queue.
+ * What the consumer requires of a queued event: the fields the edge guarantees. An event that
+ * lacks them is poison for the dead-letter queue, alone: its neighbours in the message go on.
  */
 const queuedEvent = z.looseObject({
   type: z.string(),
@@ -14,13 +14,32 @@ const queuedEvent = z.looseObject({
   context: z.record(z.string(), z.unknown()),
 });
 
-const eventsMessage = z.object({ v: z.literal(1), events: z.array(queuedEvent) });
+const envelope = z.object({ v: z.literal(1), events: z.array(z.unknown()) });
 
-export type DecodeResult = { ok: true; message: EventsMessage } | { ok: false; reason: string };
+export interface UnreadableEvent {
+  reason: string;
+  event: unknown;
+}
+
+export type DecodeResult =
+  | { ok: true; events: AcceptedEvent[]; unreadable: UnreadableEvent[] }
+  | { ok: false; reason: string };
 
 export function decodeEventsMessage(body: unknown): DecodeResult {
-  const parsed = eventsMessage.safeParse(body);
-  if (parsed.success) return { ok: true, message: parsed.data as EventsMessage };
-  const issue = parsed.error.issues[0]!;
-  return { ok: false, reason: `unreadable events message: ${issue.path.join(".") || "body"} ${issue.message}` };
+  const parsed = envelope.safeParse(body);
+  if (!parsed.success) return { ok: false, reason: `unreadable events message: ${describe(parsed.error)}` };
+
+  const events: AcceptedEvent[] = [];
+  const unreadable: UnreadableEvent[] = [];
+  for (const event of parsed.data.events) {
+    const checked = queuedEvent.safeParse(event);
+    if (checked.success) events.push(checked.data as AcceptedEvent);
+    else unreadable.push({ reason: `unreadable event: ${describe(checked.error)}`, event });
+  }
+  return { ok: true, events, unreadable };
+}
+
+function describe(error: z.ZodError): string {
+  const issue = error.issues[0]!;
+  return `${issue.path.join(".") || "body"} ${issue.message}`;
 }

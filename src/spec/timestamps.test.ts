@@ -21,6 +21,19 @@ describe("correctTimestamp", () => {
     });
   });
 
+  it("falls back to receivedAt when the correction leaves years 0000-9999", () => {
+    const wild = [
+      ["2026-01-01T00:00:00Z", "9999-01-01T00:00:00Z"],
+      ["9999-06-01T00:00:00Z", "0001-01-01T00:00:00Z"],
+    ] as const;
+    for (const [clientTimestamp, sentAt] of wild) {
+      expect(correctTimestamp({ receivedAt, clientTimestamp, sentAt })).toEqual({
+        timestamp: "2026-05-01T12:00:00.000Z",
+        originalTimestamp: clientTimestamp,
+      });
+    }
+  });
+
   it("falls back to receivedAt", () => {
     expect(correctTimestamp({ receivedAt, sentAt: "2026-05-01T11:00:00.000Z" })).toEqual({
       timestamp: "2026-05-01T12:00:00.000Z",

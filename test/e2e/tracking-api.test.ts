@@ -475,6 +475,25 @@ describe("timestamps", () => {
     expect(received.timestamp).toBe(received.receivedAt);
     expect(received).not.toHaveProperty("originalTimestamp");
   });
+
+  it("falls back to receivedAt when a wild sentAt would correct past year 9999, losing no neighbour", async () => {
+    const [victim, wild] = [uniqueId("victim"), uniqueId("wild-sent-at")];
+    const response = await send(
+      "/v1/batch",
+      {
+        batch: [
+          { type: "track", userId: "victim", event: "Victim", messageId: victim },
+          { type: "track", userId: "p", event: "Wild", messageId: wild, timestamp: "2026-01-01T00:00:00Z", sentAt: "9999-01-01T00:00:00Z" },
+        ],
+      },
+      { writeKey: source.writeKey },
+    );
+    expectSuccess(response);
+    const archived = await waitForMessages(source.id, [victim, wild]);
+    const corrected = archived.get(wild)!;
+    expect(corrected.timestamp).toBe(corrected.receivedAt);
+    expect(corrected.originalTimestamp).toBe("2026-01-01T00:00:00Z");
+  });
 });
 
 describe("400 answers", () => {

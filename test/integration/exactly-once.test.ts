@@ -83,14 +83,14 @@ describe("exactly-once archive", () => {
         },
       };
     };
-    const first = await consumeEventsBatch(messages, { dedupe: createDedupeGateway(faulty, spaceId), random: () => 0.5 });
+    const first = await consumeEventsBatch(messages, { queue: "sluice-events", dedupe: createDedupeGateway(faulty, spaceId), random: () => 0.5 });
     const retried = messages.filter((_, i) => first.outcomes[i]!.kind === "retry");
     expect(retried.length).toBeGreaterThan(0);
     expect(retried.length).toBeLessThan(messages.length); // other messages were acknowledged
 
     const second = await consumeEventsBatch(
       retried.map((m) => ({ ...m, attempts: 2 })),
-      { dedupe: createDedupeGateway(realShard, spaceId), random: () => 0.5 },
+      { queue: "sluice-events", dedupe: createDedupeGateway(realShard, spaceId), random: () => 0.5 },
     );
     expect(second.outcomes.every((o) => o.kind === "ack")).toBe(true);
     expect(second.duplicates).toBe(0);
@@ -154,5 +154,23 @@ describe("exactly-once archive", () => {
     const record = (await (await env.ARCHIVE.get(kept[0]!.key))!.json()) as Record<string, unknown>;
     expect(record).toMatchObject({ originalQueue: "sluice-events", messageId: id, body: { v: 99, events: "not events" } });
     expect(record.reason).toMatch(/unreadable events message/);
+  });
+
+  it("dead-letters an unreadable event alone and archives its neighbours", async () => {
+    const sourceId = uniqueId("src");
+    const good = acceptedEvent(sourceId, `${sourceId}-good`);
+    const bad = { ...acceptedEvent(sourceId, `${sourceId}-bad`), timestamp: "+012024-01-01T00:00:00.000Z" };
+    const id = uniqueId("mixed");
+    expect((await deliver([{ id, body: eventsMessage([bad, good]) }])).explicitAcks).toEqual([id]);
+
+    const archived = await waitForArchived(sourceId, 1);
+    expect(archived.map((e) => e.event.messageId)).toEqual([good.messageId]);
+    const kept = await waitFor(
+      async () => (await env.ARCHIVE.list({ prefix: "dead-letter/sluice-events-dlq/" })).objects.filter((o) => o.key.endsWith(`/${id}.json`)),
+      (objects) => objects.length > 0,
+    );
+    const record = (await (await env.ARCHIVE.get(kept[0]!.key))!.json()) as { reason: string; body: { messageId: string } };
+    expect(record.reason).toMatch(/unreadable event: timestamp/);
+    expect(record.body.messageId).toBe(bad.messageId);
   });
 });

@@ -54,12 +54,18 @@ export default async function setup(project: TestProject): Promise<() => Promise
   };
 
   try {
-    await waitForHealth(baseUrl, child, logPath);
+    await waitForHealth(baseUrl, child);
   } catch (error) {
     await stopGroup(child);
-    console.error(`[e2e] Sluice did not start; last server output:\n${tail(logPath, 80)}`);
+    const output = tail(logPath, 80);
+    const kept = process.env.SLUICE_E2E_KEEP
+      ? `full log kept in ${logPath}`
+      : "set SLUICE_E2E_KEEP=1 to keep the full log and state";
     if (!process.env.SLUICE_E2E_KEEP) await rm(stateDir, { recursive: true, force: true });
-    throw error;
+    throw new Error(
+      `${error instanceof Error ? error.message : String(error)}\n` +
+        `--- last lines of the server output (${kept}) ---\n${output}`,
+    );
   }
 
   project.provide("baseUrl", baseUrl);
@@ -84,13 +90,13 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function waitForHealth(baseUrl: string, child: ChildProcess, logPath: string): Promise<void> {
+async function waitForHealth(baseUrl: string, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + STARTUP_TIMEOUT_MS;
   let lastProblem = "no answer yet";
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new Error(
-        `npm run dev exited (code ${child.exitCode}, signal ${child.signalCode}) before /health answered; log: ${logPath}`,
+        `npm run dev exited with code ${child.exitCode}, signal ${child.signalCode}, before /health answered`,
       );
     }
     try {
