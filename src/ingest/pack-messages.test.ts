@@ -20,10 +20,10 @@ describe("packEventsIntoMessages", () => {
     expect(messages[0]!.body.events).toEqual(events);
   });
 
-  it("splits a 500 KB batch into messages under the queue's 128 KB limit, losing nothing", () => {
+  it("splits a 500 KB batch into messages under the queue's 128,000-byte limit, losing nothing", () => {
     const events = Array.from({ length: 16 }, (_, i) => eventOfBytes(31 * 1024, i));
     const messages = packEventsIntoMessages(events);
-    expect(messages.length).toBe(4);
+    expect(messages.length).toBe(6);
     for (const [i, message] of messages.entries()) {
       expect(jsonBytes(message.body)).toBeLessThanOrEqual(MAX_MESSAGE_BYTES);
       expect(message.bytes).toBe(jsonBytes(message.body));
@@ -39,7 +39,7 @@ describe("groupIntoSendBatches", () => {
   it("respects the 256 KB and 100-message limits of one sendBatch call", () => {
     const big = packEventsIntoMessages(Array.from({ length: 16 }, (_, i) => eventOfBytes(31 * 1024, i)));
     const calls = groupIntoSendBatches(big);
-    expect(calls.length).toBe(4);
+    expect(calls.length).toBe(3);
     for (const call of calls) expect(call.reduce((sum, m) => sum + m.bytes, 0)).toBeLessThanOrEqual(MAX_SEND_BATCH_BYTES);
 
     const many = Array.from({ length: 250 }, (_, i) => ({ body: { v: 1 as const, events: [] }, bytes: 10 + i * 0 }));

@@ -2,10 +2,11 @@ import type { SizedMessage } from "../queues/send-messages";
 import type { AcceptedEvent } from "./enrich";
 
 /**
- * Cloudflare Queues limits a message to 128 KB: events are packed into as few messages as fit,
- * with headroom for the platform's own overhead.
+ * Cloudflare Queues limits a message to 128 KB, counted in decimal (128,000 bytes: Miniflare's
+ * broker refuses 128,001). Events are packed into as few messages as fit, with headroom for
+ * the platform's own framing.
  */
-export const MAX_MESSAGE_BYTES = 126 * 1024;
+export const MAX_MESSAGE_BYTES = 120_000;
 
 /** The body of one EVENTS queue message. `v` lets the consumer refuse shapes it cannot read. */
 export interface EventsMessage {

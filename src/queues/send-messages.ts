@@ -1,8 +1,9 @@
 /**
- * Cloudflare Queues limits one `sendBatch` call to 100 messages and 256 KB. Messages are sent in
- * as few calls as fit, in parallel; the promise resolves only when every call was accepted.
+ * Cloudflare Queues limits one `sendBatch` call to 100 messages and 256 KB (decimal, like the
+ * message limit). Messages are sent in as few calls as fit, in parallel; the promise resolves
+ * only when every call was accepted.
  */
-export const MAX_SEND_BATCH_BYTES = 240 * 1024;
+export const MAX_SEND_BATCH_BYTES = 240_000;
 export const MAX_SEND_BATCH_MESSAGES = 100;
 
 export interface SizedMessage<Body> {

@@ -74,6 +74,21 @@ describe("Tracking API in workerd", () => {
     expect(archived.every((e) => !("writeKey" in e.event))).toBe(true);
   });
 
+  it("accepts a batch near the 500 KB limit and archives all of it", async () => {
+    const source = await createSource();
+    const batch = Array.from({ length: 300 }, (_, i) => ({
+      type: "track", userId: `u${i % 7}`, event: "Product Viewed", messageId: `near-limit-${i}`,
+      properties: { sku: `sku-${i}`, description: "d".repeat(1_400) },
+    }));
+    const body = JSON.stringify({ batch });
+    expect(body.length).toBeGreaterThan(450_000);
+    expect(body.length).toBeLessThan(500 * 1024);
+    const response = await app.request("/v1/batch", { method: "POST", body, headers: { Authorization: basic(source.writeKey) } }, env);
+    expect(response.status).toBe(200);
+    const archived = await waitForArchived(source.id, batch.length, 20_000);
+    expect(new Set(archived.map((e) => e.event.messageId)).size).toBe(batch.length);
+  });
+
   it("refuses batches that are all invalid, too many events, or too large", async () => {
     const source = await createSource();
     const headers = { Authorization: basic(source.writeKey) };

@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+// `npm run bench`: Sluice's edge collection spine, measured against baselines in the same run.
+// Progress goes to stderr; the last line of stdout is the JSON summary. Nothing here asserts a
+// timing: the numbers are for people and trend lines, the ratios for comparing machines.
+import { randomUUID } from "node:crypto";
+import { benchArchive } from "./sections/archive.mjs";
+import { benchEdge } from "./sections/edge.mjs";
+import { benchIngestDomain } from "./sections/ingest-domain.mjs";
+import { startDevServer } from "./lib/dev-server.mjs";
+import { log, round } from "./lib/stats.mjs";
+
+async function main() {
+  const started = performance.now();
+  // Per-run messageIds: a kept state directory (SLUICE_BENCH_KEEP) must not dedupe a later run.
+  const runId = randomUUID().slice(0, 8);
+
+  // In-process first, while nothing else of ours competes for the CPU.
+  const ingestDomain = await benchIngestDomain();
+
+  const server = await startDevServer();
+  let edge;
+  let archive;
+  let serverReloads;
+  try {
+    edge = await benchEdge(server.baseUrl, runId);
+    archive = await benchArchive(server.baseUrl, runId);
+    serverReloads = server.reloads();
+  } finally {
+    await server.stop();
+  }
+  if (serverReloads > 0) log(`WARNING: the Worker was reloaded ${serverReloads} time(s) during the run (source edited?): rerun`);
+
+  const summary = {
+    bench: "sluice",
+    node: process.version,
+    ingestDomain,
+    edge: { serverStartupSeconds: round(server.startupSeconds), ...edge },
+    archive,
+    serverReloads,
+    totalSeconds: round((performance.now() - started) / 1000, 1),
+  };
+  process.stdout.write(`${JSON.stringify(summary)}\n`);
+}
+
+main().catch((error) => {
+  log(`failed: ${error?.stack ?? error}`);
+  process.exitCode = 1;
+});
