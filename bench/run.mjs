@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import { benchArchive } from "./sections/archive.mjs";
 import { benchEdge } from "./sections/edge.mjs";
 import { benchIngestDomain } from "./sections/ingest-domain.mjs";
-import { startDevServer } from "./lib/dev-server.mjs";
+import { startDevServer } from "../scripts/dev-server.mjs";
 import { log, round } from "./lib/stats.mjs";
 
 async function main() {
@@ -17,7 +17,7 @@ async function main() {
   // In-process first, while nothing else of ours competes for the CPU.
   const ingestDomain = await benchIngestDomain();
 
-  const server = await startDevServer();
+  const server = await startDevServer({ label: "sluice-bench", keep: Boolean(process.env.SLUICE_BENCH_KEEP), log });
   let edge;
   let archive;
   let serverReloads;
