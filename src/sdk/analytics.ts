@@ -1,0 +1,297 @@
+import { isObject, resolveIdArguments, resolvePageArguments, resolveTrackArguments } from "./arguments";
+import { isWithinDomain } from "./cookie-domain";
+import { createDelivery } from "./delivery";
+import { createEmitter } from "./emitter";
+import { buildPageContext, isBufferedPage, pageFactsFromBuffered, parseCampaign, type PageFacts } from "./page-context";
+import { createStore } from "./storage";
+import type { Callback, Context, Dict, EmbeddedSettings, LoadOptions } from "./types";
+import { uuid } from "./uuid";
+
+type Middleware = (input: { payload: { obj: Dict }; integrations: Dict; next: (payload: any) => void }) => unknown;
+
+const USER_ID = "ajs_user_id";
+const ANONYMOUS_ID = "ajs_anonymous_id";
+const USER_TRAITS = "ajs_user_traits";
+const GROUP_ID = "ajs_group_id";
+const GROUP_TRAITS = "ajs_group_properties";
+export const CONSENT_EVENT = "Segment Consent Preference Updated";
+
+function currentPage(): PageFacts {
+  const canonical = document.querySelector("link[rel='canonical']")?.getAttribute("href") ?? undefined;
+  return { url: location.href, title: document.title, referrer: document.referrer, canonical };
+}
+
+function deviceContext(): Dict {
+  const nav = navigator as Navigator & { userAgentData?: { toJSON?: () => Dict } };
+  return {
+    userAgent: nav.userAgent,
+    userAgentData: nav.userAgentData?.toJSON?.(),
+    locale: nav.language,
+    timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    screen: { width: screen.width, height: screen.height, density: devicePixelRatio },
+  };
+}
+
+/** Whether the Segment.io destination is switched off for this call (`integrations`). */
+function isSegmentDisabled(integrations: Dict): boolean {
+  const own = integrations["Segment.io"];
+  return own === false || (integrations.All === false && !own);
+}
+
+/** Drops the snippet's buffered page context off the end of the arguments, if it is there. */
+function splitBuffered(args: unknown[]): [unknown[], PageFacts] {
+  const last = args[args.length - 1];
+  return isBufferedPage(last) ? [args.slice(0, -1), pageFactsFromBuffered(last)] : [args, currentPage()];
+}
+
+export function createAnalytics(settings: EmbeddedSettings, options: LoadOptions) {
+  const store = createStore(settings.cookieDomain, options.cookie);
+  const emitter = createEmitter();
+  const apiHost = options.apiHost ?? settings.apiHost;
+  const sameSite = isWithinDomain(location.hostname, settings.cookieDomain) || new URL(apiHost).hostname === location.hostname;
+  const delivery = createDelivery({
+    url: `${apiHost}/batch`,
+    writeKey: settings.writeKey,
+    credentials: sameSite ? "include" : "omit", // first-party: let the server refresh its cookies
+    flushAt: options.flushAt ?? 20,
+    flushInterval: options.flushInterval ?? 500,
+  });
+  const consent = { ...options.consent };
+  const middlewares: Middleware[] = [];
+  let timeoutMs = 300;
+  let debugging = false;
+  delivery.hold(consent.model === "opt-in" && !consent.categoryPreferences);
+
+  const user = {
+    id: (id?: string | null): string | null => {
+      if (id !== undefined) id === null ? store.remove(USER_ID) : store.set(USER_ID, id);
+      return store.get(USER_ID) ?? null;
+    },
+    anonymousId: (id?: string): string => {
+      let current = id ?? store.get(ANONYMOUS_ID);
+      if (!current) current = uuid();
+      store.set(ANONYMOUS_ID, current);
+      return current;
+    },
+    traits: (traits?: Dict): Dict => {
+      if (traits) store.set(USER_TRAITS, traits, false);
+      return store.get(USER_TRAITS) ?? {};
+    },
+  };
+  const group = {
+    id: (id?: string | null): string | null => {
+      if (id !== undefined) id === null ? store.remove(GROUP_ID) : store.set(GROUP_ID, id);
+      return store.get(GROUP_ID) ?? null;
+    },
+    traits: (traits?: Dict): Dict => {
+      if (traits) store.set(GROUP_TRAITS, traits, false);
+      return store.get(GROUP_TRAITS) ?? {};
+    },
+  };
+
+  async function runMiddleware(event: Dict, integrations: Dict): Promise<Dict | null> {
+    for (const middleware of middlewares) {
+      const next = await new Promise<Dict | null>((resolve) => {
+        const returned = middleware({ payload: { obj: event }, integrations, next: (payload) => resolve(payload?.obj ?? payload ?? null) });
+        if (returned === null) resolve(null);
+      });
+      if (!next) return null;
+      event = next;
+    }
+    return event;
+  }
+
+  /** Builds, filters and queues one event; resolves when delivered or after `timeout` ms. */
+  async function dispatch(type: string, fields: Dict, callOptions: Dict, page: PageFacts, callback?: Callback): Promise<Context> {
+    const integrations: Dict = callOptions.integrations ?? {};
+    const { context: extraContext, timestamp, anonymousId, traits } = callOptions;
+    const pageContext = buildPageContext(page);
+    const context: Dict = {
+      ...deviceContext(),
+      page: pageContext,
+      campaign: parseCampaign(pageContext.search),
+      library: { name: "sluice.js", version: settings.version },
+      ...(consent.categoryPreferences && { consent: { categoryPreferences: consent.categoryPreferences } }),
+      ...(traits && { traits }),
+      ...extraContext,
+    };
+    let event: Dict | null = {
+      userId: user.id(),
+      ...fields,
+      type,
+      anonymousId: anonymousId ?? user.anonymousId(),
+      messageId: `sluice-${uuid()}`,
+      timestamp: timestamp ? new Date(timestamp).toISOString() : new Date().toISOString(),
+      context,
+      integrations,
+    };
+    if (event.userId === null) delete event.userId;
+    event = await runMiddleware(event, integrations);
+    const ctx: Context = { event: event ?? {} };
+    if (!event) return ctx;
+    if (debugging) console.log("sluice", type, event);
+    emitter.emit(type, event);
+    if (!isSegmentDisabled(event.integrations ?? {})) {
+      await Promise.race([delivery.enqueue(event), new Promise((resolve) => setTimeout(resolve, timeoutMs))]);
+    }
+    callback?.(ctx);
+    return ctx;
+  }
+
+  const bindElements = (elements: any, kind: string, handler: (element: any, event: any) => void) => {
+    const list = !elements ? [] : elements.nodeType ? [elements] : Array.from(elements as ArrayLike<any>);
+    for (const element of list) element.addEventListener(kind, (event: Event) => handler(element, event));
+    return api;
+  };
+  const valueFor = (value: any, element: Element) => (typeof value === "function" ? value(element) : value);
+
+  function trackLink(links: any, event: any, properties?: any) {
+    return bindElements(links, "click", (link, click: MouseEvent) => {
+      const href = link.getAttribute("href");
+      const newTab = link.target === "_blank" || click.metaKey || click.ctrlKey || click.shiftKey || click.button === 1;
+      const sent = api.track(valueFor(event, link), valueFor(properties, link));
+      if (href && !newTab) {
+        click.preventDefault();
+        void sent.then(() => (location.href = href));
+      }
+    });
+  }
+
+  function trackForm(forms: any, event: any, properties?: any) {
+    return bindElements(forms, "submit", (form, submit: Event) => {
+      submit.preventDefault();
+      void api.track(valueFor(event, form), valueFor(properties, form)).then(() => form.submit());
+    });
+  }
+
+  const api = {
+    initialized: false,
+    VERSION: settings.version,
+
+    track(...input: unknown[]) {
+      const [args, page] = splitBuffered(input);
+      const { event, properties, options: callOptions, callback } = resolveTrackArguments(args);
+      return dispatch("track", { event, properties }, callOptions, page, callback);
+    },
+
+    page(...input: unknown[]) {
+      const [args, page] = splitBuffered(input);
+      const { category, name, properties, options: callOptions, callback } = resolvePageArguments(args);
+      const pageContext = buildPageContext(page);
+      const props: Dict = { ...pageContext, ...properties };
+      if (name) props.name = name;
+      if (category) props.category = category;
+      const fields: Dict = { properties: props };
+      if (name) fields.name = name;
+      if (category) fields.category = category;
+      return dispatch("page", fields, callOptions, page, callback);
+    },
+
+    screen(...input: unknown[]) {
+      const [args, page] = splitBuffered(input);
+      const { category, name, properties, options: callOptions, callback } = resolvePageArguments(args);
+      return dispatch("screen", { name, category, properties }, callOptions, page, callback);
+    },
+
+    identify(...input: unknown[]) {
+      const [args, page] = splitBuffered(input);
+      const { id, traits, options: callOptions, callback } = resolveIdArguments(args);
+      const current = user.id();
+      // A different user starts with clean traits, as analytics.js does; the same user accumulates.
+      const merged = id !== undefined && id !== current && current !== null ? traits : { ...user.traits(), ...traits };
+      if (id !== undefined) user.id(id);
+      user.traits(merged);
+      return dispatch("identify", { traits: merged }, callOptions, page, callback);
+    },
+
+    group(...input: unknown[]): any {
+      if (!input.length) return group;
+      const [args, page] = splitBuffered(input);
+      const { id, traits, options: callOptions, callback } = resolveIdArguments(args);
+      const current = group.id();
+      const merged = id !== undefined && id !== current && current !== null ? traits : { ...group.traits(), ...traits };
+      if (id !== undefined) group.id(id);
+      group.traits(merged);
+      return dispatch("group", { groupId: group.id(), traits: merged }, callOptions, page, callback);
+    },
+
+    alias(...input: unknown[]) {
+      const [args, page] = splitBuffered(input);
+      const to = String(args[0]);
+      const from = typeof args[1] === "string" ? args[1] : (user.id() ?? user.anonymousId());
+      const callOptions = args.find(isObject) ?? {};
+      const callback = args.find((arg) => typeof arg === "function") as Callback | undefined;
+      return dispatch("alias", { userId: to, previousId: from }, callOptions, page, callback);
+    },
+
+    reset() {
+      for (const key of [USER_ID, USER_TRAITS, GROUP_ID, GROUP_TRAITS, ANONYMOUS_ID]) store.remove(key);
+      emitter.emit("reset");
+    },
+
+    user: () => user,
+    setAnonymousId: (id?: string) => (id === undefined ? user.anonymousId() : user.anonymousId(id)),
+
+    ready(callback?: () => void) {
+      const ready = Promise.resolve().then(() => callback?.());
+      return ready;
+    },
+    on(name: string, fn: (...args: any[]) => void) {
+      emitter.on(name, fn);
+      return api;
+    },
+    once(name: string, fn: (...args: any[]) => void) {
+      emitter.once(name, fn);
+      return api;
+    },
+    off(name: string, fn: (...args: any[]) => void) {
+      emitter.off(name, fn);
+      return api;
+    },
+    debug(on?: boolean) {
+      debugging = on !== false;
+      return api;
+    },
+    timeout(ms: number) {
+      timeoutMs = ms;
+    },
+
+    trackLink,
+    trackClick: trackLink,
+    trackForm,
+    trackSubmit: trackForm,
+    pageview: (url?: string) => api.page(url ? { url } : {}),
+
+    addSourceMiddleware(fn: Middleware) {
+      middlewares.push(fn);
+      return Promise.resolve(api);
+    },
+    // Sluice delivers to destinations from the server, so there are no client-side destinations
+    // for these to act on; they exist so snippet code that calls them keeps working.
+    addDestinationMiddleware: () => Promise.resolve(api),
+    addIntegrationMiddleware: () => Promise.resolve(api),
+    register: () => Promise.resolve(),
+
+    /** Sets or updates the visitor's consent; queued events are stamped (or dropped) accordingly. */
+    setConsent(categoryPreferences: Record<string, boolean>) {
+      consent.categoryPreferences = categoryPreferences;
+      const declinedAll = consent.model === "opt-in" && !Object.values(categoryPreferences).some(Boolean);
+      delivery.edit((event) =>
+        declinedAll ? null : { ...event, context: { consent: { categoryPreferences }, ...event.context } },
+      );
+      delivery.hold(declinedAll);
+      return declinedAll ? Promise.resolve({ event: {} }) : api.track(CONSENT_EVENT, {});
+    },
+
+    /** The buffered-load form: `analytics.load(writeKey, options)` after the bundle is in. */
+    load(_writeKey?: string, loadOptions?: LoadOptions) {
+      if (loadOptions?.consent?.categoryPreferences) void api.setConsent(loadOptions.consent.categoryPreferences);
+      return api;
+    },
+
+    flush: () => delivery.flush(),
+  };
+  return api;
+}
+
+export type Analytics = ReturnType<typeof createAnalytics>;

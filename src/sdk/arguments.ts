@@ -1,0 +1,55 @@
+import type { Callback, Dict } from "./types";
+
+/** Segment's calling conventions: optional leading strings, then objects, then a callback. */
+const isString = (v: unknown): v is string => typeof v === "string";
+const isFunction = (v: unknown): v is Callback => typeof v === "function";
+export const isObject = (v: unknown): v is Dict => !!v && typeof v === "object" && !Array.isArray(v);
+
+export interface PageArguments {
+  category: string | null;
+  name: string | null;
+  properties: Dict;
+  options: Dict;
+  callback?: Callback;
+}
+
+/**
+ * `page([category], [name], [properties], [options], [callback])` as analytics-next resolves it:
+ * two strings are category and name, one string is the name.
+ */
+export function resolvePageArguments(args: unknown[]): PageArguments {
+  const strings = args.filter(isString);
+  const [category, name] = strings.length >= 2 ? [strings[0]!, strings[1]!] : [null, strings[0] ?? null];
+  const objects = args.filter(isObject);
+  return { category, name, properties: objects[0] ?? {}, options: objects[1] ?? {}, callback: args.find(isFunction) };
+}
+
+export interface IdArguments {
+  id: string | null | undefined;
+  traits: Dict;
+  options: Dict;
+  callback?: Callback;
+}
+
+/**
+ * `identify([userId], [traits], [options], [callback])` and `group(...)`: a leading object means
+ * the id was left out (traits only), so the stored id stands.
+ */
+export function resolveIdArguments(args: unknown[]): IdArguments {
+  const first = args[0];
+  const hasId = isString(first) || typeof first === "number" || first === null;
+  const rest = hasId ? args.slice(1) : args;
+  const objects = rest.filter(isObject);
+  return {
+    id: hasId ? (first === null ? null : String(first)) : undefined,
+    traits: objects[0] ?? {},
+    options: objects[1] ?? {},
+    callback: args.find(isFunction),
+  };
+}
+
+/** `track(event, [properties], [options], [callback])`. */
+export function resolveTrackArguments(args: unknown[]) {
+  const objects = args.filter(isObject);
+  return { event: args[0], properties: objects[0] ?? {}, options: objects[1] ?? {}, callback: args.find(isFunction) };
+}

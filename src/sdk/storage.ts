@@ -1,0 +1,84 @@
+import { detectCookieDomain } from "./cookie-domain";
+import type { CookieOptions } from "./types";
+
+/**
+ * Identity persistence compatible with analytics.js installs: cookies first (`ajs_*`), with a
+ * localStorage mirror. Old analytics.js wrote JSON-quoted cookie values; both forms are read,
+ * plain ones written. A cookie is written only when its value changes, so a cookie the server
+ * set (full lifetime, not Safari's 7-day cap for script-written ones) is never overwritten.
+ */
+export interface Store {
+  get(key: string): any;
+  set(key: string, value: any, cookie?: boolean): void;
+  remove(key: string): void;
+}
+
+export function readCookie(cookies: string, name: string): string | undefined {
+  for (const part of cookies.split(/;\s*/)) {
+    const eq = part.indexOf("=");
+    if (part.slice(0, eq) !== name) continue;
+    let value = part.slice(eq + 1);
+    try {
+      value = decodeURIComponent(value);
+      if (value[0] === '"') value = JSON.parse(value);
+    } catch {
+      /* keep the raw value */
+    }
+    return value;
+  }
+}
+
+function safeJson(text: string | null): any {
+  try {
+    return text === null ? undefined : JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+export function createStore(embeddedDomain: string, options: CookieOptions = {}): Store {
+  const secure = options.secure ?? location.protocol === "https:";
+  const attributes = (domain: string, maxAgeSeconds: number) =>
+    `; max-age=${maxAgeSeconds}; path=${options.path ?? "/"}; samesite=${options.sameSite ?? "Lax"}` +
+    (domain ? `; domain=${domain}` : "") +
+    (secure ? "; secure" : "");
+
+  const probe = (domain: string) => {
+    document.cookie = `ajs_probe=1${attributes(domain, 60)}`;
+    const ok = readCookie(document.cookie, "ajs_probe") === "1";
+    document.cookie = `ajs_probe=${attributes(domain, 0)}`;
+    return ok;
+  };
+  const domain = options.domain ?? detectCookieDomain(location.hostname, embeddedDomain, probe);
+  const maxAge = Math.round((options.maxage ?? 365) * 86400);
+  const local = (() => {
+    try {
+      return localStorage;
+    } catch {
+      return undefined; // blocked storage: cookies and memory still work
+    }
+  })();
+  const memory: Record<string, any> = {};
+
+  return {
+    get(key) {
+      return readCookie(document.cookie, key) ?? safeJson(local?.getItem(key) ?? null) ?? memory[key];
+    },
+    set(key, value, cookie = true) {
+      memory[key] = value;
+      try {
+        local?.setItem(key, JSON.stringify(value));
+      } catch {
+        /* full or blocked */
+      }
+      if (cookie && readCookie(document.cookie, key) !== value) {
+        document.cookie = `${key}=${encodeURIComponent(value)}${attributes(domain, maxAge)}`;
+      }
+    },
+    remove(key) {
+      delete memory[key];
+      local?.removeItem(key);
+      document.cookie = `${key}=${attributes(domain, 0)}`;
+    },
+  };
+}
