@@ -1,13 +1,20 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+import { buildSdk } from "./scripts/build-sdk.mjs";
 
 /**
- * Two projects:
+ * Three projects:
  * - `workerd`: unit tests beside the code and integration tests, inside workerd with the real
  *   bindings of wrangler.toml (queues, Durable Objects, D1, R2) through Miniflare;
- * - `e2e`: Node tests that start `npm run dev` (wrangler dev) and drive it with real clients.
+ * - `e2e`: Node tests that start `npm run dev` (wrangler dev) and drive it with real clients;
+ * - `browser`: Node tests that start `npm run dev` and drive analytics.js in Debian's Chromium
+ *   (playwright-core), asserting on what reached the archive.
  */
 export default defineConfig(async () => {
+  // The Worker imports the generated SDK bundle (not committed): build it here too, so a bare
+  // `npx vitest run` on a fresh clone works without `npm test`'s pretest. Watch mode does not
+  // rebuild it: rerun `npm run build:sdk` after editing src/sdk.
+  await buildSdk({ log: () => {} });
   const migrations = await readD1Migrations("./migrations");
   return {
     test: {
@@ -40,6 +47,17 @@ export default defineConfig(async () => {
             include: ["test/e2e/**/*.test.ts"],
             environment: "node",
             globalSetup: ["./test/e2e/support/global-setup.ts"],
+            testTimeout: 60_000,
+            hookTimeout: 120_000,
+            fileParallelism: false,
+          },
+        },
+        {
+          test: {
+            name: "browser",
+            include: ["test/browser/**/*.test.ts"],
+            environment: "node",
+            globalSetup: ["./test/browser/support/global-setup.ts"],
             testTimeout: 60_000,
             hookTimeout: 120_000,
             fileParallelism: false,

@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import { benchArchive } from "./sections/archive.mjs";
 import { benchEdge } from "./sections/edge.mjs";
 import { benchIngestDomain } from "./sections/ingest-domain.mjs";
+import { benchSdkSize } from "./sections/sdk-size.mjs";
 import { startDevServer } from "../scripts/dev-server.mjs";
 import { log, round } from "./lib/stats.mjs";
 
@@ -18,10 +19,12 @@ async function main() {
   const ingestDomain = await benchIngestDomain();
 
   const server = await startDevServer({ label: "sluice-bench", keep: Boolean(process.env.SLUICE_BENCH_KEEP), log });
+  let sdk;
   let edge;
   let archive;
   let serverReloads;
   try {
+    sdk = await benchSdkSize(server.baseUrl);
     edge = await benchEdge(server.baseUrl, runId);
     archive = await benchArchive(server.baseUrl, runId);
     serverReloads = server.reloads();
@@ -33,6 +36,7 @@ async function main() {
   const summary = {
     bench: "sluice",
     node: process.version,
+    sdk,
     ingestDomain,
     edge: { serverStartupSeconds: round(server.startupSeconds), ...edge },
     archive,

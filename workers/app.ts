@@ -3,9 +3,15 @@ import { adminApi } from "../src/admin/routes";
 import type { HonoEnv } from "../src/env";
 import { ApiError } from "../src/http/api-error";
 import { trackingApi } from "../src/ingest/routes";
+import { sdkServing } from "../src/sdk-serving/routes";
 
-/** The HTTP surface: Tracking API at the root, admin API under /api/v1. */
+/**
+ * The HTTP surface: analytics.js and settings, the Tracking API at the root, admin API under
+ * /api/v1. sdkServing goes first: its public CORS for /v1/projects/* must answer before the
+ * Tracking API's credentialed CORS for /v1/*.
+ */
 export const app = new Hono<HonoEnv>()
+  .route("/", sdkServing)
   .route("/", trackingApi)
   .route("/api/v1", adminApi)
   .get("/health", (c) => c.json({ ok: true }));

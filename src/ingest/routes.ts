@@ -1,6 +1,7 @@
 import { Hono, type Context } from "hono";
 import { cors } from "hono/cors";
 import type { HonoEnv } from "../env";
+import { setCollectionCookies } from "../first-party/set-collection-cookies";
 import { ApiError } from "../http/api-error";
 import { eventTypeForRoute, type EventType } from "../spec/event-types";
 import { MAX_BATCH_BYTES } from "../spec/limits";
@@ -21,7 +22,7 @@ export const trackingApi = new Hono<HonoEnv>();
 trackingApi.use(
   "/v1/*",
   cors({
-    origin: (origin, c) => corsOriginFor(origin, c.env.CORS_ORIGINS),
+    origin: (origin, c) => corsOriginFor(origin, c.env.CORS_ORIGINS, c.req.url),
     credentials: true,
     allowMethods: ["GET", "POST", "OPTIONS"],
     allowHeaders: ["Authorization", "Content-Type", "Content-Encoding", "X-Retry-Count"],
@@ -40,6 +41,7 @@ for (const path of ["/v1/batch", "/v1/b", "/v1/import"]) {
       return c.json({ success: false, error: "No event in the batch is valid: see errors by index.", errors: rejected }, 400);
     }
     await enqueueEvents(c.env.EVENTS, events);
+    setCollectionCookies(c, events);
     return c.json(rejected.length > 0 ? { success: true, errors: rejected } : { success: true });
   });
 }
@@ -49,7 +51,7 @@ trackingApi.post("/v1/:call{[a-z]+}", async (c) => {
   if (!type) return c.notFound();
   const body = await readJsonBody(c.req.raw, MAX_BATCH_BYTES);
   const source = await authenticate(c, readWriteKeyFromBody(body));
-  await ingestOne(c, body, type, source);
+  setCollectionCookies(c, [await ingestOne(c, body, type, source)]);
   return c.json({ success: true });
 });
 

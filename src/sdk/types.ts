@@ -9,6 +9,7 @@ export interface EmbeddedSettings {
   apiHost: string;
   /** Registrable domain of the Sluice host, or "" for host-only cookies (localhost, IPs). */
   cookieDomain: string;
+  sourceId: string;
   version: string;
 }
 

@@ -5,14 +5,16 @@ interface SourceRow {
   name: string;
   write_key: string;
   enabled: number;
+  script_alias: string | null;
 }
 
-const COLUMNS = "id, name, write_key, enabled";
+const COLUMNS = "id, name, write_key, enabled, script_alias";
 const toSource = (row: SourceRow): Source => ({
   id: row.id,
   name: row.name,
   writeKey: row.write_key,
   enabled: row.enabled === 1,
+  ...(row.script_alias === null ? {} : { scriptAlias: row.script_alias }),
 });
 
 /** Sources in D1. Only the admin API and cache misses come here; ingest reads the cache. */
@@ -34,6 +36,11 @@ export class SourceStore {
     return row ? toSource(row) : null;
   }
 
+  async findByScriptAlias(alias: string): Promise<Source | null> {
+    const row = await this.db.prepare(`SELECT ${COLUMNS} FROM sources WHERE script_alias = ?`).bind(alias).first<SourceRow>();
+    return row ? toSource(row) : null;
+  }
+
   async create(name: string, now: Date): Promise<Source> {
     const source: Source = { id: newSourceId(), name, writeKey: newWriteKey(), enabled: true };
     await this.db
@@ -43,13 +50,31 @@ export class SourceStore {
     return source;
   }
 
-  async update(id: string, changes: { name?: string; enabled?: boolean }, now: Date): Promise<Source | null> {
+  /**
+   * Applies the changes given; `scriptAlias: null` removes the alias. Null when there is no such
+   * source, or when another source already has the alias (one statement, so no race can slip a
+   * duplicate in between a check and the write; the unique index backs it up).
+   */
+  async update(
+    id: string,
+    changes: { name?: string; enabled?: boolean; scriptAlias?: string | null },
+    now: Date,
+  ): Promise<Source | null> {
     const row = await this.db
       .prepare(
-        `UPDATE sources SET name = COALESCE(?, name), enabled = COALESCE(?, enabled), updated_at = ?
-         WHERE id = ? RETURNING ${COLUMNS}`,
+        `UPDATE sources SET name = COALESCE(?1, name), enabled = COALESCE(?2, enabled),
+           script_alias = CASE WHEN ?3 THEN ?4 ELSE script_alias END, updated_at = ?5
+         WHERE id = ?6 AND (?4 IS NULL OR NOT EXISTS (SELECT 1 FROM sources WHERE script_alias = ?4 AND id <> ?6))
+         RETURNING ${COLUMNS}`,
       )
-      .bind(changes.name ?? null, changes.enabled === undefined ? null : Number(changes.enabled), now.toISOString(), id)
+      .bind(
+        changes.name ?? null,
+        changes.enabled === undefined ? null : Number(changes.enabled),
+        Number(changes.scriptAlias !== undefined),
+        changes.scriptAlias ?? null,
+        now.toISOString(),
+        id,
+      )
       .first<SourceRow>();
     return row ? toSource(row) : null;
   }

@@ -4,7 +4,15 @@ export interface Source {
   name: string;
   writeKey: string;
   enabled: boolean;
+  /**
+   * Neutral path of its analytics.js, `/s/<scriptAlias>.js` (ad-blocker resistant). Absent when
+   * unset, so sources keep the exact shape DESIGN.md gives them.
+   */
+  scriptAlias?: string;
 }
+
+/** Lower-case letters, digits and dashes: a path segment that names nothing recognisable. */
+export const SCRIPT_ALIAS_PATTERN = /^[a-z0-9-]{3,40}$/;
 
 const ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 

@@ -193,7 +193,9 @@ export async function send(path: string, body: unknown, options: SendOptions = {
   const headers = new Headers(options.headers);
   if (!headers.has("Content-Type")) headers.set("Content-Type", "application/json");
   if (options.writeKey !== undefined) headers.set("Authorization", basicAuth(options.writeKey));
-  const payload = typeof body === "string" || body instanceof Uint8Array ? body : JSON.stringify(body);
+  // Node's Uint8Arrays here are ArrayBuffer-backed; the cast lets this file also type-check
+  // under the DOM lib (the browser suite imports it), whose BodyInit refuses SharedArrayBuffer.
+  const payload = typeof body === "string" ? body : body instanceof Uint8Array ? (body as Uint8Array<ArrayBuffer>) : JSON.stringify(body);
   const response = await fetch(`${baseUrl()}${path}`, { method: "POST", headers, body: payload });
   const text = await response.text();
   let json: Record<string, unknown> | undefined;
