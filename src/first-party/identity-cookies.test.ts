@@ -65,15 +65,20 @@ describe("writing identity cookies", () => {
 });
 
 describe("picking ids", () => {
-  it("takes each id from the last event that carries it", () => {
+  it("takes the ids of the last event, the browser's current state", () => {
+    expect(
+      pickIdentity([
+        { anonymousId: "a1", userId: "u1" },
+        { anonymousId: "a2", userId: "u2" },
+      ]),
+    ).toEqual({ anonymousId: "a2", userId: "u2" });
+    // identify, then reset(), then an anonymous event in the same batch: logged out now.
     expect(
       pickIdentity([
         { anonymousId: "a1", userId: "u1" },
         { anonymousId: "a2", userId: null },
-        { userId: "u2" },
-        { anonymousId: "", userId: undefined },
       ]),
-    ).toEqual({ anonymousId: "a2", userId: "u2" });
+    ).toEqual({ anonymousId: "a2" });
     expect(pickIdentity([])).toEqual({});
   });
 

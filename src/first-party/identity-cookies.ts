@@ -67,14 +67,16 @@ export function readIdentityCookies(cookieHeader: string | undefined | null): Id
   return identity;
 }
 
-/** The ids to remember after a collection request: from the last event carrying each one. */
+/**
+ * The ids to remember after a collection request: those of its last event, which is the
+ * browser's current state. An earlier event's userId must not win: a batch may hold an identify
+ * and, after the visitor's reset(), an anonymous event, and the visitor is logged out now.
+ */
 export function pickIdentity(events: readonly { anonymousId?: string | null; userId?: string | null }[]): Identity {
+  const last = events[events.length - 1];
   const identity: Identity = {};
-  for (let i = events.length - 1; i >= 0 && (identity.anonymousId === undefined || identity.userId === undefined); i--) {
-    const { anonymousId, userId } = events[i]!;
-    if (identity.anonymousId === undefined && anonymousId) identity.anonymousId = anonymousId;
-    if (identity.userId === undefined && userId) identity.userId = userId;
-  }
+  if (last?.anonymousId) identity.anonymousId = last.anonymousId;
+  if (last?.userId) identity.userId = last.userId;
   return identity;
 }
 

@@ -14,6 +14,7 @@ const ANONYMOUS_ID = "ajs_anonymous_id";
 const USER_TRAITS = "ajs_user_traits";
 const GROUP_ID = "ajs_group_id";
 const GROUP_TRAITS = "ajs_group_properties";
+const IDENTITY_KEYS = [USER_ID, ANONYMOUS_ID, GROUP_ID];
 export const CONSENT_EVENT = "Segment Consent Preference Updated";
 
 function currentPage(): PageFacts {
@@ -48,6 +49,7 @@ export function createAnalytics(settings: EmbeddedSettings, options: LoadOptions
   const store = createStore(settings.cookieDomain, options.cookie);
   const emitter = createEmitter();
   const apiHost = options.apiHost ?? settings.apiHost;
+  let resetAt = 0;
   const sameSite = isWithinDomain(location.hostname, settings.cookieDomain) || new URL(apiHost).hostname === location.hostname;
   const delivery = createDelivery({
     url: `${apiHost}/batch`,
@@ -55,6 +57,9 @@ export function createAnalytics(settings: EmbeddedSettings, options: LoadOptions
     credentials: sameSite ? "include" : "omit", // first-party: let the server refresh its cookies
     flushAt: options.flushAt ?? 20,
     flushInterval: options.flushInterval ?? 500,
+    // A response to a batch sent before reset() carries the old ids in Set-Cookie: put back the
+    // cookies from the localStorage mirror, which reset() cleared, so the reset holds.
+    onResponse: (sentAt) => sentAt <= resetAt && IDENTITY_KEYS.forEach(store.repair),
   });
   const consent = { ...options.consent };
   const middlewares: Middleware[] = [];
@@ -225,6 +230,7 @@ export function createAnalytics(settings: EmbeddedSettings, options: LoadOptions
     },
 
     reset() {
+      resetAt = Date.now();
       for (const key of [USER_ID, USER_TRAITS, GROUP_ID, GROUP_TRAITS, ANONYMOUS_ID]) store.remove(key);
       emitter.emit("reset");
     },

@@ -8,6 +8,8 @@ export interface DeliveryConfig {
   credentials: RequestCredentials;
   flushAt: number;
   flushInterval: number;
+  /** Called with the time a batch was sent once its response (and any Set-Cookie) is in. */
+  onResponse: (sentAt: number) => void;
 }
 
 const MAX_QUEUED = 1000;
@@ -60,7 +62,8 @@ export function createDelivery(config: DeliveryConfig) {
   function post(batch: Dict[]) {
     const ids = batch.map((event) => event.messageId as string);
     ids.forEach((id) => inflight.add(id));
-    const body = JSON.stringify({ batch, writeKey: config.writeKey, sentAt: new Date().toISOString() });
+    const sentAt = Date.now();
+    const body = JSON.stringify({ batch, writeKey: config.writeKey, sentAt: new Date(sentAt).toISOString() });
     let retryAfter: string | null = null;
     fetch(config.url, {
       method: "POST",
@@ -69,6 +72,7 @@ export function createDelivery(config: DeliveryConfig) {
       credentials: config.credentials,
     })
       .then((response) => {
+        config.onResponse(sentAt);
         if (isRetryableStatus(response.status)) {
           retryAfter = response.headers.get("Retry-After");
           throw new Error(`HTTP ${response.status}`);
@@ -83,16 +87,16 @@ export function createDelivery(config: DeliveryConfig) {
   function flush(unloading = false) {
     clearTimeout(timer);
     timer = undefined;
-    if (held || (!unloading && navigator.onLine === false)) return;
+    if (held || navigator.onLine === false) return; // offline: the queue keeps them for later
     const ready = read().filter((event) => !inflight.has(event.messageId));
     const sizeOf = (event: Dict) => byteLength(JSON.stringify(event));
     if (!unloading) return splitIntoBatches(ready, sizeOf, MAX_BATCH_BYTES).forEach(post);
+    // A beacon's `true` means only "queued": the events stay in the queue until a response
+    // confirms them, so a beacon lost with the network costs a resend (deduped by messageId)
+    // on the next page, never an event.
     for (const batch of splitIntoBatches(ready, sizeOf, MAX_KEEPALIVE_BYTES - 200)) {
       const body = JSON.stringify({ batch, writeKey: config.writeKey, sentAt: new Date().toISOString() });
-      // A queued beacon is in the browser's hands: drop it from the queue, or the next page resends it.
-      if (navigator.sendBeacon?.(config.url, new Blob([body], { type: "text/plain" }))) {
-        settle(batch.map((event) => event.messageId));
-      }
+      navigator.sendBeacon?.(config.url, new Blob([body], { type: "text/plain" }));
     }
   }
 

@@ -11,6 +11,8 @@ export interface Store {
   get(key: string): any;
   set(key: string, value: any, cookie?: boolean): void;
   remove(key: string): void;
+  /** Rewrites a cookie from the localStorage mirror, after a stale response overwrote it. */
+  repair(key: string): void;
 }
 
 export function readCookie(cookies: string, name: string): string | undefined {
@@ -60,9 +62,10 @@ export function createStore(embeddedDomain: string, options: CookieOptions = {})
   })();
   const memory: Record<string, any> = {};
 
-  return {
+  const mirrored = (key: string) => safeJson(local?.getItem(key) ?? null);
+  const store: Store = {
     get(key) {
-      return readCookie(document.cookie, key) ?? safeJson(local?.getItem(key) ?? null) ?? memory[key];
+      return readCookie(document.cookie, key) ?? mirrored(key) ?? memory[key];
     },
     set(key, value, cookie = true) {
       memory[key] = value;
@@ -80,5 +83,11 @@ export function createStore(embeddedDomain: string, options: CookieOptions = {})
       local?.removeItem(key);
       document.cookie = `${key}=${attributes(domain, 0)}`;
     },
+    repair(key) {
+      const value = mirrored(key);
+      if (value == null) document.cookie = `${key}=${attributes(domain, 0)}`;
+      else store.set(key, value);
+    },
   };
+  return store;
 }
