@@ -248,7 +248,7 @@ describe("identity cookies on collection", () => {
     });
   });
 
-  it("takes each id from the last event of a batch that carries it", async () => {
+  it("takes the ids of the batch's last accepted event: a reset() inside a batch logs the user out", async () => {
     const source = await createSource();
     const response = await track(
       `${HOST}/v1/batch`,
@@ -265,7 +265,14 @@ describe("identity cookies on collection", () => {
     expect(response.status).toBe(200);
     const cookies = cookiesOf(response);
     expect(cookies.ajs_anonymous_id).toEqual({ value: "anon-new", attributes: SITE_COOKIE });
-    expect(cookies.ajs_user_id).toEqual({ value: "user-9", attributes: SITE_COOKIE });
+    expect(cookies.ajs_user_id).toBeUndefined();
+
+    const identified = await track(
+      `${HOST}/v1/batch`,
+      { writeKey: source.writeKey, batch: [{ type: "track", anonymousId: "anon-new", userId: "user-9", event: "E" }] },
+      { Origin: "https://www.example.com" },
+    );
+    expect(cookiesOf(identified).ajs_user_id).toEqual({ value: "user-9", attributes: SITE_COOKIE });
   });
 
   it("sets none for server libraries (no Origin), failed requests or pixel GETs", async () => {
