@@ -27,7 +27,7 @@ export async function waitFor<T>(probe: () => Promise<T>, done: (value: T) => bo
 }
 
 /** Waits until a source's archive holds `count` events (or the timeout passes) and returns them. */
-export function waitForArchived(sourceId: string, count: number, timeoutMs = 10_000) {
+export function waitForArchived(sourceId: string, count: number, timeoutMs = 20_000) {
   return waitFor(() => readArchivedEvents(sourceId), (events) => events.length >= count, timeoutMs);
 }
 
