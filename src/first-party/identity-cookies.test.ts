@@ -5,7 +5,6 @@ import {
   identityForBundle,
   isAcceptableId,
   normalizeIdValue,
-  pickIdentity,
   readIdentityCookies,
 } from "./identity-cookies";
 
@@ -64,24 +63,7 @@ describe("writing identity cookies", () => {
   });
 });
 
-describe("picking ids", () => {
-  it("takes the ids of the last event, the browser's current state", () => {
-    expect(
-      pickIdentity([
-        { anonymousId: "a1", userId: "u1" },
-        { anonymousId: "a2", userId: "u2" },
-      ]),
-    ).toEqual({ anonymousId: "a2", userId: "u2" });
-    // identify, then reset(), then an anonymous event in the same batch: logged out now.
-    expect(
-      pickIdentity([
-        { anonymousId: "a1", userId: "u1" },
-        { anonymousId: "a2", userId: null },
-      ]),
-    ).toEqual({ anonymousId: "a2" });
-    expect(pickIdentity([])).toEqual({});
-  });
-
+describe("the bundle's identity", () => {
   it("for the bundle: keeps the visitor's anonymous id (plain) or mints one, keeps the user id", () => {
     const mint = () => "minted";
     expect(identityForBundle(undefined, mint)).toEqual({ anonymousId: "minted" });

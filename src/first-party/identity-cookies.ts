@@ -67,19 +67,6 @@ export function readIdentityCookies(cookieHeader: string | undefined | null): Id
   return identity;
 }
 
-/**
- * The ids to remember after a collection request: those of its last event, which is the
- * browser's current state. An earlier event's userId must not win: a batch may hold an identify
- * and, after the visitor's reset(), an anonymous event, and the visitor is logged out now.
- */
-export function pickIdentity(events: readonly { anonymousId?: string | null; userId?: string | null }[]): Identity {
-  const last = events[events.length - 1];
-  const identity: Identity = {};
-  if (last?.anonymousId) identity.anonymousId = last.anonymousId;
-  if (last?.userId) identity.userId = last.userId;
-  return identity;
-}
-
 /** `Set-Cookie` values for the acceptable ids: one year, whole site, Lax (sent on navigations). */
 export function buildIdentityCookies(identity: Identity, scope: CookieScope): string[] {
   const options = {

@@ -1,14 +1,17 @@
 import type { Context } from "hono";
-import { buildIdentityCookies, cookieScopeFor, pickIdentity } from "./identity-cookies";
+import { buildIdentityCookies, cookieScopeFor, readIdentityCookies } from "./identity-cookies";
 
 /**
- * After a Tracking API POST succeeded: a browser sent it (it carries `Origin`), so refresh the
- * identity cookies with the ids its events carried, server-set and so not capped by ITP. Server
- * libraries send no Origin and get no cookies; the pixel API (email opens) never calls this.
+ * After a Tracking API POST from a browser (it carries `Origin`), refresh the identity cookies it
+ * sent, server-set and so not capped by ITP. Only lifetimes are extended: the ids come from the
+ * request's own Cookie header, never from its events, because the SDK owns identity changes
+ * (an alias, a per-call anonymousId or a reset() must not become the visitor's cookie).
+ * Server libraries send no Origin and get no cookies; the pixel API never calls this.
  */
-export function setCollectionCookies(c: Context, events: readonly { anonymousId?: string | null; userId?: string | null }[]): void {
+export function refreshCollectionCookies(c: Context): void {
   if (!c.req.header("origin")) return;
-  for (const cookie of buildIdentityCookies(pickIdentity(events), cookieScopeFor(new URL(c.req.url)))) {
+  const identity = readIdentityCookies(c.req.header("cookie"));
+  for (const cookie of buildIdentityCookies(identity, cookieScopeFor(new URL(c.req.url)))) {
     c.header("Set-Cookie", cookie, { append: true });
   }
 }

@@ -1,7 +1,7 @@
 import { Hono, type Context } from "hono";
 import { cors } from "hono/cors";
 import type { HonoEnv } from "../env";
-import { setCollectionCookies } from "../first-party/set-collection-cookies";
+import { refreshCollectionCookies } from "../first-party/set-collection-cookies";
 import { ApiError } from "../http/api-error";
 import { eventTypeForRoute, type EventType } from "../spec/event-types";
 import { MAX_BATCH_BYTES } from "../spec/limits";
@@ -26,6 +26,7 @@ trackingApi.use(
     credentials: true,
     allowMethods: ["GET", "POST", "OPTIONS"],
     allowHeaders: ["Authorization", "Content-Type", "Content-Encoding", "X-Retry-Count"],
+    exposeHeaders: ["Retry-After"], // so browser SDKs can honour it on 429/503
     maxAge: 86_400,
   }),
 );
@@ -41,7 +42,7 @@ for (const path of ["/v1/batch", "/v1/b", "/v1/import"]) {
       return c.json({ success: false, error: "No event in the batch is valid: see errors by index.", errors: rejected }, 400);
     }
     await enqueueEvents(c.env.EVENTS, events);
-    setCollectionCookies(c, events);
+    refreshCollectionCookies(c);
     return c.json(rejected.length > 0 ? { success: true, errors: rejected } : { success: true });
   });
 }
@@ -51,7 +52,8 @@ trackingApi.post("/v1/:call{[a-z]+}", async (c) => {
   if (!type) return c.notFound();
   const body = await readJsonBody(c.req.raw, MAX_BATCH_BYTES);
   const source = await authenticate(c, readWriteKeyFromBody(body));
-  setCollectionCookies(c, [await ingestOne(c, body, type, source)]);
+  await ingestOne(c, body, type, source);
+  refreshCollectionCookies(c);
   return c.json({ success: true });
 });
 

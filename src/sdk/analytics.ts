@@ -14,7 +14,6 @@ const ANONYMOUS_ID = "ajs_anonymous_id";
 const USER_TRAITS = "ajs_user_traits";
 const GROUP_ID = "ajs_group_id";
 const GROUP_TRAITS = "ajs_group_properties";
-const IDENTITY_KEYS = [USER_ID, ANONYMOUS_ID, GROUP_ID];
 export const CONSENT_EVENT = "Segment Consent Preference Updated";
 
 function currentPage(): PageFacts {
@@ -49,7 +48,6 @@ export function createAnalytics(settings: EmbeddedSettings, options: LoadOptions
   const store = createStore(settings.cookieDomain, options.cookie);
   const emitter = createEmitter();
   const apiHost = options.apiHost ?? settings.apiHost;
-  let resetAt = 0;
   const sameSite = isWithinDomain(location.hostname, settings.cookieDomain) || new URL(apiHost).hostname === location.hostname;
   const delivery = createDelivery({
     url: `${apiHost}/batch`,
@@ -57,9 +55,8 @@ export function createAnalytics(settings: EmbeddedSettings, options: LoadOptions
     credentials: sameSite ? "include" : "omit", // first-party: let the server refresh its cookies
     flushAt: options.flushAt ?? 20,
     flushInterval: options.flushInterval ?? 500,
-    // A response to a batch sent before reset() carries the old ids in Set-Cookie: put back the
-    // cookies from the localStorage mirror, which reset() cleared, so the reset holds.
-    onResponse: (sentAt) => sentAt <= resetAt && IDENTITY_KEYS.forEach(store.repair),
+    // A response refreshes the ids its request carried; any this tab changed since then win.
+    onResponse: (sentAt) => store.repairChangedSince(sentAt),
   });
   const consent = { ...options.consent };
   const middlewares: Middleware[] = [];
@@ -67,32 +64,51 @@ export function createAnalytics(settings: EmbeddedSettings, options: LoadOptions
   let debugging = false;
   delivery.hold(consent.model === "opt-in" && !consent.categoryPreferences);
 
-  const user = {
+  /** A stored id with its traits: the visitor (`user()`) or their group (`group()`). */
+  const record = (idKey: string, traitsKey: string) => ({
     id: (id?: string | null): string | null => {
-      if (id !== undefined) id === null ? store.remove(USER_ID) : store.set(USER_ID, id);
-      return store.get(USER_ID) ?? null;
+      if (id !== undefined) id === null ? store.remove(idKey) : store.set(idKey, id);
+      return store.get(idKey) ?? null;
     },
+    traits: (traits?: Dict): Dict => {
+      if (traits) store.set(traitsKey, traits, false);
+      return store.get(traitsKey) ?? {};
+    },
+  });
+  const user = {
+    ...record(USER_ID, USER_TRAITS),
     anonymousId: (id?: string): string => {
-      let current = id ?? store.get(ANONYMOUS_ID);
-      if (!current) current = uuid();
+      const current = id ?? store.get(ANONYMOUS_ID) ?? uuid();
       store.set(ANONYMOUS_ID, current);
       return current;
     },
-    traits: (traits?: Dict): Dict => {
-      if (traits) store.set(USER_TRAITS, traits, false);
-      return store.get(USER_TRAITS) ?? {};
-    },
   };
-  const group = {
-    id: (id?: string | null): string | null => {
-      if (id !== undefined) id === null ? store.remove(GROUP_ID) : store.set(GROUP_ID, id);
-      return store.get(GROUP_ID) ?? null;
-    },
-    traits: (traits?: Dict): Dict => {
-      if (traits) store.set(GROUP_TRAITS, traits, false);
-      return store.get(GROUP_TRAITS) ?? {};
-    },
-  };
+  const group = record(GROUP_ID, GROUP_TRAITS);
+
+  /**
+   * identify/group: a different id starts with clean traits, as analytics.js does; the same id
+   * (or none given) accumulates them. Returns the traits the call sends.
+   */
+  function assign(target: typeof group, id: string | null | undefined, traits: Dict): Dict {
+    const current = target.id();
+    const merged = id !== undefined && id !== current && current !== null ? traits : { ...target.traits(), ...traits };
+    if (id !== undefined) target.id(id);
+    return target.traits(merged);
+  }
+
+  /** Listener arguments as analytics-next passes them, per call type. */
+  const listenerArguments = (event: Dict, options: Dict): unknown[] =>
+    ({
+      track: [event.event, event.properties, options],
+      page: [event.category, event.name, event.properties, options],
+      screen: [event.category, event.name, event.properties, options],
+      identify: [event.userId, event.traits, options],
+      group: [event.groupId, event.traits, options],
+      alias: [event.userId, event.previousId, options],
+    })[event.type as string] ?? [event];
+
+  const hasDeclinedAll = () =>
+    consent.model === "opt-in" && !!consent.categoryPreferences && !Object.values(consent.categoryPreferences).some(Boolean);
 
   async function runMiddleware(event: Dict, integrations: Dict): Promise<Dict | null> {
     for (const middleware of middlewares) {
@@ -135,8 +151,9 @@ export function createAnalytics(settings: EmbeddedSettings, options: LoadOptions
     const ctx: Context = { event: event ?? {} };
     if (!event) return ctx;
     if (debugging) console.log("sluice", type, event);
-    emitter.emit(type, event);
-    if (!isSegmentDisabled(event.integrations ?? {})) {
+    emitter.emit(type, ...listenerArguments(event, callOptions));
+    // Opt-in and every category declined: the visitor said no, so nothing leaves the page.
+    if (!isSegmentDisabled(event.integrations ?? {}) && !hasDeclinedAll()) {
       await Promise.race([delivery.enqueue(event), new Promise((resolve) => setTimeout(resolve, timeoutMs))]);
     }
     callback?.(ctx);
@@ -201,22 +218,14 @@ export function createAnalytics(settings: EmbeddedSettings, options: LoadOptions
     identify(...input: unknown[]) {
       const [args, page] = splitBuffered(input);
       const { id, traits, options: callOptions, callback } = resolveIdArguments(args);
-      const current = user.id();
-      // A different user starts with clean traits, as analytics.js does; the same user accumulates.
-      const merged = id !== undefined && id !== current && current !== null ? traits : { ...user.traits(), ...traits };
-      if (id !== undefined) user.id(id);
-      user.traits(merged);
-      return dispatch("identify", { traits: merged }, callOptions, page, callback);
+      return dispatch("identify", { traits: assign(user, id, traits) }, callOptions, page, callback);
     },
 
     group(...input: unknown[]): any {
       if (!input.length) return group;
       const [args, page] = splitBuffered(input);
       const { id, traits, options: callOptions, callback } = resolveIdArguments(args);
-      const current = group.id();
-      const merged = id !== undefined && id !== current && current !== null ? traits : { ...group.traits(), ...traits };
-      if (id !== undefined) group.id(id);
-      group.traits(merged);
+      const merged = assign(group, id, traits);
       return dispatch("group", { groupId: group.id(), traits: merged }, callOptions, page, callback);
     },
 
@@ -230,7 +239,6 @@ export function createAnalytics(settings: EmbeddedSettings, options: LoadOptions
     },
 
     reset() {
-      resetAt = Date.now();
       for (const key of [USER_ID, USER_TRAITS, GROUP_ID, GROUP_TRAITS, ANONYMOUS_ID]) store.remove(key);
       emitter.emit("reset");
     },
@@ -281,7 +289,7 @@ export function createAnalytics(settings: EmbeddedSettings, options: LoadOptions
     /** Sets or updates the visitor's consent; queued events are stamped (or dropped) accordingly. */
     setConsent(categoryPreferences: Record<string, boolean>) {
       consent.categoryPreferences = categoryPreferences;
-      const declinedAll = consent.model === "opt-in" && !Object.values(categoryPreferences).some(Boolean);
+      const declinedAll = hasDeclinedAll();
       delivery.edit((event) =>
         declinedAll ? null : { ...event, context: { consent: { categoryPreferences }, ...event.context } },
       );

@@ -11,8 +11,11 @@ export interface Store {
   get(key: string): any;
   set(key: string, value: any, cookie?: boolean): void;
   remove(key: string): void;
-  /** Rewrites a cookie from the localStorage mirror, after a stale response overwrote it. */
-  repair(key: string): void;
+  /**
+   * Puts back the cookies this tab changed after `since`: a response to a request sent before
+   * the change refreshes the value the request carried, which is no longer the visitor's.
+   */
+  repairChangedSince(since: number): void;
 }
 
 export function readCookie(cookies: string, name: string): string | undefined {
@@ -61,9 +64,15 @@ export function createStore(embeddedDomain: string, options: CookieOptions = {})
     }
   })();
   const memory: Record<string, any> = {};
+  /** What this tab last wrote to each cookie (null: removed) and when. */
+  const written: Record<string, { value: string | null; at: number }> = {};
+  const writeCookie = (key: string, value: string | null) => {
+    written[key] = { value, at: Date.now() };
+    document.cookie = `${key}=${value === null ? attributes(domain, 0) : encodeURIComponent(value) + attributes(domain, maxAge)}`;
+  };
 
   const mirrored = (key: string) => safeJson(local?.getItem(key) ?? null);
-  const store: Store = {
+  return {
     get(key) {
       return readCookie(document.cookie, key) ?? mirrored(key) ?? memory[key];
     },
@@ -74,20 +83,17 @@ export function createStore(embeddedDomain: string, options: CookieOptions = {})
       } catch {
         /* full or blocked */
       }
-      if (cookie && readCookie(document.cookie, key) !== value) {
-        document.cookie = `${key}=${encodeURIComponent(value)}${attributes(domain, maxAge)}`;
-      }
+      if (cookie && readCookie(document.cookie, key) !== value) writeCookie(key, value);
     },
     remove(key) {
       delete memory[key];
       local?.removeItem(key);
-      document.cookie = `${key}=${attributes(domain, 0)}`;
+      writeCookie(key, null);
     },
-    repair(key) {
-      const value = mirrored(key);
-      if (value == null) document.cookie = `${key}=${attributes(domain, 0)}`;
-      else store.set(key, value);
+    repairChangedSince(since) {
+      for (const [key, { value, at }] of Object.entries(written)) {
+        if (at >= since && (readCookie(document.cookie, key) ?? null) !== value) writeCookie(key, value);
+      }
     },
   };
-  return store;
 }

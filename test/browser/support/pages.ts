@@ -11,17 +11,30 @@ export interface PageOptions {
   body?: string;
 }
 
+/** Options for the snippet's `analytics.load(writeKey, options)` (read by the SDK as `_loadOptions`). */
+export type LoadOptions = Record<string, unknown>;
+
 /** Where Sluice serves its analytics.js for a write key (the Segment CDN path, on Sluice). */
 export function sdkUrl(sluice: string, writeKey: string): string {
   return `${sluice}/analytics.js/v1/${encodeURIComponent(writeKey)}/analytics.min.js`;
 }
 
-/** The official snippet with only the host changed (and the write key filled in, as documented). */
-export function segmentSnippet(sluice: string, writeKey: string): string {
-  if (!SEGMENT_SNIPPET.includes(SEGMENT_CDN) || !SEGMENT_SNIPPET.includes("YOUR_WRITE_KEY")) {
+const SNIPPET_LOAD_CALL = 'analytics.load("YOUR_WRITE_KEY");';
+
+/**
+ * The official snippet with only the host changed (and the write key filled in, as documented);
+ * with `loadOptions`, its `analytics.load("KEY")` becomes `analytics.load("KEY", loadOptions)`, as
+ * a site passes options.
+ */
+export function segmentSnippet(sluice: string, writeKey: string, loadOptions?: LoadOptions): string {
+  if (!SEGMENT_SNIPPET.includes(SEGMENT_CDN) || !SEGMENT_SNIPPET.includes("YOUR_WRITE_KEY") || !SEGMENT_SNIPPET.includes(SNIPPET_LOAD_CALL)) {
     throw new Error("pages/segment-snippet-5.2.0.html no longer holds the official snippet");
   }
-  return SEGMENT_SNIPPET.replaceAll(SEGMENT_CDN, sluice).replaceAll("YOUR_WRITE_KEY", writeKey);
+  const snippet =
+    loadOptions === undefined
+      ? SEGMENT_SNIPPET
+      : SEGMENT_SNIPPET.replace(SNIPPET_LOAD_CALL, `analytics.load("YOUR_WRITE_KEY", ${JSON.stringify(loadOptions)});`);
+  return snippet.replaceAll(SEGMENT_CDN, sluice).replaceAll("YOUR_WRITE_KEY", writeKey);
 }
 
 function html({ title, head = "", body = "" }: PageOptions, sdk: string): string {
@@ -41,9 +54,12 @@ ${body}
 `;
 }
 
-/** A page that loads Sluice with the official Segment snippet (which calls analytics.page()). */
-export function snippetPage(sluice: string, writeKey: string, options: PageOptions): string {
-  return html(options, segmentSnippet(sluice, writeKey));
+/**
+ * A page that loads Sluice with the official Segment snippet (which calls analytics.page()),
+ * passing `loadOptions` to its `analytics.load` when given.
+ */
+export function snippetPage(sluice: string, writeKey: string, options: PageOptions, loadOptions?: LoadOptions): string {
+  return html(options, segmentSnippet(sluice, writeKey, loadOptions));
 }
 
 /** A page that loads Sluice with a plain script tag (Sluice then sends the page call itself). */

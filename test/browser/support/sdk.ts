@@ -8,13 +8,49 @@ export interface SdkUser {
   traits(): Record<string, unknown> | undefined;
 }
 
+/** `analytics.group()` without arguments: the stored group. */
+export interface SdkGroup {
+  id(): string | null | undefined;
+  traits(): Record<string, unknown> | undefined;
+}
+
+/** What a call's promise resolves to (and its callback receives). */
+export interface SdkContext {
+  event: { messageId?: string; [field: string]: unknown };
+}
+
+/** A source middleware: `next(payload)` passes the event on, `next(null)` or returning null drops it. */
+export type SourceMiddleware = (input: {
+  payload: { obj: Record<string, unknown> & { event?: unknown; properties?: Record<string, unknown> } };
+  integrations?: Record<string, unknown>;
+  next: (payload: unknown) => void;
+}) => unknown;
+
 export interface SluiceAnalytics {
   initialized?: boolean;
-  track(event: string, properties?: Record<string, unknown>, options?: Record<string, unknown>): Promise<unknown>;
+  track(
+    event: string,
+    properties?: Record<string, unknown>,
+    options?: Record<string, unknown>,
+    callback?: (ctx?: SdkContext) => void,
+  ): Promise<unknown>;
   page(...args: unknown[]): Promise<unknown>;
   identify(...args: unknown[]): Promise<unknown>;
+  screen(...args: unknown[]): Promise<unknown>;
+  alias(...args: unknown[]): Promise<unknown>;
+  /** With arguments, sends a group call; without, returns the stored group. */
+  group(...args: unknown[]): unknown;
   reset(): unknown;
   user(): SdkUser;
+  setAnonymousId(id?: string): unknown;
+  ready(callback?: () => void): Promise<unknown>;
+  on(name: string, fn: (...args: unknown[]) => void): unknown;
+  once(name: string, fn: (...args: unknown[]) => void): unknown;
+  off(name: string, fn: (...args: unknown[]) => void): unknown;
+  trackLink(elements: Element | ArrayLike<Element>, event: string, properties?: Record<string, unknown>): unknown;
+  trackForm(elements: Element | ArrayLike<Element>, event: string, properties?: Record<string, unknown>): unknown;
+  addSourceMiddleware(middleware: SourceMiddleware): Promise<unknown>;
+  setConsent(categoryPreferences: Record<string, boolean>): Promise<unknown>;
 }
 
 /** @segment/analytics-next as bundled by support/analytics-next.ts (global `AnalyticsNext`). */
