@@ -1,6 +1,7 @@
 import { isObject, resolveIdArguments, resolvePageArguments, resolveTrackArguments } from "./arguments";
 import { isWithinDomain } from "./cookie-domain";
 import { createDelivery } from "./delivery";
+import { bindFormTracking, bindLinkTracking } from "./dom-tracking";
 import { createEmitter } from "./emitter";
 import { buildPageContext, isBufferedPage, pageFactsFromBuffered, parseCampaign, type PageFacts } from "./page-context";
 import { createStore } from "./storage";
@@ -160,30 +161,14 @@ export function createAnalytics(settings: EmbeddedSettings, options: LoadOptions
     return ctx;
   }
 
-  const bindElements = (elements: any, kind: string, handler: (element: any, event: any) => void) => {
-    const list = !elements ? [] : elements.nodeType ? [elements] : Array.from(elements as ArrayLike<any>);
-    for (const element of list) element.addEventListener(kind, (event: Event) => handler(element, event));
-    return api;
-  };
-  const valueFor = (value: any, element: Element) => (typeof value === "function" ? value(element) : value);
-
   function trackLink(links: any, event: any, properties?: any) {
-    return bindElements(links, "click", (link, click: MouseEvent) => {
-      const href = link.getAttribute("href");
-      const newTab = link.target === "_blank" || click.metaKey || click.ctrlKey || click.shiftKey || click.button === 1;
-      const sent = api.track(valueFor(event, link), valueFor(properties, link));
-      if (href && !newTab) {
-        click.preventDefault();
-        void sent.then(() => (location.href = href));
-      }
-    });
+    bindLinkTracking(api.track, links, event, properties);
+    return api;
   }
 
   function trackForm(forms: any, event: any, properties?: any) {
-    return bindElements(forms, "submit", (form, submit: Event) => {
-      submit.preventDefault();
-      void api.track(valueFor(event, form), valueFor(properties, form)).then(() => form.submit());
-    });
+    bindFormTracking(api.track, forms, event, properties);
+    return api;
   }
 
   const api = {
