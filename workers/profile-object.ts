@@ -63,6 +63,7 @@ export class ProfileObject extends DurableObject<AppEnv> {
       id: meta.id ?? "",
       createdAt: meta.created_at ?? "",
       mergedInto: meta.merged_into ?? null,
+      mergePending: meta.merged_into !== undefined && meta.merge_done === undefined,
       mergeCount: Number(meta.merge_count ?? 0),
       identifiers: this.identifiers().map(({ type, value, addedAt }) => ({ type, value, addedAt })),
     };
@@ -117,12 +118,15 @@ export class ProfileObject extends DurableObject<AppEnv> {
     };
   }
 
-  /** Takes in a merged profile's data once (by its id); false when this profile was merged away itself. */
-  absorb(from: ProfileSnapshot): boolean {
+  /**
+   * Takes in a merged profile's data once (by its id). A profile merged away itself takes nothing
+   * and names where it went, so the caller hands the data on to the live survivor.
+   */
+  absorb(from: ProfileSnapshot): { forwardTo: string | null } {
     return this.ctx.storage.transactionSync(() => {
       const meta = this.meta();
-      if (meta.merged_into) return false;
-      if (this.sql.exec("SELECT 1 FROM absorbed WHERE from_id = ?", from.id).toArray().length > 0) return true;
+      if (meta.merged_into) return { forwardTo: meta.merged_into };
+      if (this.sql.exec("SELECT 1 FROM absorbed WHERE from_id = ?", from.id).toArray().length > 0) return { forwardTo: null };
       this.sql.exec("INSERT INTO absorbed (from_id, at) VALUES (?, ?)", from.id, new Date().toISOString());
       for (const identifier of from.identifiers) this.insertIdentifier(identifier);
       for (const event of from.events) this.insertEvent(event);
@@ -144,12 +148,23 @@ export class ProfileObject extends DurableObject<AppEnv> {
         }
       }
       this.setMeta("updated_at", new Date().toISOString());
-      return true;
+      return { forwardTo: null };
     });
   }
 
-  markMergedInto(id: string): void {
+  /**
+   * Seals this profile as merged into `id`: from now on it takes no identifiers or events (they
+   * are forwarded), so the snapshot the survivor absorbs is final. Answers the profile it is
+   * merged into, which is another one when a concurrent merge sealed it first.
+   */
+  markMergedInto(id: string): string {
     this.setMetaOnce("merged_into", id);
+    return this.meta().merged_into!;
+  }
+
+  /** The survivor holds this profile's data; lookups no longer need to finish the merge. */
+  confirmMerged(): void {
+    this.setMetaOnce("merge_done", new Date().toISOString());
   }
 
   view(): ProfileView {

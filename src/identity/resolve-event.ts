@@ -18,6 +18,8 @@ export interface ProfileDescription {
   id: string;
   createdAt: string;
   mergedInto: string | null;
+  /** Sealed as merged, but the survivor may not hold its data yet (a merge cut short). */
+  mergePending: boolean;
   mergeCount: number;
   identifiers: HeldIdentifier[];
 }
@@ -33,8 +35,10 @@ export interface IdentityStore {
   create(profileId: string, collection: Collection, createdAt: string): Promise<void>;
   /** Records identifiers the profile owns in the index; `false` if it was merged away meanwhile. */
   addIdentifiers(profileId: string, identifiers: Identifier[], at: string): Promise<boolean>;
-  /** Moves `from` into `into` (absorb, forward pointer, repoint); `false` if either changed under us. */
+  /** Seals `from` as merged into `into`, then finishes the merge; `false` if `from` was merged elsewhere first. */
   mergeProfile(collection: Collection, from: string, into: string): Promise<boolean>;
+  /** Moves a sealed profile's data into its survivor and its keys to it; idempotent. */
+  finishMerge(collection: Collection, from: string, into: string): Promise<void>;
 }
 
 export interface ResolveEventInput {
@@ -63,7 +67,7 @@ export async function resolveEventIdentity(input: ResolveEventInput): Promise<Re
   const keys = identifiers.map(identifierKey);
   for (let round = 0; round < MAX_RESOLUTION_ROUNDS; round += 1) {
     const owners = await store.lookup(collection, keys);
-    const { lookup, profiles } = await canonicalize(store, owners);
+    const { lookup, profiles } = await canonicalize(store, collection, owners);
     const plan = resolveIdentity({ identifiers, lookup, profiles, config, now });
     if (plan.kind === "reject") return { violations: plan.violations };
 
@@ -83,9 +87,10 @@ export async function resolveEventIdentity(input: ResolveEventInput): Promise<Re
     const newKeys = plan.newIdentifiers.map(identifierKey);
     const claimed = newKeys.length > 0 ? await store.claim(collection, newKeys, target) : new Map<string, string>();
     const won = plan.newIdentifiers.filter((identifier) => claimed.get(identifierKey(identifier)) === target);
-    // Identifiers the index already gives the target are recorded again: a crash between an
-    // earlier claim and its record leaves the profile missing them, and this repairs it.
-    const owned = identifiers.filter((identifier) => owners.get(identifierKey(identifier)) === target);
+    // Identifiers the index already gives the target (directly or through a merged profile) are
+    // recorded again: a crash between an earlier claim and its record, or a claim by a profile
+    // sealed before it could record it, leaves the survivor missing them; this repairs it.
+    const owned = identifiers.filter((identifier) => lookup.get(identifierKey(identifier)) === target);
     const live = await store.addIdentifiers(target, [...owned, ...won], at);
     if (live && won.length === plan.newIdentifiers.length) return { profileId: target, violations: plan.violations };
   }
@@ -95,6 +100,7 @@ export async function resolveEventIdentity(input: ResolveEventInput): Promise<Re
 /** Follows merge pointers from each owner to the live profile, describing each once. */
 async function canonicalize(
   store: IdentityStore,
+  collection: Collection,
   owners: ReadonlyMap<string, string>,
 ): Promise<{ lookup: Map<string, string>; profiles: Map<string, CandidateProfile> }> {
   const described = new Map<string, Promise<ProfileDescription>>();
@@ -107,6 +113,7 @@ async function canonicalize(
     let current = await describe(id);
     for (let hops = 0; current.mergedInto !== null; hops += 1) {
       if (hops >= MAX_MERGE_HOPS) throw new Error(`identity: merge chain from ${id} longer than ${MAX_MERGE_HOPS}`);
+      if (current.mergePending) await store.finishMerge(collection, current.id, current.mergedInto);
       current = await describe(current.mergedInto);
     }
     return current.exists ? current : undefined;

@@ -17,8 +17,9 @@ export interface ProfileHandle {
   addIdentifiers(identifiers: Identifier[], at: string): Promise<boolean>;
   apply(update: ProfileUpdate): Promise<{ mergedInto: string | null }>;
   snapshot(): Promise<ProfileSnapshot>;
-  absorb(from: ProfileSnapshot): Promise<boolean>;
-  markMergedInto(id: string): Promise<void>;
+  absorb(from: ProfileSnapshot): Promise<{ forwardTo: string | null }>;
+  markMergedInto(id: string): Promise<string>;
+  confirmMerged(): Promise<void>;
 }
 
 export interface IdentityBindings {
@@ -49,6 +50,35 @@ export function createIdentityStore(bindings: IdentityBindings, spaceId: string)
     return results;
   }
 
+  // Seal first, then copy: a sealed profile refuses new identifiers and events (they are
+  // forwarded to the survivor), so the snapshot the survivor absorbs is final and nothing
+  // applied during the merge is lost. A crash after the seal leaves the merge "pending"; the
+  // next lookup that follows the pointer finishes it (resolve-event.ts).
+  async function mergeProfile(collection: Collection, from: string, into: string): Promise<boolean> {
+    const sealedInto = await bindings.profile(from).markMergedInto(into);
+    if (sealedInto !== into) return false;
+    await finishMerge(collection, from, into);
+    return true;
+  }
+
+  async function finishMerge(collection: Collection, from: string, into: string): Promise<void> {
+    const loser = bindings.profile(from);
+    const snapshot = await loser.snapshot();
+    let survivor = into;
+    for (let hops = 0; ; hops += 1) {
+      if (hops > 20) throw new Error(`identity: merge of ${from} forwards more than 20 times`);
+      const { forwardTo } = await bindings.profile(survivor).absorb(snapshot);
+      if (forwardTo === null) break;
+      survivor = forwardTo;
+    }
+    const keys = snapshot.identifiers.map((identifier) => `${identifier.type}:${identifier.value}`);
+    await perShard(collection, keys, async (shard, part) => {
+      await shard.repoint(part, from, survivor);
+      return part;
+    });
+    await loser.confirmMerged();
+  }
+
   const toMap = (keys: string[], owners: (string | null)[]) => {
     const map = new Map<string, string>();
     keys.forEach((key, i) => owners[i] && map.set(key, owners[i]));
@@ -63,23 +93,7 @@ export function createIdentityStore(bindings: IdentityBindings, spaceId: string)
     create: (profileId, collection, createdAt) => bindings.profile(profileId).create(profileId, collection, createdAt),
     addIdentifiers: (profileId, identifiers, at) => bindings.profile(profileId).addIdentifiers(identifiers, at),
     apply: (profileId, update) => bindings.profile(profileId).apply(update),
-    // Order matters for crash safety: the survivor absorbs first (idempotent by id), then the
-    // loser forwards, then its keys move. A crash after any step leaves lookups correct (they
-    // follow the pointer) and the retry finishes the rest.
-    async mergeProfile(collection, from, into) {
-      const loser = bindings.profile(from);
-      const snapshot = await loser.snapshot();
-      if (snapshot.mergedInto !== null && snapshot.mergedInto !== into) return false;
-      if (snapshot.mergedInto === null) {
-        if (!(await bindings.profile(into).absorb(snapshot))) return false;
-        await loser.markMergedInto(into);
-      }
-      const keys = snapshot.identifiers.map((identifier) => `${identifier.type}:${identifier.value}`);
-      await perShard(collection, keys, async (shard, part) => {
-        await shard.repoint(part, from, into);
-        return part;
-      });
-      return true;
-    },
+    mergeProfile,
+    finishMerge,
   };
 }
