@@ -1,8 +1,10 @@
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { compileIdentityConfig } from "../../src/identity/identity-config";
 import { resolveMessageIdentity } from "../../src/pipeline/identity/identity-stage";
 import { createIdentityStore } from "../../src/pipeline/identity/store";
+import worker from "../../workers/index";
 import { waitFor } from "../support/workerd/archive";
 import { acceptedEvent } from "../support/workerd/events";
 import { createSource, getProfile, profilePath, segmentIdOf, sendBatch, unique } from "../support/workerd/profiles";
@@ -75,5 +77,27 @@ describe("identity under concurrency", () => {
       (answer) => answer.body.data.length >= 18,
     );
     expect(events.body.data).toHaveLength(18);
+  });
+});
+
+describe("identity is idempotent", () => {
+  it("a redelivered message changes nothing: one event, same identifiers and traits", async () => {
+    const sourceId = unique("src");
+    const [userId, anon] = [unique("user"), unique("anon")];
+    const events = [
+      acceptedEvent(sourceId, unique("m"), { type: "identify", userId, anonymousId: anon, traits: { plan: "pro" } }),
+      acceptedEvent(sourceId, unique("m"), { type: "track", event: "Bought", userId, anonymousId: unique("anon2") }),
+    ];
+    const message = { id: unique("qmsg"), body: { v: 1, events }, timestamp: new Date() };
+    for (const attempts of [1, 2, 3]) {
+      const batch = createMessageBatch("sluice-events", [{ ...message, attempts }]);
+      await worker.queue(batch, env);
+      expect((await getQueueResult(batch, createExecutionContext())).explicitAcks).toEqual([message.id]);
+    }
+    const profileEvents = await getProfile<{ data: { message_id: string }[] }>(profilePath(`user_id:${userId}`, "events"));
+    expect(profileEvents.body.data.map((event) => event.message_id).sort()).toEqual(events.map((event) => event.messageId).sort());
+    const ids = await getProfile<{ data: unknown[] }>(profilePath(`user_id:${userId}`, "external_ids"));
+    expect(ids.body.data).toHaveLength(3);
+    expect((await getProfile<{ traits: object }>(profilePath(`anonymous_id:${anon}`, "traits"))).body.traits).toEqual({ plan: "pro" });
   });
 });
