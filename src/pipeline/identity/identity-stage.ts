@@ -1,6 +1,6 @@
 import type { AcceptedEvent } from "../../ingest/enrich";
 import { extractIdentifiers } from "../../identity/extract-identifiers";
-import type { Identifier } from "../../identity/identifier";
+import { identifierKey, type Identifier } from "../../identity/identifier";
 import type { CompiledIdentityConfig } from "../../identity/identity-config";
 import type { Collection } from "../../identity/index-shards";
 import { generateSegmentId } from "../../identity/profile-id";
@@ -8,6 +8,7 @@ import type { ProfileUpdate, RecordedEvent } from "../../identity/profile-record
 import { resolveEventIdentity } from "../../identity/resolve-event";
 import { checkIdentifyTraitCount } from "../../identity/system-limits";
 import type { Violation } from "../../identity/violations";
+import { groupBySharedIdentifiers } from "./group-events";
 import type { PipelineIdentityStore } from "./store";
 
 export interface IdentityStageDeps {
@@ -19,14 +20,25 @@ export interface IdentityStageDeps {
 const MAX_FORWARDS = 20;
 
 /**
- * The identity stage for one queue message's events, in order (a later event of the message may
- * depend on an earlier one, as in Segment's documented sequences). Throws when the message must
- * be retried; every write is idempotent, so the retry finishes what this run started.
+ * The identity stage for one queue message's events: events that share an identifier in order
+ * (a later event may depend on an earlier one, as in Segment's documented sequences), unrelated
+ * ones in parallel. Throws when the message must be retried; every write is idempotent, so the
+ * retry finishes what this run started.
  */
 export async function resolveMessageIdentity(events: readonly AcceptedEvent[], deps: IdentityStageDeps): Promise<Violation[]> {
-  const violations: Violation[] = [];
-  for (const event of events) violations.push(...(await resolveOneEvent(event, deps)));
-  return violations;
+  const customIdentifiers = deps.config.config.customIdentifiers;
+  const groups = groupBySharedIdentifiers(events, (event) => {
+    const { users, accounts } = extractIdentifiers(event as unknown as Record<string, unknown>, customIdentifiers);
+    return [...users.map((id) => `users/${identifierKey(id)}`), ...accounts.map((id) => `accounts/${identifierKey(id)}`)];
+  });
+  const results = await Promise.all(
+    groups.map(async (group) => {
+      const violations: Violation[] = [];
+      for (const event of group) violations.push(...(await resolveOneEvent(event, deps)));
+      return violations;
+    }),
+  );
+  return results.flat();
 }
 
 async function resolveOneEvent(event: AcceptedEvent, deps: IdentityStageDeps): Promise<Violation[]> {
