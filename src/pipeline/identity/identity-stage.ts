@@ -18,6 +18,8 @@ export interface IdentityStageDeps {
 }
 
 const MAX_FORWARDS = 20;
+/** Groups of one message resolved at once. */
+const MAX_PARALLEL_GROUPS = 8;
 
 /**
  * The identity stage for one queue message's events: events that share an identifier in order
@@ -31,14 +33,18 @@ export async function resolveMessageIdentity(events: readonly AcceptedEvent[], d
     const { users, accounts } = extractIdentifiers(event as unknown as Record<string, unknown>, customIdentifiers);
     return [...users.map((id) => `users/${identifierKey(id)}`), ...accounts.map((id) => `accounts/${identifierKey(id)}`)];
   });
-  const results = await Promise.all(
-    groups.map(async (group) => {
-      const violations: Violation[] = [];
+  // Bounded: each event is a few Durable Object round trips, and an unbounded fan-out of a
+  // 2,500-event message would only queue up behind the same objects.
+  const violations: Violation[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < groups.length) {
+      const group = groups[next++]!;
       for (const event of group) violations.push(...(await resolveOneEvent(event, deps)));
-      return violations;
-    }),
-  );
-  return results.flat();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(MAX_PARALLEL_GROUPS, groups.length) }, worker));
+  return violations;
 }
 
 async function resolveOneEvent(event: AcceptedEvent, deps: IdentityStageDeps): Promise<Violation[]> {
