@@ -163,4 +163,8 @@ export const profileApi = new Hono<HonoEnv>()
       if (error instanceof ParamError) return fail(c, 400, "validation_error", error.message);
       throw error;
     }
-  });
+  })
+  // Anything else under /v1/spaces answers in the Profile API's error shape, not the app's.
+  .get("/v1/spaces/*", (c) =>
+    fail(c, 404, "not_found", "No Profile API route here: use /v1/spaces/<space>/collections/{users|accounts}/profiles/<type>:<value>/{traits,external_ids,events,metadata,links}."),
+  );

@@ -40,6 +40,8 @@ describe("Profile API", () => {
     }
     const otherSpace = await getProfile<{ error: { code: string } }>(path.replace(`/spaces/${env.SPACE_ID}/`, "/spaces/elsewhere/"));
     expect(otherSpace).toMatchObject({ status: 404, body: { error: { code: "not_found" } } });
+    const noRoute = await getProfile<{ error: { code: string } }>(`/v1/spaces/${env.SPACE_ID}/collections/users`);
+    expect(noRoute).toMatchObject({ status: 404, body: { error: { code: "not_found" } } });
     const unknown = await getProfile<{ error: { code: string; message: string } }>(profilePath(`user_id:${unique("nobody")}`, "traits"));
     expect(unknown).toMatchObject({ status: 404, body: { error: { code: "not_found", message: "Profile was not found." } } });
 
