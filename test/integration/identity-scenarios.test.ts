@@ -148,5 +148,9 @@ describe("identity resolution through the pipeline", () => {
     expect(links.body.data).toMatchObject([{ to_collection: "accounts", external_ids: [{ type: "group_id", id: groupId, collection: "accounts" }] }]);
     const userTraits = await getProfile<{ traits: Record<string, unknown> }>(profilePath(`user_id:${userId}`, "traits"));
     expect(userTraits.body.traits).toEqual({});
+    const members = await getProfile<{ data: unknown[] }>(profilePath(`group_id:${groupId}`, "links", "", "accounts"));
+    expect(members.body.data).toMatchObject([{ to_collection: "users", external_ids: [{ type: "user_id", id: userId, collection: "users" }] }]);
+    // Users and accounts are separate collections: a group id is not a user identifier.
+    expect((await getProfile(profilePath(`group_id:${groupId}`, "traits"))).status).toBe(404);
   });
 });
