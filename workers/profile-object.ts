@@ -174,6 +174,7 @@ export class ProfileObject extends DurableObject<AppEnv> {
       id: meta.id ?? "",
       collection: (meta.collection as Collection | undefined) ?? null,
       mergedInto: meta.merged_into ?? null,
+      mergePending: meta.merged_into !== undefined && meta.merge_done === undefined,
       traits: this.traits(),
       identifiers: this.identifiers(),
       links: this.links(),

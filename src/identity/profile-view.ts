@@ -18,6 +18,8 @@ export interface ProfileView {
   id: string;
   collection: Collection | null;
   mergedInto: string | null;
+  /** Sealed as merged but not yet absorbed by the survivor (a merge in flight or cut short). */
+  mergePending: boolean;
   traits: TraitState;
   identifiers: StoredIdentifier[];
   links: ProfileLink[];

@@ -7,6 +7,7 @@ import { identityShardName, indexKey, type Collection } from "../identity/index-
 import { isSegmentId } from "../identity/profile-id";
 import type { RecordedEvent } from "../identity/profile-record";
 import type { EventQuery, ProfileView } from "../identity/profile-view";
+import { identityStore } from "../pipeline/identity/identity-step";
 import { decodeOffset, eventsPage, externalIdsPage, linksBody, metadataBody, traitsPage } from "./views";
 
 /**
@@ -78,6 +79,8 @@ async function findProfile(c: ProfileContext, collection: Collection, identifier
     const view = await stub.view();
     if (!view.exists || view.collection !== collection) return undefined;
     if (view.mergedInto === null) return { stub, view };
+    // A merge cut short is finished here too, so the survivor shows everything it absorbs.
+    if (view.mergePending) await identityStore(env).finishMerge(collection, view.id, view.mergedInto);
     profileId = view.mergedInto;
   }
   return undefined;

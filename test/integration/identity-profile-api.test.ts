@@ -121,6 +121,26 @@ describe("Profile API", () => {
   });
 });
 
+describe("Profile API and merges cut short", () => {
+  it("finishes a merge whose survivor never absorbed the loser before answering", async () => {
+    const source = await createSource();
+    const [a1, a2] = [unique("a1"), unique("a2")];
+    const [m1, m2] = [unique("m"), unique("m")];
+    await sendBatch(source.writeKey, [
+      { type: "identify", anonymousId: a1, traits: { color: "red" }, messageId: m1 },
+      { type: "identify", anonymousId: a2, traits: { size: "L" }, messageId: m2 },
+    ]);
+    await waitForEvent(`anonymous_id:${a2}`, m2);
+    const [survivor, loser] = [(await segmentIdOf(`anonymous_id:${a1}`))!, (await segmentIdOf(`anonymous_id:${a2}`))!];
+    // The consumer sealed the loser, then died before the survivor absorbed it.
+    await env.PROFILES.get(env.PROFILES.idFromName(loser)).markMergedInto(survivor);
+
+    const traits = await getProfile<{ traits: object }>(profilePath(`anonymous_id:${a2}`, "traits"));
+    expect(traits.body.traits).toEqual({ color: "red", size: "L" });
+    expect(await externalIds(`anonymous_id:${a1}`)).toEqual({ anonymous_id: [a1, a2].sort() });
+  });
+});
+
 describe("identity admin API", () => {
   it("validates and stores the rules, and counts violations by reason", async () => {
     const bad = await app.request("/api/v1/identity/config", { method: "PUT", headers: ADMIN, body: JSON.stringify({ limits: { user_id: { max: 0, window: "ever" } } }) }, env);

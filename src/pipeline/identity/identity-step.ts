@@ -4,7 +4,18 @@ import { compileIdentityConfig } from "../../identity/identity-config";
 import type { Violation } from "../../identity/violations";
 import { countViolations, loadIdentityConfig, recordViolations } from "./config-store";
 import { resolveMessageIdentity } from "./identity-stage";
-import { createIdentityStore } from "./store";
+import { createIdentityStore, type PipelineIdentityStore } from "./store";
+
+/** The identity graph of the Worker's space, through its Durable Object bindings. */
+export function identityStore(env: AppEnv): PipelineIdentityStore {
+  return createIdentityStore(
+    {
+      index: (name) => env.IDENTITY_INDEX.get(env.IDENTITY_INDEX.idFromName(name)),
+      profile: (segmentId) => env.PROFILES.get(env.PROFILES.idFromName(segmentId)),
+    },
+    env.SPACE_ID,
+  );
+}
 
 /**
  * Wires the identity stage to the Worker's bindings for one consumer batch: the rules are read
@@ -12,13 +23,7 @@ import { createIdentityStore } from "./store";
  */
 export async function createIdentityStep(env: AppEnv): Promise<{ resolve: (events: AcceptedEvent[]) => Promise<void>; flush: () => Promise<void> }> {
   const config = compileIdentityConfig(await loadIdentityConfig(env.DB, env.SPACE_ID));
-  const store = createIdentityStore(
-    {
-      index: (name) => env.IDENTITY_INDEX.get(env.IDENTITY_INDEX.idFromName(name)),
-      profile: (segmentId) => env.PROFILES.get(env.PROFILES.idFromName(segmentId)),
-    },
-    env.SPACE_ID,
-  );
+  const store = identityStore(env);
   const violations: Violation[] = [];
   return {
     resolve: async (events) => {
