@@ -3,8 +3,6 @@ import { app } from "./app";
 import { handleQueue } from "./queue";
 
 export { DedupeObject } from "./dedupe-object";
-export { IdentityIndexObject } from "./identity-index-object";
-export { ProfileObject } from "./profile-object";
 
 export default {
   fetch: app.fetch,
