@@ -1,7 +1,7 @@
 import { Hono, type Context } from "hono";
 import { cors } from "hono/cors";
 import type { HonoEnv } from "../env";
-import { refreshCollectionCookies } from "../first-party/set-collection-cookies";
+import { refreshCollectionCookies } from "../first-party/refresh-collection-cookies";
 import { ApiError } from "../http/api-error";
 import { eventTypeForRoute, type EventType } from "../spec/event-types";
 import { MAX_BATCH_BYTES } from "../spec/limits";
@@ -10,7 +10,7 @@ import { SourceStore } from "../sources/source-store";
 import type { Source } from "../sources/source";
 import { acceptBatch, acceptSingleEvent } from "./accept-payload";
 import { corsOriginFor } from "./cors-origins";
-import { locationFromCf, type AcceptedEvent, type RequestFacts } from "./enrich";
+import { locationFromCf, type RequestFacts } from "./enrich";
 import { enqueueEvents } from "./enqueue";
 import { decodePixelData, TRANSPARENT_GIF } from "./pixel";
 import { readJsonBody } from "./read-body";
@@ -72,10 +72,8 @@ trackingApi.get("/v1/pixel/:call{track|page}", async (c) => {
   return c.body(TRANSPARENT_GIF, status, { "Content-Type": "image/gif", "Cache-Control": "no-store" });
 });
 
-async function ingestOne(c: Context<HonoEnv>, body: unknown, type: EventType, source: Source): Promise<AcceptedEvent> {
-  const event = acceptSingleEvent(body, type, requestFacts(c, source), newMessageId);
-  await enqueueEvents(c.env.EVENTS, [event]);
-  return event;
+async function ingestOne(c: Context<HonoEnv>, body: unknown, type: EventType, source: Source): Promise<void> {
+  await enqueueEvents(c.env.EVENTS, [acceptSingleEvent(body, type, requestFacts(c, source), newMessageId)]);
 }
 
 async function authenticate(c: Context<HonoEnv>, bodyWriteKey: string | undefined): Promise<Source> {
