@@ -5,6 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { benchArchive } from "./sections/archive.mjs";
 import { benchEdge } from "./sections/edge.mjs";
+import { benchIdentity } from "./sections/identity.mjs";
 import { benchIngestDomain } from "./sections/ingest-domain.mjs";
 import { benchSdkSize } from "./sections/sdk-size.mjs";
 import { startDevServer } from "../scripts/dev-server.mjs";
@@ -22,11 +23,13 @@ async function main() {
   let sdk;
   let edge;
   let archive;
+  let identity;
   let serverReloads;
   try {
     sdk = await benchSdkSize(server.baseUrl);
     edge = await benchEdge(server.baseUrl, runId);
     archive = await benchArchive(server.baseUrl, runId);
+    identity = await benchIdentity(server.baseUrl, runId);
     serverReloads = server.reloads();
   } finally {
     await server.stop();
@@ -40,6 +43,7 @@ async function main() {
     ingestDomain,
     edge: { serverStartupSeconds: round(server.startupSeconds), ...edge },
     archive,
+    identity,
     serverReloads,
     totalSeconds: round((performance.now() - started) / 1000, 1),
   };

@@ -3,14 +3,16 @@ import { adminApi } from "../src/admin/routes";
 import type { HonoEnv } from "../src/env";
 import { ApiError } from "../src/http/api-error";
 import { trackingApi } from "../src/ingest/routes";
+import { profileApi } from "../src/profile-api/routes";
 import { sdkServing } from "../src/sdk-serving/routes";
 
 /**
- * The HTTP surface: analytics.js and settings, the Tracking API at the root, admin API under
- * /api/v1. sdkServing goes first: its public CORS for /v1/projects/* must answer before the
+ * The HTTP surface: the Profile API (/v1/spaces/*), analytics.js and settings, the Tracking API
+ * at the root, admin API under /api/v1. sdkServing goes first: its public CORS for /v1/projects/* must answer before the
  * Tracking API's credentialed CORS for /v1/*.
  */
 export const app = new Hono<HonoEnv>()
+  .route("/", profileApi)
   .route("/", sdkServing)
   .route("/", trackingApi)
   .route("/api/v1", adminApi)

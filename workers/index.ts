@@ -3,6 +3,8 @@ import { app } from "./app";
 import { handleQueue } from "./queue";
 
 export { DedupeObject } from "./dedupe-object";
+export { IdentityIndexObject } from "./identity-index-object";
+export { ProfileObject } from "./profile-object";
 
 export default {
   fetch: app.fetch,

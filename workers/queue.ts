@@ -2,6 +2,7 @@ import type { AppEnv } from "../src/env";
 import { consumeEventsBatch } from "../src/pipeline/consume-events";
 import { createDedupeGateway } from "../src/pipeline/dedupe/gateway";
 import { sendMessages, sizeOf } from "../src/queues/send-messages";
+import { createIdentityStep } from "../src/pipeline/identity/identity-step";
 import { classifyQueue, deadLetterKey, deadLetterRecord } from "../src/pipeline/dead-letter";
 
 /** Queue consumers: EVENTS runs the pipeline; a dead-letter queue keeps what it got in R2. */
@@ -19,7 +20,9 @@ export async function handleQueue(batch: MessageBatch, env: AppEnv): Promise<voi
 
 async function consumeEvents(batch: MessageBatch, env: AppEnv): Promise<void> {
   const dedupe = createDedupeGateway((name) => env.DEDUPE.get(env.DEDUPE.idFromName(name)), env.SPACE_ID);
-  const summary = await consumeEventsBatch(batch.messages, { queue: batch.queue, dedupe, random: Math.random });
+  const identity = await createIdentityStep(env);
+  const summary = await consumeEventsBatch(batch.messages, { queue: batch.queue, dedupe, random: Math.random, identity: identity.resolve });
+  await identity.flush();
   if (summary.deadLetters.length > 0) {
     // Straight to the DLQ, before any ack: unreadable input would fail the same way on every retry.
     await sendMessages(env.EVENTS_DLQ, summary.deadLetters.map(sizeOf));

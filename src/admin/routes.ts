@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import type { HonoEnv } from "../env";
 import { requireAdminToken } from "../http/require-token";
 import { archiveApi } from "./archive";
+import { identityApi } from "./identity";
 import { pipelineStatsApi } from "./pipeline-stats";
 import { sourcesApi } from "./sources";
 
@@ -10,4 +11,5 @@ export const adminApi = new Hono<HonoEnv>()
   .use("*", requireAdminToken)
   .route("/sources", sourcesApi)
   .route("/archive", archiveApi)
-  .route("/pipeline/stats", pipelineStatsApi);
+  .route("/pipeline/stats", pipelineStatsApi)
+  .route("/identity", identityApi);

@@ -24,6 +24,11 @@ export interface PipelineDeps {
   queue: string;
   dedupe: DedupeGateway;
   random: () => number;
+  /**
+   * Identity resolution for one message's archived events, in order; throws to retry the message.
+   * Absent: the stage is skipped.
+   */
+  identity?: (events: AcceptedEvent[]) => Promise<void>;
 }
 
 /**
@@ -54,6 +59,10 @@ export async function consumeEventsBatch(messages: readonly QueuedMessage[], dep
   const commits = await deps.dedupe.commit(toArchive.map(({ event, owner }) => ({ event, owner })));
   commits.forEach((verdict, i) => verdict === "failed" && failed.add(toArchive[i]!.message));
 
+  // Identity runs after the archive commit, for events archived now or by an earlier delivery
+  // of the same message (a crash after the archive must still resolve them): it is idempotent.
+  if (deps.identity) await runIdentity(deps.identity, entries, checks, toArchive, commits, failed);
+
   const outcomes = messages.map((message, index): MessageOutcome =>
     failed.has(index)
       ? { kind: "retry", delaySeconds: computeRetryDelaySeconds(message.attempts, deps.random()) }
@@ -66,4 +75,35 @@ export async function consumeEventsBatch(messages: readonly QueuedMessage[], dep
     archived: count(commits, "archived"),
     duplicates: count(checks, "duplicate") + count(commits, "duplicate"),
   };
+}
+
+type Entry = { event: AcceptedEvent; owner: string; message: number };
+
+async function runIdentity(
+  identity: (events: AcceptedEvent[]) => Promise<void>,
+  entries: readonly Entry[],
+  checks: readonly string[],
+  toArchive: readonly Entry[],
+  commits: readonly string[],
+  failed: Set<number>,
+): Promise<void> {
+  const resolvable = new Set<Entry>([
+    ...entries.filter((_, i) => checks[i] === "retried"),
+    ...toArchive.filter((_, i) => commits[i] === "archived" || commits[i] === "retried"),
+  ]);
+  const byMessage = new Map<number, AcceptedEvent[]>();
+  for (const entry of entries) {
+    if (!resolvable.has(entry) || failed.has(entry.message)) continue;
+    byMessage.set(entry.message, [...(byMessage.get(entry.message) ?? []), entry.event]);
+  }
+  await Promise.all(
+    [...byMessage].map(async ([message, events]) => {
+      try {
+        await identity(events);
+      } catch (error) {
+        console.error("identity resolution failed; the message is retried", error);
+        failed.add(message);
+      }
+    }),
+  );
 }

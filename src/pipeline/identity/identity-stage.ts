@@ -1,0 +1,130 @@
+import type { AcceptedEvent } from "../../ingest/enrich";
+import { extractIdentifiers } from "../../identity/extract-identifiers";
+import { identifierKey, type Identifier } from "../../identity/identifier";
+import type { CompiledIdentityConfig } from "../../identity/identity-config";
+import type { Collection } from "../../identity/index-shards";
+import { generateSegmentId } from "../../identity/profile-id";
+import type { ProfileUpdate, RecordedEvent } from "../../identity/profile-record";
+import { resolveEventIdentity } from "../../identity/resolve-event";
+import { checkIdentifyTraitCount } from "../../identity/system-limits";
+import type { Violation } from "../../identity/violations";
+import { groupBySharedIdentifiers } from "./group-events";
+import type { PipelineIdentityStore } from "./store";
+
+export interface IdentityStageDeps {
+  store: PipelineIdentityStore;
+  config: CompiledIdentityConfig;
+  now: () => Date;
+}
+
+const MAX_FORWARDS = 20;
+/** Groups of one message resolved at once. */
+const MAX_PARALLEL_GROUPS = 8;
+
+/**
+ * The identity stage for one queue message's events: events that share an identifier in order
+ * (a later event may depend on an earlier one, as in Segment's documented sequences), unrelated
+ * ones in parallel. Throws when the message must be retried; every write is idempotent, so the
+ * retry finishes what this run started.
+ */
+export async function resolveMessageIdentity(events: readonly AcceptedEvent[], deps: IdentityStageDeps): Promise<Violation[]> {
+  const customIdentifiers = deps.config.config.customIdentifiers;
+  const groups = groupBySharedIdentifiers(events, (event) => {
+    const { users, accounts } = extractIdentifiers(event as unknown as Record<string, unknown>, customIdentifiers);
+    return [...users.map((id) => `users/${identifierKey(id)}`), ...accounts.map((id) => `accounts/${identifierKey(id)}`)];
+  });
+  // Bounded: each event is a few Durable Object round trips, and an unbounded fan-out of a
+  // 2,500-event message would only queue up behind the same objects.
+  const violations: Violation[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < groups.length) {
+      const group = groups[next++]!;
+      for (const event of group) violations.push(...(await resolveOneEvent(event, deps)));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(MAX_PARALLEL_GROUPS, groups.length) }, worker));
+  return violations;
+}
+
+async function resolveOneEvent(event: AcceptedEvent, deps: IdentityStageDeps): Promise<Violation[]> {
+  const record = event as unknown as Record<string, unknown>;
+  const tooManyTraits = checkIdentifyTraitCount(record);
+  if (tooManyTraits) return [tooManyTraits];
+
+  const { config, store } = deps;
+  const now = deps.now();
+  const { users, accounts } = extractIdentifiers(record, config.config.customIdentifiers);
+  const resolve = async (collection: Collection, identifiers: Identifier[]) =>
+    identifiers.length === 0
+      ? { violations: [] as Violation[], profileId: undefined }
+      : resolveEventIdentity({
+          store,
+          collection,
+          identifiers,
+          config,
+          now,
+          newProfileId: (round) => newProfileId(event, collection, round),
+        });
+  const user = await resolve("users", users);
+  const account = await resolve("accounts", accounts);
+
+  const recorded = recordedEvent(event);
+  const traits = isObject(record.traits) ? record.traits : undefined;
+  const at = now.toISOString();
+  if (user.profileId) {
+    await applyFollowingMerges(store, user.profileId, {
+      event: recorded,
+      traits: event.type === "identify" ? traits : undefined,
+      link: account.profileId ? { collection: "accounts", profileId: account.profileId, identifiers: accounts, sourceId: event.projectId } : undefined,
+      now: at,
+    });
+  }
+  if (account.profileId) {
+    await applyFollowingMerges(store, account.profileId, {
+      event: recorded,
+      traits: event.type === "group" ? traits : undefined,
+      link: user.profileId ? { collection: "users", profileId: user.profileId, identifiers: users, sourceId: event.projectId } : undefined,
+      now: at,
+    });
+  }
+  return [...user.violations, ...account.violations];
+}
+
+/** A profile merged after resolution forwards to its survivor; the event goes there. */
+async function applyFollowingMerges(store: PipelineIdentityStore, profileId: string, update: ProfileUpdate): Promise<void> {
+  let id = profileId;
+  for (let hops = 0; hops < MAX_FORWARDS; hops += 1) {
+    const { mergedInto } = await store.apply(id, update);
+    if (mergedInto === null) return;
+    id = mergedInto;
+  }
+  throw new Error(`identity: profile ${profileId} forwards more than ${MAX_FORWARDS} times`);
+}
+
+/**
+ * The segment_id a create uses: random-looking but derived from the event, so the queue's retry
+ * of a half-done create reuses the same profile instead of leaving an empty one behind.
+ */
+async function newProfileId(event: AcceptedEvent, collection: Collection, round: number): Promise<string> {
+  const seed = new TextEncoder().encode(`${event.projectId}/${event.messageId}/${collection}/${round}`);
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", seed));
+  return generateSegmentId(new Date(event.receivedAt), (length) => digest.slice(0, length));
+}
+
+function recordedEvent(event: AcceptedEvent): RecordedEvent {
+  const record = event as unknown as Record<string, unknown>;
+  const name = typeof record.event === "string" ? record.event : typeof record.name === "string" ? record.name : null;
+  return {
+    messageId: event.messageId,
+    type: event.type,
+    name,
+    sourceId: event.projectId,
+    timestamp: new Date(event.timestamp).toISOString(),
+    body: JSON.stringify(event),
+  };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

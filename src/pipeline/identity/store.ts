@@ -1,0 +1,99 @@
+import type { Identifier } from "../../identity/identifier";
+import { identityShardName, indexKey, type Collection } from "../../identity/index-shards";
+import type { ProfileSnapshot, ProfileUpdate } from "../../identity/profile-record";
+import type { IdentityStore, ProfileDescription } from "../../identity/resolve-event";
+
+/** What the store needs of an index shard (IdentityIndexObject's RPC surface). */
+export interface IndexShard {
+  lookup(keys: string[]): Promise<(string | null)[]>;
+  claim(keys: string[], profileId: string): Promise<string[]>;
+  repoint(keys: string[], from: string, to: string): Promise<void>;
+}
+
+/** What the store needs of a profile (ProfileObject's RPC surface). */
+export interface ProfileHandle {
+  create(id: string, collection: Collection, createdAt: string): Promise<void>;
+  describe(): Promise<ProfileDescription>;
+  addIdentifiers(identifiers: Identifier[], at: string): Promise<boolean>;
+  apply(update: ProfileUpdate): Promise<{ mergedInto: string | null }>;
+  snapshot(): Promise<ProfileSnapshot>;
+  absorb(from: ProfileSnapshot): Promise<{ forwardTo: string | null }>;
+  markMergedInto(id: string): Promise<string>;
+  confirmMerged(): Promise<void>;
+}
+
+export interface IdentityBindings {
+  index: (name: string) => IndexShard;
+  profile: (segmentId: string) => ProfileHandle;
+}
+
+export type PipelineIdentityStore = IdentityStore & {
+  apply(profileId: string, update: ProfileUpdate): Promise<{ mergedInto: string | null }>;
+};
+
+/** The Durable Object side of identity resolution: keys routed to their shards, one call per shard. */
+export function createIdentityStore(bindings: IdentityBindings, spaceId: string): PipelineIdentityStore {
+  /** Calls `call` once per shard with that shard's keys; answers in key order. */
+  async function perShard<V>(collection: Collection, keys: string[], call: (shard: IndexShard, keys: string[]) => Promise<V[]>): Promise<V[]> {
+    const byShard = new Map<string, number[]>();
+    keys.forEach((key, index) => {
+      const name = identityShardName(spaceId, collection, indexKey(collection, key));
+      byShard.set(name, [...(byShard.get(name) ?? []), index]);
+    });
+    const results = new Array<V>(keys.length);
+    await Promise.all(
+      [...byShard].map(async ([name, indexes]) => {
+        const answers = await call(bindings.index(name), indexes.map((i) => indexKey(collection, keys[i]!)));
+        indexes.forEach((keyIndex, answerIndex) => (results[keyIndex] = answers[answerIndex]!));
+      }),
+    );
+    return results;
+  }
+
+  // Seal first, then copy: a sealed profile refuses new identifiers and events (they are
+  // forwarded to the survivor), so the snapshot the survivor absorbs is final and nothing
+  // applied during the merge is lost. A crash after the seal leaves the merge "pending"; the
+  // next lookup that follows the pointer finishes it (resolve-event.ts).
+  async function mergeProfile(collection: Collection, from: string, into: string): Promise<boolean> {
+    const sealedInto = await bindings.profile(from).markMergedInto(into);
+    if (sealedInto !== into) return false;
+    await finishMerge(collection, from, into);
+    return true;
+  }
+
+  async function finishMerge(collection: Collection, from: string, into: string): Promise<void> {
+    const loser = bindings.profile(from);
+    const snapshot = await loser.snapshot();
+    let survivor = into;
+    for (let hops = 0; ; hops += 1) {
+      if (hops > 20) throw new Error(`identity: merge of ${from} forwards more than 20 times`);
+      const { forwardTo } = await bindings.profile(survivor).absorb(snapshot);
+      if (forwardTo === null) break;
+      survivor = forwardTo;
+    }
+    const keys = snapshot.identifiers.map((identifier) => `${identifier.type}:${identifier.value}`);
+    await perShard(collection, keys, async (shard, part) => {
+      await shard.repoint(part, from, survivor);
+      return part;
+    });
+    await loser.confirmMerged();
+  }
+
+  const toMap = (keys: string[], owners: (string | null)[]) => {
+    const map = new Map<string, string>();
+    keys.forEach((key, i) => owners[i] && map.set(key, owners[i]));
+    return map;
+  };
+
+  return {
+    lookup: async (collection, keys) => toMap(keys, await perShard(collection, keys, (shard, part) => shard.lookup(part))),
+    claim: async (collection, keys, profileId) =>
+      toMap(keys, await perShard(collection, keys, (shard, part) => shard.claim(part, profileId))),
+    describe: (profileId) => bindings.profile(profileId).describe(),
+    create: (profileId, collection, createdAt) => bindings.profile(profileId).create(profileId, collection, createdAt),
+    addIdentifiers: (profileId, identifiers, at) => bindings.profile(profileId).addIdentifiers(identifiers, at),
+    apply: (profileId, update) => bindings.profile(profileId).apply(update),
+    mergeProfile,
+    finishMerge,
+  };
+}

@@ -1,0 +1,44 @@
+import { DurableObject } from "cloudflare:workers";
+import type { AppEnv } from "../src/env";
+
+/**
+ * One shard of the identifier → profile index (src/identity/index-shards.ts). Claims are atomic
+ * per shard: a key, once mapped, keeps its owner until a merge repoints it, so two racing events
+ * can never map one identifier to two profiles; the loser sees the winner and resolves again.
+ */
+export class IdentityIndexObject extends DurableObject<AppEnv> {
+  private readonly sql: SqlStorage;
+
+  constructor(ctx: DurableObjectState, env: AppEnv) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    this.sql.exec("CREATE TABLE IF NOT EXISTS mapping (key TEXT PRIMARY KEY, profile_id TEXT NOT NULL, mapped_at INTEGER NOT NULL)");
+  }
+
+  /** The owner of each key, null when unmapped. */
+  lookup(keys: string[]): (string | null)[] {
+    return keys.map((key) => this.ownerOf(key));
+  }
+
+  /** Maps each unmapped key to `profileId`; answers every key's owner afterwards. */
+  claim(keys: string[], profileId: string): string[] {
+    const now = Date.now();
+    return this.ctx.storage.transactionSync(() =>
+      keys.map((key) => {
+        this.sql.exec("INSERT OR IGNORE INTO mapping (key, profile_id, mapped_at) VALUES (?, ?, ?)", key, profileId, now);
+        return this.ownerOf(key)!;
+      }),
+    );
+  }
+
+  /** Points keys owned by `from` at `to` (after a merge); keys owned by anyone else are left alone. */
+  repoint(keys: string[], from: string, to: string): void {
+    this.ctx.storage.transactionSync(() => {
+      for (const key of keys) this.sql.exec("UPDATE mapping SET profile_id = ? WHERE key = ? AND profile_id = ?", to, key, from);
+    });
+  }
+
+  private ownerOf(key: string): string | null {
+    return this.sql.exec<{ profile_id: string }>("SELECT profile_id FROM mapping WHERE key = ?", key).toArray()[0]?.profile_id ?? null;
+  }
+}

@@ -1,0 +1,322 @@
+import { DurableObject } from "cloudflare:workers";
+import type { Identifier } from "../src/identity/identifier";
+import type { Collection } from "../src/identity/index-shards";
+import {
+  EVENT_RETENTION_MS,
+  laterOf,
+  type ProfileLink,
+  type ProfileMetadata,
+  type ProfileSnapshot,
+  type ProfileUpdate,
+  type RecordedEvent,
+  type StoredIdentifier,
+} from "../src/identity/profile-record";
+import type { EventQuery, ProfileView } from "../src/identity/profile-view";
+import type { ProfileDescription } from "../src/identity/resolve-event";
+import { applyTraits, mergeTraitStates, type TraitState } from "../src/identity/traits";
+import type { AppEnv } from "../src/env";
+
+type Meta = Record<string, string>;
+
+/**
+ * One profile (named by its segment_id): identifiers, traits, 14 days of events, metadata, links,
+ * and, once merged into another profile, a forwarding pointer. Each method parses, calls the pure
+ * rules (src/identity), persists in one transaction; every write is idempotent so the pipeline
+ * may repeat it after a crash.
+ */
+export class ProfileObject extends DurableObject<AppEnv> {
+  private readonly sql: SqlStorage;
+
+  constructor(ctx: DurableObjectState, env: AppEnv) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    this.sql.exec(`
+      CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS identifiers (
+        type TEXT NOT NULL, value TEXT NOT NULL, added_at TEXT NOT NULL, source_id TEXT, first_message_id TEXT,
+        seq INTEGER NOT NULL, PRIMARY KEY (type, value));
+      CREATE TABLE IF NOT EXISTS events (
+        message_id TEXT PRIMARY KEY, type TEXT NOT NULL, name TEXT, source_id TEXT NOT NULL,
+        timestamp TEXT NOT NULL, body TEXT NOT NULL);
+      CREATE INDEX IF NOT EXISTS events_by_time ON events (timestamp);
+      CREATE TABLE IF NOT EXISTS links (
+        collection TEXT NOT NULL, profile_id TEXT NOT NULL, identifiers TEXT NOT NULL, source_id TEXT,
+        created_at TEXT NOT NULL, PRIMARY KEY (collection, profile_id));
+      CREATE TABLE IF NOT EXISTS absorbed (from_id TEXT PRIMARY KEY, at TEXT NOT NULL);
+    `);
+  }
+
+  create(id: string, collection: Collection, createdAt: string): void {
+    this.ctx.storage.transactionSync(() => {
+      this.setMetaOnce("id", id);
+      this.setMetaOnce("collection", collection);
+      this.setMetaOnce("created_at", createdAt);
+      this.setMetaOnce("updated_at", createdAt);
+      this.setMetaOnce("merge_count", "0");
+    });
+  }
+
+  describe(): ProfileDescription {
+    const meta = this.meta();
+    return {
+      exists: meta.created_at !== undefined,
+      id: meta.id ?? "",
+      createdAt: meta.created_at ?? "",
+      mergedInto: meta.merged_into ?? null,
+      mergePending: meta.merged_into !== undefined && meta.merge_done === undefined,
+      mergeCount: Number(meta.merge_count ?? 0),
+      identifiers: this.identifiers().map(({ type, value, addedAt }) => ({ type, value, addedAt })),
+    };
+  }
+
+  /** Records identifiers the index maps here; false when this profile was merged away. */
+  addIdentifiers(identifiers: Identifier[], at: string): boolean {
+    return this.ctx.storage.transactionSync(() => {
+      if (this.meta().merged_into) return false;
+      for (const identifier of identifiers) this.insertIdentifier({ ...identifier, addedAt: at, sourceId: null, firstMessageId: null });
+      return true;
+    });
+  }
+
+  /** Applies one event: traits, the event record, metadata, a link. Idempotent by messageId. */
+  apply(update: ProfileUpdate): { mergedInto: string | null } {
+    return this.ctx.storage.transactionSync(() => {
+      const meta = this.meta();
+      if (meta.merged_into) return { mergedInto: meta.merged_into };
+      const { event } = update;
+      const seen = this.sql.exec("SELECT 1 FROM events WHERE message_id = ?", event.messageId).toArray().length > 0;
+      if (!seen) {
+        this.insertEvent(event);
+        if (update.traits) {
+          const traits = applyTraits(this.traits(), update.traits, { timestamp: event.timestamp, sourceId: event.sourceId });
+          this.setMeta("traits", JSON.stringify(traits));
+        }
+        this.sql.exec(
+          "UPDATE identifiers SET source_id = ?, first_message_id = ? WHERE first_message_id IS NULL",
+          event.sourceId,
+          event.messageId,
+        );
+        this.recordMessage(meta, event, update.now);
+      }
+      if (update.link) this.insertLink({ ...update.link, createdAt: update.now });
+      this.pruneEvents(update.now);
+      return { mergedInto: null };
+    });
+  }
+
+  snapshot(): ProfileSnapshot {
+    const meta = this.meta();
+    return {
+      id: meta.id ?? "",
+      mergedInto: meta.merged_into ?? null,
+      mergeCount: Number(meta.merge_count ?? 0),
+      identifiers: this.identifiers(),
+      traits: this.traits(),
+      events: this.sql.exec<EventRow>("SELECT * FROM events").toArray().map(toRecordedEvent),
+      links: this.links(),
+      metadata: this.metadata(meta),
+    };
+  }
+
+  /**
+   * Takes in a merged profile's data once (by its id). A profile merged away itself takes nothing
+   * and names where it went, so the caller hands the data on to the live survivor.
+   */
+  absorb(from: ProfileSnapshot): { forwardTo: string | null } {
+    return this.ctx.storage.transactionSync(() => {
+      const meta = this.meta();
+      if (meta.merged_into) return { forwardTo: meta.merged_into };
+      if (this.sql.exec("SELECT 1 FROM absorbed WHERE from_id = ?", from.id).toArray().length > 0) return { forwardTo: null };
+      this.sql.exec("INSERT INTO absorbed (from_id, at) VALUES (?, ?)", from.id, new Date().toISOString());
+      for (const identifier of from.identifiers) this.insertIdentifier(identifier);
+      for (const event of from.events) this.insertEvent(event);
+      for (const link of from.links) this.insertLink(link);
+      this.setMeta("traits", JSON.stringify(mergeTraitStates(this.traits(), from.traits)));
+      this.setMeta("merge_count", String(Number(meta.merge_count ?? 0) + from.mergeCount + 1));
+      const theirs = from.metadata;
+      if (theirs) {
+        const ours = this.metadata(meta);
+        if (theirs.first_timestamp && (!ours?.first_timestamp || Date.parse(theirs.first_timestamp) < Date.parse(ours.first_timestamp))) {
+          this.setMeta("first_timestamp", theirs.first_timestamp);
+          if (theirs.first_message_id) this.setMeta("first_message_id", theirs.first_message_id);
+          if (theirs.first_source_id) this.setMeta("first_source_id", theirs.first_source_id);
+        }
+        if (theirs.last_timestamp && laterOf(ours?.last_timestamp ?? null, theirs.last_timestamp) === theirs.last_timestamp && theirs.last_timestamp !== ours?.last_timestamp) {
+          this.setMeta("last_timestamp", theirs.last_timestamp);
+          if (theirs.last_message_id) this.setMeta("last_message_id", theirs.last_message_id);
+          if (theirs.last_source_id) this.setMeta("last_source_id", theirs.last_source_id);
+        }
+      }
+      this.setMeta("updated_at", new Date().toISOString());
+      return { forwardTo: null };
+    });
+  }
+
+  /**
+   * Seals this profile as merged into `id`: from now on it takes no identifiers or events (they
+   * are forwarded), so the snapshot the survivor absorbs is final. Answers the profile it is
+   * merged into, which is another one when a concurrent merge sealed it first.
+   */
+  markMergedInto(id: string): string {
+    this.setMetaOnce("merged_into", id);
+    return this.meta().merged_into!;
+  }
+
+  /** The survivor holds this profile's data; lookups no longer need to finish the merge. */
+  confirmMerged(): void {
+    this.setMetaOnce("merge_done", new Date().toISOString());
+  }
+
+  view(): ProfileView {
+    const meta = this.meta();
+    return {
+      exists: meta.created_at !== undefined,
+      id: meta.id ?? "",
+      collection: (meta.collection as Collection | undefined) ?? null,
+      mergedInto: meta.merged_into ?? null,
+      mergePending: meta.merged_into !== undefined && meta.merge_done === undefined,
+      traits: this.traits(),
+      identifiers: this.identifiers(),
+      links: this.links(),
+      metadata: this.metadata(meta),
+    };
+  }
+
+  /** A page of recent events, `limit + 1` rows so the caller knows whether more follow. */
+  readEvents(query: EventQuery): RecordedEvent[] {
+    const where: string[] = [];
+    const params: (string | number)[] = [];
+    if (query.start) where.push("timestamp >= ?") && params.push(query.start);
+    if (query.end) where.push("timestamp < ?") && params.push(query.end);
+    if (query.exclude.length > 0) {
+      where.push(`COALESCE(name, type) NOT IN (${query.exclude.map(() => "?").join(", ")})`);
+      params.push(...query.exclude);
+    }
+    const order = query.sort === "asc" ? "ASC" : "DESC";
+    const sql = `SELECT * FROM events ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+      ORDER BY timestamp ${order}, message_id ${order} LIMIT ? OFFSET ?`;
+    return this.sql.exec<EventRow>(sql, ...params, query.limit + 1, query.offset).toArray().map(toRecordedEvent);
+  }
+
+  private recordMessage(meta: Meta, event: RecordedEvent, now: string): void {
+    if (!meta.first_timestamp || Date.parse(event.timestamp) < Date.parse(meta.first_timestamp)) {
+      this.setMeta("first_timestamp", event.timestamp);
+      this.setMeta("first_message_id", event.messageId);
+      this.setMeta("first_source_id", event.sourceId);
+    }
+    if (!meta.last_timestamp || Date.parse(event.timestamp) >= Date.parse(meta.last_timestamp)) {
+      this.setMeta("last_timestamp", event.timestamp);
+      this.setMeta("last_message_id", event.messageId);
+      this.setMeta("last_source_id", event.sourceId);
+    }
+    this.setMeta("updated_at", now);
+  }
+
+  private insertIdentifier(identifier: StoredIdentifier): void {
+    this.sql.exec(
+      `INSERT OR IGNORE INTO identifiers (type, value, added_at, source_id, first_message_id, seq)
+       VALUES (?, ?, ?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM identifiers))`,
+      identifier.type,
+      identifier.value,
+      identifier.addedAt,
+      identifier.sourceId,
+      identifier.firstMessageId,
+    );
+  }
+
+  private insertEvent(event: RecordedEvent): void {
+    this.sql.exec(
+      "INSERT OR IGNORE INTO events (message_id, type, name, source_id, timestamp, body) VALUES (?, ?, ?, ?, ?, ?)",
+      event.messageId,
+      event.type,
+      event.name,
+      event.sourceId,
+      event.timestamp,
+      event.body,
+    );
+  }
+
+  private insertLink(link: ProfileLink): void {
+    this.sql.exec(
+      "INSERT OR IGNORE INTO links (collection, profile_id, identifiers, source_id, created_at) VALUES (?, ?, ?, ?, ?)",
+      link.collection,
+      link.profileId,
+      JSON.stringify(link.identifiers),
+      link.sourceId,
+      link.createdAt,
+    );
+  }
+
+  private pruneEvents(now: string): void {
+    this.sql.exec("DELETE FROM events WHERE timestamp < ?", new Date(Date.parse(now) - EVENT_RETENTION_MS).toISOString());
+  }
+
+  private identifiers(): StoredIdentifier[] {
+    return this.sql
+      .exec<{ type: string; value: string; added_at: string; source_id: string | null; first_message_id: string | null }>(
+        "SELECT type, value, added_at, source_id, first_message_id FROM identifiers ORDER BY seq",
+      )
+      .toArray()
+      .map((row) => ({ type: row.type, value: row.value, addedAt: row.added_at, sourceId: row.source_id, firstMessageId: row.first_message_id }));
+  }
+
+  private links(): ProfileLink[] {
+    return this.sql
+      .exec<{ collection: Collection; profile_id: string; identifiers: string; source_id: string | null; created_at: string }>(
+        "SELECT * FROM links ORDER BY created_at, profile_id",
+      )
+      .toArray()
+      .map((row) => ({
+        collection: row.collection,
+        profileId: row.profile_id,
+        identifiers: JSON.parse(row.identifiers) as Identifier[],
+        sourceId: row.source_id,
+        createdAt: row.created_at,
+      }));
+  }
+
+  private traits(): TraitState {
+    const raw = this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'traits'").toArray()[0]?.value;
+    return raw ? (JSON.parse(raw) as TraitState) : {};
+  }
+
+  private metadata(meta: Meta): ProfileMetadata | null {
+    if (!meta.created_at) return null;
+    return {
+      created_at: meta.created_at,
+      updated_at: meta.updated_at ?? meta.created_at,
+      first_message_id: meta.first_message_id ?? null,
+      first_source_id: meta.first_source_id ?? null,
+      last_message_id: meta.last_message_id ?? null,
+      last_source_id: meta.last_source_id ?? null,
+      first_timestamp: meta.first_timestamp ?? null,
+      last_timestamp: meta.last_timestamp ?? null,
+    };
+  }
+
+  private meta(): Meta {
+    const rows = this.sql.exec<{ key: string; value: string }>("SELECT key, value FROM meta WHERE key != 'traits'").toArray();
+    return Object.fromEntries(rows.map((row) => [row.key, row.value]));
+  }
+
+  private setMeta(key: string, value: string): void {
+    this.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", key, value);
+  }
+
+  private setMetaOnce(key: string, value: string): void {
+    this.sql.exec("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)", key, value);
+  }
+}
+
+type EventRow = {
+  message_id: string;
+  type: string;
+  name: string | null;
+  source_id: string;
+  timestamp: string;
+  body: string;
+};
+
+function toRecordedEvent(row: EventRow): RecordedEvent {
+  return { messageId: row.message_id, type: row.type, name: row.name, sourceId: row.source_id, timestamp: row.timestamp, body: row.body };
+}
