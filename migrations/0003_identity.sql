@@ -5,14 +5,16 @@ CREATE TABLE identity_config (
   updated_at TEXT NOT NULL
 );
 
--- Identity violations (Segment's names), counted per reason and identifier type; one upsert per
--- consumer batch and key, never one write per event.
+-- Identity violations (Segment's names), one row per event, reason and identifier type, so an
+-- event the queue delivers twice counts once. Written in one batch of statements per consumer
+-- batch; read aggregated by reason and type. Kept 30 days.
 CREATE TABLE identity_violations (
   space_id TEXT NOT NULL,
+  message_id TEXT NOT NULL,
   reason TEXT NOT NULL,
   type TEXT NOT NULL DEFAULT '',
-  count INTEGER NOT NULL,
-  last_seen TEXT NOT NULL,
-  last_message TEXT NOT NULL,
-  PRIMARY KEY (space_id, reason, type)
+  message TEXT NOT NULL,
+  seen_at TEXT NOT NULL,
+  PRIMARY KEY (space_id, message_id, reason, type)
 );
+CREATE INDEX identity_violations_by_time ON identity_violations (space_id, seen_at);

@@ -1,15 +1,24 @@
 import type { AppEnv } from "../src/env";
+import { packEventsIntoMessages } from "../src/ingest/pack-messages";
+import type { BatchSummaryBase } from "../src/pipeline/consume-events";
 import { consumeEventsBatch } from "../src/pipeline/consume-events";
 import { createDedupeGateway } from "../src/pipeline/dedupe/gateway";
-import { sendMessages, sizeOf } from "../src/queues/send-messages";
-import { createIdentityStep } from "../src/pipeline/identity/identity-step";
 import { classifyQueue, deadLetterKey, deadLetterRecord } from "../src/pipeline/dead-letter";
+import { recordViolations } from "../src/pipeline/identity/config-store";
+import { consumeIdentityBatch } from "../src/pipeline/identity/consume-identity";
+import { createIdentityResolver } from "../src/pipeline/identity/identity-step";
+import { sendMessages, sizeOf } from "../src/queues/send-messages";
 
-/** Queue consumers: EVENTS runs the pipeline; a dead-letter queue keeps what it got in R2. */
+/**
+ * Queue consumers: EVENTS dedupes and archives, then hands archived events to IDENTITY, which
+ * resolves them into profiles at its own pace; a dead-letter queue keeps what it got in R2.
+ */
 export async function handleQueue(batch: MessageBatch, env: AppEnv): Promise<void> {
   switch (classifyQueue(batch.queue)) {
     case "events":
       return consumeEvents(batch, env);
+    case "identity":
+      return consumeIdentity(batch, env);
     case "dead-letter":
       return keepDeadLetters(batch, env);
     default:
@@ -20,20 +29,38 @@ export async function handleQueue(batch: MessageBatch, env: AppEnv): Promise<voi
 
 async function consumeEvents(batch: MessageBatch, env: AppEnv): Promise<void> {
   const dedupe = createDedupeGateway((name) => env.DEDUPE.get(env.DEDUPE.idFromName(name)), env.SPACE_ID);
-  const identity = await createIdentityStep(env);
-  const summary = await consumeEventsBatch(batch.messages, { queue: batch.queue, dedupe, random: Math.random, identity: identity.resolve });
-  await identity.flush();
+  const forward = (events: Parameters<typeof packEventsIntoMessages>[0]) => sendMessages(env.IDENTITY, packEventsIntoMessages(events));
+  const summary = await consumeEventsBatch(batch.messages, { queue: batch.queue, dedupe, random: Math.random, forward });
+  await settle(batch, summary, env.EVENTS_DLQ);
+  const { archived, duplicates, deadLetters } = summary;
+  console.log(JSON.stringify({ queue: batch.queue, messages: batch.messages.length, archived, duplicates, deadLetters: deadLetters.length }));
+}
+
+async function consumeIdentity(batch: MessageBatch, env: AppEnv): Promise<void> {
+  const resolve = await createIdentityResolver(env);
+  const summary = await consumeIdentityBatch(batch.messages, { queue: batch.queue, random: Math.random, resolve });
+  try {
+    await recordViolations(env.DB, env.SPACE_ID, summary.violations, new Date());
+  } catch (error) {
+    // Diagnostics: losing one batch's violations is better than resolving its events again.
+    console.error("could not record identity violations", error);
+  }
+  await settle(batch, summary, env.IDENTITY_DLQ);
+  const { resolved, violations, deadLetters } = summary;
+  console.log(JSON.stringify({ queue: batch.queue, messages: batch.messages.length, resolved, violations: violations.length, deadLetters: deadLetters.length }));
+}
+
+/** Applies a consumer's decisions: dead letters first (before any ack), then ack or retry each message. */
+async function settle(batch: MessageBatch, summary: BatchSummaryBase, deadLetterQueue: Queue): Promise<void> {
   if (summary.deadLetters.length > 0) {
-    // Straight to the DLQ, before any ack: unreadable input would fail the same way on every retry.
-    await sendMessages(env.EVENTS_DLQ, summary.deadLetters.map(sizeOf));
+    // Straight to the DLQ: unreadable input would fail the same way on every retry.
+    await sendMessages(deadLetterQueue, summary.deadLetters.map(sizeOf));
   }
   summary.outcomes.forEach((outcome, index) => {
     const message = batch.messages[index]!;
     if (outcome.kind === "retry") message.retry({ delaySeconds: outcome.delaySeconds });
     else message.ack();
   });
-  const { archived, duplicates, deadLetters } = summary;
-  console.log(JSON.stringify({ queue: batch.queue, messages: batch.messages.length, archived, duplicates, deadLetters: deadLetters.length }));
 }
 
 async function keepDeadLetters(batch: MessageBatch, env: AppEnv): Promise<void> {

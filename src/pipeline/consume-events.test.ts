@@ -23,8 +23,8 @@ function scriptedDedupe(check: Record<string, CheckVerdict>, commit: Record<stri
   };
 }
 
-describe("consumeEventsBatch: identity stage", () => {
-  it("resolves events archived now or by an earlier delivery, per message in order, and skips duplicates", async () => {
+describe("consumeEventsBatch: hand-off to the stages after the archive", () => {
+  it("forwards events archived now or by an earlier delivery, in message order, and skips duplicates", async () => {
     const seen: string[][] = [];
     const summary = await consumeEventsBatch(
       [
@@ -35,27 +35,27 @@ describe("consumeEventsBatch: identity stage", () => {
         queue: "sluice-events",
         random: () => 0.5,
         dedupe: scriptedDedupe({ "dup-early": "duplicate", "retried-early": "retried" }, { "dup-late": "duplicate", again: "retried" }),
-        identity: (events) => {
+        forward: (events) => {
           seen.push(events.map((e) => e.messageId));
           return Promise.resolve();
         },
       },
     );
-    expect(seen).toEqual([["new", "again"], ["retried-early"]]);
+    expect(seen).toEqual([["new", "again", "retried-early"]]);
     expect(summary.outcomes).toEqual([{ kind: "ack" }, { kind: "ack" }]);
   });
 
-  it("retries only the message whose identity step failed", async () => {
+  it("retries the forwarded messages when the hand-off fails, and not the others", async () => {
     const summary = await consumeEventsBatch(
       [
-        { id: "q1", attempts: 1, body: { v: 1, events: [event("ok")] } },
-        { id: "q2", attempts: 1, body: { v: 1, events: [event("boom")] } },
+        { id: "q1", attempts: 1, body: { v: 1, events: [event("dup")] } },
+        { id: "q2", attempts: 1, body: { v: 1, events: [event("new")] } },
       ],
       {
         queue: "sluice-events",
         random: () => 0.5,
-        dedupe: scriptedDedupe({}, {}),
-        identity: (events) => (events[0]!.messageId === "boom" ? Promise.reject(new Error("index shard down")) : Promise.resolve()),
+        dedupe: scriptedDedupe({ dup: "duplicate" }, {}),
+        forward: () => Promise.reject(new Error("identity queue unavailable")),
       },
     );
     expect(summary.outcomes[0]).toEqual({ kind: "ack" });

@@ -12,10 +12,14 @@ export interface QueuedMessage {
 
 export type MessageOutcome = { kind: "ack" } | { kind: "retry"; delaySeconds: number };
 
-export interface BatchSummary {
+/** What a consumer decided for a batch; the Worker applies it (workers/queue.ts). */
+export interface BatchSummaryBase {
   outcomes: MessageOutcome[];
   /** Unreadable messages and events, for the DLQ: sent before any message is acknowledged. */
   deadLetters: DeadLetterEnvelope[];
+}
+
+export interface BatchSummary extends BatchSummaryBase {
   archived: number;
   duplicates: number;
 }
@@ -25,10 +29,10 @@ export interface PipelineDeps {
   dedupe: DedupeGateway;
   random: () => number;
   /**
-   * Identity resolution for one message's archived events, in order; throws to retry the message.
-   * Absent: the stage is skipped.
+   * Hands archived events to the stages that follow the archive (identity), in message order;
+   * throws to retry the messages they came from. Absent: nothing follows the archive.
    */
-  identity?: (events: AcceptedEvent[]) => Promise<void>;
+  forward?: (events: AcceptedEvent[]) => Promise<void>;
 }
 
 /**
@@ -59,9 +63,10 @@ export async function consumeEventsBatch(messages: readonly QueuedMessage[], dep
   const commits = await deps.dedupe.commit(toArchive.map(({ event, owner }) => ({ event, owner })));
   commits.forEach((verdict, i) => verdict === "failed" && failed.add(toArchive[i]!.message));
 
-  // Identity runs after the archive commit, for events archived now or by an earlier delivery
-  // of the same message (a crash after the archive must still resolve them): it is idempotent.
-  if (deps.identity) await runIdentity(deps.identity, entries, checks, toArchive, commits, failed);
+  // Later stages get events archived now or by an earlier delivery of the same message (a crash
+  // between the archive and the hand-off must still pass them on); they are idempotent. They run
+  // on their own queue, so the archive never waits for them.
+  if (deps.forward) await forwardArchived(deps.forward, entries, checks, toArchive, commits, failed);
 
   const outcomes = messages.map((message, index): MessageOutcome =>
     failed.has(index)
@@ -79,31 +84,24 @@ export async function consumeEventsBatch(messages: readonly QueuedMessage[], dep
 
 type Entry = { event: AcceptedEvent; owner: string; message: number };
 
-async function runIdentity(
-  identity: (events: AcceptedEvent[]) => Promise<void>,
+async function forwardArchived(
+  forward: (events: AcceptedEvent[]) => Promise<void>,
   entries: readonly Entry[],
   checks: readonly string[],
   toArchive: readonly Entry[],
   commits: readonly string[],
   failed: Set<number>,
 ): Promise<void> {
-  const resolvable = new Set<Entry>([
+  const archived = new Set<Entry>([
     ...entries.filter((_, i) => checks[i] === "retried"),
     ...toArchive.filter((_, i) => commits[i] === "archived" || commits[i] === "retried"),
   ]);
-  const byMessage = new Map<number, AcceptedEvent[]>();
-  for (const entry of entries) {
-    if (!resolvable.has(entry) || failed.has(entry.message)) continue;
-    byMessage.set(entry.message, [...(byMessage.get(entry.message) ?? []), entry.event]);
+  const handed = entries.filter((entry) => archived.has(entry) && !failed.has(entry.message));
+  if (handed.length === 0) return;
+  try {
+    await forward(handed.map((entry) => entry.event));
+  } catch (error) {
+    console.error("could not hand archived events on; their messages are retried", error);
+    for (const entry of handed) failed.add(entry.message);
   }
-  await Promise.all(
-    [...byMessage].map(async ([message, events]) => {
-      try {
-        await identity(events);
-      } catch (error) {
-        console.error("identity resolution failed; the message is retried", error);
-        failed.add(message);
-      }
-    }),
-  );
 }

@@ -9,6 +9,8 @@ describe("dead letters", () => {
     expect(classifyQueue("sluice-staging-events")).toBe("events");
     expect(classifyQueue("sluice-events-dlq")).toBe("dead-letter");
     expect(classifyQueue("sluice-deliveries")).toBe("deliveries");
+    expect(classifyQueue("sluice-identity")).toBe("identity");
+    expect(classifyQueue("sluice-identity-dlq")).toBe("dead-letter");
     expect(classifyQueue("something-else")).toBeUndefined();
   });
 

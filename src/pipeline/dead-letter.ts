@@ -3,13 +3,14 @@
  * wrapped with a reason; messages whose retries ran out arrive bare. Either way the DLQ consumer
  * keeps them in R2 under `dead-letter/<queue>/<date>/<messageId>.json` for inspection and re-drive.
  */
-export type QueueRole = "events" | "deliveries" | "dead-letter";
+export type QueueRole = "events" | "identity" | "deliveries" | "dead-letter";
 
 /** Queues are told apart by name, so renamed deployments (`sluice-staging-events`) still work. */
 export function classifyQueue(name: string): QueueRole | undefined {
   if (name.endsWith("-dlq")) return "dead-letter";
   if (name.endsWith("deliveries")) return "deliveries";
   if (name.endsWith("events")) return "events";
+  if (name.endsWith("identity")) return "identity";
   return undefined;
 }
 

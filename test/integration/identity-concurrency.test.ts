@@ -2,7 +2,7 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from "clou
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { compileIdentityConfig } from "../../src/identity/identity-config";
-import { resolveMessageIdentity } from "../../src/pipeline/identity/identity-stage";
+import { resolveEvents } from "../../src/pipeline/identity/identity-stage";
 import { createIdentityStore } from "../../src/pipeline/identity/store";
 import worker from "../../workers/index";
 import { waitFor } from "../support/workerd/archive";
@@ -37,7 +37,8 @@ describe("identity under concurrency", () => {
         context: { device: { id: device, type: "ios" }, externalIds: [{ id: anons[(i + 1) % anons.length], type: "anonymous_id", collection: "users", encoding: "none" }] },
       }),
     );
-    await Promise.all(events.map((event) => resolveMessageIdentity([event], deps)));
+    const outcomes = await Promise.all(events.map((event) => resolveEvents([event], deps)));
+    expect(outcomes.map((outcome) => outcome.failed.size)).toEqual(events.map(() => 0));
 
     const ids = await allSegmentIds([`ios.id:${device}`, ...anons.map((anon) => `anonymous_id:${anon}`)]);
     expect(ids.every((id) => id !== undefined)).toBe(true);
@@ -81,7 +82,13 @@ describe("identity under concurrency", () => {
 });
 
 describe("identity is idempotent", () => {
-  it("a redelivered message changes nothing: one event, same identifiers and traits", async () => {
+  const deliver = async (message: { id: string; body: unknown; timestamp: Date }, attempts: number) => {
+    const batch = createMessageBatch("sluice-identity", [{ ...message, attempts }]);
+    await worker.queue(batch, env);
+    return getQueueResult(batch, createExecutionContext());
+  };
+
+  it("a redelivered identity message changes nothing: one event, same identifiers and traits", async () => {
     const sourceId = unique("src");
     const [userId, anon] = [unique("user"), unique("anon")];
     const events = [
@@ -89,15 +96,21 @@ describe("identity is idempotent", () => {
       acceptedEvent(sourceId, unique("m"), { type: "track", event: "Bought", userId, anonymousId: unique("anon2") }),
     ];
     const message = { id: unique("qmsg"), body: { v: 1, events }, timestamp: new Date() };
-    for (const attempts of [1, 2, 3]) {
-      const batch = createMessageBatch("sluice-events", [{ ...message, attempts }]);
-      await worker.queue(batch, env);
-      expect((await getQueueResult(batch, createExecutionContext())).explicitAcks).toEqual([message.id]);
-    }
+    for (const attempts of [1, 2, 3]) expect((await deliver(message, attempts)).explicitAcks).toEqual([message.id]);
+
     const profileEvents = await getProfile<{ data: { message_id: string }[] }>(profilePath(`user_id:${userId}`, "events"));
     expect(profileEvents.body.data.map((event) => event.message_id).sort()).toEqual(events.map((event) => event.messageId).sort());
     const ids = await getProfile<{ data: unknown[] }>(profilePath(`user_id:${userId}`, "external_ids"));
     expect(ids.body.data).toHaveLength(3);
     expect((await getProfile<{ traits: object }>(profilePath(`anonymous_id:${anon}`, "traits"))).body.traits).toEqual({ plan: "pro" });
+  });
+
+  it("counts a redelivered event's violations once", async () => {
+    // "null" is a blocked value by default; each delivery finds the same violation.
+    const event = acceptedEvent(unique("src"), unique("m"), { userId: unique("user"), anonymousId: "null" });
+    const message = { id: unique("qmsg"), body: { v: 1, events: [event] }, timestamp: new Date() };
+    for (const attempts of [1, 2]) await deliver(message, attempts);
+    const rows = await env.DB.prepare("SELECT reason, type FROM identity_violations WHERE message_id = ?").bind(event.messageId).all();
+    expect(rows.results).toEqual([{ reason: "ID value blocked", type: "anonymous_id" }]);
   });
 });

@@ -1,5 +1,5 @@
 import { DEFAULT_IDENTITY_CONFIG, parseIdentityConfig, type IdentityConfig } from "../../identity/identity-config";
-import type { Violation } from "../../identity/violations";
+import type { EventViolation } from "./identity-stage";
 
 /** A space's identity rules as saved through the admin API; the defaults until one is saved. */
 export async function loadIdentityConfig(db: D1Database, spaceId: string): Promise<IdentityConfig> {
@@ -30,43 +30,41 @@ export interface ViolationCount {
   lastMessage: string;
 }
 
-/** Counts a batch's violations by reason and type: one upsert per distinct pair. */
-export function countViolations(violations: readonly Violation[], now: Date): ViolationCount[] {
-  const counts = new Map<string, ViolationCount>();
-  for (const violation of violations) {
-    const type = violation.type ?? "";
-    const key = `${violation.reason}\u0000${type}`;
-    const current = counts.get(key);
-    if (current) {
-      current.count += 1;
-      current.lastMessage = violation.message;
-    } else {
-      counts.set(key, { reason: violation.reason, type, count: 1, lastSeen: now.toISOString(), lastMessage: violation.message });
-    }
-  }
-  return [...counts.values()];
-}
+/** Violations older than this are deleted when new ones are recorded. */
+export const VIOLATION_RETENTION_DAYS = 30;
+/** D1 binds at most 100 parameters per statement; a row binds 6. */
+const ROWS_PER_STATEMENT = 16;
 
-export async function recordViolations(db: D1Database, spaceId: string, counts: readonly ViolationCount[]): Promise<void> {
-  if (counts.length === 0) return;
-  await db.batch(
-    counts.map((count) =>
+/**
+ * Records a batch's violations, one row per event, reason and type (a redelivered event's rows
+ * are ignored), in one D1 batch whatever the number of events.
+ */
+export async function recordViolations(db: D1Database, spaceId: string, violations: readonly EventViolation[], now: Date): Promise<void> {
+  if (violations.length === 0) return;
+  const seenAt = now.toISOString();
+  const statements: D1PreparedStatement[] = [];
+  for (let offset = 0; offset < violations.length; offset += ROWS_PER_STATEMENT) {
+    const rows = violations.slice(offset, offset + ROWS_PER_STATEMENT);
+    statements.push(
       db
         .prepare(
-          `INSERT INTO identity_violations (space_id, reason, type, count, last_seen, last_message) VALUES (?, ?, ?, ?, ?, ?)
-           ON CONFLICT (space_id, reason, type) DO UPDATE SET count = count + excluded.count,
-             last_seen = excluded.last_seen, last_message = excluded.last_message`,
+          `INSERT OR IGNORE INTO identity_violations (space_id, message_id, reason, type, message, seen_at) VALUES ${rows.map(() => "(?, ?, ?, ?, ?, ?)").join(", ")}`,
         )
-        .bind(spaceId, count.reason, count.type, count.count, count.lastSeen, count.lastMessage),
-    ),
-  );
+        .bind(...rows.flatMap((violation) => [spaceId, violation.messageId, violation.reason, violation.type ?? "", violation.message, seenAt])),
+    );
+  }
+  const expired = new Date(now.getTime() - VIOLATION_RETENTION_DAYS * 86_400_000).toISOString();
+  statements.push(db.prepare("DELETE FROM identity_violations WHERE space_id = ? AND seen_at < ?").bind(spaceId, expired));
+  await db.batch(statements);
 }
 
+/** Counts by reason and type over the retention window; the newest row gives the last message. */
 export async function listViolations(db: D1Database, spaceId: string): Promise<ViolationCount[]> {
+  // SQLite takes bare columns of an aggregate with MAX() from the row holding the maximum.
   const { results } = await db
     .prepare(
-      `SELECT reason, type, count, last_seen AS lastSeen, last_message AS lastMessage FROM identity_violations
-       WHERE space_id = ? ORDER BY count DESC, reason, type`,
+      `SELECT reason, type, COUNT(*) AS count, MAX(seen_at) AS lastSeen, message AS lastMessage FROM identity_violations
+       WHERE space_id = ? GROUP BY reason, type ORDER BY count DESC, reason, type`,
     )
     .bind(spaceId)
     .all<ViolationCount>();

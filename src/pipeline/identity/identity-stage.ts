@@ -18,33 +18,55 @@ export interface IdentityStageDeps {
 }
 
 const MAX_FORWARDS = 20;
-/** Groups of one message resolved at once. */
-const MAX_PARALLEL_GROUPS = 8;
+/** Groups (people) resolved at once by one consumer invocation. */
+const MAX_PARALLEL_GROUPS = 16;
+
+/** A violation as recorded: which event it came from, so a redelivered event counts once. */
+export type EventViolation = Violation & { messageId: string };
+
+export interface ResolvedEvents {
+  violations: EventViolation[];
+  /** Indexes of events not resolved (a Durable Object failed or a race did not settle): retry them. */
+  failed: Set<number>;
+}
 
 /**
- * The identity stage for one queue message's events: events that share an identifier in order
- * (a later event may depend on an earlier one, as in Segment's documented sequences), unrelated
- * ones in parallel. Throws when the message must be retried; every write is idempotent, so the
- * retry finishes what this run started.
+ * The identity stage for a run of events: events that share an identifier in order (a later
+ * event may depend on an earlier one, as in Segment's documented sequences), unrelated ones in
+ * parallel. When an event fails, the rest of its group is left for the retry, which resolves
+ * them in order again; every write is idempotent, so the retry finishes what this run started.
  */
-export async function resolveMessageIdentity(events: readonly AcceptedEvent[], deps: IdentityStageDeps): Promise<Violation[]> {
+export async function resolveEvents(events: readonly AcceptedEvent[], deps: IdentityStageDeps): Promise<ResolvedEvents> {
   const customIdentifiers = deps.config.config.customIdentifiers;
-  const groups = groupBySharedIdentifiers(events, (event) => {
-    const { users, accounts } = extractIdentifiers(event as unknown as Record<string, unknown>, customIdentifiers);
-    return [...users.map((id) => `users/${identifierKey(id)}`), ...accounts.map((id) => `accounts/${identifierKey(id)}`)];
-  });
+  const groups = groupBySharedIdentifiers(
+    events.map((event, index) => ({ event, index })),
+    ({ event }) => {
+      const { users, accounts } = extractIdentifiers(event as unknown as Record<string, unknown>, customIdentifiers);
+      return [...users.map((id) => `users/${identifierKey(id)}`), ...accounts.map((id) => `accounts/${identifierKey(id)}`)];
+    },
+  );
   // Bounded: each event is a few Durable Object round trips, and an unbounded fan-out of a
-  // 2,500-event message would only queue up behind the same objects.
-  const violations: Violation[] = [];
+  // large batch would only queue up behind the same objects.
+  const violations: EventViolation[] = [];
+  const failed = new Set<number>();
   let next = 0;
   const worker = async () => {
     while (next < groups.length) {
       const group = groups[next++]!;
-      for (const event of group) violations.push(...(await resolveOneEvent(event, deps)));
+      for (const [position, { event, index }] of group.entries()) {
+        try {
+          const found = await resolveOneEvent(event, deps);
+          violations.push(...found.map((violation) => ({ ...violation, messageId: event.messageId })));
+        } catch (error) {
+          console.error(`identity: event ${event.messageId} not resolved; it is retried`, error);
+          for (const rest of group.slice(position)) failed.add(rest.index);
+          break;
+        }
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(MAX_PARALLEL_GROUPS, groups.length) }, worker));
-  return violations;
+  return { violations, failed };
 }
 
 async function resolveOneEvent(event: AcceptedEvent, deps: IdentityStageDeps): Promise<Violation[]> {

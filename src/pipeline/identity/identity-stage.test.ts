@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import type { AcceptedEvent } from "../../ingest/enrich";
+import { compileIdentityConfig } from "../../identity/identity-config";
+import { resolveEvents } from "./identity-stage";
+import type { PipelineIdentityStore } from "./store";
+
+const event = (messageId: string, anonymousId: string): AcceptedEvent => ({
+  type: "track",
+  event: "Viewed",
+  anonymousId,
+  messageId,
+  projectId: "src",
+  receivedAt: "2026-03-01T00:00:00.000Z",
+  timestamp: "2026-03-01T00:00:00.000Z",
+  context: {},
+});
+
+/** An empty graph where every event creates a profile; `failOn` makes one event's lookup fail. */
+function recordingStore(failOn: string): { store: PipelineIdentityStore; applied: string[] } {
+  const applied: string[] = [];
+  const store: PipelineIdentityStore = {
+    lookup: (_collection, keys) => (keys.includes(`anonymous_id:${failOn}`) ? Promise.reject(new Error("shard down")) : Promise.resolve(new Map())),
+    claim: (_collection, keys, profileId) => Promise.resolve(new Map(keys.map((key) => [key, profileId]))),
+    describe: (id) => Promise.resolve({ exists: false, id, createdAt: "", mergedInto: null, mergePending: false, mergeCount: 0, identifiers: [] }),
+    create: () => Promise.resolve(),
+    addIdentifiers: () => Promise.resolve(true),
+    mergeProfile: () => Promise.resolve(true),
+    finishMerge: () => Promise.resolve(),
+    apply: (_id, update) => {
+      applied.push(update.event.messageId);
+      return Promise.resolve({ mergedInto: null });
+    },
+  };
+  return { store, applied };
+}
+
+describe("resolveEvents", () => {
+  it("leaves the rest of a failed event's group for the retry; other people go on", async () => {
+    const { store, applied } = recordingStore("broken");
+    const events = [event("a1", "anon-a"), event("b1", "anon-b"), event("a2", "anon-a"), event("a3", "anon-a")];
+    // a2 also carries the broken identifier, linking it to a1 and a3 through anon-a.
+    events[2] = { ...events[2]!, context: { externalIds: [{ id: "broken", type: "anonymous_id", collection: "users", encoding: "none" }] } };
+    const { failed, violations } = await resolveEvents(events, { store, config: compileIdentityConfig(), now: () => new Date("2026-03-01T00:00:00Z") });
+    expect([...failed].sort()).toEqual([2, 3]);
+    expect(applied.sort()).toEqual(["a1", "b1"]);
+    expect(violations).toEqual([]);
+  });
+
+  it("tags each violation with its event's messageId", async () => {
+    const { store } = recordingStore("none");
+    const { violations, failed } = await resolveEvents([event("m1", "null")], { store, config: compileIdentityConfig(), now: () => new Date() });
+    expect(failed.size).toBe(0);
+    expect(violations).toEqual([
+      expect.objectContaining({ reason: "ID value blocked", type: "anonymous_id", messageId: "m1" }),
+      expect.objectContaining({ reason: "No matching identifiers on event", messageId: "m1" }),
+    ]);
+  });
+});
