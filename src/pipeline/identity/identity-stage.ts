@@ -53,7 +53,7 @@ export async function resolveEvents(events: readonly AcceptedEvent[], deps: Iden
   const worker = async () => {
     while (next < groups.length) {
       const group = groups[next++]!;
-      for (const [position, { event, index }] of group.entries()) {
+      for (const [position, { event }] of group.entries()) {
         try {
           const found = await resolveOneEvent(event, deps);
           violations.push(...found.map((violation) => ({ ...violation, messageId: event.messageId })));
