@@ -93,6 +93,18 @@ describe("resolveEventIdentity", () => {
     expect(store.profiles.get(first.profileId!)!.identifiers.map((held) => held.value)).toEqual(["a1", "u1"]);
   });
 
+  it("writes nothing for an event of a known person that brings no new identifier", async () => {
+    const store = new MemoryStore();
+    const ids = [{ type: "anonymous_id", value: "a1" }, { type: "user_id", value: "u1" }];
+    const first = await resolveEventIdentity(input(store, ids));
+    let writes = 0;
+    store.addIdentifiers = () => Promise.resolve((writes += 1) > 0);
+    store.claim = () => Promise.reject(new Error("no claim expected"));
+    const again = await resolveEventIdentity(input(store, [ids[1]!, ids[0]!]));
+    expect(again.profileId).toBe(first.profileId);
+    expect(writes).toBe(0);
+  });
+
   it("a create that loses a claim to a racing event resolves again and merges into the winner", async () => {
     const store = new MemoryStore();
     // The racing event created its profile for the device and claimed it just before ours.

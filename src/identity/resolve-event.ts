@@ -91,6 +91,11 @@ export async function resolveEventIdentity(input: ResolveEventInput): Promise<Re
     // recorded again: a crash between an earlier claim and its record, or a claim by a profile
     // sealed before it could record it, leaves the survivor missing them; this repairs it.
     const owned = identifiers.filter((identifier) => lookup.get(identifierKey(identifier)) === target);
+    // The common case, an event of a known person with nothing new, needs no write here: a merge
+    // that races it is handled where the event is applied (the sealed profile forwards it).
+    if (won.length === 0 && plan.newIdentifiers.length === 0 && holdsAll(profiles.get(target), owned)) {
+      return { profileId: target, violations: plan.violations };
+    }
     const live = await store.addIdentifiers(target, [...owned, ...won], at);
     if (live && won.length === plan.newIdentifiers.length) return { profileId: target, violations: plan.violations };
   }
@@ -129,6 +134,12 @@ async function canonicalize(
     }),
   );
   return { lookup, profiles };
+}
+
+function holdsAll(profile: CandidateProfile | undefined, identifiers: readonly Identifier[]): boolean {
+  if (!profile) return false;
+  const held = new Set(profile.identifiers.map(identifierKey));
+  return identifiers.every((identifier) => held.has(identifierKey(identifier)));
 }
 
 function dedupe(identifiers: readonly Identifier[]): Identifier[] {
