@@ -53,6 +53,8 @@ export interface ResolveEventInput {
 
 export interface ResolvedEvent {
   profileId?: string;
+  /** The event's identifiers the profile holds now (those demoted or blocked are not). */
+  held: Identifier[];
   violations: Violation[];
 }
 
@@ -69,7 +71,7 @@ export async function resolveEventIdentity(input: ResolveEventInput): Promise<Re
     const owners = await store.lookup(collection, keys);
     const { lookup, profiles } = await canonicalize(store, collection, owners);
     const plan = resolveIdentity({ identifiers, lookup, profiles, config, now });
-    if (plan.kind === "reject") return { violations: plan.violations };
+    if (plan.kind === "reject") return { held: [], violations: plan.violations };
 
     let target: string;
     if (plan.kind === "create") {
@@ -94,10 +96,10 @@ export async function resolveEventIdentity(input: ResolveEventInput): Promise<Re
     // The common case, an event of a known person with nothing new, needs no write here: a merge
     // that races it is handled where the event is applied (the sealed profile forwards it).
     if (won.length === 0 && plan.newIdentifiers.length === 0 && holdsAll(profiles.get(target), owned)) {
-      return { profileId: target, violations: plan.violations };
+      return { profileId: target, held: owned, violations: plan.violations };
     }
     const live = await store.addIdentifiers(target, [...owned, ...won], at);
-    if (live && won.length === plan.newIdentifiers.length) return { profileId: target, violations: plan.violations };
+    if (live && won.length === plan.newIdentifiers.length) return { profileId: target, held: [...owned, ...won], violations: plan.violations };
   }
   throw new Error(`identity: ${collection} resolution did not settle in ${MAX_RESOLUTION_ROUNDS} rounds (concurrent updates); retry`);
 }

@@ -53,9 +53,10 @@ export async function resolveEvents(events: readonly AcceptedEvent[], deps: Iden
   const worker = async () => {
     while (next < groups.length) {
       const group = groups[next++]!;
+      const known: KnownIdentifiers = new Map();
       for (const [position, { event }] of group.entries()) {
         try {
-          const found = await resolveOneEvent(event, deps);
+          const found = await resolveOneEvent(event, deps, known);
           violations.push(...found.map((violation) => ({ ...violation, messageId: event.messageId })));
         } catch (error) {
           console.error(`identity: event ${event.messageId} not resolved; it is retried`, error);
@@ -69,7 +70,21 @@ export async function resolveEvents(events: readonly AcceptedEvent[], deps: Iden
   return { violations, failed };
 }
 
-async function resolveOneEvent(event: AcceptedEvent, deps: IdentityStageDeps): Promise<Violation[]> {
+/**
+ * Where identifiers resolved earlier in the same group went (`collection/type:value` → profile).
+ * An index entry only ever moves to the survivor of a merge, so a later event of the group whose
+ * identifiers all went to one profile belongs to it (or to its survivor, which applying follows):
+ * it needs no lookup, as most events of a known person bring nothing new.
+ */
+type KnownIdentifiers = Map<string, string>;
+
+function knownProfile(known: KnownIdentifiers, collection: Collection, identifiers: readonly Identifier[]): string | undefined {
+  const profiles = new Set(identifiers.map((identifier) => known.get(`${collection}/${identifierKey(identifier)}`)));
+  const [only] = profiles;
+  return profiles.size === 1 ? only : undefined;
+}
+
+async function resolveOneEvent(event: AcceptedEvent, deps: IdentityStageDeps, known: KnownIdentifiers): Promise<Violation[]> {
   const record = event as unknown as Record<string, unknown>;
   const tooManyTraits = checkIdentifyTraitCount(record);
   if (tooManyTraits) return [tooManyTraits];
@@ -77,17 +92,21 @@ async function resolveOneEvent(event: AcceptedEvent, deps: IdentityStageDeps): P
   const { config, store } = deps;
   const now = deps.now();
   const { users, accounts } = extractIdentifiers(record, config.config.customIdentifiers);
-  const resolve = async (collection: Collection, identifiers: Identifier[]) =>
-    identifiers.length === 0
-      ? { violations: [] as Violation[], profileId: undefined }
-      : resolveEventIdentity({
-          store,
-          collection,
-          identifiers,
-          config,
-          now,
-          newProfileId: (round) => newProfileId(event, collection, round),
-        });
+  const resolve = async (collection: Collection, identifiers: Identifier[]): Promise<{ profileId?: string; violations: Violation[] }> => {
+    if (identifiers.length === 0) return { violations: [] };
+    const profileId = knownProfile(known, collection, identifiers);
+    if (profileId) return { profileId, violations: [] };
+    const resolved = await resolveEventIdentity({
+      store,
+      collection,
+      identifiers,
+      config,
+      now,
+      newProfileId: (round) => newProfileId(event, collection, round),
+    });
+    if (resolved.profileId) for (const identifier of resolved.held) known.set(`${collection}/${identifierKey(identifier)}`, resolved.profileId);
+    return resolved;
+  };
   const user = await resolve("users", users);
   const account = await resolve("accounts", accounts);
 
