@@ -3,6 +3,7 @@
 // Progress goes to stderr; the last line of stdout is the JSON summary. Nothing here asserts a
 // timing: the numbers are for people and trend lines, the ratios for comparing machines.
 import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
 import { benchArchive } from "./sections/archive.mjs";
 import { benchEdge } from "./sections/edge.mjs";
 import { benchIdentity } from "./sections/identity.mjs";
@@ -19,7 +20,12 @@ async function main() {
   // In-process first, while nothing else of ours competes for the CPU.
   const ingestDomain = await benchIngestDomain();
 
-  const server = await startDevServer({ label: "sluice-bench", keep: Boolean(process.env.SLUICE_BENCH_KEEP), log });
+  // Local Durable Object and D1 state is SQLite files; on a slow disk their commits, not Sluice,
+  // set the pace (identity writes several small transactions per event). Memory-backed state
+  // measures the code; `stateOn` in the summary says which one this run used.
+  const stateOn = existsSync("/dev/shm") && !process.env.SLUICE_BENCH_ON_DISK ? "tmpfs" : "disk";
+  const stateRoot = stateOn === "tmpfs" ? "/dev/shm" : undefined;
+  const server = await startDevServer({ label: "sluice-bench", keep: Boolean(process.env.SLUICE_BENCH_KEEP), log, stateRoot });
   let sdk;
   let edge;
   let archive;
@@ -35,7 +41,7 @@ async function main() {
   }
   // Identity on a server of its own: the first one is still resolving the edge section's burst on
   // the IDENTITY queue (it no longer holds up the archive), and that backlog is not what we measure.
-  const identityServer = await startDevServer({ label: "sluice-bench-identity", keep: false, log });
+  const identityServer = await startDevServer({ label: "sluice-bench-identity", keep: false, log, stateRoot });
   try {
     identity = await benchIdentity(identityServer.baseUrl, runId);
     serverReloads += identityServer.reloads();
@@ -47,6 +53,7 @@ async function main() {
   const summary = {
     bench: "sluice",
     node: process.version,
+    stateOn,
     sdk,
     ingestDomain,
     edge: { serverStartupSeconds: round(server.startupSeconds), ...edge },

@@ -6,4 +6,5 @@ export interface DevServer {
   reloads(): number;
 }
 
-export function startDevServer(options?: { label?: string; keep?: boolean; log?: (line: string) => void }): Promise<DevServer>;
+/** `stateRoot`: where the server's state directory is made (default: the OS temp directory). */
+export function startDevServer(options?: { label?: string; keep?: boolean; log?: (line: string) => void; stateRoot?: string }): Promise<DevServer>;

@@ -19,8 +19,8 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
  * SIGINT/SIGTERM; the process group is killed if this process exits without it, so no server
  * outlives its caller. With `keep`, the state directory and server log are left for inspection.
  */
-export async function startDevServer({ label = "sluice", keep = false, log = () => {} } = {}) {
-  const stateDir = await mkdtemp(join(tmpdir(), `${label}-`));
+export async function startDevServer({ label = "sluice", keep = false, log = () => {}, stateRoot = tmpdir() } = {}) {
+  const stateDir = await mkdtemp(join(stateRoot, `${label}-`));
   const logPath = join(stateDir, "server.log");
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
