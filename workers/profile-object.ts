@@ -112,14 +112,34 @@ export class ProfileObject extends DurableObject<AppEnv> {
       mergeCount: Number(meta.merge_count ?? 0),
       identifiers: this.identifiers(),
       traits: this.traits(),
-      events: this.sql.exec<EventRow>("SELECT * FROM events").toArray().map(toRecordedEvent),
       links: this.links(),
       metadata: this.metadata(meta),
     };
   }
 
+  /** Events in messageId order after `after`, for a merge to copy in bounded pages. */
+  eventPage(after: string | null, limit: number): RecordedEvent[] {
+    return this.sql
+      .exec<EventRow>("SELECT * FROM events WHERE message_id > ? ORDER BY message_id LIMIT ?", after ?? "", limit)
+      .toArray()
+      .map(toRecordedEvent);
+  }
+
   /**
-   * Takes in a merged profile's data once (by its id). A profile merged away itself takes nothing
+   * Takes in a page of a merged profile's events (idempotent by messageId), before `absorb`. A
+   * profile merged away itself takes nothing and names where it went.
+   */
+  absorbEvents(events: RecordedEvent[]): { forwardTo: string | null } {
+    return this.ctx.storage.transactionSync(() => {
+      const mergedInto = this.meta().merged_into;
+      if (mergedInto) return { forwardTo: mergedInto };
+      for (const event of events) this.insertEvent(event);
+      return { forwardTo: null };
+    });
+  }
+
+  /**
+   * Takes in a merged profile's data once (by its id), after its events (`absorbEvents`). A profile merged away itself takes nothing
    * and names where it went, so the caller hands the data on to the live survivor.
    */
   absorb(from: ProfileSnapshot): { forwardTo: string | null } {
@@ -129,7 +149,6 @@ export class ProfileObject extends DurableObject<AppEnv> {
       if (this.sql.exec("SELECT 1 FROM absorbed WHERE from_id = ?", from.id).toArray().length > 0) return { forwardTo: null };
       this.sql.exec("INSERT INTO absorbed (from_id, at) VALUES (?, ?)", from.id, new Date().toISOString());
       for (const identifier of from.identifiers) this.insertIdentifier(identifier);
-      for (const event of from.events) this.insertEvent(event);
       for (const link of from.links) this.insertLink(link);
       this.setMeta("traits", JSON.stringify(mergeTraitStates(this.traits(), from.traits)));
       this.setMeta("merge_count", String(Number(meta.merge_count ?? 0) + from.mergeCount + 1));

@@ -50,7 +50,7 @@ export interface ProfileSnapshot {
   mergeCount: number;
   identifiers: StoredIdentifier[];
   traits: TraitState;
-  events: RecordedEvent[];
+  /** Events are not in the snapshot: a merge copies them in pages (`eventPage`), however many. */
   links: ProfileLink[];
   metadata: ProfileMetadata | null;
 }

@@ -153,4 +153,33 @@ describe("identity resolution through the pipeline", () => {
     // Users and accounts are separate collections: a group id is not a user identifier.
     expect((await getProfile(profilePath(`group_id:${groupId}`, "traits"))).status).toBe(404);
   });
+
+  it("a merge carries every event of the merged profile, however many (copied in pages)", async () => {
+    const source = await createSource();
+    const [anon, userId] = [unique("anon"), unique("user")];
+    const anonymousEvents = Array.from({ length: 130 }, (_, i) => ({ type: "track", event: `Viewed ${i}`, anonymousId: anon, messageId: unique("m") }));
+    const userEvent = unique("m");
+    await sendBatch(source.writeKey, anonymousEvents);
+    await sendBatch(source.writeKey, [{ type: "track", event: "Signed In", userId, messageId: userEvent }]);
+    await waitForEvent(`anonymous_id:${anon}`, anonymousEvents.at(-1)!.messageId);
+    await waitForEvent(`user_id:${userId}`, userEvent);
+    expect(await segmentIdOf(`anonymous_id:${anon}`)).not.toBe(await segmentIdOf(`user_id:${userId}`));
+
+    const merging = unique("m");
+    await sendBatch(source.writeKey, [{ type: "identify", userId, anonymousId: anon, messageId: merging }]);
+    await waitForEvent(`user_id:${userId}`, merging);
+    expect(await segmentIdOf(`anonymous_id:${anon}`)).toBe(await segmentIdOf(`user_id:${userId}`));
+
+    const seen: string[] = [];
+    let query = "?limit=100";
+    for (let page = 0; page < 5; page += 1) {
+      const answer = await getProfile<{ data: { message_id: string }[]; cursor: { has_more: boolean; next: string } }>(
+        profilePath(`user_id:${userId}`, "events", query),
+      );
+      seen.push(...answer.body.data.map((event) => event.message_id));
+      if (!answer.body.cursor.has_more) break;
+      query = `?limit=100&next=${encodeURIComponent(answer.body.cursor.next)}`;
+    }
+    expect(seen.sort()).toEqual([...anonymousEvents.map((event) => event.messageId), userEvent, merging].sort());
+  });
 });

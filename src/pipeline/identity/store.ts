@@ -1,7 +1,10 @@
 import type { Identifier } from "../../identity/identifier";
 import { identityShardName, indexKey, type Collection } from "../../identity/index-shards";
-import type { ProfileSnapshot, ProfileUpdate } from "../../identity/profile-record";
+import type { ProfileSnapshot, ProfileUpdate, RecordedEvent } from "../../identity/profile-record";
 import type { IdentityStore, ProfileDescription } from "../../identity/resolve-event";
+
+/** Events per call when a merge copies them (each at most 32 KB, so a page stays a few MB). */
+export const MERGE_EVENT_PAGE = 100;
 
 /** What the store needs of an index shard (IdentityIndexObject's RPC surface). */
 export interface IndexShard {
@@ -17,6 +20,8 @@ export interface ProfileHandle {
   addIdentifiers(identifiers: Identifier[], at: string): Promise<boolean>;
   apply(update: ProfileUpdate): Promise<{ mergedInto: string | null }>;
   snapshot(): Promise<ProfileSnapshot>;
+  eventPage(after: string | null, limit: number): Promise<RecordedEvent[]>;
+  absorbEvents(events: RecordedEvent[]): Promise<{ forwardTo: string | null }>;
   absorb(from: ProfileSnapshot): Promise<{ forwardTo: string | null }>;
   markMergedInto(id: string): Promise<string>;
   confirmMerged(): Promise<void>;
@@ -63,14 +68,25 @@ export function createIdentityStore(bindings: IdentityBindings, spaceId: string)
 
   async function finishMerge(collection: Collection, from: string, into: string): Promise<void> {
     const loser = bindings.profile(from);
-    const snapshot = await loser.snapshot();
+    // Sealed, so final: its events go over in pages (a profile may hold 14 days of a busy
+    // user's events, more than one call can carry), then the rest in one absorb.
     let survivor = into;
-    for (let hops = 0; ; hops += 1) {
-      if (hops > 20) throw new Error(`identity: merge of ${from} forwards more than 20 times`);
-      const { forwardTo } = await bindings.profile(survivor).absorb(snapshot);
-      if (forwardTo === null) break;
-      survivor = forwardTo;
+    const handOver = async (call: (profile: ProfileHandle) => Promise<{ forwardTo: string | null }>) => {
+      for (let hops = 0; ; hops += 1) {
+        if (hops > 20) throw new Error(`identity: merge of ${from} forwards more than 20 times`);
+        const { forwardTo } = await call(bindings.profile(survivor));
+        if (forwardTo === null) return;
+        survivor = forwardTo;
+      }
+    };
+    for (let after: string | null = null; ; ) {
+      const page = await loser.eventPage(after, MERGE_EVENT_PAGE);
+      if (page.length > 0) await handOver((profile) => profile.absorbEvents(page));
+      if (page.length < MERGE_EVENT_PAGE) break;
+      after = page[page.length - 1]!.messageId;
     }
+    const snapshot = await loser.snapshot();
+    await handOver((profile) => profile.absorb(snapshot));
     const keys = snapshot.identifiers.map((identifier) => `${identifier.type}:${identifier.value}`);
     await perShard(collection, keys, async (shard, part) => {
       await shard.repoint(part, from, survivor);
