@@ -6,6 +6,7 @@ export const DEV = {
   sourceId: "dev_website",
   writeKey: "dev_write_key",
   adminToken: "dev_admin_token",
+  profileToken: "dev_profile_token",
 } as const;
 
 export interface Source {
