@@ -1,6 +1,6 @@
 import type { AcceptedEvent } from "../ingest/enrich";
 import type { DeadLetterEnvelope } from "./dead-letter";
-import { decodeEventsMessage } from "./events-message";
+import { decodeBatch, type BatchEntry } from "./events-message";
 import type { DedupeGateway } from "./dedupe/gateway";
 import { computeRetryDelaySeconds } from "./retry-policy";
 
@@ -41,17 +41,7 @@ export interface PipelineDeps {
  * one message's events retries that message only, and every step is safe to run twice.
  */
 export async function consumeEventsBatch(messages: readonly QueuedMessage[], deps: PipelineDeps): Promise<BatchSummary> {
-  const deadLetters: DeadLetterEnvelope[] = [];
-  const entries: { event: AcceptedEvent; owner: string; message: number }[] = [];
-
-  messages.forEach((message, index) => {
-    const deadLetter = (reason: string, body: unknown) =>
-      deadLetters.push({ deadLetter: { queue: deps.queue, messageId: message.id, reason }, body });
-    const decoded = decodeEventsMessage(message.body);
-    if (!decoded.ok) return deadLetter(decoded.reason, message.body);
-    for (const { reason, event } of decoded.unreadable) deadLetter(reason, event);
-    for (const event of decoded.events) entries.push({ event, owner: message.id, message: index });
-  });
+  const { entries, deadLetters } = decodeBatch(deps.queue, messages);
 
   const failed = new Set<number>();
   const checks = await deps.dedupe.check(
@@ -82,17 +72,15 @@ export async function consumeEventsBatch(messages: readonly QueuedMessage[], dep
   };
 }
 
-type Entry = { event: AcceptedEvent; owner: string; message: number };
-
 async function forwardArchived(
   forward: (events: AcceptedEvent[]) => Promise<void>,
-  entries: readonly Entry[],
+  entries: readonly BatchEntry[],
   checks: readonly string[],
-  toArchive: readonly Entry[],
+  toArchive: readonly BatchEntry[],
   commits: readonly string[],
   failed: Set<number>,
 ): Promise<void> {
-  const archived = new Set<Entry>([
+  const archived = new Set<BatchEntry>([
     ...entries.filter((_, i) => checks[i] === "retried"),
     ...toArchive.filter((_, i) => commits[i] === "archived" || commits[i] === "retried"),
   ]);

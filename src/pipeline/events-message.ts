@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { AcceptedEvent } from "../ingest/enrich";
+import type { DeadLetterEnvelope } from "./dead-letter";
 
 /**
  * What the consumer requires of a queued event: the fields the edge guarantees. An event that
@@ -37,6 +38,30 @@ export function decodeEventsMessage(body: unknown): DecodeResult {
     else unreadable.push({ reason: `unreadable event: ${describe(checked.error)}`, event });
   }
   return { ok: true, events, unreadable };
+}
+
+/** An event of a consumer batch, with the queue message it came in (id and index). */
+export interface BatchEntry {
+  event: AcceptedEvent;
+  owner: string;
+  message: number;
+}
+
+/**
+ * Decodes every message of a consumer batch: readable events in order, and a dead letter for
+ * each unreadable message or event (wrapped with its reason), which never holds up the rest.
+ */
+export function decodeBatch(queue: string, messages: readonly { id: string; body: unknown }[]): { entries: BatchEntry[]; deadLetters: DeadLetterEnvelope[] } {
+  const entries: BatchEntry[] = [];
+  const deadLetters: DeadLetterEnvelope[] = [];
+  messages.forEach((message, index) => {
+    const deadLetter = (reason: string, body: unknown) => deadLetters.push({ deadLetter: { queue, messageId: message.id, reason }, body });
+    const decoded = decodeEventsMessage(message.body);
+    if (!decoded.ok) return deadLetter(decoded.reason, message.body);
+    for (const { reason, event } of decoded.unreadable) deadLetter(reason, event);
+    for (const event of decoded.events) entries.push({ event, owner: message.id, message: index });
+  });
+  return { entries, deadLetters };
 }
 
 function describe(error: z.ZodError): string {

@@ -1,7 +1,6 @@
 import type { AcceptedEvent } from "../../ingest/enrich";
 import type { BatchSummaryBase, MessageOutcome, QueuedMessage } from "../consume-events";
-import type { DeadLetterEnvelope } from "../dead-letter";
-import { decodeEventsMessage } from "../events-message";
+import { decodeBatch } from "../events-message";
 import { computeRetryDelaySeconds } from "../retry-policy";
 import type { EventViolation, ResolvedEvents } from "./identity-stage";
 
@@ -23,23 +22,11 @@ export interface IdentityBatchSummary extends BatchSummaryBase {
  * and a message is retried only when one of its own events was not resolved.
  */
 export async function consumeIdentityBatch(messages: readonly QueuedMessage[], deps: IdentityConsumerDeps): Promise<IdentityBatchSummary> {
-  const deadLetters: DeadLetterEnvelope[] = [];
-  const events: AcceptedEvent[] = [];
-  const messageOf: number[] = [];
-  messages.forEach((message, index) => {
-    const deadLetter = (reason: string, body: unknown) =>
-      deadLetters.push({ deadLetter: { queue: deps.queue, messageId: message.id, reason }, body });
-    const decoded = decodeEventsMessage(message.body);
-    if (!decoded.ok) return deadLetter(decoded.reason, message.body);
-    for (const { reason, event } of decoded.unreadable) deadLetter(reason, event);
-    for (const event of decoded.events) {
-      events.push(event);
-      messageOf.push(index);
-    }
-  });
+  const { entries, deadLetters } = decodeBatch(deps.queue, messages);
+  const events = entries.map((entry) => entry.event);
 
   const { violations, failed } = events.length > 0 ? await deps.resolve(events) : { violations: [], failed: new Set<number>() };
-  const retried = new Set([...failed].map((eventIndex) => messageOf[eventIndex]!));
+  const retried = new Set([...failed].map((eventIndex) => entries[eventIndex]!.message));
   const outcomes = messages.map((message, index): MessageOutcome =>
     retried.has(index) ? { kind: "retry", delaySeconds: computeRetryDelaySeconds(message.attempts, deps.random()) } : { kind: "ack" },
   );

@@ -113,19 +113,18 @@ async function resolveOneEvent(event: AcceptedEvent, deps: IdentityStageDeps, kn
   const recorded = recordedEvent(event);
   const traits = isObject(record.traits) ? record.traits : undefined;
   const at = now.toISOString();
-  if (user.profileId) {
-    await applyFollowingMerges(store, user.profileId, {
+  // The user's profile takes identify traits and links to the account; the account's profile
+  // takes group traits and links back to the user.
+  const sides = [
+    { own: user.profileId, traitsFrom: "identify", other: { collection: "accounts" as const, profileId: account.profileId, identifiers: accounts } },
+    { own: account.profileId, traitsFrom: "group", other: { collection: "users" as const, profileId: user.profileId, identifiers: users } },
+  ];
+  for (const { own, traitsFrom, other } of sides) {
+    if (!own) continue;
+    await applyFollowingMerges(store, own, {
       event: recorded,
-      traits: event.type === "identify" ? traits : undefined,
-      link: account.profileId ? { collection: "accounts", profileId: account.profileId, identifiers: accounts, sourceId: event.projectId } : undefined,
-      now: at,
-    });
-  }
-  if (account.profileId) {
-    await applyFollowingMerges(store, account.profileId, {
-      event: recorded,
-      traits: event.type === "group" ? traits : undefined,
-      link: user.profileId ? { collection: "users", profileId: user.profileId, identifiers: users, sourceId: event.projectId } : undefined,
+      traits: event.type === traitsFrom ? traits : undefined,
+      link: other.profileId ? { ...other, profileId: other.profileId, sourceId: event.projectId } : undefined,
       now: at,
     });
   }
