@@ -1,4 +1,7 @@
 import type { AppEnv } from "../src/env";
+import type { AcceptedEvent } from "../src/ingest/enrich";
+import { recordTallies } from "../src/schema/store";
+import { tallyEvents } from "../src/schema/tally";
 import { packEventsIntoMessages } from "../src/ingest/pack-messages";
 import type { BatchSummaryBase } from "../src/pipeline/consume-events";
 import { consumeEventsBatch } from "../src/pipeline/consume-events";
@@ -29,8 +32,12 @@ export async function handleQueue(batch: MessageBatch, env: AppEnv): Promise<voi
 
 async function consumeEvents(batch: MessageBatch, env: AppEnv): Promise<void> {
   const dedupe = createDedupeGateway((name) => env.DEDUPE.get(env.DEDUPE.idFromName(name)), env.SPACE_ID);
-  const forward = (events: Parameters<typeof packEventsIntoMessages>[0]) => sendMessages(env.IDENTITY, packEventsIntoMessages(events));
-  const summary = await consumeEventsBatch(batch.messages, { queue: batch.queue, dedupe, random: Math.random, forward });
+  const forward = (events: AcceptedEvent[]) => sendMessages(env.IDENTITY, packEventsIntoMessages(events));
+  const discover = async (events: AcceptedEvent[]) => {
+    const now = new Date();
+    await recordTallies(env.DB, tallyEvents(events.map((event) => ({ event, sourceId: event.projectId, seenAt: event.receivedAt, blocked: false }))), now);
+  };
+  const summary = await consumeEventsBatch(batch.messages, { queue: batch.queue, dedupe, random: Math.random, forward, discover });
   await settle(batch, summary, env.EVENTS_DLQ);
   const { archived, duplicates, deadLetters } = summary;
   console.log(JSON.stringify({ queue: batch.queue, messages: batch.messages.length, archived, duplicates, deadLetters: deadLetters.length }));

@@ -62,3 +62,30 @@ describe("consumeEventsBatch: hand-off to the stages after the archive", () => {
     expect(summary.outcomes[1]).toMatchObject({ kind: "retry" });
   });
 });
+
+describe("consumeEventsBatch: schema discovery", () => {
+  it("observes only events archived by this delivery, so a redelivered event counts once", async () => {
+    const observed: string[] = [];
+    await consumeEventsBatch([{ id: "q1", attempts: 2, body: { v: 1, events: [event("new"), event("seen-before"), event("dup"), event("again")] } }], {
+      queue: "sluice-events",
+      random: () => 0.5,
+      dedupe: scriptedDedupe({ "seen-before": "retried", dup: "duplicate" }, { again: "retried" }),
+      discover: (events) => {
+        observed.push(...events.map((e) => e.messageId));
+        return Promise.resolve();
+      },
+    });
+    expect(observed).toEqual(["new"]);
+  });
+
+  it("acknowledges the batch when discovery fails: counts are diagnostics, the events are archived", async () => {
+    const summary = await consumeEventsBatch([{ id: "q1", attempts: 1, body: { v: 1, events: [event("new")] } }], {
+      queue: "sluice-events",
+      random: () => 0.5,
+      dedupe: scriptedDedupe({}, {}),
+      discover: () => Promise.reject(new Error("D1 unavailable")),
+    });
+    expect(summary.outcomes).toEqual([{ kind: "ack" }]);
+    expect(summary.archived).toBe(1);
+  });
+});

@@ -33,6 +33,11 @@ export interface PipelineDeps {
    * throws to retry the messages they came from. Absent: nothing follows the archive.
    */
   forward?: (events: AcceptedEvent[]) => Promise<void>;
+  /**
+   * Schema discovery for the events archived by this delivery (each event counts once: a
+   * redelivery finds them `retried`). Diagnostics: a failure is logged, never retried.
+   */
+  discover?: (events: AcceptedEvent[]) => Promise<void>;
 }
 
 /**
@@ -52,6 +57,17 @@ export async function consumeEventsBatch(messages: readonly QueuedMessage[], dep
   const toArchive = entries.filter((_, i) => checks[i] === "fresh");
   const commits = await deps.dedupe.commit(toArchive.map(({ event, owner }) => ({ event, owner })));
   commits.forEach((verdict, i) => verdict === "failed" && failed.add(toArchive[i]!.message));
+
+  if (deps.discover) {
+    const archivedNow = toArchive.filter((_, i) => commits[i] === "archived").map((entry) => entry.event);
+    if (archivedNow.length > 0) {
+      try {
+        await deps.discover(archivedNow);
+      } catch (error) {
+        console.error("schema discovery failed for a batch; its counts are lost, its events are not", error);
+      }
+    }
+  }
 
   // Later stages get events archived now or by an earlier delivery of the same message (a crash
   // between the archive and the hand-off must still pass them on); they are idempotent. They run
