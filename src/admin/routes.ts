@@ -4,12 +4,14 @@ import { requireAdminToken } from "../http/require-token";
 import { archiveApi } from "./archive";
 import { identityApi } from "./identity";
 import { pipelineStatsApi } from "./pipeline-stats";
+import { schemaApi } from "./schema";
 import { sourcesApi } from "./sources";
 
 /** The admin API under `/api/v1`, every route behind the admin bearer token. */
 export const adminApi = new Hono<HonoEnv>()
   .use("*", requireAdminToken)
   .route("/sources", sourcesApi)
+  .route("/sources", schemaApi)
   .route("/archive", archiveApi)
   .route("/pipeline/stats", pipelineStatsApi)
   .route("/identity", identityApi);

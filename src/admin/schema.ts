@@ -1,0 +1,52 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import type { HonoEnv } from "../env";
+import { ApiError } from "../http/api-error";
+import { schemaCsv } from "../schema/export-csv";
+import { archiveSchemaEvent, readSchema } from "../schema/store";
+import { SourceStore } from "../sources/source-store";
+import { parseJson } from "./parse-json";
+
+const SCHEMA_TYPES = ["track", "identify", "group"] as const;
+
+const archiveEvent = z.object({
+  type: z.enum(SCHEMA_TYPES, { error: `must be one of ${SCHEMA_TYPES.join(", ")}` }),
+  name: z.string({ error: "must be the event's name (empty for identify and group)" }).max(1000),
+  archived: z.boolean({ error: "must be true (hide until seen again) or false (show)" }),
+});
+
+async function requireSource(db: D1Database, id: string): Promise<void> {
+  if (!(await new SourceStore(db).get(id))) throw new ApiError(404, `No source with id ${id}.`);
+}
+
+/**
+ * `/api/v1/sources/:id/schema`: what a source sends (Segment's Schema tab). `?archived=true`
+ * includes hidden events; `/schema/export?type=track|identify|group` is the CSV export.
+ */
+export const schemaApi = new Hono<HonoEnv>()
+  .get("/:id/schema", async (c) => {
+    const id = c.req.param("id");
+    await requireSource(c.env.DB, id);
+    return c.json(await readSchema(c.env.DB, id, new Date(), { includeArchived: c.req.query("archived") === "true" }));
+  })
+  .patch("/:id/schema/events", async (c) => {
+    const id = c.req.param("id");
+    await requireSource(c.env.DB, id);
+    const { type, name, archived } = await parseJson(c.req.raw, archiveEvent);
+    if (!(await archiveSchemaEvent(c.env.DB, id, type, name, archived))) {
+      throw new ApiError(404, `The schema of source ${id} has no ${type} event ${JSON.stringify(name)}.`);
+    }
+    return c.json({ event: { type, name, archived } });
+  })
+  .get("/:id/schema/export", async (c) => {
+    const id = c.req.param("id");
+    await requireSource(c.env.DB, id);
+    const type = c.req.query("type") ?? "track";
+    if (!(SCHEMA_TYPES as readonly string[]).includes(type)) throw new ApiError(400, `type must be one of ${SCHEMA_TYPES.join(", ")}.`, "type");
+    const { events } = await readSchema(c.env.DB, id, new Date(), { includeArchived: true });
+    const day = new Date().toISOString().slice(0, 16).replace(":", "-");
+    return c.body(schemaCsv(events, type as (typeof SCHEMA_TYPES)[number]), 200, {
+      "Content-Type": "text/csv; charset=utf-8",
+      "Content-Disposition": `attachment; filename="${id}-${type}--${day}-utc.csv"`,
+    });
+  });

@@ -1,0 +1,65 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { app } from "../../workers/app";
+import { waitFor } from "../support/workerd/archive";
+import { createSource, sendBatch, unique } from "../support/workerd/profiles";
+
+const ADMIN = { Authorization: "Bearer test_admin_token", "Content-Type": "application/json" };
+
+interface SchemaAnswer {
+  events: { type: string; name: string; count24h: number; count30d: number; total: number; properties: { path: string; types: string[] }[] }[];
+}
+
+async function schemaOf(sourceId: string, query = ""): Promise<SchemaAnswer> {
+  const response = await app.request(`/api/v1/sources/${sourceId}/schema${query}`, { headers: ADMIN }, env);
+  expect(response.status).toBe(200);
+  return (await response.json()) as SchemaAnswer;
+}
+
+describe("schema discovery through the pipeline", () => {
+  it("shows what a source sent, with types and counts, through the admin API", async () => {
+    const source = await createSource("Schema source");
+    await sendBatch(source.writeKey, [
+      { type: "track", event: "Order Completed", userId: "u1", properties: { total: 12.5, products: [{ sku: "A" }] } },
+      { type: "track", event: "Order Completed", userId: "u2", properties: { total: 20, coupon: null } },
+      { type: "page", name: "Home", anonymousId: "a1", properties: { path: "/" } },
+      { type: "identify", userId: "u1", traits: { email: "u1@example.com", created: "2026-03-01T00:00:00Z" } },
+    ]);
+    const schema = await waitFor(() => schemaOf(source.id), (answer) => answer.events.length === 3);
+    const byName = Object.fromEntries(schema.events.map((event) => [`${event.type}/${event.name}`, event]));
+    expect(byName["track/Order Completed"]).toMatchObject({ count24h: 2, count30d: 2, total: 2 });
+    expect(Object.fromEntries(byName["track/Order Completed"]!.properties.map((p) => [p.path, p.types]))).toEqual({
+      total: ["integer", "number"],
+      products: ["array"],
+      "products.$": ["object"],
+      "products.$.sku": ["string"],
+      coupon: ["null"],
+    });
+    expect(byName["track/Page Viewed"]!.properties.map((p) => p.path)).toEqual(["path"]);
+    expect(Object.fromEntries(byName["identify/"]!.properties.map((p) => [p.path, p.types]))).toEqual({ created: ["date-time"], email: ["string"] });
+
+    // Archived: hidden until the event is sent again.
+    const archive = await app.request(
+      `/api/v1/sources/${source.id}/schema/events`,
+      { method: "PATCH", headers: ADMIN, body: JSON.stringify({ type: "track", name: "Page Viewed", archived: true }) },
+      env,
+    );
+    expect(archive.status).toBe(200);
+    expect((await schemaOf(source.id)).events.map((event) => event.name)).not.toContain("Page Viewed");
+    expect((await schemaOf(source.id, "?archived=true")).events.map((event) => event.name)).toContain("Page Viewed");
+
+    const csv = await app.request(`/api/v1/sources/${source.id}/schema/export?type=track`, { headers: ADMIN }, env);
+    expect(csv.headers.get("Content-Type")).toBe("text/csv; charset=utf-8");
+    const lines = (await csv.text()).trim().split("\r\n");
+    expect(lines[0]).toBe("Event Name,Last Seen At (UTC),Property Name,Allowed,Blocked,Total");
+    expect(lines.filter((line) => line.startsWith("Order Completed,"))).toHaveLength(5);
+  });
+
+  it("answers 404 for an unknown source and 400 naming the field for a bad archive request", async () => {
+    expect((await app.request(`/api/v1/sources/${unique("nope")}/schema`, { headers: ADMIN }, env)).status).toBe(404);
+    const source = await createSource("Schema errors");
+    const bad = await app.request(`/api/v1/sources/${source.id}/schema/events`, { method: "PATCH", headers: ADMIN, body: JSON.stringify({ type: "page", name: "x", archived: true }) }, env);
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: string }).error).toMatch(/^type: must be one of track, identify, group/);
+  });
+});
