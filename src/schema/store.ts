@@ -1,3 +1,4 @@
+import { chunked, type Row } from "../d1/chunked";
 import type { ObservedType } from "./observe";
 import type { SchemaTally } from "./tally";
 
@@ -13,7 +14,6 @@ export const MAX_EVENTS_PER_SOURCE = 4_000;
 export const MAX_PATHS_PER_SCHEMA_EVENT = 300;
 const HOURLY_BUCKETS_KEPT_MS = 48 * 3_600_000;
 const DAILY_BUCKETS_KEPT_DAYS = 61;
-const MAX_PARAMS = 100;
 
 const TYPE_BITS: Record<ObservedType, number> = {
   string: 1,
@@ -34,22 +34,6 @@ export function typesToBits(types: Iterable<ObservedType>): number {
 
 export function bitsToTypes(bits: number): ObservedType[] {
   return (Object.keys(TYPE_BITS) as ObservedType[]).filter((type) => (bits & TYPE_BITS[type]) !== 0);
-}
-
-type Row = (string | number)[];
-
-/** Multi-row statements of `template(rowsSql)`, as many rows each as the parameter limit allows. */
-function chunked(db: D1Database, rows: readonly Row[], template: (values: string) => string): D1PreparedStatement[] {
-  if (rows.length === 0) return [];
-  const width = rows[0]!.length;
-  const perStatement = Math.floor(MAX_PARAMS / width);
-  const placeholder = `(${Array.from({ length: width }, () => "?").join(", ")})`;
-  const statements: D1PreparedStatement[] = [];
-  for (let offset = 0; offset < rows.length; offset += perStatement) {
-    const part = rows.slice(offset, offset + perStatement);
-    statements.push(db.prepare(template(part.map(() => placeholder).join(", "))).bind(...part.flat()));
-  }
-  return statements;
 }
 
 interface Known {
