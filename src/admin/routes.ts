@@ -5,6 +5,8 @@ import { archiveApi } from "./archive";
 import { identityApi } from "./identity";
 import { pipelineStatsApi } from "./pipeline-stats";
 import { schemaApi } from "./schema";
+import { sourceProtocolsApi } from "./source-protocols";
+import { trackingPlansApi } from "./tracking-plans";
 import { sourcesApi } from "./sources";
 
 /** The admin API under `/api/v1`, every route behind the admin bearer token. */
@@ -12,6 +14,8 @@ export const adminApi = new Hono<HonoEnv>()
   .use("*", requireAdminToken)
   .route("/sources", sourcesApi)
   .route("/sources", schemaApi)
+  .route("/sources", sourceProtocolsApi)
+  .route("/tracking-plans", trackingPlansApi)
   .route("/archive", archiveApi)
   .route("/pipeline/stats", pipelineStatsApi)
   .route("/identity", identityApi);
