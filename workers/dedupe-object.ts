@@ -55,7 +55,7 @@ export class DedupeObject extends DurableObject<AppEnv> {
     const verdicts = this.ctx.storage.transactionSync(() => {
       this.sql.exec("INSERT OR IGNORE INTO meta (key, value) VALUES ('shard_name', ?)", shardName);
       const insertedNow = new Set<string>();
-      return entries.map(({ event, owner }): CommitVerdict => {
+      return entries.map(({ event, owner, blocked }): CommitVerdict => {
         const entry = { messageId: event.messageId, sourceId: event.projectId, owner };
         const row = this.sql
           .exec<{ owner: string }>("SELECT owner FROM seen WHERE message_id = ?", event.messageId)
@@ -66,12 +66,15 @@ export class DedupeObject extends DurableObject<AppEnv> {
           return "duplicate";
         }
         this.sql.exec(
-          "INSERT INTO seen (message_id, owner, source_id, seen_at) VALUES (?, ?, ?, ?)",
+          "INSERT INTO seen (message_id, owner, source_id, seen_at, blocked) VALUES (?, ?, ?, ?, ?)",
           event.messageId,
           owner,
           event.projectId,
           now,
+          blocked ? 1 : 0,
         );
+        insertedNow.add(event.messageId);
+        if (blocked) return "archived";
         this.sql.exec(
           "INSERT INTO outbox (source_id, partition, timestamp, body) VALUES (?, ?, ?, ?)",
           event.projectId,
@@ -79,7 +82,6 @@ export class DedupeObject extends DurableObject<AppEnv> {
           event.timestamp,
           JSON.stringify(event),
         );
-        insertedNow.add(event.messageId);
         return "archived";
       });
     });
@@ -92,7 +94,7 @@ export class DedupeObject extends DurableObject<AppEnv> {
     return this.sql
       .exec<{ sourceId: string; archived: number; duplicates: number }>(
         `SELECT source_id AS sourceId, SUM(archived) AS archived, SUM(duplicates) AS duplicates FROM (
-           SELECT source_id, 1 AS archived, 0 AS duplicates FROM seen
+           SELECT source_id, 1 - blocked AS archived, 0 AS duplicates FROM seen
            UNION ALL SELECT source_id, 0, 1 FROM duplicate_hits
          ) GROUP BY source_id`,
       )
@@ -219,5 +221,9 @@ export class DedupeObject extends DurableObject<AppEnv> {
         timestamp TEXT NOT NULL, body TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     `);
+    // v2: events a tracking plan blocked are seen (a redelivery must not count them again) but
+    // never archived.
+    const columns = this.sql.exec<{ name: string }>("PRAGMA table_info(seen)").toArray();
+    if (!columns.some((column) => column.name === "blocked")) this.sql.exec("ALTER TABLE seen ADD COLUMN blocked INTEGER NOT NULL DEFAULT 0");
   }
 }

@@ -3,8 +3,9 @@ import type { AcceptedEvent } from "../src/ingest/enrich";
 import { recordTallies } from "../src/schema/store";
 import { tallyEvents } from "../src/schema/tally";
 import { packEventsIntoMessages } from "../src/ingest/pack-messages";
-import type { BatchSummaryBase } from "../src/pipeline/consume-events";
-import { consumeEventsBatch } from "../src/pipeline/consume-events";
+import { consumeEventsBatch, type BatchSummaryBase, type CommittedEvent } from "../src/pipeline/consume-events";
+import { enforceEvents, loadSourceProtocols, sourceViolations } from "../src/pipeline/protocols-stage";
+import { recordProtocolViolations } from "../src/protocols/violation-store";
 import { createDedupeGateway } from "../src/pipeline/dedupe/gateway";
 import { classifyQueue, deadLetterKey, deadLetterRecord } from "../src/pipeline/dead-letter";
 import { recordViolations } from "../src/pipeline/identity/config-store";
@@ -33,14 +34,17 @@ export async function handleQueue(batch: MessageBatch, env: AppEnv): Promise<voi
 async function consumeEvents(batch: MessageBatch, env: AppEnv): Promise<void> {
   const dedupe = createDedupeGateway((name) => env.DEDUPE.get(env.DEDUPE.idFromName(name)), env.SPACE_ID);
   const forward = (events: AcceptedEvent[]) => sendMessages(env.IDENTITY, packEventsIntoMessages(events));
-  const discover = async (events: AcceptedEvent[]) => {
+  const enforce = async (events: AcceptedEvent[]) =>
+    enforceEvents(events, await loadSourceProtocols(env.DB, [...new Set(events.map((event) => event.projectId))]));
+  const observe = async (committed: CommittedEvent[]) => {
     const now = new Date();
-    await recordTallies(env.DB, tallyEvents(events.map((event) => ({ event, sourceId: event.projectId, seenAt: event.receivedAt, blocked: false }))), now);
+    const tallies = tallyEvents(committed.map(({ received, blocked }) => ({ event: received, sourceId: received.projectId, seenAt: received.receivedAt, blocked })));
+    await Promise.all([recordTallies(env.DB, tallies, now), recordProtocolViolations(env.DB, sourceViolations(committed), now)]);
   };
-  const summary = await consumeEventsBatch(batch.messages, { queue: batch.queue, dedupe, random: Math.random, forward, discover });
+  const summary = await consumeEventsBatch(batch.messages, { queue: batch.queue, dedupe, random: Math.random, enforce, observe, forward });
   await settle(batch, summary, env.EVENTS_DLQ);
-  const { archived, duplicates, deadLetters } = summary;
-  console.log(JSON.stringify({ queue: batch.queue, messages: batch.messages.length, archived, duplicates, deadLetters: deadLetters.length }));
+  const { archived, blocked, duplicates, deadLetters } = summary;
+  console.log(JSON.stringify({ queue: batch.queue, messages: batch.messages.length, archived, blocked, duplicates, deadLetters: deadLetters.length }));
 }
 
 async function consumeIdentity(batch: MessageBatch, env: AppEnv): Promise<void> {

@@ -70,8 +70,8 @@ describe("consumeEventsBatch: schema discovery", () => {
       queue: "sluice-events",
       random: () => 0.5,
       dedupe: scriptedDedupe({ "seen-before": "retried", dup: "duplicate" }, { again: "retried" }),
-      discover: (events) => {
-        observed.push(...events.map((e) => e.messageId));
+      observe: (events) => {
+        observed.push(...events.map((e) => e.received.messageId));
         return Promise.resolve();
       },
     });
@@ -83,9 +83,53 @@ describe("consumeEventsBatch: schema discovery", () => {
       queue: "sluice-events",
       random: () => 0.5,
       dedupe: scriptedDedupe({}, {}),
-      discover: () => Promise.reject(new Error("D1 unavailable")),
+      observe: () => Promise.reject(new Error("D1 unavailable")),
     });
     expect(summary.outcomes).toEqual([{ kind: "ack" }]);
     expect(summary.archived).toBe(1);
+  });
+});
+
+describe("consumeEventsBatch: tracking plans", () => {
+  it("commits blocked events as seen only, never hands them on, and counts them", async () => {
+    const committed: { id: string; blocked: boolean | undefined }[] = [];
+    const forwarded: string[] = [];
+    const summary = await consumeEventsBatch([{ id: "q1", attempts: 1, body: { v: 1, events: [event("ok"), event("bad")] } }], {
+      queue: "sluice-events",
+      random: () => 0.5,
+      dedupe: {
+        check: (entries) => Promise.resolve(entries.map(() => "fresh" as const)),
+        commit: (entries) => {
+          committed.push(...entries.map((entry) => ({ id: entry.event.messageId, blocked: entry.blocked })));
+          return Promise.resolve(entries.map(() => "archived" as const));
+        },
+      },
+      enforce: (events) => Promise.resolve(events.map((e) => ({ event: e, blocked: e.messageId === "bad" ? "Unplanned Event" : null, violations: [] }))),
+      forward: (events) => {
+        forwarded.push(...events.map((e) => e.messageId));
+        return Promise.resolve();
+      },
+    });
+    expect(committed).toEqual([
+      { id: "ok", blocked: false },
+      { id: "bad", blocked: true },
+    ]);
+    expect(forwarded).toEqual(["ok"]);
+    expect([summary.archived, summary.blocked]).toEqual([1, 1]);
+  });
+
+  it("retries the messages when the plans cannot be read: no event passes unchecked", async () => {
+    let commits = 0;
+    const summary = await consumeEventsBatch([{ id: "q1", attempts: 1, body: { v: 1, events: [event("ok")] } }], {
+      queue: "sluice-events",
+      random: () => 0.5,
+      dedupe: {
+        check: (entries) => Promise.resolve(entries.map(() => "fresh" as const)),
+        commit: (entries) => ((commits += entries.length), Promise.resolve(entries.map(() => "archived" as const))),
+      },
+      enforce: () => Promise.reject(new Error("D1 unavailable")),
+    });
+    expect(commits).toBe(0);
+    expect(summary.outcomes[0]).toMatchObject({ kind: "retry" });
   });
 });

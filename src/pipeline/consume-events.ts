@@ -1,7 +1,9 @@
 import type { AcceptedEvent } from "../ingest/enrich";
 import type { DeadLetterEnvelope } from "./dead-letter";
+import type { ProtocolViolation } from "../protocols/json-schema-violations";
 import { decodeBatch, type BatchEntry } from "./events-message";
 import type { DedupeGateway } from "./dedupe/gateway";
+import type { CheckVerdict, CommitVerdict } from "./dedupe/verdicts";
 import { computeRetryDelaySeconds } from "./retry-policy";
 
 export interface QueuedMessage {
@@ -21,7 +23,23 @@ export interface BatchSummaryBase {
 
 export interface BatchSummary extends BatchSummaryBase {
   archived: number;
+  /** Committed as seen but not archived: their source's tracking plan blocked them. */
+  blocked: number;
   duplicates: number;
+}
+
+/** What the tracking plan made of an event: the event as it goes on, or why it was blocked. */
+export interface Enforcement {
+  event: AcceptedEvent;
+  blocked: string | null;
+  violations: ProtocolViolation[];
+}
+
+/** An event committed by this delivery, as received, for the diagnostics that count it once. */
+export interface CommittedEvent {
+  received: AcceptedEvent;
+  blocked: boolean;
+  violations: ProtocolViolation[];
 }
 
 export interface PipelineDeps {
@@ -29,21 +47,34 @@ export interface PipelineDeps {
   dedupe: DedupeGateway;
   random: () => number;
   /**
+   * Protocols: each event's source's tracking plan and settings, in event order; throws (the
+   * plans could not be read) to retry the messages, since no event may pass unchecked.
+   */
+  enforce?: (events: AcceptedEvent[]) => Promise<Enforcement[]>;
+  /**
+   * Diagnostics for the events committed by this delivery (schema discovery, violation counts):
+   * each event counts once, as a redelivery finds it `retried`. A failure is logged, not retried.
+   */
+  observe?: (events: CommittedEvent[]) => Promise<void>;
+  /**
    * Hands archived events to the stages that follow the archive (identity), in message order;
    * throws to retry the messages they came from. Absent: nothing follows the archive.
    */
   forward?: (events: AcceptedEvent[]) => Promise<void>;
-  /**
-   * Schema discovery for the events archived by this delivery (each event counts once: a
-   * redelivery finds them `retried`). Diagnostics: a failure is logged, never retried.
-   */
-  discover?: (events: AcceptedEvent[]) => Promise<void>;
+}
+
+interface Lane {
+  entry: BatchEntry;
+  check: CheckVerdict;
+  enforced: Enforcement;
+  commit?: CommitVerdict;
 }
 
 /**
- * The EVENTS consumer's pipeline for one batch: dedupe check early, archive (the dedupe commit
- * that puts events in the outbox) late. Each message gets its own outcome: a failure touching
- * one message's events retries that message only, and every step is safe to run twice.
+ * The EVENTS consumer's pipeline for one batch: dedupe check early, then the tracking plan, then
+ * the archive (the dedupe commit that puts events in the outbox; blocked ones are only marked
+ * seen) late. Each message gets its own outcome: a failure touching one message's events retries
+ * that message only, and every step is safe to run twice.
  */
 export async function consumeEventsBatch(messages: readonly QueuedMessage[], deps: PipelineDeps): Promise<BatchSummary> {
   const { entries, deadLetters } = decodeBatch(deps.queue, messages);
@@ -52,60 +83,70 @@ export async function consumeEventsBatch(messages: readonly QueuedMessage[], dep
   const checks = await deps.dedupe.check(
     entries.map(({ event, owner }) => ({ messageId: event.messageId, sourceId: event.projectId, owner })),
   );
-  checks.forEach((verdict, i) => verdict === "failed" && failed.add(entries[i]!.message));
+  const lanes = entries.map((entry, i): Lane => ({ entry, check: checks[i]!, enforced: { event: entry.event, blocked: null, violations: [] } }));
+  for (const lane of lanes) if (lane.check === "failed") failed.add(lane.entry.message);
 
-  const toArchive = entries.filter((_, i) => checks[i] === "fresh");
-  const commits = await deps.dedupe.commit(toArchive.map(({ event, owner }) => ({ event, owner })));
-  commits.forEach((verdict, i) => verdict === "failed" && failed.add(toArchive[i]!.message));
+  // Retried events go through the plan again: whether they were blocked is not stored, and the
+  // answer decides whether they are handed on.
+  const live = lanes.filter((lane) => (lane.check === "fresh" || lane.check === "retried") && !failed.has(lane.entry.message));
+  if (deps.enforce && live.length > 0) {
+    try {
+      const enforced = await deps.enforce(live.map((lane) => lane.entry.event));
+      live.forEach((lane, i) => (lane.enforced = enforced[i]!));
+    } catch (error) {
+      console.error("tracking plans could not be applied; the messages are retried", error);
+      for (const lane of live) failed.add(lane.entry.message);
+    }
+  }
 
-  if (deps.discover) {
-    const archivedNow = toArchive.filter((_, i) => commits[i] === "archived").map((entry) => entry.event);
-    if (archivedNow.length > 0) {
-      try {
-        await deps.discover(archivedNow);
-      } catch (error) {
-        console.error("schema discovery failed for a batch; its counts are lost, its events are not", error);
-      }
+  const toCommit = live.filter((lane) => lane.check === "fresh" && !failed.has(lane.entry.message));
+  const commits = await deps.dedupe.commit(
+    toCommit.map(({ entry, enforced }) => ({ event: enforced.event, owner: entry.owner, blocked: enforced.blocked !== null })),
+  );
+  toCommit.forEach((lane, i) => {
+    lane.commit = commits[i]!;
+    if (lane.commit === "failed") failed.add(lane.entry.message);
+  });
+
+  const committedNow = toCommit.filter((lane) => lane.commit === "archived");
+  if (deps.observe && committedNow.length > 0) {
+    try {
+      await deps.observe(committedNow.map(({ entry, enforced }) => ({ received: entry.event, blocked: enforced.blocked !== null, violations: enforced.violations })));
+    } catch (error) {
+      console.error("schema discovery or violation counts failed for a batch; its counts are lost, its events are not", error);
     }
   }
 
   // Later stages get events archived now or by an earlier delivery of the same message (a crash
   // between the archive and the hand-off must still pass them on); they are idempotent. They run
   // on their own queue, so the archive never waits for them.
-  if (deps.forward) await forwardArchived(deps.forward, entries, checks, toArchive, commits, failed);
+  if (deps.forward) {
+    const handed = lanes.filter(
+      (lane) =>
+        (lane.check === "retried" || lane.commit === "archived" || lane.commit === "retried") &&
+        lane.enforced.blocked === null &&
+        !failed.has(lane.entry.message),
+    );
+    if (handed.length > 0) {
+      try {
+        await deps.forward(handed.map((lane) => lane.enforced.event));
+      } catch (error) {
+        console.error("could not hand archived events on; their messages are retried", error);
+        for (const lane of handed) failed.add(lane.entry.message);
+      }
+    }
+  }
 
   const outcomes = messages.map((message, index): MessageOutcome =>
     failed.has(index)
       ? { kind: "retry", delaySeconds: computeRetryDelaySeconds(message.attempts, deps.random()) }
       : { kind: "ack" },
   );
-  const count = (verdicts: string[], wanted: string) => verdicts.filter((verdict) => verdict === wanted).length;
   return {
     outcomes,
     deadLetters,
-    archived: count(commits, "archived"),
-    duplicates: count(checks, "duplicate") + count(commits, "duplicate"),
+    archived: committedNow.filter((lane) => lane.enforced.blocked === null).length,
+    blocked: committedNow.filter((lane) => lane.enforced.blocked !== null).length,
+    duplicates: lanes.filter((lane) => lane.check === "duplicate" || lane.commit === "duplicate").length,
   };
-}
-
-async function forwardArchived(
-  forward: (events: AcceptedEvent[]) => Promise<void>,
-  entries: readonly BatchEntry[],
-  checks: readonly string[],
-  toArchive: readonly BatchEntry[],
-  commits: readonly string[],
-  failed: Set<number>,
-): Promise<void> {
-  const archived = new Set<BatchEntry>([
-    ...entries.filter((_, i) => checks[i] === "retried"),
-    ...toArchive.filter((_, i) => commits[i] === "archived" || commits[i] === "retried"),
-  ]);
-  const handed = entries.filter((entry) => archived.has(entry) && !failed.has(entry.message));
-  if (handed.length === 0) return;
-  try {
-    await forward(handed.map((entry) => entry.event));
-  } catch (error) {
-    console.error("could not hand archived events on; their messages are retried", error);
-    for (const entry of handed) failed.add(entry.message);
-  }
 }

@@ -13,6 +13,8 @@ export interface DedupeEntry {
 export interface CommitEntry {
   event: AcceptedEvent;
   owner: string;
+  /** Blocked by the source's tracking plan: marked seen, never archived. */
+  blocked?: boolean;
 }
 
 /**
@@ -23,5 +25,5 @@ export interface CommitEntry {
  */
 export type CheckVerdict = "fresh" | "retried" | "duplicate" | "failed";
 
-/** `archived` means durably in the outbox now; the rest as for CheckVerdict. */
+/** `archived` means committed now (in the outbox, or only seen when blocked); the rest as for CheckVerdict. */
 export type CommitVerdict = "archived" | "retried" | "duplicate" | "failed";

@@ -1,0 +1,105 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { app } from "../../workers/app";
+import { waitFor, waitForArchived } from "../support/workerd/archive";
+import { createSource, sendBatch, unique } from "../support/workerd/profiles";
+
+const ADMIN = { Authorization: "Bearer test_admin_token", "Content-Type": "application/json" };
+const DRAFT_07 = "http://json-schema.org/draft-07/schema#";
+
+async function admin<T>(method: string, path: string, body?: object): Promise<{ status: number; body: T }> {
+  const response = await app.request(`/api/v1${path}`, { method, headers: ADMIN, ...(body ? { body: JSON.stringify(body) } : {}) }, env);
+  return { status: response.status, body: (await response.json()) as T };
+}
+
+const trackRule = (key: string, properties: object, required: string[], version = 1) => ({
+  type: "TRACK",
+  key,
+  version,
+  jsonSchema: { $schema: DRAFT_07, type: "object", properties: { properties: { type: "object", properties, required } } },
+});
+
+describe("tracking plans through the pipeline", () => {
+  it("blocks, omits and reports as Segment's Protocols documents, and archives only what passed", async () => {
+    const source = await createSource("Protocols source");
+    const plan = await admin<{ trackingPlan: { id: string } }>("POST", "/tracking-plans", {
+      name: "Subscriptions",
+      rules: [
+        trackRule("Subscription Cancelled", { subscription_id: { type: "string" } }, ["subscription_id"]),
+        trackRule("Order Completed", { order_id: { type: "string" } }, ["order_id"], 1),
+        trackRule("Order Completed", { order_id: { type: "string" }, subtotal: { type: "integer" } }, ["order_id", "subtotal"], 2),
+      ],
+    });
+    expect(plan.status).toBe(201);
+    expect((await admin("PUT", `/sources/${source.id}/tracking-plan`, { trackingPlanId: plan.body.trackingPlan.id })).status).toBe(200);
+    const settings = await admin<{ settings: { track: object } }>("PATCH", `/sources/${source.id}/settings`, {
+      track: { allowUnplannedEvents: false, allowUnplannedEventProperties: false },
+    });
+    expect(settings.body.settings.track).toMatchObject({ allowUnplannedEvents: false, allowUnplannedEventProperties: false, allowEventOnViolations: true });
+
+    const ids = { unplanned: unique("m"), omitted: unique("m"), missing: unique("m"), v2: unique("m"), v1: unique("m") };
+    await sendBatch(source.writeKey, [
+      { type: "track", event: "subscription_cancelled", userId: "u1", messageId: ids.unplanned },
+      { type: "track", event: "Subscription Cancelled", userId: "u1", properties: { subscription_id: "23r90jfs9ej", subscription_name: "premium" }, messageId: ids.omitted },
+      { type: "track", event: "Subscription Cancelled", userId: "u1", properties: {}, messageId: ids.missing },
+      { type: "track", event: "Order Completed", userId: "u1", properties: { order_id: "o1", subtotal: 2.5 }, context: { protocols: { event_version: 2 } }, messageId: ids.v2 },
+      { type: "track", event: "Order Completed", userId: "u1", properties: { order_id: "o2" }, messageId: ids.v1 },
+    ]);
+
+    const archived = await waitForArchived(source.id, 4);
+    const byId = new Map(archived.map(({ event }) => [event.messageId, event as unknown as Record<string, any>]));
+    expect(byId.has(ids.unplanned)).toBe(false);
+    expect(byId.size).toBe(4);
+    expect(byId.get(ids.omitted)!.properties).toEqual({ subscription_id: "23r90jfs9ej" });
+    expect(byId.get(ids.omitted)!.context.protocols).toEqual({ omitted: ["subscription_name"], sourceId: source.id });
+    expect(byId.get(ids.missing)!.context.protocols.violations).toEqual([
+      { type: "Required", field: "properties.subscription_id", description: "properties.subscription_id is required" },
+    ]);
+    expect(byId.get(ids.v2)!.context.protocols).toEqual({
+      event_version: 2,
+      sourceId: source.id,
+      violations: [{ type: "Invalid Type", field: "properties.subtotal", description: "Invalid type. Expected: integer, given: number" }],
+    });
+    expect(byId.get(ids.v1)!.context.protocols).toBeUndefined();
+
+    const violations = await waitFor(
+      () => admin<{ violations: { eventName: string; type: string; field: string; count: number }[] }>("GET", `/sources/${source.id}/violations`),
+      (answer) => answer.body.violations.length >= 4,
+    );
+    expect(violations.body.violations.map(({ eventName, type, field, count }) => ({ eventName, type, field, count }))).toEqual(
+      expect.arrayContaining([
+        { eventName: "subscription_cancelled", type: "Unplanned Event", field: "event", count: 1 },
+        { eventName: "Subscription Cancelled", type: "Unplanned Property", field: "properties.subscription_name", count: 1 },
+        { eventName: "Subscription Cancelled", type: "Required", field: "properties.subscription_id", count: 1 },
+        { eventName: "Order Completed", type: "Invalid Type", field: "properties.subtotal", count: 1 },
+      ]),
+    );
+    const schema = await admin<{ events: { name: string; total: number; blocked: number }[] }>("GET", `/sources/${source.id}/schema`);
+    expect(schema.body.events.find((event) => event.name === "subscription_cancelled")).toMatchObject({ total: 1, blocked: 1 });
+  });
+});
+
+describe("tracking plans admin API", () => {
+  it("refuses unsafe patterns, keeps a changelog, and will not delete a plan a source uses", async () => {
+    const unsafe = await admin<{ error: string }>("POST", "/tracking-plans", {
+      name: "Unsafe",
+      rules: [trackRule("Signed Up", { code: { type: "string", pattern: "(a+)+$" } }, [])],
+    });
+    expect(unsafe.status).toBe(400);
+    expect(unsafe.body.error).toMatch(/rules\.0\.jsonSchema\.properties\.properties\.properties\.code\.pattern/);
+
+    const created = await admin<{ trackingPlan: { id: string } }>("POST", "/tracking-plans", { name: "Plan", rules: [trackRule("A", {}, [])] });
+    const id = created.body.trackingPlan.id;
+    await admin("PATCH", `/tracking-plans/${id}`, { rules: [trackRule("A", { x: {} }, []), trackRule("B", {}, [])] });
+    const changes = await admin<{ changes: { action: string; detail: Record<string, unknown> }[] }>("GET", `/tracking-plans/${id}/changes`);
+    expect(changes.body.changes.map((change) => change.action)).toEqual(["created", "updated"]);
+    expect(changes.body.changes[1]!.detail).toEqual({ added: ['TRACK "B" v1'], removed: [], changed: ['TRACK "A" v1'] });
+
+    const source = await createSource("Plan user");
+    await admin("PUT", `/sources/${source.id}/tracking-plan`, { trackingPlanId: id });
+    expect((await admin("DELETE", `/tracking-plans/${id}`)).status).toBe(409);
+    await admin("PUT", `/sources/${source.id}/tracking-plan`, { trackingPlanId: null });
+    expect((await admin("DELETE", `/tracking-plans/${id}`)).status).toBe(200);
+    expect((await admin("GET", `/tracking-plans/${id}`)).status).toBe(404);
+  });
+});
