@@ -17,11 +17,13 @@ CREATE TABLE tracking_plan_changes (
   PRIMARY KEY (plan_id, seq)
 );
 
--- Per source: the connected plan (at most one) and the schema settings, as JSON.
+-- Per source: the connected plan (at most one), the schema settings, and what the Schema tab
+-- blocks without a plan (`{"events":[{"type","name"}],"traits":[{"type","name"}]}`), as JSON.
 CREATE TABLE source_protocols (
   source_id TEXT PRIMARY KEY,
   tracking_plan_id TEXT,
   settings TEXT NOT NULL,
+  schema_blocks TEXT NOT NULL DEFAULT '{"events":[],"traits":[]}',
   updated_at TEXT NOT NULL
 );
 CREATE INDEX source_protocols_by_plan ON source_protocols (tracking_plan_id);

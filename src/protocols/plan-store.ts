@@ -1,5 +1,6 @@
 import { randomBase62 } from "../sources/source";
 import { diffRules } from "./plan-changes";
+import { NO_SCHEMA_BLOCKS, type SchemaBlocks } from "./schema-blocks";
 import { DEFAULT_SCHEMA_SETTINGS, type SchemaSettings } from "./schema-settings";
 import type { PlanRule } from "./tracking-plan";
 
@@ -113,6 +114,21 @@ export class PlanStore {
     if (current.trackingPlanId && current.trackingPlanId !== planId) statements.push(this.logChange(current.trackingPlanId, { at, action: "disconnected", detail: { sourceId } }));
     if (planId && current.trackingPlanId !== planId) statements.push(this.logChange(planId, { at, action: "connected", detail: { sourceId } }));
     await this.db.batch(statements);
+  }
+
+  async schemaBlocks(sourceId: string): Promise<SchemaBlocks> {
+    const row = await this.db.prepare("SELECT schema_blocks FROM source_protocols WHERE source_id = ?").bind(sourceId).first<{ schema_blocks: string }>();
+    return row ? (JSON.parse(row.schema_blocks) as SchemaBlocks) : NO_SCHEMA_BLOCKS;
+  }
+
+  async saveSchemaBlocks(sourceId: string, blocks: SchemaBlocks, now: Date): Promise<void> {
+    await this.db
+      .prepare(
+        `INSERT INTO source_protocols (source_id, tracking_plan_id, settings, schema_blocks, updated_at) VALUES (?, NULL, ?, ?, ?)
+         ON CONFLICT (source_id) DO UPDATE SET schema_blocks = excluded.schema_blocks, updated_at = excluded.updated_at`,
+      )
+      .bind(sourceId, JSON.stringify(DEFAULT_SCHEMA_SETTINGS), JSON.stringify(blocks), now.toISOString())
+      .run();
   }
 
   async saveSettings(sourceId: string, settings: SchemaSettings, now: Date): Promise<void> {

@@ -1,13 +1,13 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { app } from "../../workers/app";
-import { waitFor } from "../support/workerd/archive";
+import { waitFor, waitForArchived } from "../support/workerd/archive";
 import { createSource, sendBatch, unique } from "../support/workerd/profiles";
 
 const ADMIN = { Authorization: "Bearer test_admin_token", "Content-Type": "application/json" };
 
 interface SchemaAnswer {
-  events: { type: string; name: string; count24h: number; count30d: number; total: number; properties: { path: string; types: string[] }[] }[];
+  events: { type: string; name: string; count24h: number; count30d: number; total: number; blocked: number; properties: { path: string; types: string[] }[] }[];
 }
 
 async function schemaOf(sourceId: string, query = ""): Promise<SchemaAnswer> {
@@ -53,6 +53,26 @@ describe("schema discovery through the pipeline", () => {
     const lines = (await csv.text()).trim().split("\r\n");
     expect(lines[0]).toBe("Event Name,Last Seen At (UTC),Property Name,Allowed,Blocked,Total");
     expect(lines.filter((line) => line.startsWith("Order Completed,"))).toHaveLength(5);
+  });
+
+  it("blocks events and traits from the schema, plan or no plan: not archived, counted", async () => {
+    const source = await createSource("Schema blocks");
+    const patch = (path: string, body: object) => app.request(`/api/v1/sources/${source.id}/schema/${path}`, { method: "PATCH", headers: ADMIN, body: JSON.stringify(body) }, env);
+    expect((await patch("events", { type: "track", name: "Page Viewed", blocked: true })).status).toBe(200);
+    expect((await patch("traits", { type: "identify", name: "ssn", blocked: true })).status).toBe(200);
+    const [page, kept, identify] = [unique("m"), unique("m"), unique("m")];
+    await sendBatch(source.writeKey, [
+      { type: "page", name: "Home", anonymousId: "a1", messageId: page },
+      { type: "track", event: "Kept", anonymousId: "a1", messageId: kept },
+      { type: "identify", userId: "u1", traits: { ssn: "078-05-1120", plan: "pro" }, messageId: identify },
+    ]);
+    const archived = await waitForArchived(source.id, 2);
+    const byId = new Map(archived.map(({ event }) => [event.messageId, event as unknown as Record<string, any>]));
+    expect([...byId.keys()].sort()).toEqual([kept, identify].sort());
+    expect(byId.get(identify)!.traits).toEqual({ plan: "pro" });
+    expect(byId.get(identify)!.context.protocols).toEqual({ omitted: ["ssn"] });
+    const schema = await waitFor(() => schemaOf(source.id), (answer) => answer.events.length === 3);
+    expect(schema.events.find((event) => event.name === "Page Viewed")).toMatchObject({ total: 1, blocked: 1 });
   });
 
   it("answers 404 for an unknown source and 400 naming the field for a bad archive request", async () => {
