@@ -40,3 +40,18 @@ CREATE TABLE protocol_violations (
   last_seen TEXT NOT NULL,
   PRIMARY KEY (source_id, event_type, event_name, field, type)
 );
+
+-- Source-scoped transformations (Protocols): rename a track event and/or its properties, or an
+-- identify/group call's traits; one per source, call type and event, as Segment allows.
+CREATE TABLE source_transformations (
+  id TEXT PRIMARY KEY,
+  source_id TEXT NOT NULL,
+  event_type TEXT NOT NULL,
+  event_name TEXT NOT NULL,
+  new_event_name TEXT,
+  renames TEXT NOT NULL,
+  enabled INTEGER NOT NULL DEFAULT 1,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  UNIQUE (source_id, event_type, event_name)
+);

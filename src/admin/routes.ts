@@ -7,6 +7,7 @@ import { pipelineStatsApi } from "./pipeline-stats";
 import { schemaApi } from "./schema";
 import { sourceProtocolsApi } from "./source-protocols";
 import { trackingPlansApi } from "./tracking-plans";
+import { transformationsApi } from "./transformations";
 import { sourcesApi } from "./sources";
 
 /** The admin API under `/api/v1`, every route behind the admin bearer token. */
@@ -15,6 +16,7 @@ export const adminApi = new Hono<HonoEnv>()
   .route("/sources", sourcesApi)
   .route("/sources", schemaApi)
   .route("/sources", sourceProtocolsApi)
+  .route("/sources", transformationsApi)
   .route("/tracking-plans", trackingPlansApi)
   .route("/archive", archiveApi)
   .route("/pipeline/stats", pipelineStatsApi)

@@ -1,7 +1,9 @@
 import { chunked } from "../d1/chunked";
 import type { AcceptedEvent } from "../ingest/enrich";
 import { compilePlan, enforcePlan, type CompiledPlan } from "../protocols/enforce";
-import { applySchemaBlocks, type SchemaBlocks } from "../protocols/schema-blocks";
+import { applySchemaBlocks, NO_SCHEMA_BLOCKS, type SchemaBlocks } from "../protocols/schema-blocks";
+import { toTransformation } from "../protocols/transformation-store";
+import { applyTransformations, type Transformation } from "../protocols/transformations";
 import { DEFAULT_SCHEMA_SETTINGS, type SchemaSettings } from "../protocols/schema-settings";
 import type { PlanRule } from "../protocols/tracking-plan";
 import type { SourceViolation } from "../protocols/violation-store";
@@ -11,7 +13,10 @@ interface SourceProtocols {
   settings: SchemaSettings;
   plan: CompiledPlan | null;
   blocks: SchemaBlocks;
+  transformations: Transformation[];
 }
+
+const noProtocols = (): SourceProtocols => ({ settings: DEFAULT_SCHEMA_SETTINGS, plan: null, blocks: NO_SCHEMA_BLOCKS, transformations: [] });
 
 /** Compiled plans by `id@updatedAt`: validators are built once per isolate and plan version. */
 const compiledPlans = new Map<string, CompiledPlan>();
@@ -27,39 +32,64 @@ function compiledPlan(id: string, updatedAt: string, rules: string): CompiledPla
   return plan;
 }
 
-/** The plans and settings of the batch's sources: one D1 read per consumer batch. */
+/** The plans, settings, blocks and transformations of the batch's sources: one D1 round trip per consumer batch. */
 export async function loadSourceProtocols(db: D1Database, sourceIds: readonly string[]): Promise<Map<string, SourceProtocols>> {
   const found = new Map<string, SourceProtocols>();
   if (sourceIds.length === 0) return found;
-  const results = await db.batch<{ source_id: string; settings: string; schema_blocks: string; plan_id: string | null; rules: string | null; updated_at: string | null }>(
-    chunked(
-      db,
-      sourceIds.map((id) => [id]),
-      (values) => `SELECT sp.source_id, sp.settings, sp.schema_blocks, tp.id AS plan_id, tp.rules, tp.updated_at FROM source_protocols sp
-        LEFT JOIN tracking_plans tp ON tp.id = sp.tracking_plan_id WHERE sp.source_id IN (VALUES ${values})`,
-    ),
+  const ids = sourceIds.map((id) => [id]);
+  const settingsQueries = chunked(
+    db,
+    ids,
+    (values) => `SELECT sp.source_id, sp.settings, sp.schema_blocks, tp.id AS plan_id, tp.rules, tp.updated_at FROM source_protocols sp
+      LEFT JOIN tracking_plans tp ON tp.id = sp.tracking_plan_id WHERE sp.source_id IN (VALUES ${values})`,
   );
-  for (const { results: rows } of results) {
-    for (const row of rows) {
-      const plan = row.plan_id && row.rules && row.updated_at ? compiledPlan(row.plan_id, row.updated_at, row.rules) : null;
-      const settings = { ...DEFAULT_SCHEMA_SETTINGS, ...(JSON.parse(row.settings) as SchemaSettings) };
-      found.set(row.source_id, { settings, plan, blocks: JSON.parse(row.schema_blocks) as SchemaBlocks });
+  const transformationQueries = chunked(db, ids, (values) => `SELECT * FROM source_transformations WHERE enabled = 1 AND source_id IN (VALUES ${values})`);
+  const results = await db.batch<Record<string, string | number | null>>([...settingsQueries, ...transformationQueries]);
+  const of = (sourceId: string) => {
+    let entry = found.get(sourceId);
+    if (!entry) found.set(sourceId, (entry = noProtocols()));
+    return entry;
+  };
+  results.slice(0, settingsQueries.length).forEach(({ results: rows }) => {
+    for (const row of rows as unknown as SettingsRow[]) {
+      const entry = of(row.source_id);
+      entry.plan = row.plan_id && row.rules && row.updated_at ? compiledPlan(row.plan_id, row.updated_at, row.rules) : null;
+      entry.settings = { ...DEFAULT_SCHEMA_SETTINGS, ...(JSON.parse(row.settings) as SchemaSettings) };
+      entry.blocks = JSON.parse(row.schema_blocks) as SchemaBlocks;
     }
-  }
+  });
+  results.slice(settingsQueries.length).forEach(({ results: rows }) => {
+    for (const row of rows) {
+      const transformation = toTransformation(row as unknown as Parameters<typeof toTransformation>[0]);
+      of(transformation.sourceId).transformations.push(transformation);
+    }
+  });
   return found;
 }
 
-/** Applies each event's source's schema blocks, then its plan (sources with neither pass untouched). */
+interface SettingsRow {
+  source_id: string;
+  settings: string;
+  schema_blocks: string;
+  plan_id: string | null;
+  rules: string | null;
+  updated_at: string | null;
+}
+
+/** Applies each event's source's schema blocks, then its plan, then its transformations. */
 export function enforceEvents(events: readonly AcceptedEvent[], protocols: ReadonlyMap<string, SourceProtocols>): Enforcement[] {
   return events.map((received) => {
     const source = protocols.get(received.projectId);
     if (!source) return { event: received, blocked: null, violations: [] };
     const unblocked = applySchemaBlocks(received as unknown as Record<string, unknown>, source.blocks);
     if (unblocked.blocked) return { event: received, blocked: "Blocked in Schema", violations: [] };
-    const event = unblocked.event as unknown as AcceptedEvent;
-    if (!source.plan) return { event, blocked: null, violations: [] };
-    const result = enforcePlan(unblocked.event, source.plan, source.settings, received.projectId);
-    return { event: result.event as unknown as AcceptedEvent, blocked: result.blocked, violations: result.violations };
+    const result = source.plan
+      ? enforcePlan(unblocked.event, source.plan, source.settings, received.projectId)
+      : { event: unblocked.event, blocked: null, violations: [] };
+    if (result.blocked) return { event: received, blocked: result.blocked, violations: result.violations };
+    // Transformations change what flows on, after the plan judged the event as it was sent.
+    const event = applyTransformations(result.event, source.transformations) as unknown as AcceptedEvent;
+    return { event, blocked: null, violations: result.violations };
   });
 }
 

@@ -79,6 +79,32 @@ describe("tracking plans through the pipeline", () => {
   });
 });
 
+describe("transformations through the pipeline", () => {
+  it("renames a track event and its properties before the archive, after the plan judged it", async () => {
+    const source = await createSource("Transformed source");
+    const created = await admin<{ transformation: { id: string } }>("POST", `/sources/${source.id}/transformations`, {
+      eventType: "track",
+      eventName: "order_completed",
+      newEventName: "Order Completed",
+      renames: [{ from: "orderId", to: "order.id" }],
+    });
+    expect(created.status).toBe(201);
+    const again = await admin<{ error: string }>("POST", `/sources/${source.id}/transformations`, { eventType: "track", eventName: "order_completed", newEventName: "X" });
+    expect(again.status).toBe(409);
+
+    const id = unique("m");
+    await sendBatch(source.writeKey, [{ type: "track", event: "order_completed", userId: "u1", properties: { orderId: "o1", total: 5 }, messageId: id }]);
+    const [archived] = await waitForArchived(source.id, 1);
+    expect(archived!.event).toMatchObject({ event: "Order Completed", properties: { order: { id: "o1" }, total: 5 } });
+    // The schema shows the event as it was sent: that is what engineers fix at the source.
+    const schema = await waitFor(
+      () => admin<{ events: { name: string }[] }>("GET", `/sources/${source.id}/schema`),
+      (answer) => answer.body.events.length === 1,
+    );
+    expect(schema.body.events[0]!.name).toBe("order_completed");
+  });
+});
+
 describe("tracking plans admin API", () => {
   it("refuses unsafe patterns, keeps a changelog, and will not delete a plan a source uses", async () => {
     const unsafe = await admin<{ error: string }>("POST", "/tracking-plans", {
