@@ -38,10 +38,13 @@ async function consumeEvents(batch: MessageBatch, env: AppEnv): Promise<void> {
     enforceEvents(events, await loadSourceProtocols(env.DB, [...new Set(events.map((event) => event.projectId))]));
   const observe = async (committed: CommittedEvent[]) => {
     const now = new Date();
-    const tallies = tallyEvents(committed.map(({ received, blocked }) => ({ event: received, sourceId: received.projectId, seenAt: received.receivedAt, blocked })));
+    // Segment keeps `Violation Generated` calls out of the receiving source's schema.
+    const schemaEvents = committed.filter(({ received, forwarded }) => !(forwarded && (received as { event?: unknown }).event === "Violation Generated"));
+    const tallies = tallyEvents(schemaEvents.map(({ received, blocked }) => ({ event: received, sourceId: received.projectId, seenAt: received.receivedAt, blocked })));
     await Promise.all([recordTallies(env.DB, tallies, now), recordProtocolViolations(env.DB, sourceViolations(committed), now)]);
   };
-  const summary = await consumeEventsBatch(batch.messages, { queue: batch.queue, dedupe, random: Math.random, enforce, observe, forward });
+  const reroute = (events: AcceptedEvent[]) => sendMessages(env.EVENTS, packEventsIntoMessages(events, { forwarded: true }));
+  const summary = await consumeEventsBatch(batch.messages, { queue: batch.queue, dedupe, random: Math.random, enforce, observe, forward, reroute });
   await settle(batch, summary, env.EVENTS_DLQ);
   const { archived, blocked, duplicates, deadLetters } = summary;
   console.log(JSON.stringify({ queue: batch.queue, messages: batch.messages.length, archived, blocked, duplicates, deadLetters: deadLetters.length }));

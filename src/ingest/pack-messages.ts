@@ -12,27 +12,34 @@ export const MAX_MESSAGE_BYTES = 120_000;
 export interface EventsMessage {
   v: 1;
   events: AcceptedEvent[];
+  /**
+   * Set only by the consumer when it forwards events to another source (Protocols' blocked-event
+   * and violation forwarding): they skip that source's plan, as Segment's forwarded events do.
+   * Ingest never sets it, so no client can skip a plan.
+   */
+  forwarded?: true;
 }
 
 export type PackedMessage = SizedMessage<EventsMessage>;
 
 const encoder = new TextEncoder();
-const ENVELOPE_BYTES = encoder.encode(JSON.stringify({ v: 1, events: [] })).byteLength;
+const envelopeBytes = (options: object) => encoder.encode(JSON.stringify({ v: 1, events: [], ...options })).byteLength;
 
-export function packEventsIntoMessages(events: AcceptedEvent[]): PackedMessage[] {
+export function packEventsIntoMessages(events: AcceptedEvent[], options: { forwarded?: true } = {}): PackedMessage[] {
+  const envelope = envelopeBytes(options);
   const messages: PackedMessage[] = [];
   let current: AcceptedEvent[] = [];
-  let bytes = ENVELOPE_BYTES;
+  let bytes = envelope;
   for (const event of events) {
     const size = encoder.encode(JSON.stringify(event)).byteLength;
     if (current.length > 0 && bytes + 1 + size > MAX_MESSAGE_BYTES) {
-      messages.push({ body: { v: 1, events: current }, bytes });
+      messages.push({ body: { v: 1, events: current, ...options }, bytes });
       current = [];
-      bytes = ENVELOPE_BYTES;
+      bytes = envelope;
     }
     bytes += size + (current.length > 0 ? 1 : 0); // the comma between events
     current.push(event);
   }
-  if (current.length > 0) messages.push({ body: { v: 1, events: current }, bytes });
+  if (current.length > 0) messages.push({ body: { v: 1, events: current, ...options }, bytes });
   return messages;
 }

@@ -33,6 +33,8 @@ export interface Enforcement {
   event: AcceptedEvent;
   blocked: string | null;
   violations: ProtocolViolation[];
+  /** Events for other sources (forwarded blocked events, `Violation Generated` calls). */
+  forwards?: AcceptedEvent[];
 }
 
 /** An event committed by this delivery, as received, for the diagnostics that count it once. */
@@ -40,6 +42,8 @@ export interface CommittedEvent {
   received: AcceptedEvent;
   blocked: boolean;
   violations: ProtocolViolation[];
+  /** Forwarded here by another source's Protocols. */
+  forwarded: boolean;
 }
 
 export interface PipelineDeps {
@@ -61,6 +65,8 @@ export interface PipelineDeps {
    * throws to retry the messages they came from. Absent: nothing follows the archive.
    */
   forward?: (events: AcceptedEvent[]) => Promise<void>;
+  /** Puts events forwarded to other sources on the EVENTS queue; throws to retry the messages. */
+  reroute?: (events: AcceptedEvent[]) => Promise<void>;
 }
 
 interface Lane {
@@ -88,11 +94,13 @@ export async function consumeEventsBatch(messages: readonly QueuedMessage[], dep
 
   // Retried events go through the plan again: whether they were blocked is not stored, and the
   // answer decides whether they are handed on.
+  // Events another source forwarded here skip the plan, as in Segment.
   const live = lanes.filter((lane) => (lane.check === "fresh" || lane.check === "retried") && !failed.has(lane.entry.message));
-  if (deps.enforce && live.length > 0) {
+  const planned = live.filter((lane) => !lane.entry.forwarded);
+  if (deps.enforce && planned.length > 0) {
     try {
-      const enforced = await deps.enforce(live.map((lane) => lane.entry.event));
-      live.forEach((lane, i) => (lane.enforced = enforced[i]!));
+      const enforced = await deps.enforce(planned.map((lane) => lane.entry.event));
+      planned.forEach((lane, i) => (lane.enforced = enforced[i]!));
     } catch (error) {
       console.error("tracking plans could not be applied; the messages are retried", error);
       for (const lane of live) failed.add(lane.entry.message);
@@ -111,22 +119,31 @@ export async function consumeEventsBatch(messages: readonly QueuedMessage[], dep
   const committedNow = toCommit.filter((lane) => lane.commit === "archived");
   if (deps.observe && committedNow.length > 0) {
     try {
-      await deps.observe(committedNow.map(({ entry, enforced }) => ({ received: entry.event, blocked: enforced.blocked !== null, violations: enforced.violations })));
+      await deps.observe(
+        committedNow.map(({ entry, enforced }) => ({ received: entry.event, blocked: enforced.blocked !== null, violations: enforced.violations, forwarded: entry.forwarded })),
+      );
     } catch (error) {
       console.error("schema discovery or violation counts failed for a batch; its counts are lost, its events are not", error);
     }
   }
 
-  // Later stages get events archived now or by an earlier delivery of the same message (a crash
-  // between the archive and the hand-off must still pass them on); they are idempotent. They run
+  // Later stages get events committed now or by an earlier delivery of the same message (a crash
+  // between the commit and the hand-off must still pass them on); they are idempotent. They run
   // on their own queue, so the archive never waits for them.
+  const committed = (lane: Lane) => (lane.check === "retried" || lane.commit === "archived" || lane.commit === "retried") && !failed.has(lane.entry.message);
+  if (deps.reroute) {
+    const rerouted = lanes.filter(committed).flatMap((lane) => lane.enforced.forwards ?? []);
+    if (rerouted.length > 0) {
+      try {
+        await deps.reroute(rerouted);
+      } catch (error) {
+        console.error("could not forward events to other sources; their messages are retried", error);
+        for (const lane of lanes) if ((lane.enforced.forwards ?? []).length > 0) failed.add(lane.entry.message);
+      }
+    }
+  }
   if (deps.forward) {
-    const handed = lanes.filter(
-      (lane) =>
-        (lane.check === "retried" || lane.commit === "archived" || lane.commit === "retried") &&
-        lane.enforced.blocked === null &&
-        !failed.has(lane.entry.message),
-    );
+    const handed = lanes.filter((lane) => committed(lane) && lane.enforced.blocked === null);
     if (handed.length > 0) {
       try {
         await deps.forward(handed.map((lane) => lane.enforced.event));

@@ -15,7 +15,7 @@ const queuedEvent = z.looseObject({
   context: z.record(z.string(), z.unknown()),
 });
 
-const envelope = z.object({ v: z.literal(1), events: z.array(z.unknown()) });
+const envelope = z.object({ v: z.literal(1), events: z.array(z.unknown()), forwarded: z.literal(true).optional() });
 
 export interface UnreadableEvent {
   reason: string;
@@ -23,7 +23,7 @@ export interface UnreadableEvent {
 }
 
 export type DecodeResult =
-  | { ok: true; events: AcceptedEvent[]; unreadable: UnreadableEvent[] }
+  | { ok: true; events: AcceptedEvent[]; unreadable: UnreadableEvent[]; forwarded: boolean }
   | { ok: false; reason: string };
 
 export function decodeEventsMessage(body: unknown): DecodeResult {
@@ -37,7 +37,7 @@ export function decodeEventsMessage(body: unknown): DecodeResult {
     if (checked.success) events.push(checked.data as AcceptedEvent);
     else unreadable.push({ reason: `unreadable event: ${describe(checked.error)}`, event });
   }
-  return { ok: true, events, unreadable };
+  return { ok: true, events, unreadable, forwarded: parsed.data.forwarded === true };
 }
 
 /** An event of a consumer batch, with the queue message it came in (id and index). */
@@ -45,6 +45,8 @@ export interface BatchEntry {
   event: AcceptedEvent;
   owner: string;
   message: number;
+  /** Forwarded by the consumer from another source: the plan does not apply again. */
+  forwarded: boolean;
 }
 
 /**
@@ -59,7 +61,7 @@ export function decodeBatch(queue: string, messages: readonly { id: string; body
     const decoded = decodeEventsMessage(message.body);
     if (!decoded.ok) return deadLetter(decoded.reason, message.body);
     for (const { reason, event } of decoded.unreadable) deadLetter(reason, event);
-    for (const event of decoded.events) entries.push({ event, owner: message.id, message: index });
+    for (const event of decoded.events) entries.push({ event, owner: message.id, message: index, forwarded: decoded.forwarded });
   });
   return { entries, deadLetters };
 }

@@ -1,6 +1,7 @@
 import { chunked } from "../d1/chunked";
 import type { AcceptedEvent } from "../ingest/enrich";
 import { compilePlan, enforcePlan, type CompiledPlan } from "../protocols/enforce";
+import { forwardedEvents } from "../protocols/forwarding";
 import { applySchemaBlocks, NO_SCHEMA_BLOCKS, type SchemaBlocks } from "../protocols/schema-blocks";
 import { toTransformation } from "../protocols/transformation-store";
 import { applyTransformations, type Transformation } from "../protocols/transformations";
@@ -12,11 +13,12 @@ import type { CommittedEvent, Enforcement } from "./consume-events";
 interface SourceProtocols {
   settings: SchemaSettings;
   plan: CompiledPlan | null;
+  planId: string | null;
   blocks: SchemaBlocks;
   transformations: Transformation[];
 }
 
-const noProtocols = (): SourceProtocols => ({ settings: DEFAULT_SCHEMA_SETTINGS, plan: null, blocks: NO_SCHEMA_BLOCKS, transformations: [] });
+const noProtocols = (): SourceProtocols => ({ settings: DEFAULT_SCHEMA_SETTINGS, plan: null, planId: null, blocks: NO_SCHEMA_BLOCKS, transformations: [] });
 
 /** Compiled plans by `id@updatedAt`: validators are built once per isolate and plan version. */
 const compiledPlans = new Map<string, CompiledPlan>();
@@ -54,6 +56,7 @@ export async function loadSourceProtocols(db: D1Database, sourceIds: readonly st
     for (const row of rows as unknown as SettingsRow[]) {
       const entry = of(row.source_id);
       entry.plan = row.plan_id && row.rules && row.updated_at ? compiledPlan(row.plan_id, row.updated_at, row.rules) : null;
+      entry.planId = entry.plan ? row.plan_id : null;
       entry.settings = { ...DEFAULT_SCHEMA_SETTINGS, ...(JSON.parse(row.settings) as SchemaSettings) };
       entry.blocks = JSON.parse(row.schema_blocks) as SchemaBlocks;
     }
@@ -82,14 +85,18 @@ export function enforceEvents(events: readonly AcceptedEvent[], protocols: Reado
     const source = protocols.get(received.projectId);
     if (!source) return { event: received, blocked: null, violations: [] };
     const unblocked = applySchemaBlocks(received as unknown as Record<string, unknown>, source.blocks);
-    if (unblocked.blocked) return { event: received, blocked: "Blocked in Schema", violations: [] };
+    if (unblocked.blocked) {
+      const outcome = { blocked: "Blocked in Schema", violations: [] };
+      return { event: received, ...outcome, forwards: forwardedEvents(received, outcome, source.settings, null) };
+    }
     const result = source.plan
       ? enforcePlan(unblocked.event, source.plan, source.settings, received.projectId)
       : { event: unblocked.event, blocked: null, violations: [] };
-    if (result.blocked) return { event: received, blocked: result.blocked, violations: result.violations };
+    const forwards = forwardedEvents(received, result, source.settings, source.planId ? { id: source.planId } : null);
+    if (result.blocked) return { event: received, blocked: result.blocked, violations: result.violations, forwards };
     // Transformations change what flows on, after the plan judged the event as it was sent.
     const event = applyTransformations(result.event, source.transformations) as unknown as AcceptedEvent;
-    return { event, blocked: null, violations: result.violations };
+    return { event, blocked: null, violations: result.violations, forwards };
   });
 }
 

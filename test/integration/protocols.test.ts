@@ -79,6 +79,54 @@ describe("tracking plans through the pipeline", () => {
   });
 });
 
+describe("forwarding violations and blocked events", () => {
+  it("sends Violation Generated calls and blocked events to the sources the settings name; their plans do not apply again", async () => {
+    const [source, violationsSink, blockedSink] = await Promise.all([createSource("Origin"), createSource("Violations"), createSource("Blocked")]);
+    const plan = await admin<{ trackingPlan: { id: string } }>("POST", "/tracking-plans", {
+      name: "Strict",
+      rules: [trackRule("Order Completed", { products: { type: "array" } }, ["products"])],
+    });
+    await admin("PUT", `/sources/${source.id}/tracking-plan`, { trackingPlanId: plan.body.trackingPlan.id });
+    // The sink's own plan would block everything it gets, if it applied to forwarded events.
+    await admin("PUT", `/sources/${violationsSink.id}/tracking-plan`, { trackingPlanId: plan.body.trackingPlan.id });
+    await admin("PATCH", `/sources/${violationsSink.id}/settings`, { track: { allowUnplannedEvents: false } });
+    await admin("PATCH", `/sources/${source.id}/settings`, {
+      track: { allowUnplannedEvents: false },
+      forwardingViolationsTo: violationsSink.id,
+      forwardingBlockedEventsTo: blockedSink.id,
+    });
+
+    const [violating, unplanned] = [unique("m"), unique("m")];
+    await sendBatch(source.writeKey, [
+      { type: "track", event: "Order Completed", userId: "u1", properties: {}, messageId: violating },
+      { type: "track", event: "Surprise", userId: "u1", properties: { a: 1 }, messageId: unplanned },
+    ]);
+
+    const [violation] = await waitForArchived(violationsSink.id, 1);
+    expect(violation!.event).toMatchObject({
+      type: "track",
+      event: "Violation Generated",
+      userId: "schema-violations",
+      messageId: `sch-${violating}-0`,
+      forwardedFromProject: source.id,
+      properties: {
+        eventMessageID: violating,
+        eventName: "Order Completed",
+        eventType: "track",
+        sourceID: source.id,
+        trackingPlanID: plan.body.trackingPlan.id,
+        violationType: "Required",
+        violationField: "properties.products",
+        violationDescription: "properties.products is required",
+      },
+    });
+    const [blocked] = await waitForArchived(blockedSink.id, 1);
+    expect(blocked!.event).toMatchObject({ event: "Surprise", properties: { a: 1 }, messageId: `blocked-${unplanned}`, forwardedFromProject: source.id });
+    const origin = await waitForArchived(source.id, 1);
+    expect(origin.map(({ event }) => event.messageId)).toEqual([violating]);
+  });
+});
+
 describe("transformations through the pipeline", () => {
   it("renames a track event and its properties before the archive, after the plan judged it", async () => {
     const source = await createSource("Transformed source");
