@@ -8,6 +8,7 @@ import { benchArchive } from "./sections/archive.mjs";
 import { benchEdge } from "./sections/edge.mjs";
 import { benchIdentity } from "./sections/identity.mjs";
 import { benchIngestDomain } from "./sections/ingest-domain.mjs";
+import { benchPlan } from "./sections/plan.mjs";
 import { benchSdkSize } from "./sections/sdk-size.mjs";
 import { startDevServer } from "../scripts/dev-server.mjs";
 import { log, round } from "./lib/stats.mjs";
@@ -19,6 +20,7 @@ async function main() {
 
   // In-process first, while nothing else of ours competes for the CPU.
   const ingestDomain = await benchIngestDomain();
+  const plan = await benchPlan();
 
   // Local Durable Object and D1 state is SQLite files; on a slow disk their commits, not Sluice,
   // set the pace (identity writes several small transactions per event). Memory-backed state
@@ -56,6 +58,7 @@ async function main() {
     stateOn,
     sdk,
     ingestDomain,
+    plan,
     edge: { serverStartupSeconds: round(server.startupSeconds), ...edge },
     archive,
     identity,

@@ -12,17 +12,24 @@ import { plannedNames, selectRule, type PlanRule, type RuleType } from "./tracki
 export interface CompiledPlan {
   rules: readonly PlanRule[];
   validator(rule: PlanRule): EventValidator;
+  planned(rule: PlanRule, section: "properties" | "traits"): ReadonlySet<string>;
 }
 
-/** Validators are built once per rule, on first use. */
+/** Validators and planned names are built once per rule, on first use. */
 export function compilePlan(rules: readonly PlanRule[]): CompiledPlan {
-  const compiled = new Map<PlanRule, EventValidator>();
+  const validators = new Map<PlanRule, EventValidator>();
+  const names = new Map<PlanRule, ReadonlySet<string>>();
   return {
     rules,
     validator(rule) {
-      let validator = compiled.get(rule);
-      if (!validator) compiled.set(rule, (validator = compileEventSchema(rule.jsonSchema)));
+      let validator = validators.get(rule);
+      if (!validator) validators.set(rule, (validator = compileEventSchema(rule.jsonSchema)));
       return validator;
+    },
+    planned(rule, section) {
+      let found = names.get(rule);
+      if (!found) names.set(rule, (found = plannedNames(rule, section)));
+      return found;
     },
   };
 }
@@ -86,7 +93,7 @@ export function enforcePlan(input: Record<string, unknown>, plan: CompiledPlan, 
   }
 
   if (rule) {
-    const planned = plannedNames(rule, call.section);
+    const planned = plan.planned(rule, call.section);
     const unplanned = Object.keys(sectionOf(event, call.section)).filter((name) => !planned.has(name));
     for (const name of unplanned) {
       violations.push({ type: "Unplanned Property", field: `${call.section}.${name}`, description: `${call.section}.${name} is not planned for this event` });

@@ -1,4 +1,5 @@
 import { Validator, type OutputUnit, type Schema } from "@cfworker/json-schema";
+import { fastValidator } from "./fast-check";
 
 /**
  * JSON Schema validation (draft-07, @cfworker/json-schema: no `eval`, so it runs in Workers) with
@@ -21,8 +22,13 @@ const CASCADES = new Set(["properties", "items", "additionalItems", "patternProp
 export type EventValidator = (event: unknown) => ProtocolViolation[];
 
 export function compileEventSchema(schema: Record<string, unknown>): EventValidator {
+  // Most events are valid: a quick pass answers them (fast-check.ts where the schema allows it);
+  // only an invalid event pays for the pass that collects and words every error.
+  const check = new Validator(schema as Schema, "7", true);
+  const isValid = fastValidator(schema) ?? ((event: unknown) => check.validate(event).valid);
   const validator = new Validator(schema as Schema, "7", false);
   return (event) => {
+    if (isValid(event)) return [];
     const { valid, errors } = validator.validate(event);
     if (valid) return [];
     const violations: ProtocolViolation[] = [];
