@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 import { browserBatch } from "../lib/events.mjs";
-import { log, median, ratio, round } from "../lib/stats.mjs";
+import { eventsPerSecond, log, median, ratio, round } from "../lib/stats.mjs";
 
 const ACCEPT_PAYLOAD_TS = fileURLToPath(new URL("../../src/ingest/accept-payload.ts", import.meta.url));
 const BATCH_SIZE = 100;
@@ -30,29 +30,13 @@ async function importAcceptPayload(outDir) {
 }
 
 /**
- * Runs `work` (one batch per call) for `durationMs` and returns events per second. Checking the
- * clock every 16 calls keeps `performance.now()` out of the measured cost.
- */
-function eventsPerSecond(work, durationMs) {
-  let batches = 0;
-  const start = performance.now();
-  let elapsed = 0;
-  while (elapsed < durationMs) {
-    for (let i = 0; i < 16; i++) work();
-    batches += 16;
-    elapsed = performance.now() - start;
-  }
-  return (batches * BATCH_SIZE) / (elapsed / 1000);
-}
-
-/**
  * Alternates the two workloads round by round so drift (thermal, a neighbour process, GC) hits
  * both alike, and keeps each one's median round.
  */
 function measureAlternating(workloads) {
   const rates = Object.fromEntries(Object.keys(workloads).map((name) => [name, []]));
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [name, work] of Object.entries(workloads)) rates[name].push(eventsPerSecond(work, ROUND_MS));
+    for (const [name, work] of Object.entries(workloads)) rates[name].push(eventsPerSecond(work, ROUND_MS, BATCH_SIZE));
   }
   return Object.fromEntries(Object.entries(rates).map(([name, values]) => [name, median(values)]));
 }
@@ -82,7 +66,7 @@ export async function benchIngestDomain() {
       json: () => JSON.parse(JSON.stringify(batch)),
     };
     log(`ingestDomain: warming up ${WARMUP_MS} ms per workload`);
-    for (const work of Object.values(workloads)) eventsPerSecond(work, WARMUP_MS);
+    for (const work of Object.values(workloads)) eventsPerSecond(work, WARMUP_MS, BATCH_SIZE);
     log(`ingestDomain: ${ROUNDS} alternating rounds of ${ROUND_MS} ms`);
     const rates = measureAlternating(workloads);
 

@@ -7,25 +7,13 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 import { browserBatch } from "../lib/events.mjs";
-import { log, median, ratio, round } from "../lib/stats.mjs";
+import { eventsPerSecond, log, median, ratio, round } from "../lib/stats.mjs";
 
 const ENTRY = fileURLToPath(new URL("../lib/consumer-work.ts", import.meta.url));
 const BATCH_SIZE = 100;
 const WARMUP_MS = 1_000;
 const ROUNDS = 7;
 const ROUND_MS = 300;
-
-function eventsPerSecond(work, durationMs) {
-  let batches = 0;
-  const start = performance.now();
-  let elapsed = 0;
-  while (elapsed < durationMs) {
-    for (let i = 0; i < 8; i++) work();
-    batches += 8;
-    elapsed = performance.now() - start;
-  }
-  return (batches * BATCH_SIZE) / (elapsed / 1000);
-}
 
 export async function benchPlan() {
   const outDir = await mkdtemp(join(tmpdir(), "sluice-bench-plan-"));
@@ -46,9 +34,9 @@ export async function benchPlan() {
 
     const workloads = { plan: () => withPlan(message), none: () => without(message) };
     log(`plan: ${rules.length} rules; warming up ${WARMUP_MS} ms per workload`);
-    for (const work of Object.values(workloads)) eventsPerSecond(work, WARMUP_MS);
+    for (const work of Object.values(workloads)) eventsPerSecond(work, WARMUP_MS, BATCH_SIZE);
     const rates = { plan: [], none: [] };
-    for (let i = 0; i < ROUNDS; i++) for (const [name, work] of Object.entries(workloads)) rates[name].push(eventsPerSecond(work, ROUND_MS));
+    for (let i = 0; i < ROUNDS; i++) for (const [name, work] of Object.entries(workloads)) rates[name].push(eventsPerSecond(work, ROUND_MS, BATCH_SIZE));
     const planRate = median(rates.plan);
     const noneRate = median(rates.none);
     return {

@@ -6,8 +6,8 @@ import { PlanStore } from "../protocols/plan-store";
 import { setBlocked } from "../protocols/schema-blocks";
 import { schemaCsv } from "../schema/export-csv";
 import { archiveSchemaEvent, readSchema } from "../schema/store";
-import { SourceStore } from "../sources/source-store";
 import { parseJson } from "./parse-json";
+import { requireSource } from "./require-source";
 
 const SCHEMA_TYPES = ["track", "identify", "group"] as const;
 
@@ -26,9 +26,6 @@ const changeTrait = z.object({
   blocked: z.boolean({ error: "must be true (drop the trait from every call) or false" }),
 });
 
-async function requireSource(db: D1Database, id: string): Promise<void> {
-  if (!(await new SourceStore(db).get(id))) throw new ApiError(404, `No source with id ${id}.`);
-}
 
 /**
  * `/api/v1/sources/:id/schema`: what a source sends (Segment's Schema tab). `?archived=true`

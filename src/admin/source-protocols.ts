@@ -7,14 +7,12 @@ import { applySettingsPatch, schemaSettingsPatch } from "../protocols/schema-set
 import { listProtocolViolations } from "../protocols/violation-store";
 import { SourceStore } from "../sources/source-store";
 import { parseJson } from "./parse-json";
+import { requireSource } from "./require-source";
 
 const connectPlan = z.object({
   trackingPlanId: z.string({ error: "trackingPlanId is required: a plan id, or null to disconnect" }).min(1).nullable(),
 });
 
-async function requireSource(db: D1Database, id: string): Promise<void> {
-  if (!(await new SourceStore(db).get(id))) throw new ApiError(404, `No source with id ${id}.`);
-}
 
 /** `/api/v1/sources/:id/{tracking-plan,settings,violations}`: a source's Protocols. */
 export const sourceProtocolsApi = new Hono<HonoEnv>()

@@ -3,12 +3,9 @@ import type { HonoEnv } from "../env";
 import { ApiError } from "../http/api-error";
 import { TransformationStore } from "../protocols/transformation-store";
 import { transformationInput } from "../protocols/transformations";
-import { SourceStore } from "../sources/source-store";
 import { parseJson } from "./parse-json";
+import { requireSource } from "./require-source";
 
-async function requireSource(db: D1Database, id: string): Promise<void> {
-  if (!(await new SourceStore(db).get(id))) throw new ApiError(404, `No source with id ${id}.`);
-}
 
 const conflict = (eventType: string, eventName: string) =>
   new ApiError(409, `This source already transforms ${eventType} ${JSON.stringify(eventName)}: change that transformation instead.`);

@@ -11,6 +11,8 @@ import { plannedNames, selectRule, type PlanRule, type RuleType } from "./tracki
 
 export interface CompiledPlan {
   rules: readonly PlanRule[];
+  /** `selectRule` over this plan's rules, indexed by type and key. */
+  select(type: RuleType, key: string | null, requestedVersion: unknown): PlanRule | undefined;
   validator(rule: PlanRule): EventValidator;
   planned(rule: PlanRule, section: "properties" | "traits"): ReadonlySet<string>;
 }
@@ -19,8 +21,17 @@ export interface CompiledPlan {
 export function compilePlan(rules: readonly PlanRule[]): CompiledPlan {
   const validators = new Map<PlanRule, EventValidator>();
   const names = new Map<PlanRule, ReadonlySet<string>>();
+  const byKey = new Map<string, PlanRule[]>();
+  for (const rule of rules) {
+    const id = `${rule.type}\u0000${rule.key ?? ""}`;
+    byKey.set(id, [...(byKey.get(id) ?? []), rule]);
+  }
   return {
     rules,
+    select(type, key, requestedVersion) {
+      const candidates = byKey.get(`${type}\u0000${key ?? ""}`);
+      return candidates ? selectRule(candidates, type, key, requestedVersion) : undefined;
+    },
     validator(rule) {
       let validator = validators.get(rule);
       if (!validator) validators.set(rule, (validator = compileEventSchema(rule.jsonSchema)));
@@ -84,7 +95,7 @@ export function enforcePlan(input: Record<string, unknown>, plan: CompiledPlan, 
   });
 
   // Page and screen fall back to the rule for every page (empty key) when their name has none.
-  const rule = selectRule(plan.rules, call.ruleType, call.key, version) ?? (call.key ? selectRule(plan.rules, call.ruleType, "", version) : undefined);
+  const rule = plan.select(call.ruleType, call.key, version) ?? (call.key ? plan.select(call.ruleType, "", version) : undefined);
   const policy = policyFor(call.settings, settings);
 
   if (!rule && call.ruleType === "TRACK") {
@@ -115,7 +126,7 @@ export function enforcePlan(input: Record<string, unknown>, plan: CompiledPlan, 
     }
   }
 
-  const common = selectRule(plan.rules, "COMMON", null, version);
+  const common = plan.select("COMMON", null, version);
   if (common) {
     const found = plan.validator(common)(event);
     violations.push(...found);
