@@ -50,6 +50,11 @@ describe("observeEvent", () => {
     });
   });
 
+  it("shows a page or screen call's name as its name property", () => {
+    expect(paths({ type: "page", name: "Home", properties: { path: "/" } })).toEqual({ name: ["string"], path: ["string"] });
+    expect(paths({ type: "screen", properties: { name: "Cart" } })).toEqual({ name: ["string"] });
+  });
+
   it("reads identify traits from context.traits when the call has none at the top level", () => {
     expect(paths({ type: "identify", context: { traits: { email: "a@b.c" } } })).toEqual({ email: ["string"] });
   });

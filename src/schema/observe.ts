@@ -46,9 +46,9 @@ export function schemaEventOf(event: Record<string, unknown>): { type: SchemaEve
     case "track":
       return typeof event.event === "string" ? { type: "track", name: event.event, fields: event.properties } : undefined;
     case "page":
-      return { type: "track", name: "Page Viewed", fields: event.properties };
+      return { type: "track", name: "Page Viewed", fields: withName(event) };
     case "screen":
-      return { type: "track", name: "Screen Viewed", fields: event.properties };
+      return { type: "track", name: "Screen Viewed", fields: withName(event) };
     case "identify":
       return { type: "identify", name: "", fields: event.traits ?? (event.context as Record<string, unknown> | undefined)?.traits };
     case "group":
@@ -56,6 +56,12 @@ export function schemaEventOf(event: Record<string, unknown>): { type: SchemaEve
     default:
       return undefined;
   }
+}
+
+/** A page or screen call's name shows as its `name` property, as analytics.js also sends it. */
+function withName(event: Record<string, unknown>): unknown {
+  if (typeof event.name !== "string" || (isRecord(event.properties) && "name" in event.properties)) return event.properties;
+  return { name: event.name, ...(isRecord(event.properties) ? event.properties : {}) };
 }
 
 export function observeEvent(event: Record<string, unknown>): ObservedEvent | undefined {

@@ -35,7 +35,7 @@ describe("schema discovery through the pipeline", () => {
       "products.$.sku": ["string"],
       coupon: ["null"],
     });
-    expect(byName["track/Page Viewed"]!.properties.map((p) => p.path)).toEqual(["path"]);
+    expect(byName["track/Page Viewed"]!.properties.map((p) => p.path)).toEqual(["name", "path"]);
     expect(Object.fromEntries(byName["identify/"]!.properties.map((p) => [p.path, p.types]))).toEqual({ created: ["date-time"], email: ["string"] });
 
     // Archived: hidden until the event is sent again.
