@@ -12,7 +12,7 @@ import { eventsPerSecond, log, median, ratio, round } from "../lib/stats.mjs";
 const ENTRY = fileURLToPath(new URL("../lib/consumer-work.ts", import.meta.url));
 const BATCH_SIZE = 100;
 const WARMUP_MS = 1_000;
-const ROUNDS = 7;
+const ROUNDS = 11;
 const ROUND_MS = 300;
 
 export async function benchPlan() {

@@ -46,9 +46,12 @@ describe("fastValidator", () => {
       { id: 2, maybe: 3 },
       { price: 1 },
       {},
+      undefined,
+      "not an object",
+      [1],
     ];
-    for (const properties of samples) {
-      const event = { type: "track", properties };
+    for (const properties of samples as unknown[]) {
+      const event = properties === undefined ? { type: "track" } : { type: "track", properties };
       expect({ properties, fast: fast(event), full: full.validate(event).valid }).toEqual({ properties, fast: full.validate(event).valid, full: full.validate(event).valid });
     }
   });

@@ -31,14 +31,40 @@ const SAME_MEANING = new Set([
   "additionalProperties",
 ]);
 
+const ANNOTATIONS = new Set(["$schema", "$comment", "title", "description", "default", "examples"]);
+
 export function fastValidator(schema: Record<string, unknown>): ((event: unknown) => boolean) | undefined {
   if (!usesOnlySameMeaningKeywords(schema)) return undefined;
   try {
-    const compiled = z.fromJSONSchema(schema as Parameters<typeof z.fromJSONSchema>[0]);
-    return (event) => compiled.safeParse(event).success;
+    // A plan rule is usually `{type: "object", properties: {properties: {…}}}`: checking the
+    // named sections directly spares zod copying every other field of the event (its objects
+    // keep unknown keys), which is most of the work on a large event.
+    const sections = sectionsOnly(schema);
+    if (sections) {
+      const checks = Object.entries(sections).map(([key, sub]) => [key, compile(sub)] as const);
+      return (event) =>
+        typeof event === "object" &&
+        event !== null &&
+        !Array.isArray(event) &&
+        checks.every(([key, check]) => (event as Record<string, unknown>)[key] === undefined || check((event as Record<string, unknown>)[key]));
+    }
+    return compile(schema);
   } catch {
     return undefined;
   }
+}
+
+function compile(schema: unknown): (value: unknown) => boolean {
+  const compiled = z.fromJSONSchema(schema as Parameters<typeof z.fromJSONSchema>[0]);
+  return (value) => compiled.safeParse(value).success;
+}
+
+/** The `properties` of a schema that says nothing else about the object, else undefined. */
+function sectionsOnly(schema: Record<string, unknown>): Record<string, unknown> | undefined {
+  const onlyObjectAndProperties = Object.keys(schema).every((keyword) => ANNOTATIONS.has(keyword) || keyword === "type" || keyword === "properties");
+  if (!onlyObjectAndProperties || schema.type !== "object") return undefined;
+  const properties = schema.properties;
+  return typeof properties === "object" && properties !== null && !Array.isArray(properties) ? (properties as Record<string, unknown>) : undefined;
 }
 
 function usesOnlySameMeaningKeywords(schema: unknown): boolean {
