@@ -11,6 +11,7 @@ import type { Source } from "../sources/source";
 import { acceptBatch, acceptSingleEvent } from "./accept-payload";
 import { corsOriginFor } from "./cors-origins";
 import { locationFromCf, type RequestFacts } from "./enrich";
+import { waitUntilOf } from "../http/wait-until";
 import { enqueueEvents } from "./enqueue";
 import { decodePixelData, TRANSPARENT_GIF } from "./pixel";
 import { readJsonBody } from "./read-body";
@@ -81,7 +82,7 @@ async function authenticate(c: Context<HonoEnv>, bodyWriteKey: string | undefine
   if (!writeKey) {
     throw new ApiError(401, "No write key: send it as HTTP Basic user name or as writeKey in the body.");
   }
-  const source = await new SourceCache(new SourceStore(c.env.DB)).findByWriteKey(writeKey);
+  const source = await new SourceCache(new SourceStore(c.env.DB), undefined, waitUntilOf(c)).findByWriteKey(writeKey);
   if (!source) throw new ApiError(401, "Unknown write key: check the source's write key in Sluice.");
   if (!source.enabled) throw new ApiError(403, `Source ${source.name} is disabled: enable it to send events.`);
   return source;

@@ -3,6 +3,7 @@ import { cors } from "hono/cors";
 import type { HonoEnv } from "../env";
 import { buildIdentityCookies, cookieScopeFor, identityForBundle } from "../first-party/identity-cookies";
 import { SDK_BUILD_ID, SDK_SOURCE, SDK_VERSION } from "../sdk/bundle.generated";
+import { waitUntilOf } from "../http/wait-until";
 import { SourceCache } from "../sources/source-cache";
 import { SourceStore } from "../sources/source-store";
 import { SCRIPT_ALIAS_PATTERN, type Source } from "../sources/source";
@@ -27,7 +28,7 @@ const BUNDLE_CACHE_CONTROL = "private, max-age=300, stale-while-revalidate=86400
 /** Write keys are base62 (or `dev_write_key`); anything else is answered without a look-up. */
 const isPlausibleWriteKey = (key: string) => /^[\w.~-]{1,200}$/.test(key);
 
-const sourcesOf = (c: Context<HonoEnv>) => new SourceCache(new SourceStore(c.env.DB));
+const sourcesOf = (c: Context<HonoEnv>) => new SourceCache(new SourceStore(c.env.DB), undefined, waitUntilOf(c));
 
 sdkServing.get("/analytics.js/v1/:writeKey/analytics.min.js", async (c) => {
   const writeKey = c.req.param("writeKey");

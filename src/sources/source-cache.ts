@@ -19,9 +19,14 @@ const memory = new Map<string, Entry>();
 const MEMORY_LIMIT = 1_000;
 
 export class SourceCache {
+  /**
+   * `defer` (the request's `waitUntil`) lets a miss answer as soon as D1 has: filling the colo's
+   * cache then finishes after the response. Without it the fill is awaited.
+   */
   constructor(
     private readonly store: SourceStore,
     private readonly cache: Cache | undefined = typeof caches === "undefined" ? undefined : caches.default,
+    private readonly defer?: (work: Promise<unknown>) => void,
   ) {}
 
   findByWriteKey(writeKey: string, now = Date.now()): Promise<Source | null> {
@@ -56,10 +61,9 @@ export class SourceCache {
     const source = await load();
     this.remember(memoryKey, source, now);
     const ttl = source ? CACHE_TTL_SECONDS : MISS_TTL_SECONDS;
-    await this.cache?.put(
-      cacheKey,
-      new Response(JSON.stringify(source), { headers: { "Cache-Control": `max-age=${ttl}` } }),
-    );
+    const fill = this.cache?.put(cacheKey, new Response(JSON.stringify(source), { headers: { "Cache-Control": `max-age=${ttl}` } }));
+    if (fill && this.defer) this.defer(fill.catch((error: unknown) => console.error("could not cache a source look-up", error)));
+    else await fill;
     return source;
   }
 
