@@ -1,0 +1,22 @@
+import type { z } from "zod";
+
+/**
+ * What a kind of destination implements (one module each under ./types): its settings, and how a
+ * batch of events becomes HTTP requests. The pipeline does routing, filters, retries and metrics;
+ * a type only says what to send and how to read the answer.
+ */
+export interface DestinationType<Settings> {
+  type: string;
+  settings: z.ZodType<Settings>;
+  /** Settings fields that are secrets: shown masked by the admin API. */
+  secrets: readonly (keyof Settings & string)[];
+  /** One request per event, or one for the whole batch; each lists the events it carries. */
+  requests(events: readonly Record<string, unknown>[], settings: Settings): Promise<OutgoingRequest[]>;
+}
+
+export interface OutgoingRequest {
+  url: string;
+  init: { method: "POST"; headers: Record<string, string>; body: string };
+  /** Indexes into the batch of the events this request carries. */
+  events: number[];
+}
