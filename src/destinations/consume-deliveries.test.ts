@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import type { AcceptedEvent } from "../ingest/enrich";
+import { deliverMessage, type DeliveriesMessage } from "./consume-deliveries";
+import { webhookDestination, webhookSettings } from "./types/webhook";
+
+const event = (messageId: string) => ({ type: "track", messageId, receivedAt: "2026-03-01T00:00:00.000Z" }) as unknown as AcceptedEvent;
+const message = (overrides: Partial<DeliveriesMessage> = {}): DeliveriesMessage => ({
+  v: 1,
+  destinationId: "d1",
+  events: [event("ok"), event("busy"), event("bad")],
+  attempts: 0,
+  firstQueuedAt: "2026-03-01T00:00:00.000Z",
+  ...overrides,
+});
+
+const statusFor: Record<string, number> = { ok: 200, busy: 503, bad: 400 };
+const fetcher = (async (_url: string, init: RequestInit) => new Response(null, { status: statusFor[(JSON.parse(String(init.body)) as { messageId: string }).messageId] })) as typeof fetch;
+const destination = { enabled: true, type: webhookDestination as never, settings: webhookSettings.parse({ url: "https://hooks.example.com" }) };
+
+describe("deliverMessage", () => {
+  it("retries only what failed in a retryable way, dead-letters a 4xx, and measures latency", async () => {
+    const now = Date.parse("2026-03-01T00:00:02.000Z");
+    const decision = await deliverMessage(message(), { destination: async () => destination, fetcher, now: () => now, random: () => 1 });
+    expect(decision.delivered).toBe(1);
+    expect(decision.latenciesMs).toEqual([2_000]);
+    expect(decision.retry).toEqual({ message: message({ events: [event("busy")], attempts: 1 }), delaySeconds: 10 });
+    expect(decision.deadLetters.map((letter) => [letter.event.messageId, letter.reason])).toEqual([["bad", expect.stringMatching(/answered 400/)]]);
+  });
+
+  it("dead-letters what still fails 4 hours after the first attempt", async () => {
+    const now = Date.parse("2026-03-01T04:00:00.000Z");
+    const decision = await deliverMessage(message({ events: [event("busy")], attempts: 12 }), { destination: async () => destination, fetcher, now: () => now, random: () => 0.5 });
+    expect(decision.retry).toBeNull();
+    expect(decision.deadLetters[0]!.reason).toMatch(/retries exhausted/);
+  });
+
+  it("drops and counts events for a destination that was disabled or deleted", async () => {
+    const disabled = await deliverMessage(message(), { destination: async () => ({ ...destination, enabled: false }), fetcher, now: Date.now, random: Math.random });
+    expect(disabled.discarded).toEqual({ count: 3, reason: "Destination disabled" });
+    const deleted = await deliverMessage(message(), { destination: async () => null, fetcher, now: Date.now, random: Math.random });
+    expect(deleted.discarded).toEqual({ count: 3, reason: "Destination deleted" });
+  });
+});

@@ -1,0 +1,84 @@
+import { z } from "zod";
+import type { AcceptedEvent } from "../ingest/enrich";
+import { deliverBatch } from "./deliver";
+import { nextRetryDelaySeconds } from "./delivery-policy";
+import type { DestinationType } from "./destination-type";
+
+/** One DELIVERIES message: a batch of events for one destination, and its retry state. */
+export interface DeliveriesMessage {
+  v: 1;
+  destinationId: string;
+  events: AcceptedEvent[];
+  /** Attempts made before this one (0 for a new batch). */
+  attempts: number;
+  /** When the first attempt was queued (ISO-8601): retries stop 4 hours after it. */
+  firstQueuedAt: string;
+}
+
+const deliveriesMessage = z.object({
+  v: z.literal(1),
+  destinationId: z.string().min(1),
+  events: z.array(z.looseObject({ messageId: z.string(), receivedAt: z.string() })),
+  attempts: z.number().int().min(0),
+  firstQueuedAt: z.iso.datetime(),
+});
+
+export interface DeliveryDecision {
+  delivered: number;
+  /** End-to-end latencies (receivedAt → delivered), ms. */
+  latenciesMs: number[];
+  /** Events to send again later (only those whose request failed in a retryable way). */
+  retry: { message: DeliveriesMessage; delaySeconds: number } | null;
+  /** Events for the dead-letter queue: failed for good, or out of retry time. */
+  deadLetters: { event: AcceptedEvent; reason: string }[];
+  /** The destination is gone or disabled: the events are dropped, counted. */
+  discarded: { count: number; reason: string } | null;
+}
+
+export interface DeliveryDeps {
+  destination: (id: string) => Promise<{ enabled: boolean; type: DestinationType<unknown>; settings: unknown } | null>;
+  fetcher: typeof fetch;
+  now: () => number;
+  random: () => number;
+}
+
+export function parseDeliveriesMessage(body: unknown): DeliveriesMessage | null {
+  const parsed = deliveriesMessage.safeParse(body);
+  return parsed.success ? (parsed.data as unknown as DeliveriesMessage) : null;
+}
+
+/**
+ * Delivers one message's events and decides what happens to each: delivered, sent again later
+ * (a new message with only those events, so what was delivered is never sent twice), or
+ * dead-lettered. A slow or failing destination only ever holds up its own messages.
+ */
+export async function deliverMessage(message: DeliveriesMessage, deps: DeliveryDeps): Promise<DeliveryDecision> {
+  const decision: DeliveryDecision = { delivered: 0, latenciesMs: [], retry: null, deadLetters: [], discarded: null };
+  const target = await deps.destination(message.destinationId);
+  if (!target || !target.enabled) {
+    decision.discarded = { count: message.events.length, reason: target ? "Destination disabled" : "Destination deleted" };
+    return decision;
+  }
+  const results = await deliverBatch(target.type, target.settings, message.events as unknown as Record<string, unknown>[], deps.fetcher);
+  const now = deps.now();
+  const retrying: AcceptedEvent[] = [];
+  for (const { index, outcome } of results) {
+    const event = message.events[index]!;
+    if (outcome.kind === "delivered") {
+      decision.delivered += 1;
+      decision.latenciesMs.push(Math.max(0, now - Date.parse(event.receivedAt)));
+    } else if (outcome.kind === "failed") {
+      decision.deadLetters.push({ event, reason: `destination ${outcome.reason}; not retried (a 4xx means the request itself is refused)` });
+    } else retrying.push(event);
+  }
+  if (retrying.length > 0) {
+    const attempts = message.attempts + 1;
+    const delaySeconds = nextRetryDelaySeconds(attempts, Date.parse(message.firstQueuedAt), now, deps.random());
+    if (delaySeconds === null) {
+      for (const event of retrying) decision.deadLetters.push({ event, reason: "retries exhausted: still failing 4 hours after the first attempt" });
+    } else {
+      decision.retry = { message: { ...message, events: retrying, attempts }, delaySeconds };
+    }
+  }
+  return decision;
+}
