@@ -6,6 +6,12 @@ import { packEventsIntoMessages } from "../src/ingest/pack-messages";
 import { consumeEventsBatch, type BatchSummaryBase, type CommittedEvent } from "../src/pipeline/consume-events";
 import { enforceEvents, loadSourceProtocols, sourceViolations } from "../src/pipeline/protocols-stage";
 import { recordProtocolViolations } from "../src/protocols/violation-store";
+import { deliverMessage, parseDeliveriesMessage } from "../src/destinations/consume-deliveries";
+import { recordDeliveryStats, type DeliveryCounts } from "../src/destinations/delivery-stats";
+import { DestinationStore, type Destination } from "../src/destinations/destination-store";
+import { loadRoutedDestinations } from "../src/destinations/load-destinations";
+import { planDeliveries } from "../src/destinations/route-deliveries";
+import { DESTINATION_TYPES } from "../src/destinations/types";
 import { createDedupeGateway } from "../src/pipeline/dedupe/gateway";
 import { classifyQueue, deadLetterKey, deadLetterRecord } from "../src/pipeline/dead-letter";
 import { recordViolations } from "../src/pipeline/identity/config-store";
@@ -23,6 +29,8 @@ export async function handleQueue(batch: MessageBatch, env: AppEnv): Promise<voi
       return consumeEvents(batch, env);
     case "identity":
       return consumeIdentity(batch, env);
+    case "deliveries":
+      return consumeDeliveries(batch, env);
     case "dead-letter":
       return keepDeadLetters(batch, env);
     default:
@@ -44,7 +52,15 @@ async function consumeEvents(batch: MessageBatch, env: AppEnv): Promise<void> {
     await Promise.all([recordTallies(env.DB, tallies, now), recordProtocolViolations(env.DB, sourceViolations(committed), now)]);
   };
   const reroute = (events: AcceptedEvent[]) => sendMessages(env.EVENTS, packEventsIntoMessages(events, { forwarded: true }));
-  const summary = await consumeEventsBatch(batch.messages, { queue: batch.queue, dedupe, random: Math.random, enforce, observe, forward, reroute });
+  const fanOut = async (events: AcceptedEvent[]) => {
+    const destinations = await loadRoutedDestinations(env.DB, [...new Set(events.map((event) => event.projectId))]);
+    if (destinations.length === 0) return;
+    const now = new Date();
+    const { messages, discards } = await planDeliveries(events, destinations, now);
+    await sendMessages(env.DELIVERIES, messages);
+    await recordDeliveryStats(env.DB, discards, new Map(), now).catch((error: unknown) => console.error("could not count discards", error));
+  };
+  const summary = await consumeEventsBatch(batch.messages, { queue: batch.queue, dedupe, random: Math.random, enforce, observe, forward, fanOut, reroute });
   await settle(batch, summary, env.EVENTS_DLQ);
   const { archived, blocked, duplicates, deadLetters } = summary;
   console.log(JSON.stringify({ queue: batch.queue, messages: batch.messages.length, archived, blocked, duplicates, deadLetters: deadLetters.length }));
@@ -62,6 +78,62 @@ async function consumeIdentity(batch: MessageBatch, env: AppEnv): Promise<void> 
   await settle(batch, summary, env.IDENTITY_DLQ);
   const { resolved, violations, deadLetters } = summary;
   console.log(JSON.stringify({ queue: batch.queue, messages: batch.messages.length, resolved, violations: violations.length, deadLetters: deadLetters.length }));
+}
+
+async function consumeDeliveries(batch: MessageBatch, env: AppEnv): Promise<void> {
+  const store = new DestinationStore(env.DB);
+  const destinations = new Map<string, Promise<Destination | null>>();
+  const destinationOf = (id: string) => {
+    let found = destinations.get(id);
+    if (!found) destinations.set(id, (found = store.get(id)));
+    return found;
+  };
+  const counts: DeliveryCounts[] = [];
+  const latencies = new Map<string, number[]>();
+  await Promise.all(
+    batch.messages.map(async (message) => {
+      const body = parseDeliveriesMessage(message.body);
+      if (!body) {
+        await sendMessages(env.DELIVERIES_DLQ, [sizeOf({ deadLetter: { queue: batch.queue, messageId: message.id, reason: "unreadable deliveries message" }, body: message.body })]);
+        return message.ack();
+      }
+      try {
+        const decision = await deliverMessage(body, {
+          destination: async (id) => {
+            const destination = await destinationOf(id);
+            const type = destination ? DESTINATION_TYPES[destination.type] : undefined;
+            return destination && type ? { enabled: destination.enabled, type, settings: destination.settings } : null;
+          },
+          fetcher: fetch,
+          now: Date.now,
+          random: Math.random,
+        });
+        if (decision.retry) await env.DELIVERIES.send(decision.retry.message, { delaySeconds: decision.retry.delaySeconds });
+        if (decision.deadLetters.length > 0) {
+          await sendMessages(
+            env.DELIVERIES_DLQ,
+            decision.deadLetters.map(({ event, reason }) =>
+              sizeOf({ deadLetter: { queue: batch.queue, messageId: `${message.id}-${event.messageId}`, reason }, body: { destinationId: body.destinationId, event } }),
+            ),
+          );
+        }
+        counts.push(
+          { destinationId: body.destinationId, outcome: "delivered", count: decision.delivered },
+          { destinationId: body.destinationId, outcome: "failed", count: decision.deadLetters.length },
+          { destinationId: body.destinationId, outcome: "retrying", count: decision.retry?.message.events.length ?? 0 },
+        );
+        if (decision.discarded) counts.push({ destinationId: body.destinationId, outcome: `discarded:${decision.discarded.reason}`, count: decision.discarded.count });
+        latencies.set(body.destinationId, [...(latencies.get(body.destinationId) ?? []), ...decision.latenciesMs]);
+        message.ack();
+      } catch (error) {
+        // Our side failed (queue or D1): the whole message comes back; the destination may see
+        // some events twice, never none.
+        console.error(`delivery of message ${message.id} failed; it is retried`, error);
+        message.retry({ delaySeconds: 10 });
+      }
+    }),
+  );
+  await recordDeliveryStats(env.DB, counts, latencies, new Date()).catch((error: unknown) => console.error("could not record delivery stats", error));
 }
 
 /** Applies a consumer's decisions: dead letters first (before any ack), then ack or retry each message. */

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import type { HonoEnv } from "../env";
 import { requireAdminToken } from "../http/require-token";
 import { archiveApi } from "./archive";
+import { destinationsApi } from "./destinations";
 import { identityApi } from "./identity";
 import { pipelineStatsApi } from "./pipeline-stats";
 import { schemaApi } from "./schema";
@@ -18,6 +19,7 @@ export const adminApi = new Hono<HonoEnv>()
   .route("/sources", sourceProtocolsApi)
   .route("/sources", transformationsApi)
   .route("/tracking-plans", trackingPlansApi)
+  .route("/destinations", destinationsApi)
   .route("/archive", archiveApi)
   .route("/pipeline/stats", pipelineStatsApi)
   .route("/identity", identityApi);

@@ -65,6 +65,11 @@ export interface PipelineDeps {
    * throws to retry the messages they came from. Absent: nothing follows the archive.
    */
   forward?: (events: AcceptedEvent[]) => Promise<void>;
+  /**
+   * Fan-out to destinations (one DELIVERIES message per destination batch) for the same events
+   * as `forward`; throws to retry the messages they came from.
+   */
+  fanOut?: (events: AcceptedEvent[]) => Promise<void>;
   /** Puts events forwarded to other sources on the EVENTS queue; throws to retry the messages. */
   reroute?: (events: AcceptedEvent[]) => Promise<void>;
 }
@@ -142,17 +147,18 @@ export async function consumeEventsBatch(messages: readonly QueuedMessage[], dep
       }
     }
   }
-  if (deps.forward) {
-    const handed = lanes.filter((lane) => committed(lane) && lane.enforced.blocked === null);
-    if (handed.length > 0) {
+  const handed = lanes.filter((lane) => committed(lane) && lane.enforced.blocked === null);
+  await Promise.all(
+    [deps.forward, deps.fanOut].map(async (stage) => {
+      if (!stage || handed.length === 0) return;
       try {
-        await deps.forward(handed.map((lane) => lane.enforced.event));
+        await stage(handed.map((lane) => lane.enforced.event));
       } catch (error) {
         console.error("could not hand archived events on; their messages are retried", error);
         for (const lane of handed) failed.add(lane.entry.message);
       }
-    }
-  }
+    }),
+  );
 
   const outcomes = messages.map((message, index): MessageOutcome =>
     failed.has(index)

@@ -1,0 +1,79 @@
+import { chunked, type Row } from "../d1/chunked";
+
+/** Latency histogram bucket upper bounds (ms); the last catches everything slower. */
+const LATENCY_BUCKETS_MS = [50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 30_000, 60_000, 300_000, 3_600_000, Number.MAX_SAFE_INTEGER];
+
+export interface DeliveryCounts {
+  destinationId: string;
+  outcome: string;
+  count: number;
+}
+
+/** Records a consumer batch's outcomes and latencies: one upsert per destination, outcome and bucket. */
+export async function recordDeliveryStats(db: D1Database, counts: readonly DeliveryCounts[], latencies: ReadonlyMap<string, readonly number[]>, now: Date): Promise<void> {
+  const hour = now.toISOString().slice(0, 13);
+  const folded = new Map<string, Row>();
+  for (const { destinationId, outcome, count } of counts) {
+    if (count === 0) continue;
+    const key = `${destinationId}\u0000${outcome}`;
+    const row = folded.get(key);
+    if (row) row[3] = Number(row[3]) + count;
+    else folded.set(key, [destinationId, hour, outcome, count]);
+  }
+  const buckets = new Map<string, Row>();
+  for (const [destinationId, values] of latencies) {
+    for (const value of values) {
+      const bucket = LATENCY_BUCKETS_MS.find((bound) => value <= bound)!;
+      const key = `${destinationId}\u0000${bucket}`;
+      const row = buckets.get(key);
+      if (row) row[3] = Number(row[3]) + 1;
+      else buckets.set(key, [destinationId, hour, bucket, 1]);
+    }
+  }
+  const statements = [
+    ...chunked(db, [...folded.values()], (values) => `INSERT INTO delivery_stats (destination_id, hour, outcome, count) VALUES ${values}
+      ON CONFLICT (destination_id, hour, outcome) DO UPDATE SET count = count + excluded.count`),
+    ...chunked(db, [...buckets.values()], (values) => `INSERT INTO delivery_latency (destination_id, hour, bucket_ms, count) VALUES ${values}
+      ON CONFLICT (destination_id, hour, bucket_ms) DO UPDATE SET count = count + excluded.count`),
+  ];
+  if (statements.length > 0) await db.batch(statements);
+}
+
+export interface DeliveryMetrics {
+  delivered: number;
+  failed: number;
+  retrying: number;
+  discarded: number;
+  discardedByReason: Record<string, number>;
+  /** Upper bound of the histogram bucket holding the 95th percentile; null before any delivery. */
+  p95LatencyMs: number | null;
+  windowHours: number;
+}
+
+/** A destination's metrics over the last `windowHours` hours. */
+export async function readDeliveryMetrics(db: D1Database, destinationId: string, now: Date, windowHours = 24): Promise<DeliveryMetrics> {
+  const since = new Date(now.getTime() - (windowHours - 1) * 3_600_000).toISOString().slice(0, 13);
+  const [outcomes, latency] = await db.batch<{ outcome?: string; count: number; bucket_ms?: number }>([
+    db.prepare("SELECT outcome, SUM(count) AS count FROM delivery_stats WHERE destination_id = ? AND hour >= ? GROUP BY outcome").bind(destinationId, since),
+    db.prepare("SELECT bucket_ms, SUM(count) AS count FROM delivery_latency WHERE destination_id = ? AND hour >= ? GROUP BY bucket_ms ORDER BY bucket_ms").bind(destinationId, since),
+  ]);
+  const metrics: DeliveryMetrics = { delivered: 0, failed: 0, retrying: 0, discarded: 0, discardedByReason: {}, p95LatencyMs: null, windowHours };
+  for (const { outcome, count } of outcomes!.results) {
+    if (outcome === "delivered" || outcome === "failed" || outcome === "retrying") metrics[outcome] += count;
+    else if (outcome?.startsWith("discarded:")) {
+      metrics.discarded += count;
+      const reason = outcome.slice("discarded:".length);
+      metrics.discardedByReason[reason] = (metrics.discardedByReason[reason] ?? 0) + count;
+    }
+  }
+  const total = latency!.results.reduce((sum, row) => sum + row.count, 0);
+  let seen = 0;
+  for (const { bucket_ms, count } of latency!.results) {
+    seen += count;
+    if (seen >= total * 0.95) {
+      metrics.p95LatencyMs = bucket_ms === Number.MAX_SAFE_INTEGER ? null : bucket_ms!;
+      break;
+    }
+  }
+  return metrics;
+}

@@ -1,0 +1,112 @@
+import { createHmac } from "node:crypto";
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Analytics } from "@segment/analytics-node";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { adminFetch, baseUrl, createSource, poll, uniqueId } from "./support/sluice";
+
+/**
+ * A webhook destination on `npm run dev`, with a real HTTP receiver: what analytics-node sends
+ * arrives signed, filtered, consent-checked, and retried through a 503.
+ */
+interface Received {
+  body: Record<string, unknown>;
+  raw: string;
+  signature: string | undefined;
+}
+
+let server: Server;
+let receiverUrl: string;
+const received: Received[] = [];
+/** messageIds answered 503 once before being accepted. */
+const flaky = new Set<string>();
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+beforeAll(async () => {
+  server = createServer((request, response) => {
+    void readBody(request).then((raw) => {
+      const body = JSON.parse(raw) as Record<string, unknown>;
+      const messageId = String(body.messageId);
+      if (flaky.delete(messageId)) {
+        response.writeHead(503).end("try later");
+        return;
+      }
+      received.push({ body, raw, signature: request.headers["x-signature"] as string | undefined });
+      response.writeHead(200).end("ok");
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  receiverUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+});
+
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+async function adminJson<T>(method: string, path: string, body?: object): Promise<{ status: number; body: T }> {
+  const response = await adminFetch(path, { method, headers: { "Content-Type": "application/json" }, ...(body ? { body: JSON.stringify(body) } : {}) });
+  return { status: response.status, body: (await response.json()) as T };
+}
+
+describe("webhook destination on wrangler dev", () => {
+  it("delivers signed events, applies consent and filters, retries a 503, and reports delivery metrics", async () => {
+    const source = await createSource(`destinations ${uniqueId("e2e")}`);
+    const created = await adminJson<{ destination: { id: string; settings: { sharedSecret: string } } }>("POST", "/api/v1/destinations", {
+      name: "Receiver",
+      type: "webhook",
+      enabled: true,
+      sourceIds: [source.id],
+      settings: { url: receiverUrl, sharedSecret: "whsec" },
+      consentCategories: ["Analytics"],
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.destination.settings.sharedSecret).toBe("********");
+    const destinationId = created.body.destination.id;
+    const filter = await adminJson("POST", `/api/v1/destinations/${destinationId}/filters`, {
+      title: "No spam",
+      if: 'event = "Spam" or match(properties.email, "*@spam.example")',
+      actions: [{ type: "DROP" }],
+    });
+    expect(filter.status).toBe(201);
+    const badFilter = await adminJson<{ error: string }>("POST", `/api/v1/destinations/${destinationId}/filters`, { title: "Broken", if: 'event = "x" and', actions: [{ type: "DROP" }] });
+    expect(badFilter.status).toBe(400);
+
+    const ids = { ok: uniqueId("m"), retried: uniqueId("m"), spam: uniqueId("m"), spamEmail: uniqueId("m"), noConsent: uniqueId("m") };
+    flaky.add(ids.retried);
+    const analytics = new Analytics({ writeKey: source.writeKey, host: baseUrl(), flushAt: 10, flushInterval: 100 });
+    analytics.track({ userId: "u1", event: "Signed Up", messageId: ids.ok });
+    analytics.track({ userId: "u1", event: "Upgraded", messageId: ids.retried });
+    analytics.track({ userId: "u1", event: "Spam", messageId: ids.spam });
+    analytics.track({ userId: "u1", event: "Signed Up", properties: { email: "bot@spam.example" }, messageId: ids.spamEmail });
+    analytics.track({ userId: "u1", event: "Signed Up", context: { consent: { categoryPreferences: { Analytics: false } } }, messageId: ids.noConsent });
+    await analytics.closeAndFlush();
+
+    await poll(async () => [ids.ok, ids.retried].every((id) => received.some((entry) => entry.body.messageId === id)), 40_000);
+    const byId = new Map(received.map((entry) => [String(entry.body.messageId), entry]));
+    for (const id of [ids.ok, ids.retried]) {
+      const entry = byId.get(id)!;
+      expect(entry.signature).toBe(createHmac("sha1", "whsec").update(entry.raw).digest("hex"));
+    }
+    expect(byId.has(ids.spam) || byId.has(ids.spamEmail) || byId.has(ids.noConsent)).toBe(false);
+    expect(flaky.has(ids.retried)).toBe(false);
+
+    let metrics = { delivered: 0, retrying: 0, discarded: 0, discardedByReason: {} as Record<string, number>, p95LatencyMs: null as number | null };
+    await poll(async () => {
+      metrics = (await adminJson<typeof metrics>("GET", `/api/v1/destinations/${destinationId}/delivery`)).body;
+      return metrics.delivered >= 2 && metrics.discarded >= 3;
+    }, 10_000);
+    expect(metrics).toMatchObject({ delivered: 2, retrying: 1, discarded: 3, discardedByReason: { "Filtered at destination": 2, "Filtered by end user consent": 1 } });
+    expect(metrics.p95LatencyMs).toBeGreaterThan(0);
+
+    const tested = await adminJson<{ outcome: { kind: string }; attempts: { request: { url: string; body: string }; response: { status: number; body: string } }[] }>(
+      "POST",
+      `/api/v1/destinations/${destinationId}/test`,
+      {},
+    );
+    expect(tested.body.outcome.kind).toBe("delivered");
+    expect(tested.body.attempts[0]).toMatchObject({ request: { url: receiverUrl }, response: { status: 200, body: "ok" } });
+  });
+});
