@@ -161,13 +161,15 @@ describe("identity resolution through the pipeline", () => {
     const userEvent = unique("m");
     await sendBatch(source.writeKey, anonymousEvents);
     await sendBatch(source.writeKey, [{ type: "track", event: "Signed In", userId, messageId: userEvent }]);
-    await waitForEvent(`anonymous_id:${anon}`, anonymousEvents.at(-1)!.messageId);
-    await waitForEvent(`user_id:${userId}`, userEvent);
+    // 130 events of one person resolve in order; with the whole suite running beside it that can
+    // take a while, so this test waits longer than the others.
+    await waitForEvent(`anonymous_id:${anon}`, anonymousEvents.at(-1)!.messageId, "users", 45_000);
+    await waitForEvent(`user_id:${userId}`, userEvent, "users", 45_000);
     expect(await segmentIdOf(`anonymous_id:${anon}`)).not.toBe(await segmentIdOf(`user_id:${userId}`));
 
     const merging = unique("m");
     await sendBatch(source.writeKey, [{ type: "identify", userId, anonymousId: anon, messageId: merging }]);
-    await waitForEvent(`user_id:${userId}`, merging);
+    await waitForEvent(`user_id:${userId}`, merging, "users", 45_000);
     expect(await segmentIdOf(`anonymous_id:${anon}`)).toBe(await segmentIdOf(`user_id:${userId}`));
 
     const seen: string[] = [];
@@ -181,5 +183,5 @@ describe("identity resolution through the pipeline", () => {
       query = `?limit=100&next=${encodeURIComponent(answer.body.cursor.next)}`;
     }
     expect(seen.sort()).toEqual([...anonymousEvents.map((event) => event.messageId), userEvent, merging].sort());
-  });
+  }, 120_000);
 });

@@ -33,11 +33,11 @@ export async function getProfile<T = Record<string, unknown>>(path: string): Pro
 }
 
 /** Waits until the consumer has taken `messageId` into the profile of `identifier`. */
-export async function waitForEvent(identifier: string, messageId: string, collection = "users"): Promise<void> {
+export async function waitForEvent(identifier: string, messageId: string, collection = "users", timeoutMs = 20_000): Promise<void> {
   const found = await waitFor(
     () => getProfile<{ data?: { message_id: string }[] }>(profilePath(identifier, "events", "?limit=100", collection)),
     (answer) => answer.status === 200 && (answer.body.data ?? []).some((event) => event.message_id === messageId),
-    20_000,
+    timeoutMs,
   );
   if (!(found.body.data ?? []).some((event) => event.message_id === messageId)) {
     throw new Error(`event ${messageId} never reached the profile of ${identifier}: ${JSON.stringify(found)}`);
