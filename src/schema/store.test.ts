@@ -1,22 +1,11 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { countingDb } from "../../test/support/workerd/counting-db";
 import { archiveSchemaEvent, MAX_EVENTS_PER_SOURCE, MAX_PATHS_PER_SCHEMA_EVENT, readSchema, recordTallies } from "./store";
 import { tallyEvents, type TallyInput } from "./tally";
 
 const uniqueSource = () => `src_${crypto.randomUUID().slice(0, 8)}`;
 
-/** D1 as the code sees it, counting every statement it prepares. */
-function countingDb(db: D1Database): { db: D1Database; statements: () => number } {
-  let statements = 0;
-  const counted = new Proxy(db, {
-    get(target, property) {
-      if (property === "prepare") return (sql: string) => ((statements += 1), target.prepare(sql));
-      const value = Reflect.get(target, property) as unknown;
-      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
-  });
-  return { db: counted, statements: () => statements };
-}
 
 const track = (sourceId: string, name: string, properties: object, seenAt: string, blocked = false): TallyInput => ({
   event: { type: "track", event: name, properties },

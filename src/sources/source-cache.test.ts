@@ -1,21 +1,10 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { countingDb } from "../../test/support/workerd/counting-db";
 import { app } from "../../workers/app";
 import { SourceCache } from "./source-cache";
 import { SourceStore } from "./source-store";
 
-/** D1 as the code sees it, counting the statements it prepares. */
-function countingDb(db: D1Database): { db: D1Database; statements: () => number } {
-  let statements = 0;
-  const counted = new Proxy(db, {
-    get(target, property) {
-      if (property === "prepare") return (sql: string) => ((statements += 1), target.prepare(sql));
-      const value = Reflect.get(target, property) as unknown;
-      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
-  });
-  return { db: counted, statements: () => statements };
-}
 
 describe("SourceCache", () => {
   it("asks D1 once per write key, remembers unknown keys too, and fills the colo cache through waitUntil", async () => {

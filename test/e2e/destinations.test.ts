@@ -109,4 +109,26 @@ describe("webhook destination on wrangler dev", () => {
     expect(tested.body.outcome.kind).toBe("delivered");
     expect(tested.body.attempts[0]).toMatchObject({ request: { url: receiverUrl }, response: { status: 200, body: "ok" } });
   });
+
+  it("a destination that keeps failing delays no other destination", async () => {
+    const source = await createSource(`two destinations ${uniqueId("e2e")}`);
+    // Nothing listens on port 9 of localhost: every attempt fails and is retried.
+    await adminJson("POST", "/api/v1/destinations", { name: "Down", type: "webhook", sourceIds: [source.id], settings: { url: "http://127.0.0.1:9/down" } });
+    const up = await adminJson<{ destination: { id: string } }>("POST", "/api/v1/destinations", { name: "Up", type: "webhook", sourceIds: [source.id], settings: { url: receiverUrl } });
+    const id = uniqueId("m");
+    const started = Date.now();
+    const analytics = new Analytics({ writeKey: source.writeKey, host: baseUrl(), flushAt: 1, flushInterval: 50 });
+    analytics.track({ userId: "u2", event: "Ordered", messageId: id });
+    await analytics.closeAndFlush();
+    await poll(async () => received.some((entry) => entry.body.messageId === id), 15_000);
+    // Archive batching (up to 2 s) and delivery batching (1 s) bound it, not the failing destination.
+    expect(Date.now() - started).toBeLessThan(10_000);
+    let delivered = 0;
+    await poll(async () => {
+      delivered = (await adminJson<{ delivered: number }>("GET", `/api/v1/destinations/${up.body.destination.id}/delivery`)).body.delivered;
+      return delivered > 0;
+    }, 10_000);
+    expect(delivered).toBe(1);
+  });
 });
+

@@ -1,0 +1,12 @@
+/** D1 as the code sees it, counting the statements it prepares: for tests that bound D1 work. */
+export function countingDb(db: D1Database): { db: D1Database; statements: () => number } {
+  let statements = 0;
+  const counted = new Proxy(db, {
+    get(target, property) {
+      if (property === "prepare") return (sql: string) => ((statements += 1), target.prepare(sql));
+      const value = Reflect.get(target, property) as unknown;
+      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return { db: counted, statements: () => statements };
+}
