@@ -32,15 +32,29 @@ export async function getProfile<T = Record<string, unknown>>(path: string): Pro
   return { status: response.status, body: (await response.json()) as T, headers: response.headers };
 }
 
+/** Every event on the profile of `identifier`, following the Profile API's pages. */
+export async function profileEventIds(identifier: string, collection = "users"): Promise<{ status: number; ids: string[] }> {
+  const ids: string[] = [];
+  let query = "?limit=100";
+  for (let page = 0; page < 20; page += 1) {
+    const answer = await getProfile<{ data?: { message_id: string }[]; cursor?: { has_more: boolean; next: string } }>(profilePath(identifier, "events", query, collection));
+    if (answer.status !== 200) return { status: answer.status, ids };
+    ids.push(...(answer.body.data ?? []).map((event) => event.message_id));
+    if (!answer.body.cursor?.has_more) break;
+    query = `?limit=100&next=${encodeURIComponent(answer.body.cursor.next)}`;
+  }
+  return { status: 200, ids };
+}
+
 /** Waits until the consumer has taken `messageId` into the profile of `identifier`. */
 export async function waitForEvent(identifier: string, messageId: string, collection = "users", timeoutMs = 20_000): Promise<void> {
   const found = await waitFor(
-    () => getProfile<{ data?: { message_id: string }[] }>(profilePath(identifier, "events", "?limit=100", collection)),
-    (answer) => answer.status === 200 && (answer.body.data ?? []).some((event) => event.message_id === messageId),
+    () => profileEventIds(identifier, collection),
+    (answer) => answer.ids.includes(messageId),
     timeoutMs,
   );
-  if (!(found.body.data ?? []).some((event) => event.message_id === messageId)) {
-    throw new Error(`event ${messageId} never reached the profile of ${identifier}: ${JSON.stringify(found)}`);
+  if (!found.ids.includes(messageId)) {
+    throw new Error(`event ${messageId} never reached the profile of ${identifier} (answer ${found.status}, ${found.ids.length} events)`);
   }
 }
 
