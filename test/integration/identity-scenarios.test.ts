@@ -162,8 +162,7 @@ describe("identity resolution through the pipeline", () => {
     const userEvent = unique("m");
     await sendBatch(source.writeKey, anonymousEvents);
     await sendBatch(source.writeKey, [{ type: "track", event: "Signed In", userId, messageId: userEvent }]);
-    // 130 events of one person resolve in order; with the whole suite running beside it that can
-    // take a while, so this test waits longer than the others.
+    // 130 events of one person resolve one after another: more to wait for than in other tests.
     await waitForEvent(`anonymous_id:${anon}`, anonymousEvents.at(-1)!.messageId, "users", 45_000);
     await waitForEvent(`user_id:${userId}`, userEvent, "users", 45_000);
     expect(await segmentIdOf(`anonymous_id:${anon}`)).not.toBe(await segmentIdOf(`user_id:${userId}`));
