@@ -1,3 +1,5 @@
+import { isPlainObject } from "../spec/validate-event";
+
 /**
  * Which destinations an event may reach, in Segment's order: consent first, then the
  * `integrations` object (then destination filters, src/filters, then delivery).
@@ -23,7 +25,7 @@ export interface RoutableDestination {
 export function consentAllows(event: Record<string, unknown>, categories: readonly string[]): boolean {
   if (categories.length === 0) return true;
   const preferences = recordAt(recordAt(event.context)?.consent)?.categoryPreferences;
-  if (!isRecord(preferences)) return true;
+  if (!isPlainObject(preferences)) return true;
   return categories.every((category) => preferences[category] === true);
 }
 
@@ -31,9 +33,9 @@ export function integrationsAllow(event: Record<string, unknown>, destinationNam
   const integrations = recordAt(event.integrations);
   if (!integrations) return true;
   const own = integrations[destinationName];
-  if (own !== undefined) return own === true || isRecord(own);
+  if (own !== undefined) return own === true || isPlainObject(own);
   const all = integrations.All;
-  return all === undefined || all === true || isRecord(all);
+  return all === undefined || all === true || isPlainObject(all);
 }
 
 /** `null` when the event goes on to the destination's filters; otherwise why it does not. */
@@ -44,9 +46,5 @@ export function routeEvent(event: Record<string, unknown>, destination: Routable
 }
 
 function recordAt(value: unknown): Record<string, unknown> | undefined {
-  return isRecord(value) ? value : undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+  return isPlainObject(value) ? value : undefined;
 }

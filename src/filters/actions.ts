@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isPlainObject } from "../spec/validate-event";
 
 /**
  * Destination filter actions (Segment's Public API shape). `fields` maps a parent path to the
@@ -74,7 +75,7 @@ async function sampled(event: Record<string, unknown>, action: { percent: number
 function valueAt(root: unknown, path: string): unknown {
   let value = root;
   for (const segment of path.split(".")) {
-    if (!isRecord(value)) return undefined;
+    if (!isPlainObject(value)) return undefined;
     value = value[segment];
   }
   return value;
@@ -83,11 +84,7 @@ function valueAt(root: unknown, path: string): unknown {
 /** The objects a parent path names: the object itself, or each object of an array there. */
 function holdersAt(root: Record<string, unknown>, parent: string): Record<string, unknown>[] {
   const value = parent === "" ? root : valueAt(root, parent);
-  if (isRecord(value)) return [value];
-  if (Array.isArray(value)) return value.filter(isRecord);
+  if (isPlainObject(value)) return [value];
+  if (Array.isArray(value)) return value.filter(isPlainObject);
   return [];
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -1,5 +1,6 @@
 import type { FqlComparison, FqlExpression, FqlFunction } from "./fql";
 import { compileGlob, matchesGlob } from "./glob";
+import { isPlainObject } from "../spec/validate-event";
 
 /**
  * Evaluates a parsed FQL query against an event. Fails closed: where Segment "can't infer your
@@ -79,7 +80,7 @@ function readEventField(event: Record<string, unknown>, path: readonly string[])
     const index = Number(key);
     if (Array.isArray(current) && Number.isInteger(index) && index >= 0 && String(index) === key) {
       current = current[index];
-    } else if (isObject(current) && Object.hasOwn(current, key)) {
+    } else if (isPlainObject(current) && Object.hasOwn(current, key)) {
       current = current[key];
     } else {
       return null;
@@ -127,7 +128,7 @@ function isEqual(left: unknown, right: unknown): boolean {
     if (Array.isArray(a) && Array.isArray(b)) {
       if (a.length !== b.length) return false;
       a.forEach((item, i) => pending.push([item, b[i]]));
-    } else if (isObject(a) && isObject(b)) {
+    } else if (isPlainObject(a) && isPlainObject(b)) {
       const keys = Object.keys(a);
       if (keys.length !== Object.keys(b).length || !keys.every((key) => Object.hasOwn(b, key))) return false;
       for (const key of keys) pending.push([a[key], b[key]]);
@@ -192,8 +193,4 @@ function changeCase(name: "lowercase" | "uppercase" | "snakecase" | "kebabcase" 
         .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
         .join(" ");
   }
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isPlainObject } from "../spec/validate-event";
 
 /**
  * Source-scoped transformations, as Segment's Protocols offers them: rename a track event, and
@@ -67,7 +68,7 @@ export function applyTransformations(event: Record<string, unknown>, transformat
   const section = type === "track" ? "properties" : "traits";
   const out: Record<string, unknown> = { ...event };
   if (transformation.newEventName && type === "track") out.event = transformation.newEventName;
-  if (transformation.renames.length > 0 && isRecord(event[section])) {
+  if (transformation.renames.length > 0 && isPlainObject(event[section])) {
     const fields = structuredClone(event[section]) as Record<string, unknown>;
     for (const { from, to } of transformation.renames) {
       const taken = take(fields, splitPath(from));
@@ -82,7 +83,7 @@ function take(root: Record<string, unknown>, segments: readonly string[]): { fou
   let parent: Record<string, unknown> = root;
   for (const segment of segments.slice(0, -1)) {
     const next = parent[segment];
-    if (!isRecord(next)) return { found: false };
+    if (!isPlainObject(next)) return { found: false };
     parent = next;
   }
   const last = segments.at(-1)!;
@@ -95,12 +96,8 @@ function take(root: Record<string, unknown>, segments: readonly string[]): { fou
 function put(root: Record<string, unknown>, segments: readonly string[], value: unknown): void {
   let parent = root;
   for (const segment of segments.slice(0, -1)) {
-    if (!isRecord(parent[segment])) parent[segment] = {};
+    if (!isPlainObject(parent[segment])) parent[segment] = {};
     parent = parent[segment] as Record<string, unknown>;
   }
   parent[segments.at(-1)!] = value;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -1,3 +1,5 @@
+import { isPlainObject } from "../spec/validate-event";
+
 /**
  * What the Schema tab records of one event: which schema event it is (Segment's naming: page and
  * screen calls are the track events `Page Viewed` and `Screen Viewed`; identify and group are
@@ -60,15 +62,15 @@ export function schemaEventOf(event: Record<string, unknown>): { type: SchemaEve
 
 /** A page or screen call's name shows as its `name` property, as analytics.js also sends it. */
 function withName(event: Record<string, unknown>): unknown {
-  if (typeof event.name !== "string" || (isRecord(event.properties) && "name" in event.properties)) return event.properties;
-  return { name: event.name, ...(isRecord(event.properties) ? event.properties : {}) };
+  if (typeof event.name !== "string" || (isPlainObject(event.properties) && "name" in event.properties)) return event.properties;
+  return { name: event.name, ...(isPlainObject(event.properties) ? event.properties : {}) };
 }
 
 export function observeEvent(event: Record<string, unknown>): ObservedEvent | undefined {
   const found = schemaEventOf(event);
   if (!found) return undefined;
   const observed: ObservedEvent = { type: found.type, name: found.name, paths: new Map(), truncated: false };
-  if (isRecord(found.fields)) walk(found.fields, "", observed);
+  if (isPlainObject(found.fields)) walk(found.fields, "", observed);
   return observed;
 }
 
@@ -92,13 +94,9 @@ function record(observed: ObservedEvent, path: string, value: unknown): boolean 
   types.add(observedType(value));
   if (Array.isArray(value)) {
     for (const item of value) if (!record(observed, `${path}.$`, item)) return false;
-  } else if (isRecord(value)) {
+  } else if (isPlainObject(value)) {
     walk(value, path, observed);
     if (observed.truncated) return false;
   }
   return true;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

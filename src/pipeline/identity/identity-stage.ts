@@ -10,6 +10,7 @@ import { checkIdentifyTraitCount } from "../../identity/system-limits";
 import type { Violation } from "../../identity/violations";
 import { groupBySharedIdentifiers } from "./group-events";
 import type { PipelineIdentityStore } from "./store";
+import { isPlainObject } from "../../spec/validate-event";
 
 export interface IdentityStageDeps {
   store: PipelineIdentityStore;
@@ -111,7 +112,7 @@ async function resolveOneEvent(event: AcceptedEvent, deps: IdentityStageDeps, kn
   const account = await resolve("accounts", accounts);
 
   const recorded = recordedEvent(event);
-  const traits = isObject(record.traits) ? record.traits : undefined;
+  const traits = isPlainObject(record.traits) ? record.traits : undefined;
   const at = now.toISOString();
   // The user's profile takes identify traits and links to the account; the account's profile
   // takes group traits and links back to the user.
@@ -163,8 +164,4 @@ function recordedEvent(event: AcceptedEvent): RecordedEvent {
     timestamp: new Date(event.timestamp).toISOString(),
     body: JSON.stringify(event),
   };
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
