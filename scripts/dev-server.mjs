@@ -17,9 +17,9 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * Starts Sluice and resolves once GET /health answers 200. `stop` is idempotent and also runs on
  * SIGINT/SIGTERM; the process group is killed if this process exits without it, so no server
- * outlives its caller. With `keep`, the state directory and server log are left for inspection.
+ * outlives its caller. `vars` override wrangler.toml's [vars] for this server only. With `keep`, the state directory and server log are left for inspection.
  */
-export async function startDevServer({ label = "sluice", keep = false, log = () => {}, stateRoot = tmpdir() } = {}) {
+export async function startDevServer({ label = "sluice", keep = false, log = () => {}, stateRoot = tmpdir(), vars = {} } = {}) {
   const stateDir = await mkdtemp(join(stateRoot, `${label}-`));
   const logPath = join(stateDir, "server.log");
   const port = await freePort();
@@ -31,7 +31,7 @@ export async function startDevServer({ label = "sluice", keep = false, log = () 
     cwd: REPO_ROOT,
     detached: true, // its own process group, so stopping it reaches wrangler and workerd too
     stdio: ["ignore", logFd, logFd],
-    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", SLUICE_PERSIST_DIR: join(stateDir, "state") },
+    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", SLUICE_PERSIST_DIR: join(stateDir, "state"), SLUICE_DEV_VARS: JSON.stringify(vars) },
   });
   closeSync(logFd);
   const killOnExit = () => signalGroup(child, "SIGKILL");

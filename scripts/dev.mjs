@@ -26,6 +26,12 @@ function run(args) {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
+/** SLUICE_DEV_VARS='{"NAME":"value"}' overrides vars for this run (the test suites use it). */
+function extraVars() {
+  const vars = JSON.parse(process.env.SLUICE_DEV_VARS ?? "{}");
+  return Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
+}
+
 const d = DEV_DEFAULTS;
 run(["d1", "migrations", "apply", "DB", "--local", ...persist]);
 run([
@@ -43,6 +49,7 @@ const dev = spawn(
     "--var", `PROFILE_TOKEN:${d.profileToken}`,
     "--var", `SPACE_ID:${d.spaceId}`,
     "--var", "CORS_ORIGINS:http://localhost:*,http://127.0.0.1:*",
+    ...extraVars(),
   ],
   { cwd: root, stdio: "inherit", env: { ...process.env, WRANGLER_SEND_METRICS: "false" } },
 );

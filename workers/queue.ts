@@ -107,6 +107,7 @@ async function consumeDeliveries(batch: MessageBatch, env: AppEnv): Promise<void
           fetcher: fetch,
           now: Date.now,
           random: Math.random,
+          firstRetryDelaySeconds: firstRetryDelaySeconds(env),
         });
         if (decision.retry) await env.DELIVERIES.send(decision.retry.message, { delaySeconds: decision.retry.delaySeconds });
         if (decision.deadLetters.length > 0) {
@@ -134,6 +135,12 @@ async function consumeDeliveries(batch: MessageBatch, env: AppEnv): Promise<void
     }),
   );
   await recordDeliveryStats(env.DB, counts, latencies, new Date()).catch((error: unknown) => console.error("could not record delivery stats", error));
+}
+
+/** DELIVERY_RETRY_FIRST_DELAY_SECONDS when it is a positive number, else the policy's default. */
+function firstRetryDelaySeconds(env: AppEnv): number | undefined {
+  const configured = Number(env.DELIVERY_RETRY_FIRST_DELAY_SECONDS);
+  return Number.isFinite(configured) && configured > 0 ? configured : undefined;
 }
 
 /** Applies a consumer's decisions: dead letters first (before any ack), then ack or retry each message. */

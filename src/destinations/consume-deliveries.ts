@@ -40,6 +40,8 @@ export interface DeliveryDeps {
   fetcher: typeof fetch;
   now: () => number;
   random: () => number;
+  /** Seconds before the first retry (doubling after); FIRST_DELAY_SECONDS unless configured. */
+  firstRetryDelaySeconds?: number;
 }
 
 export function parseDeliveriesMessage(body: unknown): DeliveriesMessage | null {
@@ -73,7 +75,7 @@ export async function deliverMessage(message: DeliveriesMessage, deps: DeliveryD
   }
   if (retrying.length > 0) {
     const attempts = message.attempts + 1;
-    const delaySeconds = nextRetryDelaySeconds(attempts, Date.parse(message.firstQueuedAt), now, deps.random());
+    const delaySeconds = nextRetryDelaySeconds(attempts, Date.parse(message.firstQueuedAt), now, deps.random(), deps.firstRetryDelaySeconds);
     if (delaySeconds === null) {
       for (const event of retrying) decision.deadLetters.push({ event, reason: "retries exhausted: still failing 4 hours after the first attempt" });
     } else {

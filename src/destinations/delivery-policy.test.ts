@@ -28,6 +28,12 @@ describe("nextRetryDelaySeconds", () => {
     }
     expect(attempts).toBeGreaterThan(8);
   });
+
+  it("starts from a configured first delay and still doubles from it", () => {
+    expect(nextRetryDelaySeconds(1, 0, 0, 1, 1)).toBe(1);
+    expect(nextRetryDelaySeconds(3, 0, 0, 1, 1)).toBe(4);
+    expect(nextRetryDelaySeconds(1, 0, 0, 0, 1)).toBe(1);
+  });
 });
 
 describe("webhookSignature", () => {

@@ -7,7 +7,8 @@
 export type DeliveryOutcome = { kind: "delivered" } | { kind: "retry"; reason: string } | { kind: "failed"; reason: string };
 
 export const RETRY_WINDOW_MS = 4 * 3_600_000;
-const FIRST_DELAY_SECONDS = 10;
+/** The first retry's delay; a deployment may lower it (DELIVERY_RETRY_FIRST_DELAY_SECONDS), tests do. */
+export const FIRST_DELAY_SECONDS = 10;
 const MAX_DELAY_SECONDS = 3_600;
 
 export function classifyAnswer(answer: number | "timeout" | "network-error"): DeliveryOutcome {
@@ -23,8 +24,14 @@ export function classifyAnswer(answer: number | "timeout" | "network-error"): De
  * window would be passed: the message then goes to the dead-letter queue. Full jitter, so a
  * destination coming back is not hit by every retry in the same second.
  */
-export function nextRetryDelaySeconds(attempts: number, firstAttemptAt: number, now: number, random: number): number | null {
-  const ceiling = Math.min(MAX_DELAY_SECONDS, FIRST_DELAY_SECONDS * 2 ** Math.max(0, attempts - 1));
+export function nextRetryDelaySeconds(
+  attempts: number,
+  firstAttemptAt: number,
+  now: number,
+  random: number,
+  firstDelaySeconds = FIRST_DELAY_SECONDS,
+): number | null {
+  const ceiling = Math.min(MAX_DELAY_SECONDS, firstDelaySeconds * 2 ** Math.max(0, attempts - 1));
   const delay = Math.max(1, Math.round(ceiling * (0.5 + random / 2)));
   return now + delay * 1000 - firstAttemptAt > RETRY_WINDOW_MS ? null : delay;
 }
