@@ -1,5 +1,5 @@
 import { classifyAnswer, type DeliveryOutcome } from "./delivery-policy";
-import type { DestinationType } from "./destination-type";
+import type { DestinationType, OutgoingRequest } from "./destination-type";
 
 /** A request that takes longer is a timeout, retried like a 5xx. */
 export const DELIVERY_TIMEOUT_MS = 10_000;
@@ -32,21 +32,26 @@ export async function deliverBatch<Settings>(
   const results: EventResult[] = [];
   await Promise.all(
     requests.map(async (request) => {
-      const started = Date.now();
-      let answer: number | "timeout" | "network-error";
-      try {
-        const response = await fetcher(request.url, { ...request.init, signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS) });
-        answer = response.status;
-        const body = record ? await response.text() : (await response.body?.cancel(), "");
-        record?.({ request: { url: request.url, ...request.init }, response: { status: response.status, headers: Object.fromEntries(response.headers), body: body.slice(0, 10_000) }, durationMs: Date.now() - started });
-      } catch (error) {
-        const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
-        answer = timedOut ? "timeout" : "network-error";
-        record?.({ request: { url: request.url, ...request.init }, response: { error: timedOut ? "timed out" : String(error) }, durationMs: Date.now() - started });
-      }
-      const outcome = classifyAnswer(answer);
+      const outcome = await sendRequest(request, fetcher, record);
       for (const index of request.events) results.push({ index, outcome });
     }),
   );
   return results.sort((a, b) => a.index - b.index);
+}
+
+/** Sends one request and classifies the answer; never throws for the destination's failures. */
+export async function sendRequest(request: OutgoingRequest, fetcher: typeof fetch, record?: (attempt: AttemptRecord) => void): Promise<DeliveryOutcome> {
+  const started = Date.now();
+  let answer: number | "timeout" | "network-error";
+  try {
+    const response = await fetcher(request.url, { ...request.init, signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS) });
+    answer = response.status;
+    const body = record ? await response.text() : (await response.body?.cancel(), "");
+    record?.({ request: { url: request.url, ...request.init }, response: { status: response.status, headers: Object.fromEntries(response.headers), body: body.slice(0, 10_000) }, durationMs: Date.now() - started });
+  } catch (error) {
+    const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
+    answer = timedOut ? "timeout" : "network-error";
+    record?.({ request: { url: request.url, ...request.init }, response: { error: timedOut ? "timed out" : String(error) }, durationMs: Date.now() - started });
+  }
+  return classifyAnswer(answer);
 }

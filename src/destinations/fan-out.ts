@@ -30,27 +30,33 @@ export interface FanOut {
  */
 export async function fanOut(events: readonly AcceptedEvent[], destinations: readonly RoutedDestination[]): Promise<FanOut> {
   const result: FanOut = { deliveries: new Map(), discards: [] };
-  for (const { destination, filters } of destinations) {
-    if (!destination.enabled) continue;
+  for (const routed of destinations) {
+    if (!routed.destination.enabled) continue;
+    const destinationId = routed.destination.id;
     for (const event of events) {
-      if (!destination.sourceIds.includes(event.projectId)) continue;
-      const record = event as unknown as Record<string, unknown>;
-      const routed = routeEvent(record, destination);
-      if (routed) {
-        result.discards.push({ destinationId: destination.id, reason: routed });
+      if (!routed.destination.sourceIds.includes(event.projectId)) continue;
+      const outcome = await routeToDestination(event as unknown as Record<string, unknown>, routed);
+      if ("discard" in outcome) {
+        result.discards.push({ destinationId, reason: outcome.discard });
         continue;
       }
-      const filtered = await applyFilters(record, filters);
-      if (!filtered) {
-        result.discards.push({ destinationId: destination.id, reason: "Filtered at destination" });
-        continue;
-      }
-      const list = result.deliveries.get(destination.id) ?? [];
-      list.push(filtered as unknown as AcceptedEvent);
-      result.deliveries.set(destination.id, list);
+      const list = result.deliveries.get(destinationId) ?? [];
+      list.push(outcome.event as unknown as AcceptedEvent);
+      result.deliveries.set(destinationId, list);
     }
   }
   return result;
+}
+
+/** One event against one destination: the event as its filters leave it, or why it is discarded. */
+export async function routeToDestination(
+  event: Record<string, unknown>,
+  { destination, filters }: RoutedDestination,
+): Promise<{ event: Record<string, unknown> } | { discard: string }> {
+  const routed = routeEvent(event, destination);
+  if (routed) return { discard: routed };
+  const filtered = await applyFilters(event, filters);
+  return filtered ? { event: filtered } : { discard: "Filtered at destination" };
 }
 
 async function applyFilters(event: Record<string, unknown>, filters: readonly CompiledFilter[]): Promise<Record<string, unknown> | null> {

@@ -27,6 +27,20 @@ export async function loadRoutedDestinations(db: D1Database, sourceIds: readonly
     .map((destination) => ({ destination, filters: byDestination.get(destination.id) ?? [] }));
 }
 
+/** One destination (enabled or not) with its enabled filters compiled, or null when it is gone. */
+export async function loadRoutedDestination(db: D1Database, id: string): Promise<RoutedDestination | null> {
+  const [destinations, filters] = await db.batch<Record<string, unknown>>([
+    db.prepare("SELECT * FROM destinations WHERE id = ?").bind(id),
+    db.prepare("SELECT * FROM destination_filters WHERE destination_id = ? AND enabled = 1 ORDER BY position").bind(id),
+  ]);
+  const row = destinations!.results[0];
+  if (!row) return null;
+  return {
+    destination: toDestination(row as unknown as Parameters<typeof toDestination>[0]),
+    filters: filters!.results.map((filter) => compileFilter(toFilter(filter as unknown as Parameters<typeof toFilter>[0]))),
+  };
+}
+
 /** `all` is Segment's condition for "every event". */
 export function compileFilter(filter: Pick<DestinationFilter, "if" | "actions">): CompiledFilter {
   if (filter.if.trim() === "all") return { matches: () => true, actions: filter.actions };
