@@ -30,6 +30,8 @@ export default defineConfig(async () => {
                   ADMIN_TOKEN: "test_admin_token",
                   PROFILE_TOKEN: "test_profile_token",
                   CORS_ORIGINS: "https://shop.example.com,https://*.example.org",
+                  // Destination retries after 1, 2, 4… seconds, so retry tests take seconds.
+                  DELIVERY_RETRY_FIRST_DELAY_SECONDS: "1",
                 },
               },
             }),
@@ -39,6 +41,8 @@ export default defineConfig(async () => {
             testTimeout: 30_000,
             include: ["src/**/*.test.ts", "test/integration/**/*.test.ts"],
             setupFiles: ["./test/support/workerd/apply-migrations.ts"],
+            // A local HTTP receiver for destination and replay tests (test/support/receiver).
+            globalSetup: ["./test/support/receiver/global-setup.ts"],
           },
         },
         {

@@ -6,5 +6,14 @@ export interface DevServer {
   reloads(): number;
 }
 
-/** `stateRoot`: where the server's state directory is made (default: the OS temp directory). */
-export function startDevServer(options?: { label?: string; keep?: boolean; log?: (line: string) => void; stateRoot?: string }): Promise<DevServer>;
+/**
+ * `stateRoot`: where the server's state directory is made (default: the OS temp directory).
+ * `vars`: values that override wrangler.toml's [vars] for this server only.
+ */
+export function startDevServer(options?: {
+  label?: string;
+  keep?: boolean;
+  log?: (line: string) => void;
+  stateRoot?: string;
+  vars?: Record<string, string>;
+}): Promise<DevServer>;

@@ -5,6 +5,7 @@ import { handleQueue } from "./queue";
 export { DedupeObject } from "./dedupe-object";
 export { IdentityIndexObject } from "./identity-index-object";
 export { ProfileObject } from "./profile-object";
+export { ReplayObject } from "./replay-object";
 
 export default {
   fetch: app.fetch,

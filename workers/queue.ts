@@ -7,6 +7,7 @@ import { consumeEventsBatch, type BatchSummaryBase, type CommittedEvent } from "
 import { enforceEvents, loadSourceProtocols, sourceViolations } from "../src/pipeline/protocols-stage";
 import { recordProtocolViolations } from "../src/protocols/violation-store";
 import { deliverMessage, parseDeliveriesMessage } from "../src/destinations/consume-deliveries";
+import { firstRetryDelaySeconds } from "./delivery-config";
 import { recordDeliveryStats, type DeliveryCounts } from "../src/destinations/delivery-stats";
 import { DestinationStore, type Destination } from "../src/destinations/destination-store";
 import { loadRoutedDestinations } from "../src/destinations/load-destinations";
@@ -135,12 +136,6 @@ async function consumeDeliveries(batch: MessageBatch, env: AppEnv): Promise<void
     }),
   );
   await recordDeliveryStats(env.DB, counts, latencies, new Date()).catch((error: unknown) => console.error("could not record delivery stats", error));
-}
-
-/** DELIVERY_RETRY_FIRST_DELAY_SECONDS when it is a positive number, else the policy's default. */
-function firstRetryDelaySeconds(env: AppEnv): number | undefined {
-  const configured = Number(env.DELIVERY_RETRY_FIRST_DELAY_SECONDS);
-  return Number.isFinite(configured) && configured > 0 ? configured : undefined;
 }
 
 /** Applies a consumer's decisions: dead letters first (before any ack), then ack or retry each message. */

@@ -5,6 +5,7 @@ import { archiveApi } from "./archive";
 import { destinationsApi } from "./destinations";
 import { identityApi } from "./identity";
 import { pipelineStatsApi } from "./pipeline-stats";
+import { replaysApi } from "./replays";
 import { schemaApi } from "./schema";
 import { sourceProtocolsApi } from "./source-protocols";
 import { trackingPlansApi } from "./tracking-plans";
@@ -20,6 +21,7 @@ export const adminApi = new Hono<HonoEnv>()
   .route("/sources", transformationsApi)
   .route("/tracking-plans", trackingPlansApi)
   .route("/destinations", destinationsApi)
+  .route("/replays", replaysApi)
   .route("/archive", archiveApi)
   .route("/pipeline/stats", pipelineStatsApi)
   .route("/identity", identityApi);

@@ -1,16 +1,9 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { app } from "../../workers/app";
+import { admin } from "../support/workerd/admin";
 import { waitFor, waitForArchived } from "../support/workerd/archive";
 import { createSource, sendBatch, unique } from "../support/workerd/profiles";
 
-const ADMIN = { Authorization: "Bearer test_admin_token", "Content-Type": "application/json" };
 const DRAFT_07 = "http://json-schema.org/draft-07/schema#";
-
-async function admin<T>(method: string, path: string, body?: object): Promise<{ status: number; body: T }> {
-  const response = await app.request(`/api/v1${path}`, { method, headers: ADMIN, ...(body ? { body: JSON.stringify(body) } : {}) }, env);
-  return { status: response.status, body: (await response.json()) as T };
-}
 
 const trackRule = (key: string, properties: object, required: string[], version = 1) => ({
   type: "TRACK",

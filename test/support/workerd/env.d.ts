@@ -9,3 +9,10 @@ declare global {
   }
 }
 export type TestEnv = AppEnv & { TEST_MIGRATIONS: D1Migration[] };
+
+declare module "vitest" {
+  /** The local HTTP receiver (test/support/receiver) started for the workerd project. */
+  export interface ProvidedContext {
+    receiverUrl: string;
+  }
+}

@@ -1,0 +1,48 @@
+import { Hono } from "hono";
+import type { HonoEnv } from "../env";
+import { DestinationStore } from "../destinations/destination-store";
+import { ApiError } from "../http/api-error";
+import { PlanStore } from "../protocols/plan-store";
+import { ReplayRegistry } from "../replay/replay-registry";
+import { replayRequest, replaySpec } from "../replay/replay-request";
+import { randomBase62 } from "../sources/source";
+import { parseJson } from "./parse-json";
+import { requireSource } from "./require-source";
+
+/**
+ * Replays (DESIGN.md): `POST /` starts one in its own Durable Object and answers at once;
+ * `GET /:id` asks that object for its progress; `GET /` lists the newest from D1.
+ */
+export const replaysApi = new Hono<HonoEnv>()
+  .post("/", async (c) => {
+    const request = await parseJson(c.req.raw, replayRequest);
+    await requireSource(c.env.DB, request.sourceId);
+    const store = new DestinationStore(c.env.DB);
+    for (const id of request.destinationIds) {
+      const destination = await store.get(id);
+      if (!destination) throw new ApiError(400, `No destination with id ${id}.`, "destinationIds");
+      if (!destination.enabled) throw new ApiError(400, `Destination ${id} is disabled: enable it before replaying into it.`, "destinationIds");
+      if (!destination.sourceIds.includes(request.sourceId)) {
+        throw new ApiError(400, `Destination ${id} is not connected to source ${request.sourceId}: add the source to its sourceIds first.`, "destinationIds");
+      }
+    }
+    const blocks = await new PlanStore(c.env.DB).schemaBlocks(request.sourceId);
+    const spec = replaySpec(`rpl_${randomBase62(20)}`, request, blocks, new Date());
+    const registry = new ReplayRegistry(c.env.DB);
+    await registry.add(spec);
+    try {
+      const progress = await c.env.REPLAYS.get(c.env.REPLAYS.idFromName(spec.id)).start(spec);
+      return c.json({ replay: progress }, 201);
+    } catch (error) {
+      await registry.remove(spec.id); // never list a replay that is not running
+      throw error;
+    }
+  })
+  .get("/", async (c) => c.json({ replays: await new ReplayRegistry(c.env.DB).list(100) }))
+  .get("/:id", async (c) => {
+    const id = c.req.param("id");
+    if (!(await new ReplayRegistry(c.env.DB).exists(id))) throw new ApiError(404, `No replay with id ${id}.`);
+    const progress = await c.env.REPLAYS.get(c.env.REPLAYS.idFromName(id)).progress();
+    if (!progress) throw new ApiError(404, `No replay with id ${id}.`);
+    return c.json({ replay: progress });
+  });

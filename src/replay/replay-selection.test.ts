@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { replayRequest } from "./replay-request";
+import { replayOrder, selectForReplay } from "./replay-selection";
+
+const selection = { from: "2026-03-14T10:00:00.000Z", to: "2026-03-14T11:00:00.000Z", blocks: { events: [], traits: [] } };
+const at = (receivedAt: string, fields: Record<string, unknown> = {}) => ({ type: "track", event: "Order Completed", receivedAt, ...fields });
+
+describe("selectForReplay", () => {
+  it("takes receivedAt in [from, to)", () => {
+    expect(selectForReplay(at("2026-03-14T10:00:00.000Z"), selection)).not.toBeNull();
+    expect(selectForReplay(at("2026-03-14T10:59:59.999Z"), selection)).not.toBeNull();
+    expect(selectForReplay(at("2026-03-14T11:00:00.000Z"), selection)).toBeNull();
+    expect(selectForReplay(at("2026-03-14T09:59:59.999Z"), selection)).toBeNull();
+    expect(selectForReplay({ type: "track", event: "No time" }, selection)).toBeNull();
+  });
+
+  it("filters by type, and by name as a track's event or a page or screen call's name", () => {
+    const named = { ...selection, eventTypes: ["track", "page"], eventNames: ["Order Completed", "Pricing"] };
+    expect(selectForReplay(at("2026-03-14T10:30:00Z"), named)).not.toBeNull();
+    expect(selectForReplay(at("2026-03-14T10:30:00Z", { event: "Other" }), named)).toBeNull();
+    expect(selectForReplay(at("2026-03-14T10:30:00Z", { type: "page", event: undefined, name: "Pricing" }), named)).not.toBeNull();
+    expect(selectForReplay(at("2026-03-14T10:30:00Z", { type: "screen", name: "Pricing" }), named)).toBeNull();
+    expect(selectForReplay(at("2026-03-14T10:30:00Z", { type: "identify" }), { ...selection, eventNames: ["Order Completed"] })).toBeNull();
+  });
+
+  it("leaves out events the source blocks and drops blocked traits as live traffic would", () => {
+    const blocks = { events: [{ type: "track" as const, name: "Order Completed" }], traits: [{ type: "identify" as const, name: "ssn" }] };
+    expect(selectForReplay(at("2026-03-14T10:30:00Z"), { ...selection, blocks })).toBeNull();
+    const identify = selectForReplay(at("2026-03-14T10:30:00Z", { type: "identify", traits: { ssn: "x", plan: "pro" } }), { ...selection, blocks });
+    expect(identify?.traits).toEqual({ plan: "pro" });
+  });
+});
+
+describe("replayOrder", () => {
+  it("sorts by timestamp, keeps the written order on ties, and skips unreadable lines", () => {
+    const lines = [
+      JSON.stringify({ messageId: "c", timestamp: "2026-03-14T10:03:00Z" }),
+      "not json",
+      JSON.stringify({ messageId: "a", timestamp: "2026-03-14T10:01:00Z" }),
+      JSON.stringify({ messageId: "b1", timestamp: "2026-03-14T10:02:00Z" }),
+      JSON.stringify({ messageId: "b2", timestamp: "2026-03-14T10:02:00Z" }),
+      "[1]",
+    ];
+    expect(replayOrder(lines).map((event) => event.messageId)).toEqual(["a", "b1", "b2", "c"]);
+  });
+});
+
+describe("replayRequest", () => {
+  const base = { sourceId: "s", destinationIds: ["d"], from: "2026-03-14T00:00:00Z", to: "2026-03-15T00:00:00Z" };
+  it("accepts DESIGN.md's body and refuses backwards ranges, repeated destinations and unknown types", () => {
+    expect(replayRequest.safeParse(base).success).toBe(true);
+    expect(replayRequest.safeParse({ ...base, from: base.to, to: base.from }).success).toBe(false);
+    expect(replayRequest.safeParse({ ...base, destinationIds: ["d", "d"] }).success).toBe(false);
+    expect(replayRequest.safeParse({ ...base, destinationIds: [] }).success).toBe(false);
+    expect(replayRequest.safeParse({ ...base, eventTypes: ["click"] }).success).toBe(false);
+    expect(replayRequest.safeParse({ ...base, from: "yesterday" }).success).toBe(false);
+  });
+});

@@ -1,0 +1,231 @@
+import type { ReplaySpec } from "./replay-request";
+
+export type ReplayPhase = "listing" | "counting" | "sending" | "finished" | "failed";
+export type ReplayStatus = "running" | "finished" | "failed";
+
+/** One destination's share of a replay: its cursor into the archive objects, and its counts. */
+export interface ReplayPart {
+  destinationId: string;
+  /** The archive object being sent (`objects.seq`) and the next event in it, in replay order. */
+  objectSeq: number;
+  line: number;
+  sent: number;
+  discarded: number;
+  failed: number;
+  state: ReplayStatus;
+  error: string | null;
+  /** Events waiting for a retry (kept in `pending`): when, how many attempts, since when. */
+  retryAt: number | null;
+  retryAttempts: number;
+  retrySince: number | null;
+}
+
+export interface ReplayProgress {
+  id: string;
+  status: ReplayStatus;
+  phase: ReplayPhase;
+  sourceId: string;
+  from: string;
+  to: string;
+  /** Events to send: the archived events the replay selects, once per destination. */
+  total: number;
+  sent: number;
+  discarded: number;
+  failed: number;
+  error?: string;
+  destinations: { destinationId: string; status: ReplayStatus; sent: number; discarded: number; failed: number; error?: string }[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+interface PartRow extends Record<string, SqlStorageValue> {
+  destination_id: string;
+  object_seq: number;
+  line: number;
+  sent: number;
+  discarded: number;
+  failed: number;
+  state: string;
+  error: string | null;
+  retry_at: number | null;
+  retry_attempts: number;
+  retry_since: number | null;
+}
+
+/**
+ * A replay's durable state in its Durable Object's SQLite: the spec, the archive objects to read
+ * (listed once, in key order, with how many events each selects), and per destination a cursor
+ * and the events waiting for a retry. Every cursor move is one transaction with the counts it
+ * changes, so a crash resumes exactly after the last acknowledged request.
+ */
+export class ReplayStore {
+  private readonly sql: SqlStorage;
+
+  constructor(private readonly storage: DurableObjectStorage) {
+    this.sql = storage.sql;
+  }
+
+  migrate(): void {
+    this.sql.exec(`
+      CREATE TABLE IF NOT EXISTS replay (
+        id INTEGER PRIMARY KEY CHECK (id = 1), spec TEXT NOT NULL, phase TEXT NOT NULL,
+        total INTEGER NOT NULL DEFAULT 0, error TEXT, failures INTEGER NOT NULL DEFAULT 0, updated_at TEXT NOT NULL
+      );
+      CREATE TABLE IF NOT EXISTS objects (seq INTEGER PRIMARY KEY, key TEXT NOT NULL, matched INTEGER);
+      CREATE TABLE IF NOT EXISTS parts (
+        destination_id TEXT PRIMARY KEY, object_seq INTEGER NOT NULL DEFAULT 0, line INTEGER NOT NULL DEFAULT 0,
+        sent INTEGER NOT NULL DEFAULT 0, discarded INTEGER NOT NULL DEFAULT 0, failed INTEGER NOT NULL DEFAULT 0,
+        state TEXT NOT NULL DEFAULT 'running', error TEXT,
+        retry_at INTEGER, retry_attempts INTEGER NOT NULL DEFAULT 0, retry_since INTEGER
+      );
+      CREATE TABLE IF NOT EXISTS pending (destination_id TEXT NOT NULL, position INTEGER NOT NULL, event TEXT NOT NULL, PRIMARY KEY (destination_id, position));
+    `);
+  }
+
+  /** Stores a new replay; false when this object already holds one (a repeated start). */
+  init(spec: ReplaySpec, now: Date): boolean {
+    return this.storage.transactionSync(() => {
+      if (this.spec()) return false;
+      this.sql.exec("INSERT INTO replay (id, spec, phase, updated_at) VALUES (1, ?, 'listing', ?)", JSON.stringify(spec), now.toISOString());
+      for (const id of spec.destinationIds) this.sql.exec("INSERT INTO parts (destination_id) VALUES (?)", id);
+      return true;
+    });
+  }
+
+  spec(): ReplaySpec | null {
+    const row = this.sql.exec<{ spec: string }>("SELECT spec FROM replay WHERE id = 1").toArray()[0];
+    return row ? (JSON.parse(row.spec) as ReplaySpec) : null;
+  }
+
+  phase(): ReplayPhase {
+    return this.sql.exec<{ phase: ReplayPhase }>("SELECT phase FROM replay WHERE id = 1").one().phase;
+  }
+
+  setPhase(phase: ReplayPhase, now: Date, error?: string): void {
+    this.sql.exec("UPDATE replay SET phase = ?, error = COALESCE(?, error), updated_at = ? WHERE id = 1", phase, error ?? null, now.toISOString());
+  }
+
+  /** The archive objects to read, in order; replaces an earlier, interrupted listing. */
+  setObjects(keys: readonly string[]): void {
+    this.storage.transactionSync(() => {
+      this.sql.exec("DELETE FROM objects");
+      keys.forEach((key, seq) => this.sql.exec("INSERT INTO objects (seq, key) VALUES (?, ?)", seq, key));
+    });
+  }
+
+  object(seq: number): { seq: number; key: string; matched: number | null } | undefined {
+    return this.sql.exec<{ seq: number; key: string; matched: number | null }>("SELECT seq, key, matched FROM objects WHERE seq = ?", seq).toArray()[0];
+  }
+
+  uncounted(limit: number): { seq: number; key: string }[] {
+    return this.sql.exec<{ seq: number; key: string }>("SELECT seq, key FROM objects WHERE matched IS NULL ORDER BY seq LIMIT ?", limit).toArray();
+  }
+
+  /** Records how many events an object selects and moves the total with any change. */
+  setMatched(seq: number, matched: number): void {
+    this.storage.transactionSync(() => {
+      const before = this.object(seq)?.matched ?? null;
+      if (before === matched) return;
+      this.sql.exec("UPDATE objects SET matched = ? WHERE seq = ?", matched, seq);
+      if (this.phase() !== "counting") this.sql.exec("UPDATE replay SET total = total + ? WHERE id = 1", (matched - (before ?? 0)) * this.partCount());
+    });
+  }
+
+  /** Counting is done: the total is every selected event once per destination. */
+  fixTotal(): void {
+    this.sql.exec("UPDATE replay SET total = (SELECT COALESCE(SUM(matched), 0) FROM objects) * ? WHERE id = 1", this.partCount());
+  }
+
+  /** Counts a failed tick; answers how many failed in a row. */
+  recordFailure(error: string, now: Date): number {
+    this.sql.exec("UPDATE replay SET failures = failures + 1, error = ?, updated_at = ? WHERE id = 1", error, now.toISOString());
+    return this.sql.exec<{ failures: number }>("SELECT failures FROM replay WHERE id = 1").one().failures;
+  }
+
+  /** A tick went through: failures no longer in a row, progress as of now. */
+  tickSucceeded(now: Date): void {
+    this.sql.exec("UPDATE replay SET error = CASE WHEN failures > 0 THEN NULL ELSE error END, failures = 0, updated_at = ? WHERE id = 1", now.toISOString());
+  }
+
+  parts(): ReplayPart[] {
+    return this.sql.exec<PartRow>("SELECT * FROM parts ORDER BY rowid").toArray().map(toPart);
+  }
+
+  /**
+   * Saves a part's cursor and counts, the events now waiting for a retry, and drops those no
+   * longer waiting, in one transaction: what a crash leaves is always a consistent cursor.
+   */
+  savePart(part: ReplayPart, change: { addPending?: readonly Record<string, unknown>[]; removePending?: readonly number[] } = {}): void {
+    this.storage.transactionSync(() => {
+      this.sql.exec(
+        `UPDATE parts SET object_seq = ?, line = ?, sent = ?, discarded = ?, failed = ?, state = ?, error = ?,
+           retry_at = ?, retry_attempts = ?, retry_since = ? WHERE destination_id = ?`,
+        part.objectSeq, part.line, part.sent, part.discarded, part.failed, part.state, part.error,
+        part.retryAt, part.retryAttempts, part.retrySince, part.destinationId,
+      );
+      for (const position of change.removePending ?? []) this.sql.exec("DELETE FROM pending WHERE destination_id = ? AND position = ?", part.destinationId, position);
+      if (change.addPending?.length) {
+        let next = this.sql.exec<{ next: number }>("SELECT COALESCE(MAX(position), -1) + 1 AS next FROM pending WHERE destination_id = ?", part.destinationId).one().next;
+        for (const event of change.addPending) this.sql.exec("INSERT INTO pending (destination_id, position, event) VALUES (?, ?, ?)", part.destinationId, next++, JSON.stringify(event));
+      }
+    });
+  }
+
+  pending(destinationId: string): { position: number; event: Record<string, unknown> }[] {
+    return this.sql
+      .exec<{ position: number; event: string }>("SELECT position, event FROM pending WHERE destination_id = ? ORDER BY position", destinationId)
+      .toArray()
+      .map((row) => ({ position: row.position, event: JSON.parse(row.event) as Record<string, unknown> }));
+  }
+
+  progress(): ReplayProgress | null {
+    const spec = this.spec();
+    if (!spec) return null;
+    const row = this.sql.exec<{ phase: ReplayPhase; total: number; error: string | null; updated_at: string }>("SELECT phase, total, error, updated_at FROM replay WHERE id = 1").one();
+    const parts = this.parts();
+    const sum = (pick: (part: ReplayPart) => number) => parts.reduce((total, part) => total + pick(part), 0);
+    return {
+      id: spec.id,
+      status: row.phase === "finished" ? "finished" : row.phase === "failed" ? "failed" : "running",
+      phase: row.phase,
+      sourceId: spec.sourceId,
+      from: spec.from,
+      to: spec.to,
+      total: row.total,
+      sent: sum((part) => part.sent),
+      discarded: sum((part) => part.discarded),
+      failed: sum((part) => part.failed),
+      ...(row.error ? { error: row.error } : {}),
+      destinations: parts.map((part) => ({
+        destinationId: part.destinationId,
+        status: part.state,
+        sent: part.sent,
+        discarded: part.discarded,
+        failed: part.failed,
+        ...(part.error ? { error: part.error } : {}),
+      })),
+      createdAt: spec.createdAt,
+      updatedAt: row.updated_at,
+    };
+  }
+
+  private partCount(): number {
+    return this.sql.exec<{ count: number }>("SELECT COUNT(*) AS count FROM parts").one().count;
+  }
+}
+
+function toPart(row: PartRow): ReplayPart {
+  return {
+    destinationId: row.destination_id,
+    objectSeq: row.object_seq,
+    line: row.line,
+    sent: row.sent,
+    discarded: row.discarded,
+    failed: row.failed,
+    state: row.state as ReplayStatus,
+    error: row.error,
+    retryAt: row.retry_at,
+    retryAttempts: row.retry_attempts,
+    retrySince: row.retry_since,
+  };
+}

@@ -1,0 +1,79 @@
+import { DurableObject } from "cloudflare:workers";
+import { listArchiveKeys } from "../src/archive/read-archive";
+import { readNdjsonGzipLines } from "../src/archive/ndjson";
+import { loadRoutedDestination } from "../src/destinations/load-destinations";
+import { recordDeliveryStats } from "../src/destinations/delivery-stats";
+import { DESTINATION_TYPES } from "../src/destinations/types";
+import type { AppEnv } from "../src/env";
+import { sendMessages, sizeOf } from "../src/queues/send-messages";
+import { ReplayRegistry } from "../src/replay/replay-registry";
+import type { ReplaySpec } from "../src/replay/replay-request";
+import { ReplayRunner, type ReplayDeps } from "../src/replay/replay-runner";
+import { ReplayStore, type ReplayProgress } from "../src/replay/replay-store";
+import { firstRetryDelaySeconds } from "./delivery-config";
+
+/**
+ * One replay: its cursor lives in this object's SQLite and an alarm loop moves it, so a replay
+ * survives deploys and crashes and resumes where its last acknowledged request left it.
+ */
+export class ReplayObject extends DurableObject<AppEnv> {
+  private readonly store: ReplayStore;
+  private runner?: ReplayRunner;
+
+  constructor(ctx: DurableObjectState, env: AppEnv) {
+    super(ctx, env);
+    this.store = new ReplayStore(ctx.storage);
+    void ctx.blockConcurrencyWhile(async () => this.store.migrate());
+  }
+
+  /** Starts the replay once; starting it again only answers its progress. */
+  async start(spec: ReplaySpec): Promise<ReplayProgress> {
+    if (this.store.init(spec, new Date())) await this.ctx.storage.setAlarm(Date.now());
+    return this.store.progress()!;
+  }
+
+  progress(): ReplayProgress | null {
+    return this.store.progress();
+  }
+
+  override async alarm(): Promise<void> {
+    this.runner ??= new ReplayRunner(replayDeps(this.store, this.env));
+    const next = await this.runner.tick();
+    if (next !== null) await this.ctx.storage.setAlarm(next);
+  }
+}
+
+/** The runner's connections to R2, D1 and the queues; tests swap single parts (the fetcher). */
+export function replayDeps(store: ReplayStore, env: AppEnv, overrides: Partial<ReplayDeps> = {}): ReplayDeps {
+  const registry = new ReplayRegistry(env.DB);
+  return {
+    store,
+    listKeys: (spec) => listArchiveKeys(env.ARCHIVE, { sourceIds: [spec.sourceId], from: new Date(spec.from), to: new Date(spec.to) }),
+    readLines: async (key) => {
+      const object = await env.ARCHIVE.get(key);
+      if (!object) return null;
+      const lines: string[] = [];
+      for await (const line of readNdjsonGzipLines(object.body)) lines.push(line);
+      return lines;
+    },
+    destination: async (id) => {
+      const routed = await loadRoutedDestination(env.DB, id);
+      const type = routed ? DESTINATION_TYPES[routed.destination.type] : undefined;
+      return routed && type ? { routed, type } : null;
+    },
+    fetcher: fetch,
+    deadLetter: async (destinationId, items) => {
+      const queue = `replay:${store.spec()?.id ?? "unknown"}`;
+      await sendMessages(
+        env.DELIVERIES_DLQ,
+        items.map(({ event, reason }) => sizeOf({ deadLetter: { queue, messageId: `${destinationId}-${String(event.messageId)}`, reason }, body: { destinationId, event } })),
+      );
+    },
+    recordStats: (counts) => recordDeliveryStats(env.DB, counts, new Map(), new Date()),
+    report: (progress) => registry.update(progress),
+    now: Date.now,
+    random: Math.random,
+    firstRetryDelaySeconds: firstRetryDelaySeconds(env),
+    ...overrides,
+  };
+}
