@@ -2,10 +2,20 @@
 // `npm run bench`: Sluice's edge collection spine, measured against baselines in the same run.
 // Progress goes to stderr; the last line of stdout is the JSON summary. Nothing here asserts a
 // timing: the numbers are for people and trend lines, the ratios for comparing machines.
+//
+// Environment:
+//   SLUICE_BENCH_SECTIONS=fql,delivery  run only these sections (comma-separated summary keys:
+//                                       sdk, ingestDomain, plan, fql, edge, archive, identity,
+//                                       delivery); the summary holds only what ran
+//   SLUICE_BENCH_DELIVERY_EVENTS=200    events the delivery section sends (default 2000)
+//   SLUICE_BENCH_ON_DISK=1              keep server state on disk instead of /dev/shm
+//   SLUICE_BENCH_KEEP=1                 keep the first server's state directory and log
 import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { benchArchive } from "./sections/archive.mjs";
+import { benchDelivery } from "./sections/delivery.mjs";
 import { benchEdge } from "./sections/edge.mjs";
+import { benchFql } from "./sections/fql.mjs";
 import { benchIdentity } from "./sections/identity.mjs";
 import { benchIngestDomain } from "./sections/ingest-domain.mjs";
 import { benchPlan } from "./sections/plan.mjs";
@@ -13,55 +23,84 @@ import { benchSdkSize } from "./sections/sdk-size.mjs";
 import { startDevServer } from "../scripts/dev-server.mjs";
 import { log, round } from "./lib/stats.mjs";
 
+/** Every section, in the order they run; their names are the summary's keys. */
+const SECTIONS = ["ingestDomain", "plan", "fql", "sdk", "edge", "archive", "identity", "delivery"];
+
+/** The sections SLUICE_BENCH_SECTIONS names, or all of them. */
+function selectedSections() {
+  const configured = process.env.SLUICE_BENCH_SECTIONS?.trim();
+  if (!configured) return new Set(SECTIONS);
+  const names = configured.split(",").map((name) => name.trim()).filter((name) => name !== "");
+  const unknown = names.filter((name) => !SECTIONS.includes(name));
+  if (unknown.length > 0) throw new Error(`SLUICE_BENCH_SECTIONS names unknown section(s) ${unknown.join(", ")}; known: ${SECTIONS.join(", ")}`);
+  return new Set(names);
+}
+
 async function main() {
   const started = performance.now();
+  const sections = selectedSections();
+  const selected = (name) => sections.has(name);
   // Per-run messageIds: a kept state directory (SLUICE_BENCH_KEEP) must not dedupe a later run.
   const runId = randomUUID().slice(0, 8);
+  const results = {};
 
   // In-process first, while nothing else of ours competes for the CPU.
-  const ingestDomain = await benchIngestDomain();
-  const plan = await benchPlan();
+  if (selected("ingestDomain")) results.ingestDomain = await benchIngestDomain();
+  if (selected("plan")) results.plan = await benchPlan();
+  if (selected("fql")) results.fql = await benchFql();
 
   // Local Durable Object and D1 state is SQLite files; on a slow disk their commits, not Sluice,
   // set the pace (identity writes several small transactions per event). Memory-backed state
   // measures the code; `stateOn` in the summary says which one this run used.
   const stateOn = existsSync("/dev/shm") && !process.env.SLUICE_BENCH_ON_DISK ? "tmpfs" : "disk";
   const stateRoot = stateOn === "tmpfs" ? "/dev/shm" : undefined;
-  const server = await startDevServer({ label: "sluice-bench", keep: Boolean(process.env.SLUICE_BENCH_KEEP), log, stateRoot });
-  let sdk;
-  let edge;
-  let archive;
-  let identity;
-  let serverReloads;
-  try {
-    sdk = await benchSdkSize(server.baseUrl);
-    edge = await benchEdge(server.baseUrl, runId);
-    archive = await benchArchive(server.baseUrl, runId);
-    serverReloads = server.reloads();
-  } finally {
-    await server.stop();
+  let serverReloads = 0;
+  /** Runs `work(baseUrl, server)` on a fresh server, stopped afterwards whatever happens. */
+  const onServer = async (label, work, keep = false) => {
+    const server = await startDevServer({ label, keep, log, stateRoot });
+    try {
+      return await work(server.baseUrl, server);
+    } finally {
+      serverReloads += server.reloads();
+      await server.stop();
+    }
+  };
+
+  if (["sdk", "edge", "archive"].some(selected)) {
+    await onServer(
+      "sluice-bench",
+      async (baseUrl, server) => {
+        if (selected("sdk")) results.sdk = await benchSdkSize(baseUrl);
+        if (selected("edge")) results.edge = { serverStartupSeconds: round(server.startupSeconds), ...(await benchEdge(baseUrl, runId)) };
+        if (selected("archive")) results.archive = await benchArchive(baseUrl, runId);
+      },
+      Boolean(process.env.SLUICE_BENCH_KEEP),
+    );
   }
   // Identity on a server of its own: the first one is still resolving the edge section's burst on
   // the IDENTITY queue (it no longer holds up the archive), and that backlog is not what we measure.
-  const identityServer = await startDevServer({ label: "sluice-bench-identity", keep: false, log, stateRoot });
-  try {
-    identity = await benchIdentity(identityServer.baseUrl, runId);
-    serverReloads += identityServer.reloads();
-  } finally {
-    await identityServer.stop();
-  }
+  if (selected("identity")) results.identity = await onServer("sluice-bench-identity", (baseUrl) => benchIdentity(baseUrl, runId));
+  // Delivery on a fresh server too: on the first one the edge burst's identity backlog (tens of
+  // thousands of events) would share the two cores with the DELIVERIES consumer for the whole
+  // section, and on the identity server the same holds for whatever it has not settled. A fresh
+  // server runs only the delivery section's own events through every stage, which is what a
+  // delivery throughput means, and lets the section run alone (SLUICE_BENCH_SECTIONS=delivery).
+  if (selected("delivery")) results.delivery = await onServer("sluice-bench-delivery", (baseUrl) => benchDelivery(baseUrl, runId));
   if (serverReloads > 0) log(`WARNING: the Worker was reloaded ${serverReloads} time(s) during the run (source edited?): rerun`);
 
   const summary = {
     bench: "sluice",
     node: process.version,
     stateOn,
-    sdk,
-    ingestDomain,
-    plan,
-    edge: { serverStartupSeconds: round(server.startupSeconds), ...edge },
-    archive,
-    identity,
+    sections: SECTIONS.filter(selected),
+    sdk: results.sdk,
+    ingestDomain: results.ingestDomain,
+    plan: results.plan,
+    fql: results.fql,
+    edge: results.edge,
+    archive: results.archive,
+    identity: results.identity,
+    delivery: results.delivery,
     serverReloads,
     totalSeconds: round((performance.now() - started) / 1000, 1),
   };

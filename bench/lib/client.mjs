@@ -8,16 +8,17 @@ export const DEV = {
   adminToken: "dev_admin_token",
 };
 
-export const WRITE_KEY_AUTH = `Basic ${Buffer.from(`${DEV.writeKey}:`).toString("base64")}`;
+/** HTTP Basic for the Tracking API: the write key as user name, no password. */
+const writeKeyAuth = (writeKey) => `Basic ${Buffer.from(`${writeKey}:`).toString("base64")}`;
 const ADMIN_AUTH = `Bearer ${DEV.adminToken}`;
 
-/** A ready-to-send Tracking API POST; bodies are serialized before timing starts. */
-export function trackingRequest(baseUrl, path, body) {
+/** A ready-to-send Tracking API POST (to the seeded source unless given a write key); bodies are serialized before timing starts. */
+export function trackingRequest(baseUrl, path, body, writeKey = DEV.writeKey) {
   return {
     url: `${baseUrl}${path}`,
     init: {
       method: "POST",
-      headers: { Authorization: WRITE_KEY_AUTH, "Content-Type": "application/json" },
+      headers: { Authorization: writeKeyAuth(writeKey), "Content-Type": "application/json" },
       body: JSON.stringify(body),
     },
   };
@@ -35,6 +36,18 @@ export async function send({ url, init }) {
 
 export async function adminGet(baseUrl, path) {
   return send({ url: `${baseUrl}${path}`, init: { headers: { Authorization: ADMIN_AUTH } } });
+}
+
+/** POSTs JSON to the admin API and returns the parsed answer; anything but a 2xx throws. */
+export async function adminPost(baseUrl, path, body) {
+  const response = await fetch(`${baseUrl}${path}`, {
+    method: "POST",
+    headers: { Authorization: ADMIN_AUTH, "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`POST ${path} answered ${response.status}: ${text.slice(0, 300)}`);
+  return JSON.parse(text);
 }
 
 /** Events archived for a source so far, per the pipeline's own counters. */

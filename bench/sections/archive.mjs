@@ -3,12 +3,12 @@
 // once. Only this section's messageIds are counted: the source's archive also holds the events
 // of the edge section.
 import { browserBatch } from "../lib/events.mjs";
-import { DEV, readArchive, send, trackingRequest } from "../lib/client.mjs";
+import { countArchived, waitUntilAllVisible } from "../lib/archive-visibility.mjs";
+import { DEV, send, trackingRequest } from "../lib/client.mjs";
 import { log, median, round, sleep } from "../lib/stats.mjs";
 
 const EVENTS = 500;
 const BATCH_SIZE = 50;
-const POLL_INTERVAL_MS = 200;
 const VISIBILITY_TIMEOUT_MS = 30_000;
 /** A few of the outbox's 1 s flush delays. */
 const QUIET_MS = 3_000;
@@ -34,37 +34,6 @@ async function sendBatches(baseUrl, batches) {
   }
 }
 
-/** How many times each of `messageIds` appears in the archive read from `from` on. */
-async function countArchived(baseUrl, from, messageIds) {
-  const counts = new Map();
-  for (const event of await readArchive(baseUrl, DEV.sourceId, from)) {
-    if (messageIds.has(event.messageId)) counts.set(event.messageId, (counts.get(event.messageId) ?? 0) + 1);
-  }
-  return counts;
-}
-
-/**
- * Polls until every messageId is archived. Returns when the successful read started (the
- * archive is listed at the start of a read, so that is when the events were seen; the read's
- * own duration, which grows with the hour's archive, is not charged to the pipeline) and how
- * long each read took.
- */
-async function waitUntilAllVisible(baseUrl, from, messageIds) {
-  const readMs = [];
-  const deadline = performance.now() + VISIBILITY_TIMEOUT_MS;
-  for (;;) {
-    const start = performance.now();
-    const counts = await countArchived(baseUrl, from, messageIds);
-    readMs.push(performance.now() - start);
-    if (counts.size === messageIds.size) return { visibleAt: start, readMs };
-    if (performance.now() >= deadline) {
-      log(`archive: only ${counts.size} of ${messageIds.size} events visible after ${VISIBILITY_TIMEOUT_MS / 1000} s`);
-      return { visibleAt: undefined, readMs };
-    }
-    await sleep(POLL_INTERVAL_MS);
-  }
-}
-
 export async function benchArchive(baseUrl, runId) {
   const { batches, messageIds } = buildBatches(runId);
   // The edge section's backlog is committed to the outbox by now but may still be flushing to
@@ -79,13 +48,13 @@ export async function benchArchive(baseUrl, runId) {
   await sendBatches(baseUrl, batches);
   const lastAckAt = performance.now();
 
-  const { visibleAt, readMs } = await waitUntilAllVisible(baseUrl, from, messageIds);
+  const { visibleAt, readMs } = await waitUntilAllVisible(baseUrl, DEV.sourceId, from, messageIds, VISIBILITY_TIMEOUT_MS);
   const secondsAfter = (instant) => (visibleAt === undefined ? null : round((visibleAt - instant) / 1000));
   log(`archive: all visible ${secondsAfter(lastAckAt) ?? "never"} s after the last 200`);
 
   // Duplicates could only show up after a second flush; read once more after it would have run.
   await sleep(SETTLE_MS);
-  const counts = await countArchived(baseUrl, from, messageIds);
+  const counts = await countArchived(baseUrl, DEV.sourceId, from, messageIds);
   const missing = messageIds.size - counts.size;
   const duplicated = [...counts.values()].filter((count) => count > 1).length;
 
