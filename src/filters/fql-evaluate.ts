@@ -10,6 +10,18 @@ import { isPlainObject } from "../spec/validate-event";
 
 const UTF8 = new TextEncoder();
 
+/** Patterns are almost always literals in a saved filter: compile each once, not per event. */
+const GLOB_CACHE_SIZE = 256;
+const globCache = new Map<string, ReturnType<typeof compileGlob>>();
+
+function cachedGlob(pattern: string): ReturnType<typeof compileGlob> {
+  if (globCache.has(pattern)) return globCache.get(pattern);
+  const compiled = compileGlob(pattern);
+  if (globCache.size >= GLOB_CACHE_SIZE) globCache.delete(globCache.keys().next().value!);
+  globCache.set(pattern, compiled);
+  return compiled;
+}
+
 const FAILED = Symbol("FQL evaluation error");
 type Failed = typeof FAILED;
 
@@ -152,7 +164,7 @@ function callFunction(name: FqlFunction, args: unknown[]): unknown {
       if (value === null || second === null) return false;
       if (typeof value !== "string" || typeof second !== "string") return FAILED;
       if (name === "contains") return value.includes(second);
-      const glob = compileGlob(second);
+      const glob = cachedGlob(second);
       return glob ? matchesGlob(glob, value) : FAILED;
     }
     case "length":
