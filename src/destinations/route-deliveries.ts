@@ -1,5 +1,6 @@
 import type { AcceptedEvent } from "../ingest/enrich";
 import { MAX_MESSAGE_BYTES } from "../ingest/pack-messages";
+import { packBySize } from "../queues/pack-by-size";
 import type { SizedMessage } from "../queues/send-messages";
 import type { DeliveriesMessage } from "./consume-deliveries";
 import type { DeliveryCounts } from "./delivery-stats";
@@ -18,25 +19,7 @@ export async function planDeliveries(
   now: Date,
 ): Promise<{ messages: SizedMessage<DeliveriesMessage>[]; discards: DeliveryCounts[] }> {
   const { deliveries, discards } = await fanOut(events, destinations);
-  const messages: SizedMessage<DeliveriesMessage>[] = [];
-  const firstQueuedAt = now.toISOString();
-  for (const [destinationId, list] of deliveries) {
-    let current: AcceptedEvent[] = [];
-    let bytes = 200; // the envelope
-    const flush = () => {
-      if (current.length === 0) return;
-      messages.push({ body: { v: 1, destinationId, events: current, attempts: 0, firstQueuedAt }, bytes });
-      current = [];
-      bytes = 200;
-    };
-    for (const event of list) {
-      const size = encoder.encode(JSON.stringify(event)).byteLength + 1;
-      if (current.length > 0 && bytes + size > MAX_MESSAGE_BYTES) flush();
-      current.push(event);
-      bytes += size;
-    }
-    flush();
-  }
+  const messages = [...deliveries].flatMap(([destinationId, list]) => deliveriesMessages(destinationId, list, now));
   const counted = new Map<string, DeliveryCounts>();
   for (const { destinationId, reason } of discards) {
     const key = `${destinationId}\u0000${reason}`;
@@ -45,4 +28,14 @@ export async function planDeliveries(
     counted.set(key, entry);
   }
   return { messages, discards: [...counted.values()] };
+}
+
+/** A destination's events as DELIVERIES messages (first attempt), each under the queue's size limit. */
+export function deliveriesMessages(destinationId: string, events: readonly AcceptedEvent[], now: Date): SizedMessage<DeliveriesMessage>[] {
+  const firstQueuedAt = now.toISOString();
+  const envelope = encoder.encode(JSON.stringify({ v: 1, destinationId, events: [], attempts: 0, firstQueuedAt })).byteLength;
+  return packBySize(events, (event) => encoder.encode(JSON.stringify(event)).byteLength, envelope, MAX_MESSAGE_BYTES).map(({ items, bytes }) => ({
+    body: { v: 1, destinationId, events: items, attempts: 0, firstQueuedAt },
+    bytes,
+  }));
 }

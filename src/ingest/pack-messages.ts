@@ -1,3 +1,4 @@
+import { packBySize } from "../queues/pack-by-size";
 import type { SizedMessage } from "../queues/send-messages";
 import type { AcceptedEvent } from "./enrich";
 
@@ -26,20 +27,8 @@ const encoder = new TextEncoder();
 const envelopeBytes = (options: object) => encoder.encode(JSON.stringify({ v: 1, events: [], ...options })).byteLength;
 
 export function packEventsIntoMessages(events: AcceptedEvent[], options: { forwarded?: true } = {}): PackedMessage[] {
-  const envelope = envelopeBytes(options);
-  const messages: PackedMessage[] = [];
-  let current: AcceptedEvent[] = [];
-  let bytes = envelope;
-  for (const event of events) {
-    const size = encoder.encode(JSON.stringify(event)).byteLength;
-    if (current.length > 0 && bytes + 1 + size > MAX_MESSAGE_BYTES) {
-      messages.push({ body: { v: 1, events: current, ...options }, bytes });
-      current = [];
-      bytes = envelope;
-    }
-    bytes += size + (current.length > 0 ? 1 : 0); // the comma between events
-    current.push(event);
-  }
-  if (current.length > 0) messages.push({ body: { v: 1, events: current, ...options }, bytes });
-  return messages;
+  return packBySize(events, (event) => encoder.encode(JSON.stringify(event)).byteLength, envelopeBytes(options), MAX_MESSAGE_BYTES).map(({ items, bytes }) => ({
+    body: { v: 1, events: items, ...options },
+    bytes,
+  }));
 }
