@@ -1,50 +1,26 @@
 import { createHmac } from "node:crypto";
-import { createServer, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { Analytics } from "@segment/analytics-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startReceiver, type Receiver } from "../support/receiver/receiver";
 import { adminFetch, baseUrl, createSource, poll, uniqueId } from "./support/sluice";
 
 /**
  * A webhook destination on `npm run dev`, with a real HTTP receiver: what analytics-node sends
  * arrives signed, filtered, consent-checked, and retried through a 503.
  */
-interface Received {
-  body: Record<string, unknown>;
-  raw: string;
-  signature: string | undefined;
-}
-
-let server: Server;
+let receiver: Receiver;
 let receiverUrl: string;
-const received: Received[] = [];
 /** messageIds answered 503 once before being accepted. */
 const flaky = new Set<string>();
 
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
-}
+const receivedIds = () => receiver.accepted().map((entry) => String(entry.body.messageId));
 
 beforeAll(async () => {
-  server = createServer((request, response) => {
-    void readBody(request).then((raw) => {
-      const body = JSON.parse(raw) as Record<string, unknown>;
-      const messageId = String(body.messageId);
-      if (flaky.delete(messageId)) {
-        response.writeHead(503).end("try later");
-        return;
-      }
-      received.push({ body, raw, signature: request.headers["x-signature"] as string | undefined });
-      response.writeHead(200).end("ok");
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  receiverUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+  receiver = await startReceiver(({ body }) => (flaky.delete(String(body.messageId)) ? 503 : 200));
+  receiverUrl = receiver.url("/hook");
 });
 
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => receiver.close());
 
 async function adminJson<T>(method: string, path: string, body?: object): Promise<{ status: number; body: T }> {
   const response = await adminFetch(path, { method, headers: { "Content-Type": "application/json" }, ...(body ? { body: JSON.stringify(body) } : {}) });
@@ -84,11 +60,11 @@ describe("webhook destination on wrangler dev", () => {
     analytics.track({ userId: "u1", event: "Signed Up", context: { consent: { categoryPreferences: { Analytics: false } } }, messageId: ids.noConsent });
     await analytics.closeAndFlush();
 
-    await poll(async () => [ids.ok, ids.retried].every((id) => received.some((entry) => entry.body.messageId === id)), 40_000);
-    const byId = new Map(received.map((entry) => [String(entry.body.messageId), entry]));
+    await poll(async () => [ids.ok, ids.retried].every((id) => receivedIds().includes(id)), 40_000);
+    const byId = new Map(receiver.accepted().map((entry) => [String(entry.body.messageId), entry]));
     for (const id of [ids.ok, ids.retried]) {
       const entry = byId.get(id)!;
-      expect(entry.signature).toBe(createHmac("sha1", "whsec").update(entry.raw).digest("hex"));
+      expect(entry.headers["x-signature"]).toBe(createHmac("sha1", "whsec").update(entry.raw).digest("hex"));
     }
     expect(byId.has(ids.spam) || byId.has(ids.spamEmail) || byId.has(ids.noConsent)).toBe(false);
     expect(flaky.has(ids.retried)).toBe(false);
@@ -120,7 +96,7 @@ describe("webhook destination on wrangler dev", () => {
     const analytics = new Analytics({ writeKey: source.writeKey, host: baseUrl(), flushAt: 1, flushInterval: 50 });
     analytics.track({ userId: "u2", event: "Ordered", messageId: id });
     await analytics.closeAndFlush();
-    await poll(async () => received.some((entry) => entry.body.messageId === id), 15_000);
+    await poll(async () => receivedIds().includes(id), 15_000);
     // Archive batching (up to 2 s) and delivery batching (1 s) bound it, not the failing destination.
     expect(Date.now() - started).toBeLessThan(10_000);
     let delivered = 0;

@@ -10,6 +10,6 @@ declare module "vitest" {
 /** One receiver for the workerd project; tests inside workerd reach it over real HTTP. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const receiver = await startReceiver();
-  project.provide("receiverUrl", receiver.url);
+  project.provide("receiverUrl", receiver.url(""));
   return receiver.close;
 }

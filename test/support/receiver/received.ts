@@ -1,8 +1,11 @@
-/** One request the test receiver recorded (receiver.ts), as `GET /hooks/<name>` lists it. */
+/** One request the test receiver recorded (receiver.ts); `GET /hooks/<name>` lists them too. */
 export interface ReceivedRequest {
-  body: unknown;
+  /** The request's path without its query, e.g. `/hooks/consent`. */
+  path: string;
+  /** The JSON object posted ({} when the body was not one: see `raw`). */
+  body: Record<string, unknown>;
   raw: string;
-  signature: string | null;
+  headers: Record<string, string | string[] | undefined>;
   /** What the receiver answered. */
   status: number;
 }
