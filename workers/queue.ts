@@ -14,7 +14,7 @@ import { loadRoutedDestinations } from "../src/destinations/load-destinations";
 import { planDeliveries } from "../src/destinations/route-deliveries";
 import { DESTINATION_TYPES } from "../src/destinations/types";
 import { createDedupeGateway } from "../src/pipeline/dedupe/gateway";
-import { classifyQueue, deadLetterKey, deadLetterRecord } from "../src/pipeline/dead-letter";
+import { classifyQueue, deadLetterKey, deadLetterRecord, destinationOfDeadLetter } from "../src/pipeline/dead-letter";
 import { recordViolations } from "../src/pipeline/identity/config-store";
 import { consumeIdentityBatch } from "../src/pipeline/identity/consume-identity";
 import { createIdentityResolver } from "../src/pipeline/identity/identity-step";
@@ -156,7 +156,7 @@ async function keepDeadLetters(batch: MessageBatch, env: AppEnv): Promise<void> 
   await Promise.all(
     batch.messages.map((message) => {
       const record = deadLetterRecord(batch.queue, message, now);
-      return env.ARCHIVE.put(deadLetterKey(batch.queue, record.messageId, now), JSON.stringify(record), {
+      return env.ARCHIVE.put(deadLetterKey(batch.queue, record.messageId, now, destinationOfDeadLetter(record)), JSON.stringify(record), {
         httpMetadata: { contentType: "application/json" },
       });
     }),

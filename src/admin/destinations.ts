@@ -65,7 +65,7 @@ async function requireSources(db: D1Database, ids: readonly string[]): Promise<v
   for (const id of ids) if (!(await store.get(id))) throw new ApiError(400, `sourceIds: no source with id ${id}.`, "sourceIds");
 }
 
-async function requireDestination(db: D1Database, id: string): Promise<Destination> {
+export async function requireDestination(db: D1Database, id: string): Promise<Destination> {
   const destination = await new DestinationStore(db).get(id);
   if (!destination) throw new ApiError(404, `No destination with id ${id}.`);
   return destination;

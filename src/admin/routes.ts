@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import type { HonoEnv } from "../env";
 import { requireAdminToken } from "../http/require-token";
 import { archiveApi } from "./archive";
+import { deadLettersApi } from "./dead-letters";
 import { destinationsApi } from "./destinations";
 import { identityApi } from "./identity";
 import { pipelineStatsApi } from "./pipeline-stats";
@@ -21,6 +22,7 @@ export const adminApi = new Hono<HonoEnv>()
   .route("/sources", transformationsApi)
   .route("/tracking-plans", trackingPlansApi)
   .route("/destinations", destinationsApi)
+  .route("/destinations", deadLettersApi)
   .route("/replays", replaysApi)
   .route("/archive", archiveApi)
   .route("/pipeline/stats", pipelineStatsApi)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classifyQueue, deadLetterKey, deadLetterRecord } from "./dead-letter";
+import { classifyQueue, deadLetterKey, deadLetterRecord, destinationOfDeadLetter } from "./dead-letter";
 
 const now = new Date("2026-02-03T04:05:06.000Z");
 
@@ -24,5 +24,16 @@ describe("dead letters", () => {
       messageId: "m2", reason: "retries exhausted", body: { v: 1 },
     });
     expect(deadLetterKey("sluice-events-dlq", "m1", now)).toBe("dead-letter/sluice-events-dlq/2026-02-03/m1.json");
+    // Deliveries are kept per destination; a client's messageId cannot add path segments.
+    expect(deadLetterKey("sluice-deliveries-dlq", "q1-a/b", now, "dst1")).toBe("dead-letter/sluice-deliveries-dlq/dst1/2026-02-03/q1-a%2Fb.json");
+  });
+});
+
+describe("destinationOfDeadLetter", () => {
+  it("names the destination of a per-event or whole-message delivery, and nothing else", () => {
+    expect(destinationOfDeadLetter({ body: { destinationId: "d1", event: {} } })).toBe("d1");
+    expect(destinationOfDeadLetter({ body: { v: 1, destinationId: "d2", events: [] } })).toBe("d2");
+    expect(destinationOfDeadLetter({ body: { v: 1, events: [] } })).toBeUndefined();
+    expect(destinationOfDeadLetter({ body: "text" })).toBeUndefined();
   });
 });

@@ -60,6 +60,18 @@ export function deadLetterRecord(
   };
 }
 
-export function deadLetterKey(queue: string, messageId: string, now: Date): string {
-  return `dead-letter/${queue}/${now.toISOString().slice(0, 10)}/${messageId}.json`;
+/**
+ * Where a dead letter is kept. Deliveries carry their destination and are kept under it
+ * (`dead-letter/<queue>/<destinationId>/<date>/…`), so the admin API lists and re-drives one
+ * destination's by prefix. Ids are URI-encoded: a messageId is the client's and may hold `/`.
+ */
+export function deadLetterKey(queue: string, messageId: string, now: Date, destinationId?: string): string {
+  const scope = destinationId === undefined ? "" : `${encodeURIComponent(destinationId)}/`;
+  return `dead-letter/${queue}/${scope}${now.toISOString().slice(0, 10)}/${encodeURIComponent(messageId)}.json`;
+}
+
+/** The destination a dead-lettered delivery was for, when its body names one. */
+export function destinationOfDeadLetter(record: Pick<DeadLetterRecord, "body">): string | undefined {
+  const body = record.body as { destinationId?: unknown } | null;
+  return typeof body === "object" && body !== null && typeof body.destinationId === "string" ? body.destinationId : undefined;
 }
