@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import { listArchiveKeys } from "../src/archive/read-archive";
+import { listArchiveObjects } from "../src/archive/read-archive";
 import { readNdjsonGzipLines } from "../src/archive/ndjson";
 import { loadRoutedDestination } from "../src/destinations/load-destinations";
 import { recordDeliveryStats } from "../src/destinations/delivery-stats";
@@ -48,7 +48,7 @@ export function replayDeps(store: ReplayStore, env: AppEnv, overrides: Partial<R
   const registry = new ReplayRegistry(env.DB);
   return {
     store,
-    listKeys: (spec) => listArchiveKeys(env.ARCHIVE, { sourceIds: [spec.sourceId], from: new Date(spec.from), to: new Date(spec.to) }),
+    listObjects: (spec) => listArchiveObjects(env.ARCHIVE, { sourceIds: [spec.sourceId], from: new Date(spec.from), to: new Date(spec.to) }),
     readLines: async (key) => {
       const object = await env.ARCHIVE.get(key);
       if (!object) return null;

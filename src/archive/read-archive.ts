@@ -12,6 +12,11 @@ export interface ArchiveQuery {
 
 /** Archive object keys for a query, in partition order, listed page by page. */
 export async function* listArchiveKeys(bucket: R2Bucket, query: ArchiveQuery): AsyncGenerator<string> {
+  for await (const object of listArchiveObjects(bucket, query)) yield object.key;
+}
+
+/** Archive objects (key and stored size) for a query, in partition order, listed page by page. */
+export async function* listArchiveObjects(bucket: R2Bucket, query: ArchiveQuery): AsyncGenerator<{ key: string; size: number }> {
   const from = query.from ?? new Date(0);
   const to = query.to ?? new Date(8.64e15);
   const prefixes =
@@ -23,7 +28,7 @@ export async function* listArchiveKeys(bucket: R2Bucket, query: ArchiveQuery): A
       const page = await bucket.list({ prefix, cursor });
       for (const object of page.objects) {
         const partition = partitionOfKey(object.key);
-        if (partition && partitionOverlaps(partition, from, to)) yield object.key;
+        if (partition && partitionOverlaps(partition, from, to)) yield { key: object.key, size: object.size };
       }
       cursor = page.truncated ? page.cursor : undefined;
     } while (cursor);

@@ -4,8 +4,9 @@ import type { DeliveryCounts } from "../destinations/delivery-stats";
 import type { DestinationType } from "../destinations/destination-type";
 import { routeToDestination, type RoutedDestination } from "../destinations/fan-out";
 import type { ReplaySpec } from "./replay-request";
-import { replayOrder, selectForReplay } from "./replay-selection";
-import type { ReplayPart, ReplayProgress, ReplayStore } from "./replay-store";
+import { groupArchiveObjects } from "./replay-groups";
+import { parseArchiveLines, replayOrder, selectForReplay } from "./replay-selection";
+import type { ArchiveObjectRow, ReplayPart, ReplayProgress, ReplayStore } from "./replay-store";
 
 /** Events one destination takes per request batch; a request never spans two batches. */
 const CHUNK_EVENTS = 100;
@@ -13,8 +14,10 @@ const CHUNK_EVENTS = 100;
 const TICK_BUDGET_MS = 10_000;
 /** The rate limit's window: each destination gets `ratePerSecond` events per second at most. */
 const PACE_WINDOW_MS = 1_000;
-/** Parsed archive objects kept between alarms: each destination reads the same objects. */
-const CACHED_OBJECTS = 3;
+/** Parsed groups of archive objects kept between alarms: each destination reads the same ones. */
+const CACHED_GROUPS = 2;
+/** Archive objects read at once. */
+const PARALLEL_READS = 8;
 /** Failed ticks in a row (R2, D1 or queue errors, not destination answers) before the replay fails. */
 const MAX_FAILED_TICKS = 10;
 
@@ -25,8 +28,8 @@ export interface ReplayTarget {
 
 export interface ReplayDeps {
   store: ReplayStore;
-  /** The source's archive object keys in `[from, to)`, in key (hour) order. */
-  listKeys: (spec: ReplaySpec) => AsyncIterable<string>;
+  /** The source's archive objects in `[from, to)`, in key (hour) order, with their stored sizes. */
+  listObjects: (spec: ReplaySpec) => AsyncIterable<{ key: string; size: number }>;
   /** An archive object's lines, or null when it is gone. */
   readLines: (key: string) => Promise<string[] | null>;
   destination: (id: string) => Promise<ReplayTarget | null>;
@@ -41,18 +44,19 @@ export interface ReplayDeps {
   firstRetryDelaySeconds?: number;
 }
 
-/** One archive object in replay order; null marks an event the replay leaves out. */
-type ObjectEvents = (Record<string, unknown> | null)[];
+/** A group's events in replay order; null marks an event the replay leaves out. */
+type GroupEvents = (Record<string, unknown> | null)[];
 
 /**
  * Runs a replay one alarm at a time: lists the archive objects of the range, counts what they
- * select (the total), then sends every destination its events in timestamp order per archive
- * object, each at its own rate and with its own retries, so a slow destination only slows itself.
+ * select (the total), then sends every destination its events in timestamp order per hour (all
+ * of an hour's objects merged; see replay-groups.ts), each at its own rate and with its own
+ * retries, so a slow destination only slows itself.
  * Each request's outcome moves the cursor in one transaction before the next request goes out:
  * after a crash only the request in flight is sent again.
  */
 export class ReplayRunner {
-  private readonly cache = new Map<string, Promise<ObjectEvents>>();
+  private readonly cache = new Map<number, Promise<GroupEvents>>();
 
   constructor(private readonly deps: ReplayDeps) {}
 
@@ -81,16 +85,18 @@ export class ReplayRunner {
     const deadline = started + TICK_BUDGET_MS;
     switch (store.phase()) {
       case "listing": {
-        const keys: string[] = [];
-        for await (const key of this.deps.listKeys(spec)) keys.push(key);
-        store.setObjects(keys);
+        const objects: { key: string; size: number }[] = [];
+        for await (const object of this.deps.listObjects(spec)) objects.push(object);
+        const groups = groupArchiveObjects(objects);
+        store.setObjects(objects.map(({ key }, index) => ({ key, group: groups[index]! })));
         store.setPhase("counting", new Date(this.deps.now()));
         return this.deps.now();
       }
       case "counting": {
         for (const object of store.uncounted(50)) {
           if (this.deps.now() > deadline) return this.deps.now();
-          store.setMatched(object.seq, countSelected(await this.readObject(spec, object.key, false)));
+          const events = parseArchiveLines((await this.deps.readLines(object.key)) ?? []);
+          store.setMatched(object.seq, events.filter((event) => selectForReplay(event, spec)).length);
         }
         if (store.uncounted(1).length > 0) return this.deps.now();
         store.fixTotal();
@@ -137,16 +143,15 @@ export class ReplayRunner {
 
     let budget = spec.ratePerSecond;
     while (budget > 0 && this.deps.now() < deadline) {
-      const object = store.object(part.objectSeq);
-      if (!object) {
+      const objects = store.group(part.groupSeq);
+      if (objects.length === 0) {
         part.state = "finished";
         store.savePart(part);
         return null;
       }
-      const events = await this.readObject(spec, object.key, true);
-      if (object.matched !== countSelected(events)) store.setMatched(object.seq, countSelected(events));
+      const events = await this.readGroup(spec, part.groupSeq, objects);
       if (part.line >= events.length) {
-        part.objectSeq += 1;
+        part.groupSeq += 1;
         part.line = 0;
         store.savePart(part);
         continue;
@@ -280,20 +285,34 @@ export class ReplayRunner {
     part.retrySince = null;
   }
 
-  /** An object's events in replay order, the ones the replay leaves out as null. */
-  private readObject(spec: ReplaySpec, key: string, keep: boolean): Promise<ObjectEvents> {
-    const cached = this.cache.get(key);
+  /**
+   * A group's events in replay order, the ones the replay leaves out as null; the same archive
+   * always gives the same list, so a cursor into it survives a crash. An object that changed
+   * since it was counted (a deletion rewrote it) moves the total.
+   */
+  private readGroup(spec: ReplaySpec, group: number, objects: readonly ArchiveObjectRow[]): Promise<GroupEvents> {
+    const cached = this.cache.get(group);
     if (cached) return cached;
-    const read = this.deps.readLines(key).then((lines) => replayOrder(lines ?? []).map((event) => selectForReplay(event, spec)));
-    if (keep) {
-      this.cache.set(key, read);
-      read.catch(() => this.cache.delete(key));
-      while (this.cache.size > CACHED_OBJECTS) this.cache.delete(this.cache.keys().next().value!);
-    }
+    const read = (async () => {
+      const tagged: { event: Record<string, unknown>; object: number }[] = [];
+      for (let start = 0; start < objects.length; start += PARALLEL_READS) {
+        const slice = objects.slice(start, start + PARALLEL_READS);
+        const lines = await Promise.all(slice.map((object) => this.deps.readLines(object.key)));
+        lines.forEach((list, offset) => {
+          for (const event of parseArchiveLines(list ?? [])) tagged.push({ event, object: start + offset });
+        });
+      }
+      const ordered = replayOrder(tagged, ({ event }) => event).map(({ event, object }) => ({ selected: selectForReplay(event, spec), object }));
+      const matched = objects.map(() => 0);
+      for (const { selected, object } of ordered) if (selected) matched[object]! += 1;
+      objects.forEach((object, index) => {
+        if (object.matched !== matched[index]) this.deps.store.setMatched(object.seq, matched[index]!);
+      });
+      return ordered.map(({ selected }) => selected);
+    })();
+    this.cache.set(group, read);
+    read.catch(() => this.cache.delete(group));
+    while (this.cache.size > CACHED_GROUPS) this.cache.delete(this.cache.keys().next().value!);
     return read;
   }
-}
-
-function countSelected(events: ObjectEvents): number {
-  return events.reduce((total, event) => total + (event ? 1 : 0), 0);
 }

@@ -21,23 +21,32 @@ export function selectForReplay(event: Record<string, unknown>, selection: Selec
   return blocked ? null : kept;
 }
 
-/**
- * An archive object's events in the order a replay sends them: by `timestamp`, ties in the order
- * written. The archive already writes objects sorted; sorting again keeps the promise for objects
- * written any other way. Unreadable lines are skipped (they never passed validation).
- */
-export function replayOrder(lines: readonly string[]): Record<string, unknown>[] {
-  const events: { event: Record<string, unknown>; at: number; index: number }[] = [];
-  lines.forEach((line, index) => {
+/** An archive object's lines as events; unreadable lines are skipped (they never passed validation). */
+export function parseArchiveLines(lines: readonly string[]): Record<string, unknown>[] {
+  const events: Record<string, unknown>[] = [];
+  for (const line of lines) {
     try {
       const event = JSON.parse(line) as unknown;
-      if (typeof event !== "object" || event === null || Array.isArray(event)) return;
-      const record = event as Record<string, unknown>;
-      const at = typeof record.timestamp === "string" ? Date.parse(record.timestamp) : NaN;
-      events.push({ event: record, at: Number.isNaN(at) ? Infinity : at, index });
+      if (typeof event === "object" && event !== null && !Array.isArray(event)) events.push(event as Record<string, unknown>);
     } catch {
       // not JSON: nothing a destination could take
     }
-  });
-  return events.sort((a, b) => a.at - b.at || a.index - b.index).map(({ event }) => event);
+  }
+  return events;
+}
+
+/**
+ * Items in the order a replay sends them: by their event's `timestamp`, ties (and events
+ * without a readable one, last) in the order given. Stable, so the same archive gives the same
+ * order every time: a resumed replay's cursor points at the same event.
+ */
+export function replayOrder<T>(items: readonly T[], eventOf: (item: T) => Record<string, unknown>): T[] {
+  return items
+    .map((item, index) => {
+      const timestamp = eventOf(item).timestamp;
+      const at = typeof timestamp === "string" ? Date.parse(timestamp) : NaN;
+      return { item, at: Number.isNaN(at) ? Infinity : at, index };
+    })
+    .sort((a, b) => a.at - b.at || a.index - b.index)
+    .map(({ item }) => item);
 }

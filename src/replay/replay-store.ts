@@ -6,8 +6,8 @@ export type ReplayStatus = "running" | "finished" | "failed";
 /** One destination's share of a replay: its cursor into the archive objects, and its counts. */
 export interface ReplayPart {
   destinationId: string;
-  /** The archive object being sent (`objects.seq`) and the next event in it, in replay order. */
-  objectSeq: number;
+  /** The group of archive objects being sent (an hour, or a slice of a big one) and the next event in it, in replay order. */
+  groupSeq: number;
   line: number;
   sent: number;
   discarded: number;
@@ -38,9 +38,16 @@ export interface ReplayProgress {
   updatedAt: string;
 }
 
+export interface ArchiveObjectRow extends Record<string, SqlStorageValue> {
+  seq: number;
+  key: string;
+  /** How many of its events the replay selects; null until counted. */
+  matched: number | null;
+}
+
 interface PartRow extends Record<string, SqlStorageValue> {
   destination_id: string;
-  object_seq: number;
+  group_seq: number;
   line: number;
   sent: number;
   discarded: number;
@@ -71,9 +78,10 @@ export class ReplayStore {
         id INTEGER PRIMARY KEY CHECK (id = 1), spec TEXT NOT NULL, phase TEXT NOT NULL,
         total INTEGER NOT NULL DEFAULT 0, error TEXT, failures INTEGER NOT NULL DEFAULT 0, updated_at TEXT NOT NULL
       );
-      CREATE TABLE IF NOT EXISTS objects (seq INTEGER PRIMARY KEY, key TEXT NOT NULL, matched INTEGER);
+      CREATE TABLE IF NOT EXISTS objects (seq INTEGER PRIMARY KEY, key TEXT NOT NULL, grp INTEGER NOT NULL, matched INTEGER);
+      CREATE INDEX IF NOT EXISTS objects_by_group ON objects (grp, seq);
       CREATE TABLE IF NOT EXISTS parts (
-        destination_id TEXT PRIMARY KEY, object_seq INTEGER NOT NULL DEFAULT 0, line INTEGER NOT NULL DEFAULT 0,
+        destination_id TEXT PRIMARY KEY, group_seq INTEGER NOT NULL DEFAULT 0, line INTEGER NOT NULL DEFAULT 0,
         sent INTEGER NOT NULL DEFAULT 0, discarded INTEGER NOT NULL DEFAULT 0, failed INTEGER NOT NULL DEFAULT 0,
         state TEXT NOT NULL DEFAULT 'running', error TEXT,
         retry_at INTEGER, retry_attempts INTEGER NOT NULL DEFAULT 0, retry_since INTEGER
@@ -105,16 +113,17 @@ export class ReplayStore {
     this.sql.exec("UPDATE replay SET phase = ?, error = COALESCE(?, error), updated_at = ? WHERE id = 1", phase, error ?? null, now.toISOString());
   }
 
-  /** The archive objects to read, in order; replaces an earlier, interrupted listing. */
-  setObjects(keys: readonly string[]): void {
+  /** The archive objects to read, in order, with their groups; replaces an earlier, interrupted listing. */
+  setObjects(objects: readonly { key: string; group: number }[]): void {
     this.storage.transactionSync(() => {
       this.sql.exec("DELETE FROM objects");
-      keys.forEach((key, seq) => this.sql.exec("INSERT INTO objects (seq, key) VALUES (?, ?)", seq, key));
+      objects.forEach(({ key, group }, seq) => this.sql.exec("INSERT INTO objects (seq, key, grp) VALUES (?, ?, ?)", seq, key, group));
     });
   }
 
-  object(seq: number): { seq: number; key: string; matched: number | null } | undefined {
-    return this.sql.exec<{ seq: number; key: string; matched: number | null }>("SELECT seq, key, matched FROM objects WHERE seq = ?", seq).toArray()[0];
+  /** A group's objects in key order; empty past the last group. */
+  group(group: number): ArchiveObjectRow[] {
+    return this.sql.exec<ArchiveObjectRow>("SELECT seq, key, matched FROM objects WHERE grp = ? ORDER BY seq", group).toArray();
   }
 
   uncounted(limit: number): { seq: number; key: string }[] {
@@ -124,7 +133,7 @@ export class ReplayStore {
   /** Records how many events an object selects and moves the total with any change. */
   setMatched(seq: number, matched: number): void {
     this.storage.transactionSync(() => {
-      const before = this.object(seq)?.matched ?? null;
+      const before = this.sql.exec<{ matched: number | null }>("SELECT matched FROM objects WHERE seq = ?", seq).toArray()[0]?.matched ?? null;
       if (before === matched) return;
       this.sql.exec("UPDATE objects SET matched = ? WHERE seq = ?", matched, seq);
       if (this.phase() !== "counting") this.sql.exec("UPDATE replay SET total = total + ? WHERE id = 1", (matched - (before ?? 0)) * this.partCount());
@@ -158,9 +167,9 @@ export class ReplayStore {
   savePart(part: ReplayPart, change: { addPending?: readonly Record<string, unknown>[]; removePending?: readonly number[] } = {}): void {
     this.storage.transactionSync(() => {
       this.sql.exec(
-        `UPDATE parts SET object_seq = ?, line = ?, sent = ?, discarded = ?, failed = ?, state = ?, error = ?,
+        `UPDATE parts SET group_seq = ?, line = ?, sent = ?, discarded = ?, failed = ?, state = ?, error = ?,
            retry_at = ?, retry_attempts = ?, retry_since = ? WHERE destination_id = ?`,
-        part.objectSeq, part.line, part.sent, part.discarded, part.failed, part.state, part.error,
+        part.groupSeq, part.line, part.sent, part.discarded, part.failed, part.state, part.error,
         part.retryAt, part.retryAttempts, part.retrySince, part.destinationId,
       );
       for (const position of change.removePending ?? []) this.sql.exec("DELETE FROM pending WHERE destination_id = ? AND position = ?", part.destinationId, position);
@@ -217,7 +226,7 @@ export class ReplayStore {
 function toPart(row: PartRow): ReplayPart {
   return {
     destinationId: row.destination_id,
-    objectSeq: row.object_seq,
+    groupSeq: row.group_seq,
     line: row.line,
     sent: row.sent,
     discarded: row.discarded,
