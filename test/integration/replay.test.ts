@@ -165,6 +165,27 @@ describe("replay from the archive", () => {
     expect(accepted).toEqual(expected);
   });
 
+  it("counts what a destination refuses as failed and keeps it in that destination's dead letters", async () => {
+    const source = await createSource("Replay refused");
+    await archiveDay(source.id, 3);
+    const hook = `/hooks/${unique("refusing")}?fail=400x1`;
+    const destinationId = await webhook(source.id, hook);
+    const started = await admin<{ replay: { id: string } }>("POST", "/replays", {
+      sourceId: source.id,
+      destinationIds: [destinationId],
+      from: `${DAY}T08:00:00Z`,
+      to: `${DAY}T09:00:00Z`,
+    });
+    const done = await replayUntilDone(started.body.replay.id);
+    expect(done).toMatchObject({ status: "finished", total: 3, sent: 0, failed: 3 });
+    const letters = await waitFor(
+      () => admin<{ deadLetters: { from: string; reason: string; events: { messageId: string }[] }[] }>("GET", `/destinations/${destinationId}/dead-letters`),
+      (answer) => answer.body.deadLetters.length === 3,
+      20_000,
+    );
+    expect(letters.body.deadLetters.every((letter) => letter.from === `replay:${started.body.replay.id}` && letter.reason.includes("answered 400"))).toBe(true);
+  });
+
   it("resumes after a crash mid-replay without re-sending what the destination acknowledged", async () => {
     const source = await createSource("Replay crash");
     const archived = await archiveDay(source.id, 5);
