@@ -11,6 +11,7 @@ import { firstRetryDelaySeconds } from "./delivery-config";
 import { recordDeliveryStats, type DeliveryCounts } from "../src/destinations/delivery-stats";
 import { DestinationStore, type Destination } from "../src/destinations/destination-store";
 import { loadRoutedDestinations } from "../src/destinations/load-destinations";
+import type { RoutedDestination } from "../src/destinations/fan-out";
 import { planDeliveries } from "../src/destinations/route-deliveries";
 import { DESTINATION_TYPES } from "../src/destinations/types";
 import { createDedupeGateway } from "../src/pipeline/dedupe/gateway";
@@ -43,8 +44,14 @@ export async function handleQueue(batch: MessageBatch, env: AppEnv): Promise<voi
 async function consumeEvents(batch: MessageBatch, env: AppEnv): Promise<void> {
   const dedupe = createDedupeGateway((name) => env.DEDUPE.get(env.DEDUPE.idFromName(name)), env.SPACE_ID);
   const forward = (events: AcceptedEvent[]) => sendMessages(env.IDENTITY, packEventsIntoMessages(events));
-  const enforce = async (events: AcceptedEvent[]) =>
-    enforceEvents(events, await loadSourceProtocols(env.DB, [...new Set(events.map((event) => event.projectId))]));
+  // Destinations are read while the plans are (two D1 reads in parallel, not one after the other).
+  let prefetched: { sourceIds: Set<string>; destinations: Promise<RoutedDestination[]> } | undefined;
+  const enforce = async (events: AcceptedEvent[]) => {
+    const sourceIds = [...new Set(events.map((event) => event.projectId))];
+    prefetched = { sourceIds: new Set(sourceIds), destinations: loadRoutedDestinations(env.DB, sourceIds) };
+    prefetched.destinations.catch(() => {}); // awaited (and reported) by fanOut, if it runs
+    return enforceEvents(events, await loadSourceProtocols(env.DB, sourceIds));
+  };
   const observe = async (committed: CommittedEvent[]) => {
     const now = new Date();
     // Segment keeps `Violation Generated` calls out of the receiving source's schema.
@@ -54,7 +61,9 @@ async function consumeEvents(batch: MessageBatch, env: AppEnv): Promise<void> {
   };
   const reroute = (events: AcceptedEvent[]) => sendMessages(env.EVENTS, packEventsIntoMessages(events, { forwarded: true }));
   const fanOut = async (events: AcceptedEvent[]) => {
-    const destinations = await loadRoutedDestinations(env.DB, [...new Set(events.map((event) => event.projectId))]);
+    const sourceIds = [...new Set(events.map((event) => event.projectId))];
+    const covered = prefetched && sourceIds.every((id) => prefetched!.sourceIds.has(id));
+    const destinations = await (covered ? prefetched!.destinations : loadRoutedDestinations(env.DB, sourceIds));
     if (destinations.length === 0) return;
     const now = new Date();
     const { messages, discards } = await planDeliveries(events, destinations, now);
