@@ -4,11 +4,9 @@
 import { z } from "zod";
 import { packEventsIntoMessages } from "../../src/ingest/pack-messages";
 import type { AcceptedEvent } from "../../src/ingest/enrich";
-import { enforceEvents } from "../../src/pipeline/protocols-stage";
+import { enforceEvents, noProtocols } from "../../src/pipeline/protocols-stage";
 import { decodeEventsMessage } from "../../src/pipeline/events-message";
 import { compilePlan } from "../../src/protocols/enforce";
-import { NO_SCHEMA_BLOCKS } from "../../src/protocols/schema-blocks";
-import { DEFAULT_SCHEMA_SETTINGS } from "../../src/protocols/schema-settings";
 import type { PlanRule } from "../../src/protocols/tracking-plan";
 import { observedType } from "../../src/schema/observe";
 import { tallyEvents } from "../../src/schema/tally";
@@ -58,7 +56,7 @@ export function planFromSamples(samples: readonly Json[]): PlanRule[] {
 
 export function consumerWork(withPlan: boolean, rules: PlanRule[]): (message: unknown) => { bytes: number; violations: string[] } {
   const plan = compilePlan(rules);
-  const sources = new Map([["dev_website", { settings: DEFAULT_SCHEMA_SETTINGS, plan: withPlan ? plan : null, planId: withPlan ? "tp_bench" : null, blocks: NO_SCHEMA_BLOCKS, transformations: [] }]]);
+  const sources = new Map([["dev_website", { ...noProtocols(), plan: withPlan ? plan : null, planId: withPlan ? "tp_bench" : null }]]);
   return (message) => {
     const decoded = decodeEventsMessage(message);
     if (!decoded.ok) throw new Error(decoded.reason);

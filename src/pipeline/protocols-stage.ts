@@ -10,7 +10,7 @@ import type { PlanRule } from "../protocols/tracking-plan";
 import type { SourceViolation } from "../protocols/violation-store";
 import type { CommittedEvent, Enforcement } from "./consume-events";
 
-interface SourceProtocols {
+export interface SourceProtocols {
   settings: SchemaSettings;
   plan: CompiledPlan | null;
   planId: string | null;
@@ -18,7 +18,8 @@ interface SourceProtocols {
   transformations: Transformation[];
 }
 
-const noProtocols = (): SourceProtocols => ({ settings: DEFAULT_SCHEMA_SETTINGS, plan: null, planId: null, blocks: NO_SCHEMA_BLOCKS, transformations: [] });
+/** A source without a plan, settings, blocks or transformations of its own. */
+export const noProtocols = (): SourceProtocols => ({ settings: DEFAULT_SCHEMA_SETTINGS, plan: null, planId: null, blocks: NO_SCHEMA_BLOCKS, transformations: [] });
 
 /** Compiled plans by `id@updatedAt`: validators are built once per isolate and plan version. */
 const compiledPlans = new Map<string, CompiledPlan>();
