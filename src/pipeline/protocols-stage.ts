@@ -14,12 +14,15 @@ export interface SourceProtocols {
   settings: SchemaSettings;
   plan: CompiledPlan | null;
   planId: string | null;
+  /** Names for `Violation Generated` calls, as Segment sends them. */
+  planName: string;
+  sourceName: string;
   blocks: SchemaBlocks;
   transformations: Transformation[];
 }
 
 /** A source without a plan, settings, blocks or transformations of its own. */
-export const noProtocols = (): SourceProtocols => ({ settings: DEFAULT_SCHEMA_SETTINGS, plan: null, planId: null, blocks: NO_SCHEMA_BLOCKS, transformations: [] });
+export const noProtocols = (): SourceProtocols => ({ settings: DEFAULT_SCHEMA_SETTINGS, plan: null, planId: null, planName: "", sourceName: "", blocks: NO_SCHEMA_BLOCKS, transformations: [] });
 
 /** Compiled plans by `id@updatedAt`: validators are built once per isolate and plan version. */
 const compiledPlans = new Map<string, CompiledPlan>();
@@ -43,8 +46,9 @@ export async function loadSourceProtocols(db: D1Database, sourceIds: readonly st
   const settingsQueries = chunked(
     db,
     ids,
-    (values) => `SELECT sp.source_id, sp.settings, sp.schema_blocks, tp.id AS plan_id, tp.rules, tp.updated_at FROM source_protocols sp
-      LEFT JOIN tracking_plans tp ON tp.id = sp.tracking_plan_id WHERE sp.source_id IN (VALUES ${values})`,
+    (values) => `SELECT sp.source_id, s.name AS source_name, sp.settings, sp.schema_blocks, tp.id AS plan_id, tp.name AS plan_name, tp.rules, tp.updated_at
+      FROM source_protocols sp LEFT JOIN sources s ON s.id = sp.source_id LEFT JOIN tracking_plans tp ON tp.id = sp.tracking_plan_id
+      WHERE sp.source_id IN (VALUES ${values})`,
   );
   const transformationQueries = chunked(db, ids, (values) => `SELECT * FROM source_transformations WHERE enabled = 1 AND source_id IN (VALUES ${values})`);
   const results = await db.batch<Record<string, string | number | null>>([...settingsQueries, ...transformationQueries]);
@@ -58,6 +62,8 @@ export async function loadSourceProtocols(db: D1Database, sourceIds: readonly st
       const entry = of(row.source_id);
       entry.plan = row.plan_id && row.rules && row.updated_at ? compiledPlan(row.plan_id, row.updated_at, row.rules) : null;
       entry.planId = entry.plan ? row.plan_id : null;
+      entry.planName = entry.plan ? (row.plan_name ?? "") : "";
+      entry.sourceName = row.source_name ?? "";
       entry.settings = { ...DEFAULT_SCHEMA_SETTINGS, ...(JSON.parse(row.settings) as SchemaSettings) };
       entry.blocks = JSON.parse(row.schema_blocks) as SchemaBlocks;
     }
@@ -76,6 +82,8 @@ interface SettingsRow {
   settings: string;
   schema_blocks: string;
   plan_id: string | null;
+  plan_name: string | null;
+  source_name: string | null;
   rules: string | null;
   updated_at: string | null;
 }
@@ -88,12 +96,12 @@ export function enforceEvents(events: readonly AcceptedEvent[], protocols: Reado
     const unblocked = applySchemaBlocks(received as unknown as Record<string, unknown>, source.blocks);
     if (unblocked.blocked) {
       const outcome = { blocked: "Blocked in Schema", violations: [] };
-      return { event: received, ...outcome, forwards: forwardedEvents(received, outcome, source.settings, null) };
+      return { event: received, ...outcome, forwards: forwardedEvents(received, outcome, source.settings, null, source.sourceName) };
     }
     const result = source.plan
       ? enforcePlan(unblocked.event, source.plan, source.settings, received.projectId)
       : { event: unblocked.event, blocked: null, violations: [] };
-    const forwards = forwardedEvents(received, result, source.settings, source.planId ? { id: source.planId } : null);
+    const forwards = forwardedEvents(received, result, source.settings, source.planId ? { id: source.planId, name: source.planName } : null, source.sourceName);
     if (result.blocked) return { event: received, blocked: result.blocked, violations: result.violations, forwards };
     // Transformations change what flows on, after the plan judged the event as it was sent.
     const event = applyTransformations(result.event, source.transformations) as unknown as AcceptedEvent;

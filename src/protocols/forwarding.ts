@@ -13,7 +13,8 @@ export function forwardedEvents(
   received: AcceptedEvent,
   outcome: { blocked: string | null; violations: readonly ProtocolViolation[] },
   settings: SchemaSettings,
-  plan: { id: string } | null,
+  plan: { id: string; name: string } | null,
+  sourceName = "",
 ): AcceptedEvent[] {
   const forwards: AcceptedEvent[] = [];
   const from = received.projectId;
@@ -36,13 +37,17 @@ export function forwardedEvents(
         context: { library: { name: "sluice-protocols", version: "1" } },
         integrations: {},
         properties: {
+          appVersion: appVersionOf(record),
           eventMessageID: received.messageId,
           eventName: typeof record.event === "string" ? record.event : typeof record.name === "string" ? record.name : "",
           eventSentAt: typeof record.sentAt === "string" ? record.sentAt : "",
           eventTimestamp: received.timestamp,
           eventType: received.type,
           sourceID: from,
+          sourceName,
+          sourceSlug: sourceSlug(sourceName),
           trackingPlanID: plan?.id ?? "",
+          trackingPlanName: plan?.name ?? "",
           violationDescription: violation.description,
           violationField: violation.field,
           violationType: violation.type,
@@ -51,4 +56,17 @@ export function forwardedEvents(
     });
   }
   return forwards;
+}
+
+/** Segment's source slug: the name in lower case, runs of anything else than letters and digits as `_`. */
+export function sourceSlug(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "_")
+    .replace(/^_+|_+$/g, "");
+}
+
+function appVersionOf(event: Record<string, unknown>): string {
+  const app = (event.context as { app?: { version?: unknown } } | undefined)?.app;
+  return typeof app?.version === "string" ? app.version : "";
 }

@@ -74,9 +74,9 @@ describe("tracking plans through the pipeline", () => {
 
 describe("forwarding violations and blocked events", () => {
   it("sends Violation Generated calls and blocked events to the sources the settings name; their plans do not apply again", async () => {
-    const [source, violationsSink, blockedSink] = await Promise.all([createSource("Origin"), createSource("Violations"), createSource("Blocked")]);
+    const [source, violationsSink, blockedSink] = await Promise.all([createSource("Acme Store (test)"), createSource("Violations"), createSource("Blocked")]);
     const plan = await admin<{ trackingPlan: { id: string } }>("POST", "/tracking-plans", {
-      name: "Strict",
+      name: "Acme Ecommerce TP",
       rules: [trackRule("Order Completed", { products: { type: "array" } }, ["products"])],
     });
     await admin("PUT", `/sources/${source.id}/tracking-plan`, { trackingPlanId: plan.body.trackingPlan.id });
@@ -107,7 +107,11 @@ describe("forwarding violations and blocked events", () => {
         eventName: "Order Completed",
         eventType: "track",
         sourceID: source.id,
+        sourceName: "Acme Store (test)",
+        sourceSlug: "acme_store_test",
         trackingPlanID: plan.body.trackingPlan.id,
+        trackingPlanName: "Acme Ecommerce TP",
+        appVersion: "",
         violationType: "Required",
         violationField: "properties.products",
         violationDescription: "properties.products is required",
