@@ -131,7 +131,10 @@ async function consumeDeliveries(batch: MessageBatch, env: AppEnv): Promise<void
         counts.push(
           { destinationId: body.destinationId, outcome: "delivered", count: decision.delivered },
           { destinationId: body.destinationId, outcome: "failed", count: decision.deadLetters.length },
-          { destinationId: body.destinationId, outcome: "retrying", count: decision.retry?.message.events.length ?? 0 },
+          // `retrying` is a running balance of events waiting for a retry: up when one is
+          // scheduled, down when its message comes back (whatever then happens to it).
+          { destinationId: body.destinationId, outcome: "retrying", count: (decision.retry?.message.events.length ?? 0) - (body.attempts > 0 ? body.events.length : 0) },
+          { destinationId: body.destinationId, outcome: "retry-scheduled", count: decision.retry?.message.events.length ?? 0 },
         );
         if (decision.discarded) counts.push({ destinationId: body.destinationId, outcome: `discarded:${decision.discarded.reason}`, count: decision.discarded.count });
         latencies.set(body.destinationId, [...(latencies.get(body.destinationId) ?? []), ...decision.latenciesMs]);

@@ -42,7 +42,10 @@ export async function recordDeliveryStats(db: D1Database, counts: readonly Deliv
 export interface DeliveryMetrics {
   delivered: number;
   failed: number;
+  /** Events waiting for a retry now (Segment's "pending retry"), whenever they first failed. */
   retrying: number;
+  /** Retries scheduled in the window, one per event and attempt. */
+  retriesScheduled: number;
   discarded: number;
   discardedByReason: Record<string, number>;
   /** Upper bound of the histogram bucket holding the 95th percentile; null before any delivery. */
@@ -53,13 +56,18 @@ export interface DeliveryMetrics {
 /** A destination's metrics over the last `windowHours` hours. */
 export async function readDeliveryMetrics(db: D1Database, destinationId: string, now: Date, windowHours = 24): Promise<DeliveryMetrics> {
   const since = new Date(now.getTime() - (windowHours - 1) * 3_600_000).toISOString().slice(0, 13);
-  const [outcomes, latency] = await db.batch<{ outcome?: string; count: number; bucket_ms?: number }>([
-    db.prepare("SELECT outcome, SUM(count) AS count FROM delivery_stats WHERE destination_id = ? AND hour >= ? GROUP BY outcome").bind(destinationId, since),
+  const [outcomes, latency, pending] = await db.batch<{ outcome?: string; count: number; bucket_ms?: number }>([
+    db.prepare("SELECT outcome, SUM(count) AS count FROM delivery_stats WHERE destination_id = ? AND hour >= ? AND outcome != 'retrying' GROUP BY outcome").bind(destinationId, since),
     db.prepare("SELECT bucket_ms, SUM(count) AS count FROM delivery_latency WHERE destination_id = ? AND hour >= ? GROUP BY bucket_ms ORDER BY bucket_ms").bind(destinationId, since),
+    // A balance, so summed over all time: a retry scheduled before the window may end inside it.
+    db.prepare("SELECT COALESCE(SUM(count), 0) AS count FROM delivery_stats WHERE destination_id = ? AND outcome = 'retrying'").bind(destinationId),
   ]);
-  const metrics: DeliveryMetrics = { delivered: 0, failed: 0, retrying: 0, discarded: 0, discardedByReason: {}, p95LatencyMs: null, windowHours };
+  // Never below zero: a redelivered message can take its events off the balance twice.
+  const retrying = Math.max(0, pending!.results[0]?.count ?? 0);
+  const metrics: DeliveryMetrics = { delivered: 0, failed: 0, retrying, retriesScheduled: 0, discarded: 0, discardedByReason: {}, p95LatencyMs: null, windowHours };
   for (const { outcome, count } of outcomes!.results) {
-    if (outcome === "delivered" || outcome === "failed" || outcome === "retrying") metrics[outcome] += count;
+    if (outcome === "delivered" || outcome === "failed") metrics[outcome] += count;
+    else if (outcome === "retry-scheduled") metrics.retriesScheduled += count;
     else if (outcome?.startsWith("discarded:")) {
       metrics.discarded += count;
       const reason = outcome.slice("discarded:".length);

@@ -133,7 +133,7 @@ export class ReplayRunner {
       store.savePart(part);
       return null;
     }
-    const count = (outcome: string, n: number) => n > 0 && stats.push({ destinationId: part.destinationId, outcome, count: n });
+    const count = (outcome: string, n: number) => n !== 0 && stats.push({ destinationId: part.destinationId, outcome, count: n });
 
     if (part.retryAt !== null) {
       if (this.deps.now() < part.retryAt) return part.retryAt;
@@ -208,6 +208,7 @@ export class ReplayRunner {
         this.scheduleRetry(part, 1, this.deps.now());
         store.savePart(part, { addPending: parked });
         count("retrying", parked.length);
+        count("retry-scheduled", parked.length);
         return part.retryAt;
       }
       if (outcome.kind === "failed") {
@@ -241,14 +242,16 @@ export class ReplayRunner {
         // A destination that took some of them is answering again: back off from the start.
         const attempts = index > 0 ? 1 : part.retryAttempts + 1;
         const since = index > 0 ? this.deps.now() : (part.retrySince ?? this.deps.now());
+        const rest = requests.slice(index).flatMap((later) => later.events.map((position) => pending[position]!));
         if (this.scheduleRetry(part, attempts, since)) {
           store.savePart(part);
+          count("retry-scheduled", rest.length);
           return part.retryAt;
         }
-        const rest = requests.slice(index).flatMap((later) => later.events.map((position) => pending[position]!));
         await this.deps.deadLetter(part.destinationId, rest.map(({ event }) => ({ event, reason: "retries exhausted during a replay: still failing 4 hours after the first attempt" })));
         part.failed += rest.length;
         count("failed", rest.length);
+        count("retrying", -rest.length);
         this.clearRetry(part);
         store.savePart(part, { removePending: rest.map(({ position }) => position) });
         return null;
@@ -261,6 +264,7 @@ export class ReplayRunner {
         part.sent += carried.length;
         count("delivered", carried.length);
       }
+      count("retrying", -carried.length);
       store.savePart(part, { removePending: carried.map(({ position }) => position) });
     }
     this.clearRetry(part);

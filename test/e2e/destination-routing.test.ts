@@ -13,6 +13,7 @@ interface Metrics {
   delivered: number;
   failed: number;
   retrying: number;
+  retriesScheduled: number;
   discarded: number;
   discardedByReason: Record<string, number>;
   p95LatencyMs: number | null;
@@ -344,7 +345,7 @@ describe("destination routing on wrangler dev", () => {
     const attempts = (id: string) => receiver.requests.filter(({ path, body }) => path === "/retries" && body.messageId === id).map(({ status }) => status);
     expect(attempts(ids.flaky)).toEqual([500, 500, 500, 200]);
     expect(attempts(ids.steady)).toEqual([200]);
-    // delivered: the flaky event once and the steady one once; retrying: one per 500.
-    expect(await deliveryMetrics(destination)).toMatchObject({ delivered: 2, retrying: 3, failed: 0, discarded: 0 });
+    // delivered: the flaky event once and the steady one once; a retry scheduled per 500, none pending now.
+    expect(await deliveryMetrics(destination)).toMatchObject({ delivered: 2, retrying: 0, retriesScheduled: 3, failed: 0, discarded: 0 });
   });
 });
