@@ -36,6 +36,16 @@ export class ReplayObject extends DurableObject<AppEnv> {
     return this.store.progress();
   }
 
+  /** Stops a running replay where it is: what was sent stays sent, nothing more goes out. */
+  async cancel(): Promise<ReplayProgress | null> {
+    if (this.store.cancel(new Date())) {
+      await this.ctx.storage.deleteAlarm();
+      const progress = this.store.progress()!;
+      await new ReplayRegistry(this.env.DB).update(progress);
+    }
+    return this.store.progress();
+  }
+
   override async alarm(): Promise<void> {
     this.runner ??= new ReplayRunner(replayDeps(this.store, this.env));
     const next = await this.runner.tick();

@@ -158,6 +158,8 @@ export async function benchDelivery(baseUrl, runId) {
     const latencies = [...messageIds].map((id) => receiver.latenciesMs.get(id)).filter((ms) => ms !== undefined);
     log(`delivery: ${arrivals.length} of ${events} delivered in ${round(deliverySeconds)} s (archive complete after ${round(archiveSeconds)} s)${complete ? "" : ", some missing"}`);
 
+    const replay = await benchReplay(baseUrl, runId, source, messageIds, from, deliverySeconds);
+
     return {
       events,
       batchSize: BATCH_SIZE,
@@ -177,6 +179,57 @@ export async function benchDelivery(baseUrl, runId) {
       unreadableBodies: receiver.unreadable(),
       // What the destination's own metrics say (the warm-up event is one of its deliveries).
       sluiceReported: { delivered: reported.delivered - 1, failed: reported.failed, retrying: reported.retrying, p95LatencyMs: reported.p95LatencyMs },
+      replay,
+    };
+  } finally {
+    await receiver.close();
+  }
+}
+
+/**
+ * The same events again, from the archive, into a second webhook through a replay at its highest
+ * rate: events/s from the POST until the receiver has them all and the replay says finished.
+ * The ratio is against live delivery of the same events measured just before.
+ */
+async function benchReplay(baseUrl, runId, source, messageIds, from, liveSeconds) {
+  const receiver = await startReceiver();
+  try {
+    const { destination } = await adminPost(baseUrl, "/api/v1/destinations", {
+      name: `bench ${runId} replay receiver`,
+      type: "webhook",
+      enabled: true,
+      sourceIds: [source.id],
+      settings: { url: receiver.url },
+    });
+    log(`delivery: replaying the ${messageIds.size} events into a second webhook`);
+    const startedAt = performance.now();
+    const { replay } = await adminPost(baseUrl, "/api/v1/replays", {
+      sourceId: source.id,
+      destinationIds: [destination.id],
+      from: from.toISOString(),
+      to: new Date(Date.now() + 1_000).toISOString(),
+      ratePerSecond: 5_000,
+    });
+    const complete = await waitForArrivals(receiver, messageIds, startedAt);
+    const arrivals = [...messageIds].map((id) => receiver.firstArrivals.get(id)).filter((at) => at !== undefined);
+    const seconds = (Math.max(...arrivals) - startedAt) / 1000;
+    let status;
+    for (let tries = 0; tries < 100; tries += 1) {
+      status = JSON.parse(await adminGet(baseUrl, `/api/v1/replays/${replay.id}`)).replay;
+      if (status.status !== "running") break;
+      await sleep(POLL_MS * 4);
+    }
+    const duplicates = [...messageIds].reduce((sum, id) => sum + Math.max(0, (receiver.counts.get(id) ?? 0) - 1), 0);
+    log(`delivery: replay delivered ${arrivals.length} in ${round(seconds)} s (${status.status}, sent ${status.sent} of ${status.total})`);
+    return {
+      seconds: round(seconds),
+      eventsPerSec: round(arrivals.length / seconds, 0),
+      replayVsLiveRatio: ratio(seconds, liveSeconds),
+      complete,
+      duplicates,
+      status: status.status,
+      sent: status.sent,
+      total: status.total,
     };
   } finally {
     await receiver.close();

@@ -11,7 +11,8 @@ import { requireSource } from "./require-source";
 
 /**
  * Replays (DESIGN.md): `POST /` starts one in its own Durable Object and answers at once;
- * `GET /:id` asks that object for its progress; `GET /` lists the newest from D1.
+ * `GET /:id` asks that object for its progress; `POST /:id/cancel` stops it; `GET /` lists the
+ * newest from D1.
  */
 export const replaysApi = new Hono<HonoEnv>()
   .post("/", async (c) => {
@@ -43,6 +44,13 @@ export const replaysApi = new Hono<HonoEnv>()
     const id = c.req.param("id");
     if (!(await new ReplayRegistry(c.env.DB).exists(id))) throw new ApiError(404, `No replay with id ${id}.`);
     const progress = await c.env.REPLAYS.get(c.env.REPLAYS.idFromName(id)).progress();
+    if (!progress) throw new ApiError(404, `No replay with id ${id}.`);
+    return c.json({ replay: progress });
+  })
+  .post("/:id/cancel", async (c) => {
+    const id = c.req.param("id");
+    if (!(await new ReplayRegistry(c.env.DB).exists(id))) throw new ApiError(404, `No replay with id ${id}.`);
+    const progress = await c.env.REPLAYS.get(c.env.REPLAYS.idFromName(id)).cancel();
     if (!progress) throw new ApiError(404, `No replay with id ${id}.`);
     return c.json({ replay: progress });
   });

@@ -116,6 +116,7 @@ export class ReplayRunner {
     const running = store.parts().filter((part) => part.state === "running");
     const nextRuns = await Promise.all(running.map((part) => this.sendPart(spec, part, started, deadline, stats)));
     await this.deps.recordStats(stats).catch((error: unknown) => console.error(`could not record replay ${spec.id} delivery stats`, error));
+    if (store.phase() !== "sending") return null; // cancelled meanwhile
     const waiting = nextRuns.filter((at): at is number => at !== null);
     if (waiting.length > 0) return Math.min(...waiting);
     const failed = store.parts().some((part) => part.state === "failed");
@@ -142,7 +143,8 @@ export class ReplayRunner {
     }
 
     let budget = spec.ratePerSecond;
-    while (budget > 0 && this.deps.now() < deadline) {
+    // A cancel (or another part's end) can land between two chunks: stop at the next one.
+    while (budget > 0 && this.deps.now() < deadline && store.phase() === "sending") {
       const objects = store.group(part.groupSeq);
       if (objects.length === 0) {
         part.state = "finished";

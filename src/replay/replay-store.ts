@@ -109,8 +109,12 @@ export class ReplayStore {
     return this.sql.exec<{ phase: ReplayPhase }>("SELECT phase FROM replay WHERE id = 1").one().phase;
   }
 
+  /** Moves to `phase`; an ended replay (finished, failed or cancelled) stays ended. */
   setPhase(phase: ReplayPhase, now: Date, error?: string): void {
-    this.sql.exec("UPDATE replay SET phase = ?, error = COALESCE(?, error), updated_at = ? WHERE id = 1", phase, error ?? null, now.toISOString());
+    this.sql.exec(
+      "UPDATE replay SET phase = ?, error = COALESCE(?, error), updated_at = ? WHERE id = 1 AND phase NOT IN ('finished', 'failed')",
+      phase, error ?? null, now.toISOString(),
+    );
   }
 
   /** The archive objects to read, in order, with their groups; replaces an earlier, interrupted listing. */
@@ -143,6 +147,16 @@ export class ReplayStore {
   /** Counting is done: the total is every selected event once per destination. */
   fixTotal(): void {
     this.sql.exec("UPDATE replay SET total = (SELECT COALESCE(SUM(matched), 0) FROM objects) * ? WHERE id = 1", this.partCount());
+  }
+
+  /** Ends a running replay as failed, "cancelled"; false when it had already ended. */
+  cancel(now: Date): boolean {
+    return this.storage.transactionSync(() => {
+      const phase = this.phase();
+      if (phase === "finished" || phase === "failed") return false;
+      this.setPhase("failed", now, "cancelled by an admin");
+      return true;
+    });
   }
 
   /** Counts a failed tick; answers how many failed in a row. */

@@ -268,6 +268,30 @@ describe("replay from the archive", () => {
     expect(nextRun).toBeGreaterThanOrEqual(tickStarted + 1_000);
   });
 
+  it("cancels a running replay: what was sent stays sent, nothing more goes out", async () => {
+    const source = await createSource("Replay cancel");
+    await archiveDay(source.id, 10);
+    const hook = `/hooks/${unique("cancel")}`;
+    const destinationId = await webhook(source.id, hook);
+    const started = await admin<{ replay: { id: string } }>("POST", "/replays", {
+      sourceId: source.id,
+      destinationIds: [destinationId],
+      from: `${DAY}T00:00:00Z`,
+      to: "2026-03-15T00:00:00Z",
+      ratePerSecond: 5,
+    });
+    await waitFor(() => received(hook), (list) => list.length >= 5);
+    const cancelled = await admin<{ replay: ReplayProgress }>("POST", `/replays/${started.body.replay.id}/cancel`);
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.replay).toMatchObject({ status: "failed", error: "cancelled by an admin", total: 240 });
+    await new Promise((resolve) => setTimeout(resolve, 300)); // a request already in flight lands
+    const sentAtCancel = (await received(hook)).length;
+    await new Promise((resolve) => setTimeout(resolve, 2_500)); // past two more rate windows
+    expect((await received(hook)).length).toBe(sentAtCancel);
+    expect((await admin<{ replay: ReplayProgress }>("GET", `/replays/${started.body.replay.id}`)).body.replay).toMatchObject({ status: "failed", sent: sentAtCancel });
+    expect((await admin("POST", "/replays/rpl_missing/cancel")).status).toBe(404);
+  });
+
   it("refuses what it cannot replay with a clear error", async () => {
     const source = await createSource("Replay errors");
     const other = await createSource("Replay other");
