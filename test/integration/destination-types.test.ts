@@ -5,12 +5,44 @@ import { waitFor } from "../support/workerd/archive";
 import { createSource, sendBatch, unique } from "../support/workerd/profiles";
 
 /**
- * The `segment` destination type through the real queues: a local receiver stands in for a
- * Segment-compatible Tracking API and sees what Segment's own libraries would send it.
+ * Destination types through the real queues, against a local HTTP receiver: a batching webhook
+ * with custom headers, and `segment`, where the receiver stands in for a Segment-compatible
+ * Tracking API and sees what Segment's own libraries would send it.
  */
 async function received(path: string): Promise<ReceivedRequest[]> {
   return (await (await fetch(`${inject("receiverUrl")}${path}`)).json()) as ReceivedRequest[];
 }
+
+async function hmacSha1Hex(secret: string, body: string): Promise<string> {
+  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-1" }, false, ["sign"]);
+  const signature = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(body));
+  return [...new Uint8Array(signature)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+describe("webhook destination, batched", () => {
+  it("posts one signed JSON array per batch with the custom headers", async () => {
+    const source = await createSource("Batching webhook source");
+    const hook = `/hooks/${unique("batched")}`;
+    const created = await admin("POST", "/destinations", {
+      name: "Batched",
+      type: "webhook",
+      sourceIds: [source.id],
+      settings: { url: `${inject("receiverUrl")}${hook}`, sharedSecret: "s3cret", batch: true, headers: { "X-Team": "growth" } },
+    });
+    expect(created.status).toBe(201);
+    const ids = [unique("b"), unique("b"), unique("b")];
+    await sendBatch(source.writeKey, ids.map((messageId) => ({ type: "track", event: "Batched", userId: "u1", messageId })));
+
+    const requests = await waitFor(() => received(hook), (list) => list.flatMap((request) => JSON.parse(request.raw) as object[]).length >= 3, 20_000);
+    const events = requests.flatMap((request) => JSON.parse(request.raw) as { messageId: string }[]);
+    expect(events.map((event) => event.messageId).sort()).toEqual([...ids].sort());
+    expect(requests.length).toBeLessThan(3);
+    for (const request of requests) {
+      expect(request.headers["x-team"]).toBe("growth");
+      expect(request.headers["x-signature"]).toBe(await hmacSha1Hex("s3cret", request.raw));
+    }
+  });
+});
 
 describe("segment destination", () => {
   it("forwards events to /v1/batch with the write key as HTTP Basic, without this workspace's own fields", async () => {
