@@ -1,5 +1,5 @@
 import { sendRequest } from "../destinations/deliver";
-import { nextRetryDelaySeconds } from "../destinations/delivery-policy";
+import { nextRetryDelaySeconds, type DeliveryOutcome } from "../destinations/delivery-policy";
 import type { DeliveryCounts } from "../destinations/delivery-stats";
 import type { DestinationType } from "../destinations/destination-type";
 import { routeToDestination, type RoutedDestination } from "../destinations/fan-out";
@@ -213,14 +213,7 @@ export class ReplayRunner {
         count("retry-scheduled", parked.length);
         return part.retryAt;
       }
-      if (outcome.kind === "failed") {
-        await this.deps.deadLetter(part.destinationId, carried.map(({ event }) => ({ event, reason: `destination ${outcome.reason} during a replay; not retried` })));
-        part.failed += carried.length;
-        count("failed", carried.length);
-      } else {
-        part.sent += carried.length;
-        count("delivered", carried.length);
-      }
+      await this.recordAnswer(part, outcome, carried.map(({ event }) => event), count);
       const after = Math.max(...carried.map(({ line }) => line)) + 1;
       countDiscardsBefore(after);
       part.line = after;
@@ -258,20 +251,30 @@ export class ReplayRunner {
         store.savePart(part, { removePending: rest.map(({ position }) => position) });
         return null;
       }
-      if (outcome.kind === "failed") {
-        await this.deps.deadLetter(part.destinationId, carried.map(({ event }) => ({ event, reason: `destination ${outcome.reason} during a replay; not retried` })));
-        part.failed += carried.length;
-        count("failed", carried.length);
-      } else {
-        part.sent += carried.length;
-        count("delivered", carried.length);
-      }
+      await this.recordAnswer(part, outcome, carried.map(({ event }) => event), count);
       count("retrying", -carried.length);
       store.savePart(part, { removePending: carried.map(({ position }) => position) });
     }
     this.clearRetry(part);
     store.savePart(part);
     return null;
+  }
+
+  /** Counts a final answer for the events one request carried: delivered, or refused into the dead letters. */
+  private async recordAnswer(
+    part: ReplayPart,
+    outcome: Exclude<DeliveryOutcome, { kind: "retry" }>,
+    events: readonly Record<string, unknown>[],
+    count: (outcome: string, n: number) => void,
+  ): Promise<void> {
+    if (outcome.kind === "delivered") {
+      part.sent += events.length;
+      count("delivered", events.length);
+      return;
+    }
+    await this.deps.deadLetter(part.destinationId, events.map((event) => ({ event, reason: `destination ${outcome.reason} during a replay; not retried` })));
+    part.failed += events.length;
+    count("failed", events.length);
   }
 
   /** Sets the part's next retry; false when the 4-hour window is over. */
