@@ -48,7 +48,7 @@ export interface DeliveryMetrics {
   retriesScheduled: number;
   discarded: number;
   discardedByReason: Record<string, number>;
-  /** Upper bound of the histogram bucket holding the 95th percentile; null before any delivery. */
+  /** The 95th percentile, interpolated inside its histogram bucket; null before any delivery. */
   p95LatencyMs: number | null;
   windowHours: number;
 }
@@ -74,14 +74,27 @@ export async function readDeliveryMetrics(db: D1Database, destinationId: string,
       metrics.discardedByReason[reason] = (metrics.discardedByReason[reason] ?? 0) + count;
     }
   }
-  const total = latency!.results.reduce((sum, row) => sum + row.count, 0);
-  let seen = 0;
-  for (const { bucket_ms, count } of latency!.results) {
-    seen += count;
-    if (seen >= total * 0.95) {
-      metrics.p95LatencyMs = bucket_ms === Number.MAX_SAFE_INTEGER ? null : bucket_ms!;
-      break;
-    }
-  }
+  metrics.p95LatencyMs = histogramQuantile(latency!.results as { bucket_ms: number; count: number }[], 0.95);
   return metrics;
+}
+
+/**
+ * A quantile of a latency histogram (buckets by upper bound, ascending), assuming deliveries
+ * spread evenly inside their bucket; null when empty or past the last finite bound.
+ */
+export function histogramQuantile(buckets: readonly { bucket_ms: number; count: number }[], quantile: number): number | null {
+  const total = buckets.reduce((sum, bucket) => sum + bucket.count, 0);
+  if (total === 0) return null;
+  const rank = total * quantile;
+  let seen = 0;
+  let lower = 0;
+  for (const { bucket_ms: upper, count } of buckets) {
+    if (count > 0 && seen + count >= rank) {
+      if (upper === Number.MAX_SAFE_INTEGER) return null;
+      return Math.round(lower + ((rank - seen) / count) * (upper - lower));
+    }
+    seen += count;
+    lower = upper;
+  }
+  return null;
 }
