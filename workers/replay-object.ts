@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import { listArchiveObjects } from "../src/archive/read-archive";
+import { listPrefix } from "../src/archive/read-archive";
 import { readNdjsonGzipLines } from "../src/archive/ndjson";
 import { loadRoutedDestination } from "../src/destinations/load-destinations";
 import { recordDeliveryStats } from "../src/destinations/delivery-stats";
@@ -40,10 +40,12 @@ export class ReplayObject extends DurableObject<AppEnv> {
   async cancel(): Promise<ReplayProgress | null> {
     if (this.store.cancel(new Date())) {
       await this.ctx.storage.deleteAlarm();
-      const progress = this.store.progress()!;
-      await new ReplayRegistry(this.env.DB).update(progress);
+      await recordDeliveryStats(this.env.DB, this.store.pendingBalance(), new Map(), new Date());
     }
-    return this.store.progress();
+    const progress = this.store.progress();
+    // Always, so a list entry left running by a failed write is mended by cancelling again.
+    if (progress) await new ReplayRegistry(this.env.DB).update(progress);
+    return progress;
   }
 
   override async alarm(): Promise<void> {
@@ -58,7 +60,7 @@ export function replayDeps(store: ReplayStore, env: AppEnv, overrides: Partial<R
   const registry = new ReplayRegistry(env.DB);
   return {
     store,
-    listObjects: (spec) => listArchiveObjects(env.ARCHIVE, { sourceIds: [spec.sourceId], from: new Date(spec.from), to: new Date(spec.to) }),
+    listObjects: (prefix) => listPrefix(env.ARCHIVE, prefix),
     readLines: async (key) => {
       const object = await env.ARCHIVE.get(key);
       if (!object) return null;

@@ -18,8 +18,8 @@ const redriveRequest = z.object({
 /**
  * A destination's dead letters (`/destinations/:id/dead-letters`): what it refused or never
  * took in 4 hours of retries, from live delivery and from replays. Re-drive queues them again as
- * first attempts (DELIVERIES), then removes them; a crash in between re-drives them twice, never
- * loses them.
+ * first attempts (DELIVERIES), then removes them: a crash in between, or two re-drives at once,
+ * can send a dead letter twice, never lose one.
  */
 export const deadLettersApi = new Hono<HonoEnv>()
   .get("/:id/dead-letters", async (c) => {
@@ -32,7 +32,8 @@ export const deadLettersApi = new Hono<HonoEnv>()
   .post("/:id/dead-letters/redrive", async (c) => {
     const destination = await requireDestination(c.env.DB, c.req.param("id"));
     if (!destination.enabled) throw new ApiError(409, `Destination ${destination.id} is disabled: enable it before re-driving its dead letters.`);
-    const { ids } = await parseJson(c.req.raw, redriveRequest);
+    const { ids: named } = await parseJson(c.req.raw, redriveRequest);
+    const ids = named && [...new Set(named)];
     const store = new DeliveryDeadLetters(c.env.ARCHIVE);
     for (const id of ids ?? []) {
       if (!(await store.belongsTo(id, destination.id))) throw new ApiError(400, `${id} is not one of destination ${destination.id}'s dead letters.`, "ids");

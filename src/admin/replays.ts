@@ -31,11 +31,14 @@ export const replaysApi = new Hono<HonoEnv>()
     const spec = replaySpec(`rpl_${randomBase62(20)}`, request, blocks, new Date());
     const registry = new ReplayRegistry(c.env.DB);
     await registry.add(spec);
+    const replay = c.env.REPLAYS.get(c.env.REPLAYS.idFromName(spec.id));
     try {
-      const progress = await c.env.REPLAYS.get(c.env.REPLAYS.idFromName(spec.id)).start(spec);
-      return c.json({ replay: progress }, 201);
+      return c.json({ replay: await replay.start(spec) }, 201);
     } catch (error) {
-      await registry.remove(spec.id); // never list a replay that is not running
+      // The answer may be what was lost: a replay that started stays listed; one that did not goes.
+      const started = await replay.progress().catch(() => null);
+      if (started) return c.json({ replay: started }, 201);
+      await registry.remove(spec.id);
       throw error;
     }
   })

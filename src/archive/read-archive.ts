@@ -12,27 +12,27 @@ export interface ArchiveQuery {
 
 /** Archive object keys for a query, in partition order, listed page by page. */
 export async function* listArchiveKeys(bucket: R2Bucket, query: ArchiveQuery): AsyncGenerator<string> {
-  for await (const object of listArchiveObjects(bucket, query)) yield object.key;
-}
-
-/** Archive objects (key and stored size) for a query, in partition order, listed page by page. */
-export async function* listArchiveObjects(bucket: R2Bucket, query: ArchiveQuery): AsyncGenerator<{ key: string; size: number }> {
   const from = query.from ?? new Date(0);
   const to = query.to ?? new Date(8.64e15);
   const prefixes =
     query.sourceIds.length === 0 ? [ARCHIVE_PREFIX] : query.sourceIds.flatMap((id) => prefixesFor(id, query));
 
   for (const prefix of prefixes) {
-    let cursor: string | undefined;
-    do {
-      const page = await bucket.list({ prefix, cursor });
-      for (const object of page.objects) {
-        const partition = partitionOfKey(object.key);
-        if (partition && partitionOverlaps(partition, from, to)) yield { key: object.key, size: object.size };
-      }
-      cursor = page.truncated ? page.cursor : undefined;
-    } while (cursor);
+    for await (const { key } of listPrefix(bucket, prefix)) {
+      const partition = partitionOfKey(key);
+      if (partition && partitionOverlaps(partition, from, to)) yield key;
+    }
   }
+}
+
+/** Every object under `prefix` (key and stored size), in key order, page by page. */
+export async function* listPrefix(bucket: R2Bucket, prefix: string): AsyncGenerator<{ key: string; size: number }> {
+  let cursor: string | undefined;
+  do {
+    const page = await bucket.list({ prefix, cursor });
+    for (const object of page.objects) yield { key: object.key, size: object.size };
+    cursor = page.truncated ? page.cursor : undefined;
+  } while (cursor);
 }
 
 /** The archived events of a query as an NDJSON stream, filtered to `receivedAt` in range. */

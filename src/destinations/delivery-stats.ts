@@ -79,22 +79,23 @@ export async function readDeliveryMetrics(db: D1Database, destinationId: string,
 }
 
 /**
- * A quantile of a latency histogram (buckets by upper bound, ascending), assuming deliveries
- * spread evenly inside their bucket; null when empty or past the last finite bound.
+ * A quantile of a latency histogram (rows of LATENCY_BUCKETS_MS by upper bound, ascending),
+ * assuming deliveries spread evenly inside their bucket; null when empty, or when the quantile
+ * lies past the last finite bound (over an hour).
  */
 export function histogramQuantile(buckets: readonly { bucket_ms: number; count: number }[], quantile: number): number | null {
   const total = buckets.reduce((sum, bucket) => sum + bucket.count, 0);
   if (total === 0) return null;
   const rank = total * quantile;
   let seen = 0;
-  let lower = 0;
   for (const { bucket_ms: upper, count } of buckets) {
     if (count > 0 && seen + count >= rank) {
       if (upper === Number.MAX_SAFE_INTEGER) return null;
+      // The bucket's own lower bound, not the previous bucket present: empty buckets have no row.
+      const lower = LATENCY_BUCKETS_MS[LATENCY_BUCKETS_MS.indexOf(upper) - 1] ?? 0;
       return Math.round(lower + ((rank - seen) / count) * (upper - lower));
     }
     seen += count;
-    lower = upper;
   }
   return null;
 }

@@ -3,9 +3,10 @@ import { partitionOfKey } from "../archive/archive-key";
 /**
  * Compressed archive bytes a replay reads and sorts at once. An hour holds many objects (one per
  * dedupe shard and flush); they are merged into one timestamp order, unless the hour is bigger
- * than this, when it is ordered in consecutive slices of this size so memory stays bounded.
+ * than this, when it is ordered in consecutive slices of this size so memory stays bounded
+ * (gzip packs JSON about tenfold, and parsed events take more room than their text).
  */
-export const MAX_GROUP_BYTES = 4_000_000;
+export const MAX_GROUP_BYTES = 1_000_000;
 
 /**
  * The group of each archive object (listed in key order): consecutive objects of the same hour

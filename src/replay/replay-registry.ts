@@ -47,7 +47,8 @@ export class ReplayRegistry {
 
   async update(progress: ReplayProgress): Promise<void> {
     await this.db
-      .prepare("UPDATE replays SET status = ?, sent = ?, total = ?, updated_at = ? WHERE id = ?")
+      // An ended replay's entry stays as it ended: a late, older snapshot cannot reopen it.
+      .prepare("UPDATE replays SET status = ?, sent = ?, total = ?, updated_at = ? WHERE id = ? AND status = 'running'")
       .bind(progress.status, progress.sent, progress.total, progress.updatedAt, progress.id)
       .run();
   }

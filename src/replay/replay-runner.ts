@@ -1,11 +1,12 @@
+import { dayPrefixes, partitionOfKey, partitionOverlaps } from "../archive/archive-key";
 import { sendRequest } from "../destinations/deliver";
 import { nextRetryDelaySeconds, type DeliveryOutcome } from "../destinations/delivery-policy";
 import type { DeliveryCounts } from "../destinations/delivery-stats";
-import type { DestinationType } from "../destinations/destination-type";
+import type { DestinationType, OutgoingRequest } from "../destinations/destination-type";
 import { routeToDestination, type RoutedDestination } from "../destinations/fan-out";
-import type { ReplaySpec } from "./replay-request";
 import { groupArchiveObjects } from "./replay-groups";
-import { parseArchiveLines, replayOrder, selectForReplay } from "./replay-selection";
+import type { ReplaySpec } from "./replay-request";
+import { compareReplayKeys, parseArchiveLines, replayOrder, selectForReplay, type ReplayKey } from "./replay-selection";
 import type { ArchiveObjectRow, ReplayPart, ReplayProgress, ReplayStore } from "./replay-store";
 
 /** Events one destination takes per request batch; a request never spans two batches. */
@@ -14,7 +15,7 @@ const CHUNK_EVENTS = 100;
 const TICK_BUDGET_MS = 10_000;
 /** The rate limit's window: each destination gets `ratePerSecond` events per second at most. */
 const PACE_WINDOW_MS = 1_000;
-/** Parsed groups of archive objects kept between alarms: each destination reads the same ones. */
+/** Parsed groups kept between alarms (least recently used goes first). */
 const CACHED_GROUPS = 2;
 /** Archive objects read at once. */
 const PARALLEL_READS = 8;
@@ -28,8 +29,8 @@ export interface ReplayTarget {
 
 export interface ReplayDeps {
   store: ReplayStore;
-  /** The source's archive objects in `[from, to)`, in key (hour) order, with their stored sizes. */
-  listObjects: (spec: ReplaySpec) => AsyncIterable<{ key: string; size: number }>;
+  /** Every archive object under an R2 prefix (one day of the source), in key order, with its stored size. */
+  listObjects: (prefix: string) => AsyncIterable<{ key: string; size: number }>;
   /** An archive object's lines, or null when it is gone. */
   readLines: (key: string) => Promise<string[] | null>;
   destination: (id: string) => Promise<ReplayTarget | null>;
@@ -44,16 +45,17 @@ export interface ReplayDeps {
   firstRetryDelaySeconds?: number;
 }
 
-/** A group's events in replay order; null marks an event the replay leaves out. */
-type GroupEvents = (Record<string, unknown> | null)[];
+/** A group's selected events in replay order, each with its key. */
+type GroupEvents = { key: ReplayKey; event: Record<string, unknown> }[];
+type Count = (outcome: string, n: number) => void;
 
 /**
- * Runs a replay one alarm at a time: lists the archive objects of the range, counts what they
- * select (the total), then sends every destination its events in timestamp order per hour (all
- * of an hour's objects merged; see replay-groups.ts), each at its own rate and with its own
- * retries, so a slow destination only slows itself.
- * Each request's outcome moves the cursor in one transaction before the next request goes out:
- * after a crash only the request in flight is sent again.
+ * Runs a replay one alarm at a time: lists the archive objects of the range (a day per step),
+ * counts what they select (each destination's total), then sends every destination its events
+ * in timestamp order per hour (all of an hour's objects merged; see replay-groups.ts), each at
+ * its own rate and with its own retries, so a slow destination only slows itself. Each request's
+ * answer moves the cursor in one transaction before the next request goes out: after a crash
+ * only the request in flight is sent again.
  */
 export class ReplayRunner {
   private readonly cache = new Map<number, Promise<GroupEvents>>();
@@ -72,26 +74,27 @@ export class ReplayRunner {
       store.tickSucceeded(new Date(this.deps.now()));
     } catch (error) {
       const failures = store.recordFailure(error instanceof Error ? error.message : String(error), new Date(this.deps.now()));
-      if (failures >= MAX_FAILED_TICKS) store.setPhase("failed", new Date(this.deps.now()));
+      if (failures >= MAX_FAILED_TICKS) await this.end("failed", `stopped after ${failures} failed attempts in a row`);
       next = failures >= MAX_FAILED_TICKS ? null : this.deps.now() + 5_000 * failures;
     }
     const progress = store.progress();
     if (progress) await this.deps.report(progress).catch((error: unknown) => console.error(`could not publish progress of replay ${spec.id}`, error));
-    return next;
+    return store.phase() === "finished" || store.phase() === "failed" ? null : next;
+  }
+
+  /** Ends the replay; events still waiting for a retry leave the `retrying` balance. */
+  async end(phase: "finished" | "failed", error?: string): Promise<void> {
+    const { store } = this.deps;
+    store.setPhase(phase, new Date(this.deps.now()), error);
+    await this.deps.recordStats(store.pendingBalance()).catch((failure: unknown) => console.error("could not record replay stats", failure));
   }
 
   private async step(spec: ReplaySpec, started: number): Promise<number | null> {
     const { store } = this.deps;
     const deadline = started + TICK_BUDGET_MS;
     switch (store.phase()) {
-      case "listing": {
-        const objects: { key: string; size: number }[] = [];
-        for await (const object of this.deps.listObjects(spec)) objects.push(object);
-        const groups = groupArchiveObjects(objects);
-        store.setObjects(objects.map(({ key }, index) => ({ key, group: groups[index]! })));
-        store.setPhase("counting", new Date(this.deps.now()));
-        return this.deps.now();
-      }
+      case "listing":
+        return this.list(spec, deadline);
       case "counting": {
         for (const object of store.uncounted(50)) {
           if (this.deps.now() > deadline) return this.deps.now();
@@ -99,7 +102,7 @@ export class ReplayRunner {
           store.setMatched(object.seq, events.filter((event) => selectForReplay(event, spec)).length);
         }
         if (store.uncounted(1).length > 0) return this.deps.now();
-        store.fixTotal();
+        store.fixTotals();
         store.setPhase("sending", new Date(this.deps.now()));
         return this.deps.now();
       }
@@ -110,40 +113,89 @@ export class ReplayRunner {
     }
   }
 
+  /** Lists the range a day at a time (each day one transaction), so any range fits in alarms. */
+  private async list(spec: ReplaySpec, deadline: number): Promise<number> {
+    const { store } = this.deps;
+    const from = new Date(spec.from);
+    const to = new Date(spec.to);
+    const days = dayPrefixes(spec.sourceId, from, to);
+    for (let day = store.listedDays(); day < days.length; day += 1) {
+      if (this.deps.now() > deadline) return this.deps.now();
+      const objects: { key: string; size: number }[] = [];
+      for await (const object of this.deps.listObjects(days[day]!)) {
+        const partition = partitionOfKey(object.key);
+        if (partition && partitionOverlaps(partition, from, to)) objects.push(object);
+      }
+      const groups = groupArchiveObjects(objects);
+      store.appendDay(objects.map(({ key }, index) => ({ key, group: groups[index]! })));
+    }
+    store.setPhase("counting", new Date(this.deps.now()));
+    return this.deps.now();
+  }
+
+  /**
+   * One sending window. Destinations on the same group send side by side; groups take turns, so
+   * memory holds about one group however far apart the destinations are.
+   */
   private async send(spec: ReplaySpec, started: number, deadline: number): Promise<number | null> {
     const { store } = this.deps;
     const stats: DeliveryCounts[] = [];
-    const running = store.parts().filter((part) => part.state === "running");
-    const nextRuns = await Promise.all(running.map((part) => this.sendPart(spec, part, started, deadline, stats)));
-    await this.deps.recordStats(stats).catch((error: unknown) => console.error(`could not record replay ${spec.id} delivery stats`, error));
+    const byGroup = new Map<number, ReplayPart[]>();
+    for (const part of store.parts().filter((candidate) => candidate.state === "running")) {
+      byGroup.set(part.groupSeq, [...(byGroup.get(part.groupSeq) ?? []), part]);
+    }
+    const nextRuns: (number | null)[] = [];
+    let failure: unknown;
+    try {
+      for (const group of [...byGroup.keys()].sort((a, b) => a - b)) {
+        const settled = await Promise.allSettled(byGroup.get(group)!.map((part) => this.sendPart(spec, part, started, deadline, stats)));
+        for (const result of settled) {
+          if (result.status === "fulfilled") nextRuns.push(result.value);
+          else failure ??= result.reason;
+        }
+        if (failure) break;
+      }
+    } finally {
+      await this.deps.recordStats(stats).catch((error: unknown) => console.error(`could not record replay ${spec.id} delivery stats`, error));
+    }
+    if (failure) throw failure;
     if (store.phase() !== "sending") return null; // cancelled meanwhile
     const waiting = nextRuns.filter((at): at is number => at !== null);
     if (waiting.length > 0) return Math.min(...waiting);
     const failed = store.parts().some((part) => part.state === "failed");
-    store.setPhase(failed ? "failed" : "finished", new Date(this.deps.now()), failed ? "a destination could not take the replay; see destinations" : undefined);
+    await this.end(failed ? "failed" : "finished", failed ? "a destination could not take the replay; see destinations" : undefined);
     return null;
   }
 
-  /** Sends one destination its share of this tick; answers when it wants to run again, or null when done. */
+  /** Sends one destination its share of this window; answers when it wants to run again, or null when done. */
   private async sendPart(spec: ReplaySpec, part: ReplayPart, started: number, deadline: number, stats: DeliveryCounts[]): Promise<number | null> {
     const { store } = this.deps;
+    const count: Count = (outcome, n) => n !== 0 && stats.push({ destinationId: part.destinationId, outcome, count: n });
     const target = await this.deps.destination(part.destinationId);
-    if (!target || !target.routed.destination.enabled) {
+    const gone = !target
+      ? "the destination was deleted during the replay"
+      : !target.routed.destination.enabled
+        ? "the destination was disabled during the replay"
+        : !target.routed.destination.sourceIds.includes(spec.sourceId)
+          ? "the destination was disconnected from the source during the replay"
+          : null;
+    if (gone || !target) {
+      const pending = store.pending(part.destinationId);
       part.state = "failed";
-      part.error = target ? "the destination was disabled during the replay" : "the destination was deleted during the replay";
-      store.savePart(part);
+      part.error = gone;
+      store.savePart(part, { removePending: pending.map(({ position }) => position) });
+      count("retrying", -pending.length);
       return null;
     }
-    const count = (outcome: string, n: number) => n !== 0 && stats.push({ destinationId: part.destinationId, outcome, count: n });
 
     if (part.retryAt !== null) {
       if (this.deps.now() < part.retryAt) return part.retryAt;
       const waiting = await this.retryPending(part, target, count);
-      if (waiting !== null) return waiting;
+      if (waiting !== null || store.phase() !== "sending") return waiting;
     }
 
     let budget = spec.ratePerSecond;
-    // A cancel (or another part's end) can land between two chunks: stop at the next one.
+    // A cancel can land between two requests: stop at the next one.
     while (budget > 0 && this.deps.now() < deadline && store.phase() === "sending") {
       const objects = store.group(part.groupSeq);
       if (objects.length === 0) {
@@ -152,20 +204,20 @@ export class ReplayRunner {
         return null;
       }
       const events = await this.readGroup(spec, part.groupSeq, objects);
-      if (part.line >= events.length) {
+      const start = part.after ? events.findIndex(({ key }) => compareReplayKeys(key, part.after!) > 0) : 0;
+      if (start === -1 || start >= events.length) {
+        // The group as sent may differ from the group as counted (a deletion rewrote an object
+        // meanwhile): the total takes what was really there, so the counts add up at the end.
+        part.total += part.groupPassed - store.planned(part.groupSeq);
         part.groupSeq += 1;
-        part.line = 0;
+        part.after = null;
+        part.groupPassed = 0;
         store.savePart(part);
         continue;
       }
-      const chunk: { line: number; event: Record<string, unknown> }[] = [];
-      let end = part.line;
-      for (; end < events.length && chunk.length < Math.min(budget, CHUNK_EVENTS); end += 1) {
-        const event = events[end];
-        if (event) chunk.push({ line: end, event });
-      }
+      const chunk = events.slice(start, start + Math.min(budget, CHUNK_EVENTS));
       budget -= chunk.length;
-      const waiting = await this.sendChunk(part, target, chunk, end, count);
+      const waiting = await this.sendChunk(part, target, chunk, count);
       if (waiting !== null) return waiting;
     }
     return Math.max(this.deps.now(), started + PACE_WINDOW_MS);
@@ -174,39 +226,38 @@ export class ReplayRunner {
   /**
    * Routes and sends one chunk, request by request in order, saving the cursor after each answer.
    * A retryable answer parks that request's events and the rest of the chunk (order is kept) and
-   * answers when to retry; otherwise null once the cursor is past the chunk (`end`).
+   * answers when to retry; otherwise null once the cursor is past the chunk.
    */
-  private async sendChunk(
-    part: ReplayPart,
-    target: ReplayTarget,
-    chunk: readonly { line: number; event: Record<string, unknown> }[],
-    end: number,
-    count: (outcome: string, n: number) => void,
-  ): Promise<number | null> {
+  private async sendChunk(part: ReplayPart, target: ReplayTarget, chunk: GroupEvents, count: Count): Promise<number | null> {
     const { store } = this.deps;
-    const kept: { line: number; event: Record<string, unknown> }[] = [];
-    const discards: { line: number; reason: string }[] = [];
-    for (const { line, event } of chunk) {
+    const kept: GroupEvents = [];
+    const discards = new Map<number, string>();
+    for (const [index, { key, event }] of chunk.entries()) {
       const routed = await routeToDestination(event, target.routed);
-      if ("discard" in routed) discards.push({ line, reason: routed.discard });
-      else kept.push({ line, event: routed.event });
+      if ("discard" in routed) discards.set(index, routed.discard);
+      else kept.push({ key, event: routed.event });
     }
-    const countDiscardsBefore = (line: number) => {
-      while (discards.length > 0 && discards[0]!.line < line) {
-        const { reason } = discards.shift()!;
+    let passed = 0;
+    /** Moves the cursor to `key`, counting the events it passes and the discards among them. */
+    const passTo = (key: ReplayKey) => {
+      for (; passed < chunk.length && compareReplayKeys(chunk[passed]!.key, key) <= 0; passed += 1) {
+        part.groupPassed += 1;
+        const reason = discards.get(passed);
+        if (reason === undefined) continue;
         part.discarded += 1;
         count(`discarded:${reason}`, 1);
       }
+      part.after = key;
     };
 
-    const requests = await target.type.requests(kept.map(({ event }) => event), target.routed.destination.settings);
+    const requests = await this.requestsFor(target, kept.map(({ event }) => event));
     for (const [index, request] of requests.entries()) {
+      if (this.deps.store.phase() !== "sending") return null;
       const outcome = await sendRequest(request, this.deps.fetcher);
       const carried = request.events.map((position) => kept[position]!);
       if (outcome.kind === "retry") {
         const parked = requests.slice(index).flatMap((rest) => rest.events.map((position) => kept[position]!.event));
-        countDiscardsBefore(end);
-        part.line = end;
+        passTo(chunk.at(-1)!.key);
         this.scheduleRetry(part, 1, this.deps.now());
         store.savePart(part, { addPending: parked });
         count("retrying", parked.length);
@@ -214,23 +265,21 @@ export class ReplayRunner {
         return part.retryAt;
       }
       await this.recordAnswer(part, outcome, carried.map(({ event }) => event), count);
-      const after = Math.max(...carried.map(({ line }) => line)) + 1;
-      countDiscardsBefore(after);
-      part.line = after;
+      passTo(carried.reduce((last, { key }) => (compareReplayKeys(key, last) > 0 ? key : last), carried[0]!.key));
       store.savePart(part);
     }
-    countDiscardsBefore(end);
-    part.line = end;
+    passTo(chunk.at(-1)!.key);
     store.savePart(part);
     return null;
   }
 
   /** Sends the parked events again, in order; answers when to try again, or null once none wait. */
-  private async retryPending(part: ReplayPart, target: ReplayTarget, count: (outcome: string, n: number) => void): Promise<number | null> {
+  private async retryPending(part: ReplayPart, target: ReplayTarget, count: Count): Promise<number | null> {
     const { store } = this.deps;
     const pending = store.pending(part.destinationId);
-    const requests = await target.type.requests(pending.map(({ event }) => event), target.routed.destination.settings);
+    const requests = await this.requestsFor(target, pending.map(({ event }) => event));
     for (const [index, request] of requests.entries()) {
+      if (store.phase() !== "sending") return null;
       const outcome = await sendRequest(request, this.deps.fetcher);
       const carried = request.events.map((position) => pending[position]!);
       if (outcome.kind === "retry") {
@@ -260,13 +309,15 @@ export class ReplayRunner {
     return null;
   }
 
+  /** The type's requests for `events`; none for no events (a batching type would send `[]`). */
+  private async requestsFor(target: ReplayTarget, events: readonly Record<string, unknown>[]): Promise<OutgoingRequest[]> {
+    if (events.length === 0) return [];
+    const requests = await target.type.requests(events, target.routed.destination.settings);
+    return requests.filter((request) => request.events.length > 0);
+  }
+
   /** Counts a final answer for the events one request carried: delivered, or refused into the dead letters. */
-  private async recordAnswer(
-    part: ReplayPart,
-    outcome: Exclude<DeliveryOutcome, { kind: "retry" }>,
-    events: readonly Record<string, unknown>[],
-    count: (outcome: string, n: number) => void,
-  ): Promise<void> {
+  private async recordAnswer(part: ReplayPart, outcome: Exclude<DeliveryOutcome, { kind: "retry" }>, events: readonly Record<string, unknown>[], count: Count): Promise<void> {
     if (outcome.kind === "delivered") {
       part.sent += events.length;
       count("delivered", events.length);
@@ -294,30 +345,30 @@ export class ReplayRunner {
     part.retrySince = null;
   }
 
-  /**
-   * A group's events in replay order, the ones the replay leaves out as null; the same archive
-   * always gives the same list, so a cursor into it survives a crash. An object that changed
-   * since it was counted (a deletion rewrote it) moves the total.
-   */
+  /** A group's selected events in replay order, as the archive holds them now. */
   private readGroup(spec: ReplaySpec, group: number, objects: readonly ArchiveObjectRow[]): Promise<GroupEvents> {
     const cached = this.cache.get(group);
-    if (cached) return cached;
+    if (cached) {
+      this.cache.delete(group); // most recently used goes last
+      this.cache.set(group, cached);
+      return cached;
+    }
     const read = (async () => {
-      const tagged: { event: Record<string, unknown>; object: number }[] = [];
+      const selected: Record<string, unknown>[] = [];
       for (let start = 0; start < objects.length; start += PARALLEL_READS) {
         const slice = objects.slice(start, start + PARALLEL_READS);
-        const lines = await Promise.all(slice.map((object) => this.deps.readLines(object.key)));
-        lines.forEach((list, offset) => {
-          for (const event of parseArchiveLines(list ?? [])) tagged.push({ event, object: start + offset });
+        const contents = await Promise.all(slice.map((object) => this.deps.readLines(object.key)));
+        contents.forEach((lines, offset) => {
+          const chosen: Record<string, unknown>[] = [];
+          for (const event of parseArchiveLines(lines ?? [])) {
+            const kept = selectForReplay(event, spec);
+            if (kept) chosen.push(kept);
+          }
+          const object = slice[offset]!;
+          selected.push(...chosen);
         });
       }
-      const ordered = replayOrder(tagged, ({ event }) => event).map(({ event, object }) => ({ selected: selectForReplay(event, spec), object }));
-      const matched = objects.map(() => 0);
-      for (const { selected, object } of ordered) if (selected) matched[object]! += 1;
-      objects.forEach((object, index) => {
-        if (object.matched !== matched[index]) this.deps.store.setMatched(object.seq, matched[index]!);
-      });
-      return ordered.map(({ selected }) => selected);
+      return replayOrder(selected);
     })();
     this.cache.set(group, read);
     read.catch(() => this.cache.delete(group));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { replayRequest } from "./replay-request";
-import { parseArchiveLines, replayOrder, selectForReplay } from "./replay-selection";
+import { compareReplayKeys, parseArchiveLines, replayKey, replayOrder, selectForReplay } from "./replay-selection";
 
 const selection = { from: "2026-03-14T10:00:00.000Z", to: "2026-03-14T11:00:00.000Z", blocks: { events: [], traits: [] } };
 const at = (receivedAt: string, fields: Record<string, unknown> = {}) => ({ type: "track", event: "Order Completed", receivedAt, ...fields });
@@ -32,18 +32,19 @@ describe("selectForReplay", () => {
 });
 
 describe("replayOrder", () => {
-  it("sorts by timestamp, keeps the given order on ties, puts events without one last, and skips unreadable lines", () => {
+  it("sorts by timestamp then messageId, puts events without a timestamp last, and skips unreadable lines", () => {
     const lines = [
       JSON.stringify({ messageId: "c", timestamp: "2026-03-14T10:03:00Z" }),
       "not json",
       JSON.stringify({ messageId: "none" }),
       JSON.stringify({ messageId: "a", timestamp: "2026-03-14T10:01:00Z" }),
-      JSON.stringify({ messageId: "b1", timestamp: "2026-03-14T10:02:00Z" }),
       JSON.stringify({ messageId: "b2", timestamp: "2026-03-14T10:02:00Z" }),
+      JSON.stringify({ messageId: "b1", timestamp: "2026-03-14T10:02:00Z" }),
       "[1]",
     ];
-    const events = parseArchiveLines(lines);
-    expect(replayOrder(events, (event) => event).map((event) => event.messageId)).toEqual(["a", "b1", "b2", "c", "none"]);
+    const ordered = replayOrder(parseArchiveLines(lines));
+    expect(ordered.map(({ event }) => event.messageId)).toEqual(["a", "b1", "b2", "c", "none"]);
+    expect(compareReplayKeys(ordered[1]!.key, replayKey({ messageId: "b1", timestamp: "2026-03-14T10:02:00.000Z" }))).toBe(0);
   });
 });
 

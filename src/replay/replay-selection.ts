@@ -35,18 +35,28 @@ export function parseArchiveLines(lines: readonly string[]): Record<string, unkn
   return events;
 }
 
+/** Where an event sits in a replay's order: its `timestamp` (ms; none sorts last), then its messageId. */
+export interface ReplayKey {
+  at: number;
+  messageId: string;
+}
+
+const NO_TIMESTAMP = Number.MAX_SAFE_INTEGER;
+
+export function replayKey(event: Record<string, unknown>): ReplayKey {
+  const at = typeof event.timestamp === "string" ? Date.parse(event.timestamp) : NaN;
+  return { at: Number.isNaN(at) ? NO_TIMESTAMP : at, messageId: typeof event.messageId === "string" ? event.messageId : "" };
+}
+
+export function compareReplayKeys(a: ReplayKey, b: ReplayKey): number {
+  return a.at - b.at || (a.messageId < b.messageId ? -1 : a.messageId > b.messageId ? 1 : 0);
+}
+
 /**
- * Items in the order a replay sends them: by their event's `timestamp`, ties (and events
- * without a readable one, last) in the order given. Stable, so the same archive gives the same
- * order every time: a resumed replay's cursor points at the same event.
+ * Events in the order a replay sends them: by timestamp, then messageId. The order depends only
+ * on the events themselves, so a cursor (the key of the last event passed) points at the same
+ * place after a crash, even if other events of the hour were deleted meanwhile.
  */
-export function replayOrder<T>(items: readonly T[], eventOf: (item: T) => Record<string, unknown>): T[] {
-  return items
-    .map((item, index) => {
-      const timestamp = eventOf(item).timestamp;
-      const at = typeof timestamp === "string" ? Date.parse(timestamp) : NaN;
-      return { item, at: Number.isNaN(at) ? Infinity : at, index };
-    })
-    .sort((a, b) => a.at - b.at || a.index - b.index)
-    .map(({ item }) => item);
+export function replayOrder(events: readonly Record<string, unknown>[]): { key: ReplayKey; event: Record<string, unknown> }[] {
+  return events.map((event) => ({ key: replayKey(event), event })).sort((a, b) => compareReplayKeys(a.key, b.key));
 }

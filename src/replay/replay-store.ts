@@ -1,14 +1,21 @@
+import type { DeliveryCounts } from "../destinations/delivery-stats";
+import type { ReplayKey } from "./replay-selection";
 import type { ReplaySpec } from "./replay-request";
 
 export type ReplayPhase = "listing" | "counting" | "sending" | "finished" | "failed";
 export type ReplayStatus = "running" | "finished" | "failed";
 
-/** One destination's share of a replay: its cursor into the archive objects, and its counts. */
+/** One destination's share of a replay: its cursor into the archive, and its counts. */
 export interface ReplayPart {
   destinationId: string;
-  /** The group of archive objects being sent (an hour, or a slice of a big one) and the next event in it, in replay order. */
+  /** The group of archive objects being sent (an hour, or a slice of a big one). */
   groupSeq: number;
-  line: number;
+  /** The last event of that group this destination is past, in replay order; null at its start. */
+  after: ReplayKey | null;
+  /** How many of the group's events it is past (reconciles `total` when it leaves the group). */
+  groupPassed: number;
+  /** Selected events this destination is to get (`sent + discarded + failed` once it is done). */
+  total: number;
   sent: number;
   discarded: number;
   failed: number;
@@ -33,7 +40,7 @@ export interface ReplayProgress {
   discarded: number;
   failed: number;
   error?: string;
-  destinations: { destinationId: string; status: ReplayStatus; sent: number; discarded: number; failed: number; error?: string }[];
+  destinations: { destinationId: string; status: ReplayStatus; total: number; sent: number; discarded: number; failed: number; error?: string }[];
   createdAt: string;
   updatedAt: string;
 }
@@ -48,7 +55,10 @@ export interface ArchiveObjectRow extends Record<string, SqlStorageValue> {
 interface PartRow extends Record<string, SqlStorageValue> {
   destination_id: string;
   group_seq: number;
-  line: number;
+  after_at: number | null;
+  after_id: string | null;
+  group_passed: number;
+  total: number;
   sent: number;
   discarded: number;
   failed: number;
@@ -61,9 +71,10 @@ interface PartRow extends Record<string, SqlStorageValue> {
 
 /**
  * A replay's durable state in its Durable Object's SQLite: the spec, the archive objects to read
- * (listed once, in key order, with how many events each selects), and per destination a cursor
- * and the events waiting for a retry. Every cursor move is one transaction with the counts it
- * changes, so a crash resumes exactly after the last acknowledged request.
+ * (listed a day at a time, in key order, grouped, with how many events each selects), and per
+ * destination a cursor, its counts and the events waiting for a retry. Every cursor move is one
+ * transaction with the counts it changes, so a crash resumes exactly after the last
+ * acknowledged request.
  */
 export class ReplayStore {
   private readonly sql: SqlStorage;
@@ -75,14 +86,14 @@ export class ReplayStore {
   migrate(): void {
     this.sql.exec(`
       CREATE TABLE IF NOT EXISTS replay (
-        id INTEGER PRIMARY KEY CHECK (id = 1), spec TEXT NOT NULL, phase TEXT NOT NULL,
-        total INTEGER NOT NULL DEFAULT 0, error TEXT, failures INTEGER NOT NULL DEFAULT 0, updated_at TEXT NOT NULL
+        id INTEGER PRIMARY KEY CHECK (id = 1), spec TEXT NOT NULL, phase TEXT NOT NULL, listed_days INTEGER NOT NULL DEFAULT 0,
+        error TEXT, failures INTEGER NOT NULL DEFAULT 0, updated_at TEXT NOT NULL
       );
       CREATE TABLE IF NOT EXISTS objects (seq INTEGER PRIMARY KEY, key TEXT NOT NULL, grp INTEGER NOT NULL, matched INTEGER);
       CREATE INDEX IF NOT EXISTS objects_by_group ON objects (grp, seq);
       CREATE TABLE IF NOT EXISTS parts (
-        destination_id TEXT PRIMARY KEY, group_seq INTEGER NOT NULL DEFAULT 0, line INTEGER NOT NULL DEFAULT 0,
-        sent INTEGER NOT NULL DEFAULT 0, discarded INTEGER NOT NULL DEFAULT 0, failed INTEGER NOT NULL DEFAULT 0,
+        destination_id TEXT PRIMARY KEY, group_seq INTEGER NOT NULL DEFAULT 0, after_at INTEGER, after_id TEXT, group_passed INTEGER NOT NULL DEFAULT 0,
+        total INTEGER NOT NULL DEFAULT 0, sent INTEGER NOT NULL DEFAULT 0, discarded INTEGER NOT NULL DEFAULT 0, failed INTEGER NOT NULL DEFAULT 0,
         state TEXT NOT NULL DEFAULT 'running', error TEXT,
         retry_at INTEGER, retry_attempts INTEGER NOT NULL DEFAULT 0, retry_since INTEGER
       );
@@ -117,11 +128,27 @@ export class ReplayStore {
     );
   }
 
-  /** The archive objects to read, in order, with their groups; replaces an earlier, interrupted listing. */
-  setObjects(objects: readonly { key: string; group: number }[]): void {
+  /** Ends a running replay as failed, "cancelled"; false when it had already ended. */
+  cancel(now: Date): boolean {
+    return this.storage.transactionSync(() => {
+      const phase = this.phase();
+      if (phase === "finished" || phase === "failed") return false;
+      this.setPhase("failed", now, "cancelled by an admin");
+      return true;
+    });
+  }
+
+  /** How many day prefixes of the range are listed already. */
+  listedDays(): number {
+    return this.sql.exec<{ listed_days: number }>("SELECT listed_days FROM replay WHERE id = 1").one().listed_days;
+  }
+
+  /** Adds one listed day's objects (in key order, with groups counted from 0 within the day), in one transaction. */
+  appendDay(objects: readonly { key: string; group: number }[]): void {
     this.storage.transactionSync(() => {
-      this.sql.exec("DELETE FROM objects");
-      objects.forEach(({ key, group }, seq) => this.sql.exec("INSERT INTO objects (seq, key, grp) VALUES (?, ?, ?)", seq, key, group));
+      const next = this.sql.exec<{ seq: number; grp: number }>("SELECT COALESCE(MAX(seq) + 1, 0) AS seq, COALESCE(MAX(grp) + 1, 0) AS grp FROM objects").one();
+      objects.forEach(({ key, group }, index) => this.sql.exec("INSERT INTO objects (seq, key, grp) VALUES (?, ?, ?)", next.seq + index, key, next.grp + group));
+      this.sql.exec("UPDATE replay SET listed_days = listed_days + 1 WHERE id = 1");
     });
   }
 
@@ -134,29 +161,19 @@ export class ReplayStore {
     return this.sql.exec<{ seq: number; key: string }>("SELECT seq, key FROM objects WHERE matched IS NULL ORDER BY seq LIMIT ?", limit).toArray();
   }
 
-  /** Records how many events an object selects and moves the total with any change. */
+  /** Records how many events an object selects, as counted before sending. */
   setMatched(seq: number, matched: number): void {
-    this.storage.transactionSync(() => {
-      const before = this.sql.exec<{ matched: number | null }>("SELECT matched FROM objects WHERE seq = ?", seq).toArray()[0]?.matched ?? null;
-      if (before === matched) return;
-      this.sql.exec("UPDATE objects SET matched = ? WHERE seq = ?", matched, seq);
-      if (this.phase() !== "counting") this.sql.exec("UPDATE replay SET total = total + ? WHERE id = 1", (matched - (before ?? 0)) * this.partCount());
-    });
+    this.sql.exec("UPDATE objects SET matched = ? WHERE seq = ?", matched, seq);
   }
 
-  /** Counting is done: the total is every selected event once per destination. */
-  fixTotal(): void {
-    this.sql.exec("UPDATE replay SET total = (SELECT COALESCE(SUM(matched), 0) FROM objects) * ? WHERE id = 1", this.partCount());
+  /** How many events a group was counted to hold (what each destination's total planned for it). */
+  planned(group: number): number {
+    return this.sql.exec<{ planned: number }>("SELECT COALESCE(SUM(matched), 0) AS planned FROM objects WHERE grp = ?", group).one().planned;
   }
 
-  /** Ends a running replay as failed, "cancelled"; false when it had already ended. */
-  cancel(now: Date): boolean {
-    return this.storage.transactionSync(() => {
-      const phase = this.phase();
-      if (phase === "finished" || phase === "failed") return false;
-      this.setPhase("failed", now, "cancelled by an admin");
-      return true;
-    });
+  /** Counting is done: every destination is to get every selected event. */
+  fixTotals(): void {
+    this.sql.exec("UPDATE parts SET total = (SELECT COALESCE(SUM(matched), 0) FROM objects)");
   }
 
   /** Counts a failed tick; answers how many failed in a row. */
@@ -181,9 +198,9 @@ export class ReplayStore {
   savePart(part: ReplayPart, change: { addPending?: readonly Record<string, unknown>[]; removePending?: readonly number[] } = {}): void {
     this.storage.transactionSync(() => {
       this.sql.exec(
-        `UPDATE parts SET group_seq = ?, line = ?, sent = ?, discarded = ?, failed = ?, state = ?, error = ?,
+        `UPDATE parts SET group_seq = ?, after_at = ?, after_id = ?, group_passed = ?, total = ?, sent = ?, discarded = ?, failed = ?, state = ?, error = ?,
            retry_at = ?, retry_attempts = ?, retry_since = ? WHERE destination_id = ?`,
-        part.groupSeq, part.line, part.sent, part.discarded, part.failed, part.state, part.error,
+        part.groupSeq, part.after?.at ?? null, part.after?.messageId ?? null, part.groupPassed, part.total, part.sent, part.discarded, part.failed, part.state, part.error,
         part.retryAt, part.retryAttempts, part.retrySince, part.destinationId,
       );
       for (const position of change.removePending ?? []) this.sql.exec("DELETE FROM pending WHERE destination_id = ? AND position = ?", part.destinationId, position);
@@ -201,27 +218,38 @@ export class ReplayStore {
       .map((row) => ({ position: row.position, event: JSON.parse(row.event) as Record<string, unknown> }));
   }
 
+  /** What leaves the destinations' `retrying` balance when a replay ends with events still waiting for a retry. */
+  pendingBalance(): DeliveryCounts[] {
+    return this.sql
+      .exec<{ destination_id: string; count: number }>("SELECT destination_id, COUNT(*) AS count FROM pending GROUP BY destination_id")
+      .toArray()
+      .map((row) => ({ destinationId: row.destination_id, outcome: "retrying", count: -row.count }));
+  }
+
   progress(): ReplayProgress | null {
     const spec = this.spec();
     if (!spec) return null;
-    const row = this.sql.exec<{ phase: ReplayPhase; total: number; error: string | null; updated_at: string }>("SELECT phase, total, error, updated_at FROM replay WHERE id = 1").one();
+    const row = this.sql.exec<{ phase: ReplayPhase; error: string | null; updated_at: string }>("SELECT phase, error, updated_at FROM replay WHERE id = 1").one();
+    const status: ReplayStatus = row.phase === "finished" ? "finished" : row.phase === "failed" ? "failed" : "running";
     const parts = this.parts();
     const sum = (pick: (part: ReplayPart) => number) => parts.reduce((total, part) => total + pick(part), 0);
     return {
       id: spec.id,
-      status: row.phase === "finished" ? "finished" : row.phase === "failed" ? "failed" : "running",
+      status,
       phase: row.phase,
       sourceId: spec.sourceId,
       from: spec.from,
       to: spec.to,
-      total: row.total,
+      total: sum((part) => part.total),
       sent: sum((part) => part.sent),
       discarded: sum((part) => part.discarded),
       failed: sum((part) => part.failed),
       ...(row.error ? { error: row.error } : {}),
       destinations: parts.map((part) => ({
         destinationId: part.destinationId,
-        status: part.state,
+        // A part cannot still run in a replay that ended (cancelled, or failed as a whole).
+        status: part.state === "running" && status !== "running" ? status : part.state,
+        total: part.total,
         sent: part.sent,
         discarded: part.discarded,
         failed: part.failed,
@@ -231,17 +259,15 @@ export class ReplayStore {
       updatedAt: row.updated_at,
     };
   }
-
-  private partCount(): number {
-    return this.sql.exec<{ count: number }>("SELECT COUNT(*) AS count FROM parts").one().count;
-  }
 }
 
 function toPart(row: PartRow): ReplayPart {
   return {
     destinationId: row.destination_id,
     groupSeq: row.group_seq,
-    line: row.line,
+    after: row.after_at === null || row.after_id === null ? null : { at: row.after_at, messageId: row.after_id },
+    groupPassed: row.group_passed,
+    total: row.total,
     sent: row.sent,
     discarded: row.discarded,
     failed: row.failed,

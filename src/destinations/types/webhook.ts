@@ -26,6 +26,7 @@ export const webhookDestination: DestinationType<WebhookSettings> = {
   settings: webhookSettings,
   secrets: ["sharedSecret"],
   async requests(events, settings) {
+    if (events.length === 0) return [];
     const groups = settings.batch ? [events.map((_, index) => index)] : events.map((_, index) => [index]);
     return Promise.all(
       groups.map(async (indexes) => {
