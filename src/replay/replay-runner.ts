@@ -358,15 +358,12 @@ export class ReplayRunner {
       for (let start = 0; start < objects.length; start += PARALLEL_READS) {
         const slice = objects.slice(start, start + PARALLEL_READS);
         const contents = await Promise.all(slice.map((object) => this.deps.readLines(object.key)));
-        contents.forEach((lines, offset) => {
-          const chosen: Record<string, unknown>[] = [];
+        for (const lines of contents) {
           for (const event of parseArchiveLines(lines ?? [])) {
             const kept = selectForReplay(event, spec);
-            if (kept) chosen.push(kept);
+            if (kept) selected.push(kept);
           }
-          const object = slice[offset]!;
-          selected.push(...chosen);
-        });
+        }
       }
       return replayOrder(selected);
     })();
