@@ -217,7 +217,7 @@ export class ReplayRunner {
       }
       const chunk = events.slice(start, start + Math.min(budget, CHUNK_EVENTS));
       budget -= chunk.length;
-      const waiting = await this.sendChunk(part, target, chunk, count);
+      const waiting = await this.sendChunk(part, target, chunk, deadline, count);
       if (waiting !== null) return waiting;
     }
     return Math.max(this.deps.now(), started + PACE_WINDOW_MS);
@@ -226,9 +226,9 @@ export class ReplayRunner {
   /**
    * Routes and sends one chunk, request by request in order, saving the cursor after each answer.
    * A retryable answer parks that request's events and the rest of the chunk (order is kept) and
-   * answers when to retry; otherwise null once the cursor is past the chunk.
+   * answers when to retry; otherwise null, the cursor past the chunk or as far as time allowed.
    */
-  private async sendChunk(part: ReplayPart, target: ReplayTarget, chunk: GroupEvents, count: Count): Promise<number | null> {
+  private async sendChunk(part: ReplayPart, target: ReplayTarget, chunk: GroupEvents, deadline: number, count: Count): Promise<number | null> {
     const { store } = this.deps;
     const kept: GroupEvents = [];
     const discards = new Map<number, string>();
@@ -252,7 +252,8 @@ export class ReplayRunner {
 
     const requests = await this.requestsFor(target, kept.map(({ event }) => event));
     for (const [index, request] of requests.entries()) {
-      if (this.deps.store.phase() !== "sending") return null;
+      // Cancelled, or a slow destination used up this alarm: the rest of the chunk waits for the next.
+      if (store.phase() !== "sending" || this.deps.now() > deadline) return null;
       const outcome = await sendRequest(request, this.deps.fetcher);
       const carried = request.events.map((position) => kept[position]!);
       if (outcome.kind === "retry") {
