@@ -25,12 +25,18 @@ export async function* listArchiveKeys(bucket: R2Bucket, query: ArchiveQuery): A
   }
 }
 
-/** Every object under `prefix` (key and stored size), in key order, page by page. */
-export async function* listPrefix(bucket: R2Bucket, prefix: string): AsyncGenerator<{ key: string; size: number }> {
+/**
+ * Every object under `prefix`, in key order, page by page: key, stored size, and the number of
+ * events when the writer recorded it (`customMetadata.events`, set by every archive flush).
+ */
+export async function* listPrefix(bucket: R2Bucket, prefix: string): AsyncGenerator<{ key: string; size: number; events?: number }> {
   let cursor: string | undefined;
   do {
-    const page = await bucket.list({ prefix, cursor });
-    for (const object of page.objects) yield { key: object.key, size: object.size };
+    const page = await bucket.list({ prefix, cursor, include: ["customMetadata"] });
+    for (const object of page.objects) {
+      const events = Number(object.customMetadata?.events);
+      yield { key: object.key, size: object.size, ...(Number.isInteger(events) && events >= 0 ? { events } : {}) };
+    }
     cursor = page.truncated ? page.cursor : undefined;
   } while (cursor);
 }

@@ -6,7 +6,7 @@ import type { DestinationType, OutgoingRequest } from "../destinations/destinati
 import { routeToDestination, type RoutedDestination } from "../destinations/fan-out";
 import { groupArchiveObjects } from "./replay-groups";
 import type { ReplaySpec } from "./replay-request";
-import { compareReplayKeys, parseArchiveLines, replayOrder, selectForReplay, type ReplayKey } from "./replay-selection";
+import { compareReplayKeys, parseArchiveLines, replayOrder, selectForReplay, selectsWholeHour, type ReplayKey } from "./replay-selection";
 import type { ArchiveObjectRow, ReplayPart, ReplayProgress, ReplayStore } from "./replay-store";
 
 /** Events one destination takes per request batch; a request never spans two batches. */
@@ -29,8 +29,8 @@ export interface ReplayTarget {
 
 export interface ReplayDeps {
   store: ReplayStore;
-  /** Every archive object under an R2 prefix (one day of the source), in key order, with its stored size. */
-  listObjects: (prefix: string) => AsyncIterable<{ key: string; size: number }>;
+  /** Every archive object under an R2 prefix (one day of the source), in key order, with its stored size and recorded event count. */
+  listObjects: (prefix: string) => AsyncIterable<{ key: string; size: number; events?: number }>;
   /** An archive object's lines, or null when it is gone. */
   readLines: (key: string) => Promise<string[] | null>;
   destination: (id: string) => Promise<ReplayTarget | null>;
@@ -121,13 +121,16 @@ export class ReplayRunner {
     const days = dayPrefixes(spec.sourceId, from, to);
     for (let day = store.listedDays(); day < days.length; day += 1) {
       if (this.deps.now() > deadline) return this.deps.now();
-      const objects: { key: string; size: number }[] = [];
+      const objects: { key: string; size: number; matched: number | null }[] = [];
       for await (const object of this.deps.listObjects(days[day]!)) {
         const partition = partitionOfKey(object.key);
-        if (partition && partitionOverlaps(partition, from, to)) objects.push(object);
+        if (!partition || !partitionOverlaps(partition, from, to)) continue;
+        // Counted by the archive writer when the replay takes the whole hour: counting skips it.
+        const known = object.events !== undefined && selectsWholeHour(partition, spec) ? object.events : null;
+        objects.push({ key: object.key, size: object.size, matched: known });
       }
       const groups = groupArchiveObjects(objects);
-      store.appendDay(objects.map(({ key }, index) => ({ key, group: groups[index]! })));
+      store.appendDay(objects.map(({ key, matched }, index) => ({ key, group: groups[index]!, matched })));
     }
     store.setPhase("counting", new Date(this.deps.now()));
     return this.deps.now();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { replayRequest } from "./replay-request";
-import { compareReplayKeys, parseArchiveLines, replayKey, replayOrder, selectForReplay } from "./replay-selection";
+import { compareReplayKeys, parseArchiveLines, replayKey, replayOrder, selectForReplay, selectsWholeHour } from "./replay-selection";
 
 const selection = { from: "2026-03-14T10:00:00.000Z", to: "2026-03-14T11:00:00.000Z", blocks: { events: [], traits: [] } };
 const at = (receivedAt: string, fields: Record<string, unknown> = {}) => ({ type: "track", event: "Order Completed", receivedAt, ...fields });
@@ -28,6 +28,19 @@ describe("selectForReplay", () => {
     expect(selectForReplay(at("2026-03-14T10:30:00Z"), { ...selection, blocks })).toBeNull();
     const identify = selectForReplay(at("2026-03-14T10:30:00Z", { type: "identify", traits: { ssn: "x", plan: "pro" } }), { ...selection, blocks });
     expect(identify?.traits).toEqual({ plan: "pro" });
+  });
+});
+
+describe("selectsWholeHour", () => {
+  const whole = { from: "2026-03-14T10:00:00.000Z", to: "2026-03-14T12:00:00.000Z", blocks: { events: [], traits: [] } };
+  it("is true only for hours wholly in range with nothing narrowing the selection", () => {
+    expect(selectsWholeHour("2026-03-14/10", whole)).toBe(true);
+    expect(selectsWholeHour("2026-03-14/11", whole)).toBe(true);
+    expect(selectsWholeHour("2026-03-14/12", whole)).toBe(false);
+    expect(selectsWholeHour("2026-03-14/10", { ...whole, from: "2026-03-14T10:00:00.001Z" })).toBe(false);
+    expect(selectsWholeHour("2026-03-14/10", { ...whole, eventTypes: ["track"] })).toBe(false);
+    expect(selectsWholeHour("2026-03-14/10", { ...whole, eventNames: ["A"] })).toBe(false);
+    expect(selectsWholeHour("2026-03-14/10", { ...whole, blocks: { events: [{ type: "track", name: "A" }], traits: [] } })).toBe(false);
   });
 });
 

@@ -21,6 +21,17 @@ export function selectForReplay(event: Record<string, unknown>, selection: Selec
   return blocked ? null : kept;
 }
 
+/**
+ * Whether the replay takes every event of an hour partition (`YYYY-MM-DD/HH`): no type, name or
+ * block narrows it and the whole hour lies in the range. Then an object's recorded event count
+ * is its count, and counting need not read it.
+ */
+export function selectsWholeHour(partition: string, selection: Selection): boolean {
+  if (selection.eventTypes || selection.eventNames || selection.blocks.events.length > 0) return false;
+  const start = Date.parse(`${partition.replace("/", "T")}:00:00.000Z`);
+  return start >= Date.parse(selection.from) && start + 3_600_000 <= Date.parse(selection.to);
+}
+
 /** An archive object's lines as events; unreadable lines are skipped (they never passed validation). */
 export function parseArchiveLines(lines: readonly string[]): Record<string, unknown>[] {
   const events: Record<string, unknown>[] = [];

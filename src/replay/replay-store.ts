@@ -143,11 +143,16 @@ export class ReplayStore {
     return this.sql.exec<{ listed_days: number }>("SELECT listed_days FROM replay WHERE id = 1").one().listed_days;
   }
 
-  /** Adds one listed day's objects (in key order, with groups counted from 0 within the day), in one transaction. */
-  appendDay(objects: readonly { key: string; group: number }[]): void {
+  /**
+   * Adds one listed day's objects (in key order, with groups counted from 0 within the day, and
+   * `matched` when known without reading), in one transaction.
+   */
+  appendDay(objects: readonly { key: string; group: number; matched: number | null }[]): void {
     this.storage.transactionSync(() => {
       const next = this.sql.exec<{ seq: number; grp: number }>("SELECT COALESCE(MAX(seq) + 1, 0) AS seq, COALESCE(MAX(grp) + 1, 0) AS grp FROM objects").one();
-      objects.forEach(({ key, group }, index) => this.sql.exec("INSERT INTO objects (seq, key, grp) VALUES (?, ?, ?)", next.seq + index, key, next.grp + group));
+      objects.forEach(({ key, group, matched }, index) =>
+        this.sql.exec("INSERT INTO objects (seq, key, grp, matched) VALUES (?, ?, ?, ?)", next.seq + index, key, next.grp + group, matched),
+      );
       this.sql.exec("UPDATE replay SET listed_days = listed_days + 1 WHERE id = 1");
     });
   }

@@ -49,7 +49,8 @@ async function archiveDay(sourceId: string, perHour: number, extra: (hour: numbe
     for (const [shard, lines] of shards.entries()) {
       if (lines.length === 0) continue;
       const key = archiveKey(sourceId, `${DAY}/${hh}`, `shard-${shard}-${hh}`);
-      await env.ARCHIVE.put(key, await encodeNdjsonGzip(lines.map((event) => JSON.stringify(event))));
+      // As the pipeline's archive flush writes it, event count included.
+      await env.ARCHIVE.put(key, await encodeNdjsonGzip(lines.map((event) => JSON.stringify(event))), { customMetadata: { events: String(lines.length) } });
     }
     objects.push({ hour: hh, events });
   }
@@ -307,6 +308,36 @@ describe("replay from the archive", () => {
     });
     expect((await received(hook)).map(messageIdOf)).toEqual(hour.filter((id) => id !== hour[3]));
     expect(progress).toMatchObject({ status: "finished", total: 5, sent: 5, discarded: 0, failed: 0 });
+  });
+
+  it("counts whole hours from the archive writer's event counts, reading only hours the range cuts", async () => {
+    const source = await createSource("Replay counts");
+    await archiveDay(source.id, 4);
+    const spec: ReplaySpec = {
+      id: unique("rpl"),
+      sourceId: source.id,
+      destinationIds: [await webhook(source.id, `/hooks/${unique("counts")}`)],
+      from: `${DAY}T02:30:00.000Z`, // cuts hour 02; hours 03 to 05 are whole
+      to: `${DAY}T06:00:00.000Z`,
+      ratePerSecond: 100,
+      blocks: { events: [], traits: [] },
+      createdAt: new Date().toISOString(),
+    };
+    const stub = env.REPLAYS.get(env.REPLAYS.idFromName(spec.id));
+    const { reads, total } = await runInDurableObject(stub, async (_instance, state) => {
+      const store = new ReplayStore(state.storage);
+      store.init(spec, new Date());
+      const reads: string[] = [];
+      const deps = replayDeps(store, env, { report: async () => {} });
+      const runner = new ReplayRunner({ ...deps, readLines: (key) => (reads.push(key), deps.readLines(key)) });
+      await runner.tick(); // lists
+      await runner.tick(); // counts
+      return { reads, total: store.progress()!.total };
+    });
+    // Hour 02 (minutes 00, 37, 14, 51 received at :01) keeps 37 and 51: 2 + 3 whole hours × 4.
+    expect(total).toBe(14);
+    expect(reads.every((key) => key.includes(`${DAY}/02/`))).toBe(true);
+    expect(reads).toHaveLength(2);
   });
 
   it("sends no empty batch when a batching destination's filters drop a whole chunk", async () => {
