@@ -207,8 +207,8 @@ export class ReplayRunner {
         return null;
       }
       const events = await this.readGroup(spec, part.groupSeq, objects);
-      const start = part.after ? events.findIndex(({ key }) => compareReplayKeys(key, part.after!) > 0) : 0;
-      if (start === -1 || start >= events.length) {
+      const start = part.after ? firstAfter(events, part.after) : 0;
+      if (start >= events.length) {
         // The group as sent may differ from the group as counted (a deletion rewrote an object
         // meanwhile): the total takes what was really there, so the counts add up at the end.
         part.total += part.groupPassed - store.planned(part.groupSeq);
@@ -376,4 +376,16 @@ export class ReplayRunner {
     while (this.cache.size > CACHED_GROUPS) this.cache.delete(this.cache.keys().next().value!);
     return read;
   }
+}
+
+/** The index of the first event after `key` in a group's sorted events (its length when none). */
+function firstAfter(events: GroupEvents, key: ReplayKey): number {
+  let low = 0;
+  let high = events.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (compareReplayKeys(events[middle]!.key, key) > 0) high = middle;
+    else low = middle + 1;
+  }
+  return low;
 }
