@@ -32,8 +32,14 @@ export class ReplayObject extends DurableObject<AppEnv> {
     return this.store.progress()!;
   }
 
-  progress(): ReplayProgress | null {
-    return this.store.progress();
+  /**
+   * The replay's progress. Looking also wakes a running replay that has no alarm (its alarm's
+   * retries ran out, or a local dev server restarted without it), so no replay stalls for good.
+   */
+  async progress(): Promise<ReplayProgress | null> {
+    const progress = this.store.progress();
+    if (progress?.status === "running" && (await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now());
+    return progress;
   }
 
   /** Stops a running replay where it is: what was sent stays sent, nothing more goes out. */

@@ -380,6 +380,28 @@ describe("replay from the archive", () => {
     expect((await admin("POST", "/replays/rpl_missing/cancel")).status).toBe(404);
   });
 
+  it("wakes a running replay that lost its alarm when someone looks at it", async () => {
+    const source = await createSource("Replay wake");
+    await archiveDay(source.id, 2);
+    const hook = `/hooks/${unique("wake")}`;
+    const spec: ReplaySpec = {
+      id: unique("rpl"),
+      sourceId: source.id,
+      destinationIds: [await webhook(source.id, hook)],
+      from: `${DAY}T00:00:00.000Z`,
+      to: `${DAY}T01:00:00.000Z`,
+      ratePerSecond: 100,
+      blocks: { events: [], traits: [] },
+      createdAt: new Date().toISOString(),
+    };
+    const stub = env.REPLAYS.get(env.REPLAYS.idFromName(spec.id));
+    await runInDurableObject(stub, (_instance, state) => void new ReplayStore(state.storage).init(spec, new Date())); // stored, no alarm
+    expect((await stub.progress())?.status).toBe("running");
+    await waitFor(() => received(hook), (list) => list.length === 2);
+    const done = await waitFor(() => stub.progress(), (progress) => progress?.status === "finished");
+    expect(done).toMatchObject({ status: "finished", sent: 2, total: 2 });
+  });
+
   it("refuses what it cannot replay with a clear error", async () => {
     const source = await createSource("Replay errors");
     const other = await createSource("Replay other");
