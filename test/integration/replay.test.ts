@@ -9,7 +9,7 @@ import { ReplayStore, type ReplayProgress } from "../../src/replay/replay-store"
 import type { ReceivedRequest } from "../support/receiver/received";
 import { admin } from "../support/workerd/admin";
 import { waitFor } from "../support/workerd/archive";
-import { createSource, unique } from "../support/workerd/profiles";
+import { createSource, sendBatch, unique } from "../support/workerd/profiles";
 import { replayDeps } from "../../workers/replay-object";
 
 /**
@@ -67,6 +67,11 @@ async function webhook(sourceId: string, hook: string, extra: object = {}): Prom
   });
   expect(created.status).toBe(201);
   return created.body.destination.id;
+}
+
+/** A replay spec for tests that drive the runner by hand (no admin API, no alarm). */
+function replaySpecFor(sourceId: string, destinationIds: string[], from: string, to: string, ratePerSecond: number): ReplaySpec {
+  return { id: unique("rpl"), sourceId, destinationIds, from, to, ratePerSecond, blocks: { events: [], traits: [] }, createdAt: new Date().toISOString() };
 }
 
 async function received(hook: string): Promise<ReceivedRequest[]> {
@@ -192,16 +197,7 @@ describe("replay from the archive", () => {
     const archived = await archiveDay(source.id, 5);
     const hook = `/hooks/${unique("crash")}`;
     const destinationId = await webhook(source.id, hook);
-    const spec: ReplaySpec = {
-      id: unique("rpl"),
-      sourceId: source.id,
-      destinationIds: [destinationId],
-      from: `${DAY}T00:00:00.000Z`,
-      to: "2026-03-15T00:00:00.000Z",
-      ratePerSecond: 1_000,
-      blocks: { events: [], traits: [] },
-      createdAt: new Date().toISOString(),
-    };
+    const spec = replaySpecFor(source.id, [destinationId], `${DAY}T00:00:00.000Z`, "2026-03-15T00:00:00.000Z", 1_000);
     // Driven by hand (no alarm): the first runner dies with its 31st request in flight.
     const stub = env.REPLAYS.get(env.REPLAYS.idFromName(spec.id));
     const crashAfter = 30;
@@ -242,16 +238,7 @@ describe("replay from the archive", () => {
     await archiveDay(source.id, 10);
     const firstHook = `/hooks/${unique("first")}`;
     const secondHook = `/hooks/${unique("second")}`;
-    const spec: ReplaySpec = {
-      id: unique("rpl"),
-      sourceId: source.id,
-      destinationIds: [await webhook(source.id, firstHook), await webhook(source.id, secondHook)],
-      from: `${DAY}T00:00:00.000Z`,
-      to: `${DAY}T03:00:00.000Z`,
-      ratePerSecond: 7,
-      blocks: { events: [], traits: [] },
-      createdAt: new Date().toISOString(),
-    };
+    const spec = replaySpecFor(source.id, [await webhook(source.id, firstHook), await webhook(source.id, secondHook)], `${DAY}T00:00:00.000Z`, `${DAY}T03:00:00.000Z`, 7);
     const stub = env.REPLAYS.get(env.REPLAYS.idFromName(spec.id));
     const { progress, nextRun, tickStarted } = await runInDurableObject(stub, async (_instance, state) => {
       const store = new ReplayStore(state.storage);
@@ -273,16 +260,7 @@ describe("replay from the archive", () => {
     const source = await createSource("Replay rewrite");
     const archived = await archiveDay(source.id, 6);
     const hook = `/hooks/${unique("rewrite")}`;
-    const spec: ReplaySpec = {
-      id: unique("rpl"),
-      sourceId: source.id,
-      destinationIds: [await webhook(source.id, hook)],
-      from: `${DAY}T04:00:00.000Z`,
-      to: `${DAY}T05:00:00.000Z`,
-      ratePerSecond: 2,
-      blocks: { events: [], traits: [] },
-      createdAt: new Date().toISOString(),
-    };
+    const spec = replaySpecFor(source.id, [await webhook(source.id, hook)], `${DAY}T04:00:00.000Z`, `${DAY}T05:00:00.000Z`, 2);
     const hour = [...archived[4]!.events].sort(byTimestamp).map((event) => String(event.messageId));
     const stub = env.REPLAYS.get(env.REPLAYS.idFromName(spec.id));
     await runInDurableObject(stub, async (_instance, state) => {
@@ -313,16 +291,8 @@ describe("replay from the archive", () => {
   it("counts whole hours from the archive writer's event counts, reading only hours the range cuts", async () => {
     const source = await createSource("Replay counts");
     await archiveDay(source.id, 4);
-    const spec: ReplaySpec = {
-      id: unique("rpl"),
-      sourceId: source.id,
-      destinationIds: [await webhook(source.id, `/hooks/${unique("counts")}`)],
-      from: `${DAY}T02:30:00.000Z`, // cuts hour 02; hours 03 to 05 are whole
-      to: `${DAY}T06:00:00.000Z`,
-      ratePerSecond: 100,
-      blocks: { events: [], traits: [] },
-      createdAt: new Date().toISOString(),
-    };
+    // From 02:30: cuts hour 02; hours 03 to 05 are whole.
+    const spec = replaySpecFor(source.id, [await webhook(source.id, `/hooks/${unique("counts")}`)], `${DAY}T02:30:00.000Z`, `${DAY}T06:00:00.000Z`, 100);
     const stub = env.REPLAYS.get(env.REPLAYS.idFromName(spec.id));
     const { reads, total } = await runInDurableObject(stub, async (_instance, state) => {
       const store = new ReplayStore(state.storage);
@@ -384,22 +354,36 @@ describe("replay from the archive", () => {
     const source = await createSource("Replay wake");
     await archiveDay(source.id, 2);
     const hook = `/hooks/${unique("wake")}`;
-    const spec: ReplaySpec = {
-      id: unique("rpl"),
-      sourceId: source.id,
-      destinationIds: [await webhook(source.id, hook)],
-      from: `${DAY}T00:00:00.000Z`,
-      to: `${DAY}T01:00:00.000Z`,
-      ratePerSecond: 100,
-      blocks: { events: [], traits: [] },
-      createdAt: new Date().toISOString(),
-    };
+    const spec = replaySpecFor(source.id, [await webhook(source.id, hook)], `${DAY}T00:00:00.000Z`, `${DAY}T01:00:00.000Z`, 100);
     const stub = env.REPLAYS.get(env.REPLAYS.idFromName(spec.id));
     await runInDurableObject(stub, (_instance, state) => void new ReplayStore(state.storage).init(spec, new Date())); // stored, no alarm
     expect((await stub.progress())?.status).toBe("running");
     await waitFor(() => received(hook), (list) => list.length === 2);
     const done = await waitFor(() => stub.progress(), (progress) => progress?.status === "finished");
     expect(done).toMatchObject({ status: "finished", sent: 2, total: 2 });
+  });
+
+  it("keeps live traffic flowing to a destination while a slow replay into it runs", async () => {
+    const source = await createSource("Replay alongside live");
+    await archiveDay(source.id, 10);
+    const hook = `/hooks/${unique("busy")}`;
+    const destinationId = await webhook(source.id, hook);
+    const started = await admin<{ replay: { id: string } }>("POST", "/replays", {
+      sourceId: source.id,
+      destinationIds: [destinationId],
+      from: `${DAY}T00:00:00Z`,
+      to: "2026-03-15T00:00:00Z",
+      ratePerSecond: 5, // 240 events: most of a minute
+    });
+    await waitFor(() => received(hook), (list) => list.length >= 5);
+    const live = unique("live");
+    await sendBatch(source.writeKey, [{ type: "track", event: "Live", userId: "u1", messageId: live }]);
+    const arrived = await waitFor(() => received(hook), (list) => list.some((request) => request.body.messageId === live), 15_000);
+    expect(arrived.some((request) => request.body.messageId === live)).toBe(true);
+    const replay = (await admin<{ replay: ReplayProgress }>("GET", `/replays/${started.body.replay.id}`)).body.replay;
+    expect(replay.status).toBe("running");
+    expect(replay.sent).toBeLessThan(240);
+    await admin("POST", `/replays/${started.body.replay.id}/cancel`);
   });
 
   it("refuses what it cannot replay with a clear error", async () => {
