@@ -4,6 +4,7 @@ import { DestinationStore } from "../destinations/destination-store";
 import { ApiError } from "../http/api-error";
 import { PlanStore } from "../protocols/plan-store";
 import { ReplayRegistry } from "../replay/replay-registry";
+import type { ReplayProgress } from "../replay/replay-store";
 import { replayRequest, replaySpec } from "../replay/replay-request";
 import { randomBase62 } from "../sources/source";
 import { parseJson } from "./parse-json";
@@ -43,17 +44,16 @@ export const replaysApi = new Hono<HonoEnv>()
     }
   })
   .get("/", async (c) => c.json({ replays: await new ReplayRegistry(c.env.DB).list(100) }))
-  .get("/:id", async (c) => {
-    const id = c.req.param("id");
-    if (!(await new ReplayRegistry(c.env.DB).exists(id))) throw new ApiError(404, `No replay with id ${id}.`);
-    const progress = await c.env.REPLAYS.get(c.env.REPLAYS.idFromName(id)).progress();
-    if (!progress) throw new ApiError(404, `No replay with id ${id}.`);
-    return c.json({ replay: progress });
-  })
-  .post("/:id/cancel", async (c) => {
-    const id = c.req.param("id");
-    if (!(await new ReplayRegistry(c.env.DB).exists(id))) throw new ApiError(404, `No replay with id ${id}.`);
-    const progress = await c.env.REPLAYS.get(c.env.REPLAYS.idFromName(id)).cancel();
-    if (!progress) throw new ApiError(404, `No replay with id ${id}.`);
-    return c.json({ replay: progress });
-  });
+  .get("/:id", async (c) => c.json({ replay: await answered(c.req.param("id"), (replay) => replay.progress(), c.env) }))
+  .post("/:id/cancel", async (c) => c.json({ replay: await answered(c.req.param("id"), (replay) => replay.cancel(), c.env) }));
+
+/** Asks a listed replay's object; 404 for a replay never started here. */
+async function answered(
+  id: string,
+  ask: (replay: ReturnType<HonoEnv["Bindings"]["REPLAYS"]["get"]>) => Promise<ReplayProgress | null>,
+  env: HonoEnv["Bindings"],
+): Promise<ReplayProgress> {
+  const progress = (await new ReplayRegistry(env.DB).exists(id)) ? await ask(env.REPLAYS.get(env.REPLAYS.idFromName(id))) : null;
+  if (!progress) throw new ApiError(404, `No replay with id ${id}.`);
+  return progress;
+}
