@@ -49,6 +49,8 @@ const dev = spawn(
     "--var", `PROFILE_TOKEN:${d.profileToken}`,
     "--var", `SPACE_ID:${d.spaceId}`,
     "--var", "CORS_ORIGINS:http://localhost:*,http://127.0.0.1:*",
+    // A failing local destination is retried after 1, 2, 4… s, not 10, 20, 40…: watchable.
+    "--var", "DELIVERY_RETRY_FIRST_DELAY_SECONDS:1",
     ...extraVars(),
   ],
   { cwd: root, stdio: "inherit", env: { ...process.env, WRANGLER_SEND_METRICS: "false" } },
