@@ -69,6 +69,13 @@ async function webhook(sourceId: string, hook: string, extra: object = {}): Prom
   return created.body.destination.id;
 }
 
+/** Starts a replay through the admin API (201 expected) and answers it as created. */
+async function startReplay(sourceId: string, destinationId: string, from: string, to: string, options: object = {}): Promise<{ id: string; status: string }> {
+  const started = await admin<{ replay: { id: string; status: string } }>("POST", "/replays", { sourceId, destinationIds: [destinationId], from, to, ...options });
+  expect(started.status, JSON.stringify(started.body)).toBe(201);
+  return started.body.replay;
+}
+
 /** A replay spec for tests that drive the runner by hand (no admin API, no alarm). */
 function replaySpecFor(sourceId: string, destinationIds: string[], from: string, to: string, ratePerSecond: number): ReplaySpec {
   return { id: unique("rpl"), sourceId, destinationIds, from, to, ratePerSecond, blocks: { events: [], traits: [] }, createdAt: new Date().toISOString() };
@@ -98,16 +105,9 @@ describe("replay from the archive", () => {
     const hook = `/hooks/${unique("day")}`;
     const destinationId = await webhook(source.id, hook);
 
-    const started = await admin<{ replay: { id: string; status: string } }>("POST", "/replays", {
-      sourceId: source.id,
-      destinationIds: [destinationId],
-      from: `${DAY}T00:00:00Z`,
-      to: "2026-03-15T00:00:00Z",
-      ratePerSecond: 5_000,
-    });
-    expect(started.status).toBe(201);
-    expect(started.body.replay.status).toBe("running");
-    const done = await replayUntilDone(started.body.replay.id);
+    const started = await startReplay(source.id, destinationId, `${DAY}T00:00:00Z`, "2026-03-15T00:00:00Z", { ratePerSecond: 5_000 });
+    expect(started.status).toBe("running");
+    const done = await replayUntilDone(started.id);
 
     expect(done).toMatchObject({ status: "finished", total: 288, sent: 288, discarded: 0, failed: 0 });
     const arrived = await received(hook);
@@ -116,7 +116,7 @@ describe("replay from the archive", () => {
     expect(arrived.every((request) => typeof request.headers["x-signature"] === "string" && request.status === 200)).toBe(true);
 
     const listed = await admin<{ replays: { id: string; status: string; sent: number; total: number }[] }>("GET", "/replays");
-    expect(listed.body.replays.find((replay) => replay.id === started.body.replay.id)).toMatchObject({ status: "finished", sent: 288, total: 288 });
+    expect(listed.body.replays.find((replay) => replay.id === started.id)).toMatchObject({ status: "finished", sent: 288, total: 288 });
   });
 
   it("selects by time, type and name, leaves out blocked events, and applies the destination's consent and filters", async () => {
@@ -131,16 +131,8 @@ describe("replay from the archive", () => {
     expect((await admin("POST", `/destinations/${destinationId}/filters`, { title: "No spam", if: 'event = "Spam"', actions: [{ type: "DROP" }] })).status).toBe(201);
 
     // Hours 10 to 13 only (4 hours of 6 events): 2 blocked are left out, so 4 × 5 = 20 selected.
-    const started = await admin<{ replay: { id: string } }>("POST", "/replays", {
-      sourceId: source.id,
-      destinationIds: [destinationId],
-      from: `${DAY}T10:00:00Z`,
-      to: `${DAY}T14:00:00Z`,
-      eventTypes: ["track"],
-      eventNames: ["Order Completed", "Spam", "Blocked Thing"],
-      ratePerSecond: 5_000,
-    });
-    const done = await replayUntilDone(started.body.replay.id);
+    const started = await startReplay(source.id, destinationId, `${DAY}T10:00:00Z`, `${DAY}T14:00:00Z`, { eventTypes: ["track"], eventNames: ["Order Completed", "Spam", "Blocked Thing"], ratePerSecond: 5_000 });
+    const done = await replayUntilDone(started.id);
     expect(done).toMatchObject({ status: "finished", total: 20, sent: 12, discarded: 8, failed: 0 });
     const arrived = (await received(hook)).map((request) => request.body as { event: string; properties: { hour: number; index: number } });
     expect(arrived).toHaveLength(12);
@@ -155,14 +147,8 @@ describe("replay from the archive", () => {
     const archived = await archiveDay(source.id, 2);
     const hook = `/hooks/${unique("flaky")}?fail=500x2`;
     const destinationId = await webhook(source.id, hook);
-    const started = await admin<{ replay: { id: string } }>("POST", "/replays", {
-      sourceId: source.id,
-      destinationIds: [destinationId],
-      from: `${DAY}T05:00:00Z`,
-      to: `${DAY}T06:00:00Z`,
-      ratePerSecond: 5_000,
-    });
-    const done = await replayUntilDone(started.body.replay.id, 30_000);
+    const started = await startReplay(source.id, destinationId, `${DAY}T05:00:00Z`, `${DAY}T06:00:00Z`, { ratePerSecond: 5_000 });
+    const done = await replayUntilDone(started.id, 30_000);
     expect(done).toMatchObject({ status: "finished", total: 2, sent: 2, failed: 0 });
     const answers = await received(hook);
     expect(answers.map((request) => request.status)).toEqual([500, 500, 200, 500, 500, 200]);
@@ -176,20 +162,15 @@ describe("replay from the archive", () => {
     await archiveDay(source.id, 3);
     const hook = `/hooks/${unique("refusing")}?fail=400x1`;
     const destinationId = await webhook(source.id, hook);
-    const started = await admin<{ replay: { id: string } }>("POST", "/replays", {
-      sourceId: source.id,
-      destinationIds: [destinationId],
-      from: `${DAY}T08:00:00Z`,
-      to: `${DAY}T09:00:00Z`,
-    });
-    const done = await replayUntilDone(started.body.replay.id);
+    const started = await startReplay(source.id, destinationId, `${DAY}T08:00:00Z`, `${DAY}T09:00:00Z`);
+    const done = await replayUntilDone(started.id);
     expect(done).toMatchObject({ status: "finished", total: 3, sent: 0, failed: 3 });
     const letters = await waitFor(
       () => admin<{ deadLetters: { from: string; reason: string; events: { messageId: string }[] }[] }>("GET", `/destinations/${destinationId}/dead-letters`),
       (answer) => answer.body.deadLetters.length === 3,
       20_000,
     );
-    expect(letters.body.deadLetters.every((letter) => letter.from === `replay:${started.body.replay.id}` && letter.reason.includes("answered 400"))).toBe(true);
+    expect(letters.body.deadLetters.every((letter) => letter.from === `replay:${started.id}` && letter.reason.includes("answered 400"))).toBe(true);
   });
 
   it("resumes after a crash mid-replay without re-sending what the destination acknowledged", async () => {
@@ -316,13 +297,8 @@ describe("replay from the archive", () => {
     const hook = `/hooks/${unique("empty")}`;
     const destinationId = await webhook(source.id, hook, { settings: { url: `${inject("receiverUrl")}${hook}`, batch: true } });
     expect((await admin("POST", `/destinations/${destinationId}/filters`, { title: "Nothing", if: "all", actions: [{ type: "DROP" }] })).status).toBe(201);
-    const started = await admin<{ replay: { id: string } }>("POST", "/replays", {
-      sourceId: source.id,
-      destinationIds: [destinationId],
-      from: `${DAY}T00:00:00Z`,
-      to: `${DAY}T02:00:00Z`,
-    });
-    expect(await replayUntilDone(started.body.replay.id)).toMatchObject({ status: "finished", total: 8, sent: 0, discarded: 8 });
+    const started = await startReplay(source.id, destinationId, `${DAY}T00:00:00Z`, `${DAY}T02:00:00Z`);
+    expect(await replayUntilDone(started.id)).toMatchObject({ status: "finished", total: 8, sent: 0, discarded: 8 });
     expect(await received(hook)).toEqual([]);
   });
 
@@ -331,22 +307,16 @@ describe("replay from the archive", () => {
     await archiveDay(source.id, 10);
     const hook = `/hooks/${unique("cancel")}`;
     const destinationId = await webhook(source.id, hook);
-    const started = await admin<{ replay: { id: string } }>("POST", "/replays", {
-      sourceId: source.id,
-      destinationIds: [destinationId],
-      from: `${DAY}T00:00:00Z`,
-      to: "2026-03-15T00:00:00Z",
-      ratePerSecond: 5,
-    });
+    const started = await startReplay(source.id, destinationId, `${DAY}T00:00:00Z`, "2026-03-15T00:00:00Z", { ratePerSecond: 5 });
     await waitFor(() => received(hook), (list) => list.length >= 5);
-    const cancelled = await admin<{ replay: ReplayProgress }>("POST", `/replays/${started.body.replay.id}/cancel`);
+    const cancelled = await admin<{ replay: ReplayProgress }>("POST", `/replays/${started.id}/cancel`);
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.replay).toMatchObject({ status: "failed", error: "cancelled by an admin", total: 240 });
     await new Promise((resolve) => setTimeout(resolve, 300)); // a request already in flight lands
     const sentAtCancel = (await received(hook)).length;
     await new Promise((resolve) => setTimeout(resolve, 2_500)); // past two more rate windows
     expect((await received(hook)).length).toBe(sentAtCancel);
-    expect((await admin<{ replay: ReplayProgress }>("GET", `/replays/${started.body.replay.id}`)).body.replay).toMatchObject({ status: "failed", sent: sentAtCancel });
+    expect((await admin<{ replay: ReplayProgress }>("GET", `/replays/${started.id}`)).body.replay).toMatchObject({ status: "failed", sent: sentAtCancel });
     expect((await admin("POST", "/replays/rpl_missing/cancel")).status).toBe(404);
   });
 
@@ -368,22 +338,16 @@ describe("replay from the archive", () => {
     await archiveDay(source.id, 10);
     const hook = `/hooks/${unique("busy")}`;
     const destinationId = await webhook(source.id, hook);
-    const started = await admin<{ replay: { id: string } }>("POST", "/replays", {
-      sourceId: source.id,
-      destinationIds: [destinationId],
-      from: `${DAY}T00:00:00Z`,
-      to: "2026-03-15T00:00:00Z",
-      ratePerSecond: 5, // 240 events: most of a minute
-    });
+    const started = await startReplay(source.id, destinationId, `${DAY}T00:00:00Z`, "2026-03-15T00:00:00Z", { ratePerSecond: 5 }); // 240 events: most of a minute
     await waitFor(() => received(hook), (list) => list.length >= 5);
     const live = unique("live");
     await sendBatch(source.writeKey, [{ type: "track", event: "Live", userId: "u1", messageId: live }]);
     const arrived = await waitFor(() => received(hook), (list) => list.some((request) => request.body.messageId === live), 15_000);
     expect(arrived.some((request) => request.body.messageId === live)).toBe(true);
-    const replay = (await admin<{ replay: ReplayProgress }>("GET", `/replays/${started.body.replay.id}`)).body.replay;
+    const replay = (await admin<{ replay: ReplayProgress }>("GET", `/replays/${started.id}`)).body.replay;
     expect(replay.status).toBe("running");
     expect(replay.sent).toBeLessThan(240);
-    await admin("POST", `/replays/${started.body.replay.id}/cancel`);
+    await admin("POST", `/replays/${started.id}/cancel`);
   });
 
   it("refuses what it cannot replay with a clear error", async () => {
