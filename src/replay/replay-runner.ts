@@ -7,7 +7,7 @@ import { routeToDestination, type RoutedDestination } from "../destinations/fan-
 import { groupArchiveObjects } from "./replay-groups";
 import type { ReplaySpec } from "./replay-request";
 import { compareReplayKeys, parseArchiveLines, replayOrder, selectForReplay, selectsWholeHour, type ReplayKey } from "./replay-selection";
-import type { ArchiveObjectRow, ReplayPart, ReplayProgress, ReplayStore } from "./replay-store";
+import type { ReplayPart, ReplayProgress, ReplayStore } from "./replay-store";
 
 /** Events one destination takes per request batch; a request never spans two batches. */
 const CHUNK_EVENTS = 100;
@@ -200,13 +200,13 @@ export class ReplayRunner {
     let budget = spec.ratePerSecond;
     // A cancel can land between two requests: stop at the next one.
     while (budget > 0 && this.deps.now() < deadline && store.phase() === "sending") {
-      const objects = store.group(part.groupSeq);
-      if (objects.length === 0) {
+      const keys = store.groupKeys(part.groupSeq);
+      if (keys.length === 0) {
         part.state = "finished";
         store.savePart(part);
         return null;
       }
-      const events = await this.readGroup(spec, part.groupSeq, objects);
+      const events = await this.readGroup(spec, part.groupSeq, keys);
       const start = part.after ? firstAfter(events, part.after) : 0;
       if (start >= events.length) {
         // The group as sent may differ from the group as counted (a deletion rewrote an object
@@ -350,7 +350,7 @@ export class ReplayRunner {
   }
 
   /** A group's selected events in replay order, as the archive holds them now. */
-  private readGroup(spec: ReplaySpec, group: number, objects: readonly ArchiveObjectRow[]): Promise<GroupEvents> {
+  private readGroup(spec: ReplaySpec, group: number, keys: readonly string[]): Promise<GroupEvents> {
     const cached = this.cache.get(group);
     if (cached) {
       this.cache.delete(group); // most recently used goes last
@@ -359,9 +359,8 @@ export class ReplayRunner {
     }
     const read = (async () => {
       const selected: Record<string, unknown>[] = [];
-      for (let start = 0; start < objects.length; start += PARALLEL_READS) {
-        const slice = objects.slice(start, start + PARALLEL_READS);
-        const contents = await Promise.all(slice.map((object) => this.deps.readLines(object.key)));
+      for (let start = 0; start < keys.length; start += PARALLEL_READS) {
+        const contents = await Promise.all(keys.slice(start, start + PARALLEL_READS).map((key) => this.deps.readLines(key)));
         for (const lines of contents) {
           for (const event of parseArchiveLines(lines ?? [])) {
             const kept = selectForReplay(event, spec);

@@ -45,13 +45,6 @@ export interface ReplayProgress {
   updatedAt: string;
 }
 
-export interface ArchiveObjectRow extends Record<string, SqlStorageValue> {
-  seq: number;
-  key: string;
-  /** How many of its events the replay selects; null until counted. */
-  matched: number | null;
-}
-
 interface PartRow extends Record<string, SqlStorageValue> {
   destination_id: string;
   group_seq: number;
@@ -157,9 +150,9 @@ export class ReplayStore {
     });
   }
 
-  /** A group's objects in key order; empty past the last group. */
-  group(group: number): ArchiveObjectRow[] {
-    return this.sql.exec<ArchiveObjectRow>("SELECT seq, key, matched FROM objects WHERE grp = ? ORDER BY seq", group).toArray();
+  /** A group's object keys in order; empty past the last group. */
+  groupKeys(group: number): string[] {
+    return this.sql.exec<{ key: string }>("SELECT key FROM objects WHERE grp = ? ORDER BY seq", group).toArray().map((row) => row.key);
   }
 
   uncounted(limit: number): { seq: number; key: string }[] {
