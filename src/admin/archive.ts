@@ -1,24 +1,55 @@
-import { Hono } from "hono";
-import type { HonoEnv } from "../env";
-import { ApiError } from "../http/api-error";
+import { createRoute, z } from "@hono/zod-openapi";
 import { streamArchive } from "../archive/read-archive";
+import { ApiError } from "../http/api-error";
+import { ADMIN_ERRORS, ADMIN_SECURITY, adminRouter } from "../http/openapi";
 
-function parseInstant(value: string | undefined, name: string): Date | undefined {
-  if (value === undefined || value === "") return undefined;
-  const time = Date.parse(value);
-  if (Number.isNaN(time)) throw new ApiError(400, `${name} must be an ISO-8601 date-time, like 2026-01-31T00:00:00Z.`, name);
-  return new Date(time);
-}
+const instant = (name: string, bound: string) =>
+  z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value === "") return undefined;
+      const time = Date.parse(value);
+      if (!Number.isNaN(time)) return new Date(time);
+      ctx.addIssue({ code: "custom", message: "must be an ISO-8601 date-time, like 2026-01-31T00:00:00Z" });
+      return z.NEVER;
+    })
+    .openapi({ type: "string", format: "date-time", description: `${bound} of receivedAt.`, param: { name, in: "query" } });
+
+const archiveQuery = z.object({
+  sourceId: z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .openapi({ description: "Sources to read; repeat for several, leave out for all.", param: { style: "form", explode: true } }),
+  from: instant("from", "Inclusive lower bound"),
+  to: instant("to", "Exclusive upper bound"),
+});
 
 /**
  * `GET /api/v1/archive?sourceId=&from=&to=`: archived events as NDJSON, streamed object by
  * object. `from`/`to` bound `receivedAt` (from inclusive, to exclusive); `sourceId` may repeat.
  */
-export const archiveApi = new Hono<HonoEnv>().get("/", (c) => {
-  const from = parseInstant(c.req.query("from"), "from");
-  const to = parseInstant(c.req.query("to"), "to");
-  if (from && to && from >= to) throw new ApiError(400, "from must be before to.", "from");
-  const sourceIds = (c.req.queries("sourceId") ?? []).filter(Boolean);
-  const stream = streamArchive(c.env.ARCHIVE, { sourceIds, from, to });
-  return new Response(stream, { headers: { "Content-Type": "application/x-ndjson; charset=utf-8" } });
-});
+export const archiveApi = adminRouter().openapi(
+  createRoute({
+    tags: ["Archive"],
+    security: ADMIN_SECURITY,
+    method: "get",
+    path: "/",
+    summary: "Archived events as NDJSON",
+    description: "One event per line exactly as accepted (with receivedAt, messageId and corrected timestamp), streamed from R2.",
+    request: { query: archiveQuery },
+    responses: {
+      200: { content: { "application/x-ndjson": { schema: { type: "string", description: "One JSON event per line." } } }, description: "The events." },
+      ...ADMIN_ERRORS,
+    },
+  }),
+  async (c) => {
+    const { sourceId, from, to } = c.req.valid("query");
+    if (from && to && from >= to) throw new ApiError(400, "from must be before to.", "from");
+    const sourceIds = [sourceId ?? []].flat().filter(Boolean);
+    const stream = streamArchive(c.env.ARCHIVE, { sourceIds, from, to });
+    // @hono/zod-openapi's types take `application/x-ndjson` for a JSON media type (`…json`) and
+    // so accept no body for it; the document still describes the stream.
+    return c.body(stream, 200, { "Content-Type": "application/x-ndjson; charset=utf-8" }) as never;
+  },
+);

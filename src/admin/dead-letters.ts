@@ -1,19 +1,46 @@
-import { Hono } from "hono";
-import { z } from "zod";
+import { createRoute, z } from "@hono/zod-openapi";
 import { DeliveryDeadLetters, MAX_LISTED } from "../destinations/dead-letters";
 import { deliveriesMessages } from "../destinations/route-deliveries";
-import type { HonoEnv } from "../env";
 import { ApiError } from "../http/api-error";
+import { ADMIN_ERRORS, ADMIN_SECURITY, CONFLICT, NOT_FOUND, adminRouter, idParam, json, jsonBody } from "../http/openapi";
 import { sendMessages } from "../queues/send-messages";
 import { requireDestination } from "./destinations";
-import { parseJson } from "./parse-json";
 
 /** Records one re-drive call moves at most; `remaining` says to call again. */
 const MAX_REDRIVEN = 500;
 
-const redriveRequest = z.object({
-  ids: z.array(z.string().min(1)).min(1).max(MAX_REDRIVEN, { error: `at most ${MAX_REDRIVEN} ids per call` }).optional(),
+const redriveRequest = z
+  .object({
+    ids: z
+      .array(z.string().min(1))
+      .min(1)
+      .max(MAX_REDRIVEN, { error: `at most ${MAX_REDRIVEN} ids per call` })
+      .optional()
+      .openapi({ description: `Dead letters to re-drive; all of them (${MAX_REDRIVEN} per call) when left out.` }),
+  })
+  .openapi("DeadLetterRedrive");
+
+const DeadLetter = z
+  .object({
+    id: z.string().openapi({ description: "Its R2 key: what re-drive takes to name it." }),
+    reason: z.string(),
+    deadLetteredAt: z.string(),
+    from: z.string().openapi({ description: "The deliveries queue, or `replay:<id>`." }),
+    events: z.array(z.record(z.string(), z.unknown())),
+  })
+  .openapi("DeadLetter");
+
+const listQuery = z.object({
+  limit: z.coerce
+    .number({ error: `must be a whole number from 1 to ${MAX_LISTED}` })
+    .int({ error: `must be a whole number from 1 to ${MAX_LISTED}` })
+    .min(1, { error: `must be a whole number from 1 to ${MAX_LISTED}` })
+    .max(MAX_LISTED, { error: `must be a whole number from 1 to ${MAX_LISTED}` })
+    .default(50),
+  after: z.string().optional().openapi({ description: "`next` of the previous page." }),
 });
+
+const route = { tags: ["Dead letters"], security: ADMIN_SECURITY };
 
 /**
  * A destination's dead letters (`/destinations/:id/dead-letters`): what it refused or never
@@ -21,28 +48,52 @@ const redriveRequest = z.object({
  * first attempts (DELIVERIES), then removes them: a crash in between, or two re-drives at once,
  * can send a dead letter twice, never lose one.
  */
-export const deadLettersApi = new Hono<HonoEnv>()
-  .get("/:id/dead-letters", async (c) => {
-    const destination = await requireDestination(c.env.DB, c.req.param("id"));
-    const limit = Number(c.req.query("limit") ?? 50);
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LISTED) throw new ApiError(400, `limit must be a whole number from 1 to ${MAX_LISTED}.`, "limit");
-    const page = await new DeliveryDeadLetters(c.env.ARCHIVE).list(destination.id, limit, c.req.query("after"));
-    return c.json(page);
-  })
-  .post("/:id/dead-letters/redrive", async (c) => {
-    const destination = await requireDestination(c.env.DB, c.req.param("id"));
-    if (!destination.enabled) throw new ApiError(409, `Destination ${destination.id} is disabled: enable it before re-driving its dead letters.`);
-    const { ids: named } = await parseJson(c.req.raw, redriveRequest);
-    const ids = named && [...new Set(named)];
-    const store = new DeliveryDeadLetters(c.env.ARCHIVE);
-    for (const id of ids ?? []) {
-      if (!(await store.belongsTo(id, destination.id))) throw new ApiError(400, `${id} is not one of destination ${destination.id}'s dead letters.`, "ids");
-    }
-    const keys = ids ?? (await store.keys(destination.id, MAX_REDRIVEN + 1));
-    const chosen = keys.slice(0, MAX_REDRIVEN);
-    const records = (await Promise.all(chosen.map((key) => store.read(key)))).filter((record) => record !== null);
-    const events = records.flatMap((record) => record.events);
-    await sendMessages(c.env.DELIVERIES, deliveriesMessages(destination.id, events, new Date()));
-    await store.remove(records.map((record) => record.id));
-    return c.json({ redriven: { deadLetters: records.length, events: events.length }, remaining: keys.length > MAX_REDRIVEN });
-  });
+export const deadLettersApi = adminRouter()
+  .openapi(
+    createRoute({
+      ...route,
+      method: "get",
+      path: "/{id}/dead-letters",
+      summary: "A destination's dead letters, oldest first",
+      request: { params: idParam("destination"), query: listQuery },
+      responses: { 200: json(z.object({ deadLetters: z.array(DeadLetter), next: z.string().optional() }), "A page of dead letters; `next` continues."), ...ADMIN_ERRORS, ...NOT_FOUND },
+    }),
+    async (c) => {
+      const destination = await requireDestination(c.env.DB, c.req.valid("param").id);
+      const { limit, after } = c.req.valid("query");
+      return c.json(await new DeliveryDeadLetters(c.env.ARCHIVE).list(destination.id, limit, after), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      ...route,
+      method: "post",
+      path: "/{id}/dead-letters/redrive",
+      summary: "Send dead letters again",
+      description: "Queues them again as first attempts, then removes them.",
+      request: { params: idParam("destination"), body: jsonBody(redriveRequest) },
+      responses: {
+        200: json(z.object({ redriven: z.object({ deadLetters: z.number().int(), events: z.number().int() }), remaining: z.boolean() }), "What was queued again; `remaining` says to call again."),
+        ...ADMIN_ERRORS,
+        ...NOT_FOUND,
+        ...CONFLICT,
+      },
+    }),
+    async (c) => {
+      const destination = await requireDestination(c.env.DB, c.req.valid("param").id);
+      if (!destination.enabled) throw new ApiError(409, `Destination ${destination.id} is disabled: enable it before re-driving its dead letters.`);
+      const { ids: named } = c.req.valid("json");
+      const ids = named && [...new Set(named)];
+      const store = new DeliveryDeadLetters(c.env.ARCHIVE);
+      for (const id of ids ?? []) {
+        if (!(await store.belongsTo(id, destination.id))) throw new ApiError(400, `${id} is not one of destination ${destination.id}'s dead letters.`, "ids");
+      }
+      const keys = ids ?? (await store.keys(destination.id, MAX_REDRIVEN + 1));
+      const chosen = keys.slice(0, MAX_REDRIVEN);
+      const records = (await Promise.all(chosen.map((key) => store.read(key)))).filter((record) => record !== null);
+      const events = records.flatMap((record) => record.events);
+      await sendMessages(c.env.DELIVERIES, deliveriesMessages(destination.id, events, new Date()));
+      await store.remove(records.map((record) => record.id));
+      return c.json({ redriven: { deadLetters: records.length, events: events.length }, remaining: keys.length > MAX_REDRIVEN }, 200);
+    },
+  );

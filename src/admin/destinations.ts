@@ -1,7 +1,6 @@
-import { Hono } from "hono";
-import { z } from "zod";
-import type { HonoEnv } from "../env";
+import { createRoute, z } from "@hono/zod-openapi";
 import { ApiError } from "../http/api-error";
+import { ADMIN_ERRORS, ADMIN_SECURITY, CONFLICT, Deleted, NOT_FOUND, adminRouter, idParam, json, jsonBody } from "../http/openapi";
 import { deliverBatch, type AttemptRecord } from "../destinations/deliver";
 import { readDeliveryMetrics } from "../destinations/delivery-stats";
 import { DestinationStore, MAX_FILTERS_PER_DESTINATION, type Destination } from "../destinations/destination-store";
@@ -9,55 +8,93 @@ import { DESTINATION_TYPES } from "../destinations/types";
 import { filterActionSchema } from "../filters/actions";
 import { parseFql } from "../filters/fql";
 import { SourceStore } from "../sources/source-store";
-import { parseJson } from "./parse-json";
 
 /** What the admin API shows for a secret setting; sending it back keeps the stored value. */
 const MASK = "********";
 
+const TYPE_NAMES = Object.keys(DESTINATION_TYPES).join(", ");
 const name = z.string({ error: "name is required" }).trim().min(1).max(200);
-const sourceIds = z.array(z.string().min(1)).max(100);
-const consentCategories = z.array(z.string().min(1).max(200)).max(50);
+const sourceIds = z.array(z.string().min(1)).max(100).openapi({ description: "Sources whose events it receives." });
+const consentCategories = z
+  .array(z.string().min(1).max(200))
+  .max(50)
+  .openapi({ description: "Consent categories an event must have granted (context.consent.categoryPreferences) to reach it." });
+const settings = z.record(z.string(), z.unknown()).openapi({ description: "The type's settings: webhook `{url, sharedSecret?, headers?, batch?}`; segment `{writeKey, apiHost?}`." });
 
-const createDestination = z.object({
-  name,
-  type: z.string({ error: `type is required: one of ${Object.keys(DESTINATION_TYPES).join(", ")}` }),
-  enabled: z.boolean().default(true),
-  sourceIds: sourceIds.default([]),
-  settings: z.record(z.string(), z.unknown()).default({}),
-  consentCategories: consentCategories.default([]),
-});
-const updateDestination = z.object({
-  name: name.optional(),
-  enabled: z.boolean().optional(),
-  sourceIds: sourceIds.optional(),
-  settings: z.record(z.string(), z.unknown()).optional(),
-  consentCategories: consentCategories.optional(),
-});
-const createFilter = z.object({
-  title: z.string({ error: "title is required" }).trim().min(1).max(200),
-  if: z.string({ error: "if is required: an FQL condition, or `all`" }).min(1),
-  actions: z.array(filterActionSchema).min(1, { error: "give at least one action" }).max(10),
-  enabled: z.boolean().default(true),
-});
-const testEvent = z.object({ event: z.record(z.string(), z.unknown()).optional() });
+const createDestination = z
+  .object({
+    name,
+    type: z.string({ error: `type is required: one of ${TYPE_NAMES}` }).openapi({ description: `One of ${TYPE_NAMES}.` }),
+    enabled: z.boolean().default(true),
+    sourceIds: sourceIds.default([]),
+    settings: settings.default({}),
+    consentCategories: consentCategories.default([]),
+  })
+  .openapi("DestinationCreate");
+const updateDestination = z
+  .object({ name: name.optional(), enabled: z.boolean().optional(), sourceIds: sourceIds.optional(), settings: settings.optional(), consentCategories: consentCategories.optional() })
+  .openapi("DestinationUpdate");
+const createFilter = z
+  .object({
+    title: z.string({ error: "title is required" }).trim().min(1).max(200),
+    if: z.string({ error: "if is required: an FQL condition, or `all`" }).min(1).openapi({ description: "An FQL condition, or `all` for every event." }),
+    actions: z.array(filterActionSchema).min(1, { error: "give at least one action" }).max(10),
+    enabled: z.boolean().default(true),
+  })
+  .openapi("DestinationFilterCreate");
+const testEvent = z.object({ event: z.record(z.string(), z.unknown()).optional().openapi({ description: "The event to send; a sample track call when left out." }) }).openapi("EventTest");
+
+export const DestinationBody = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    type: z.string(),
+    enabled: z.boolean(),
+    sourceIds: z.array(z.string()),
+    settings: z.record(z.string(), z.unknown()).openapi({ description: `Secret settings show as ${MASK}; sending ${MASK} back keeps the stored value.` }),
+    consentCategories: z.array(z.string()),
+  })
+  .openapi("Destination");
+const Filter = z
+  .object({ id: z.string(), destinationId: z.string(), title: z.string(), if: z.string(), actions: z.array(filterActionSchema), enabled: z.boolean() })
+  .openapi("DestinationFilter");
+const DeliveryMetrics = z
+  .object({
+    delivered: z.number().int(),
+    failed: z.number().int(),
+    retrying: z.number().int().openapi({ description: "Events waiting for a retry now." }),
+    retriesScheduled: z.number().int(),
+    discarded: z.number().int(),
+    discardedByReason: z.record(z.string(), z.number().int()),
+    p95LatencyMs: z.number().nullable(),
+  })
+  .openapi("DeliveryMetrics");
+const Outcome = z.object({ kind: z.enum(["delivered", "retry", "failed"]), reason: z.string().optional() }).loose().openapi("DeliveryOutcome");
+const Attempt = z
+  .object({
+    request: z.object({ url: z.string(), method: z.string(), headers: z.record(z.string(), z.string()), body: z.string() }),
+    response: z.union([z.object({ status: z.number().int(), headers: z.record(z.string(), z.string()), body: z.string() }), z.object({ error: z.string() })]),
+    durationMs: z.number(),
+  })
+  .openapi("DeliveryAttempt");
 
 function typeOf(type: string) {
   const found = DESTINATION_TYPES[type];
-  if (!found) throw new ApiError(400, `type must be one of ${Object.keys(DESTINATION_TYPES).join(", ")}.`, "type");
+  if (!found) throw new ApiError(400, `type must be one of ${TYPE_NAMES}.`, "type");
   return found;
 }
 
-function validSettings(type: string, settings: Record<string, unknown>): Record<string, unknown> {
-  const parsed = typeOf(type).settings.safeParse(settings);
+function validSettings(type: string, given: Record<string, unknown>): Record<string, unknown> {
+  const parsed = typeOf(type).settings.safeParse(given);
   if (parsed.success) return parsed.data as Record<string, unknown>;
   const issue = parsed.error.issues[0]!;
   throw new ApiError(400, `settings.${issue.path.join(".")}: ${issue.message}`, `settings.${issue.path.join(".")}`);
 }
 
 function shown(destination: Destination): Destination {
-  const settings = { ...destination.settings };
-  for (const secret of typeOf(destination.type).secrets) if (settings[secret] !== undefined) settings[secret] = MASK;
-  return { ...destination, settings };
+  const masked = { ...destination.settings };
+  for (const secret of typeOf(destination.type).secrets) if (masked[secret] !== undefined) masked[secret] = MASK;
+  return { ...destination, settings: masked };
 }
 
 async function requireSources(db: D1Database, ids: readonly string[]): Promise<void> {
@@ -82,70 +119,160 @@ const sampleEvent = () => ({
   context: { library: { name: "sluice-event-tester", version: "1" } },
 });
 
-/** `/api/v1/destinations`: destinations, their filters, delivery metrics and the event tester. */
-export const destinationsApi = new Hono<HonoEnv>()
-  .get("/", async (c) => c.json({ destinations: (await new DestinationStore(c.env.DB).list()).map(shown) }))
-  .post("/", async (c) => {
-    const body = await parseJson(c.req.raw, createDestination);
-    const settings = validSettings(body.type, body.settings);
-    await requireSources(c.env.DB, body.sourceIds);
-    const destination = await new DestinationStore(c.env.DB).create({ ...body, settings }, new Date());
-    return c.json({ destination: shown(destination) }, 201);
-  })
-  .get("/:id", async (c) => c.json({ destination: shown(await requireDestination(c.env.DB, c.req.param("id"))) }))
-  .patch("/:id", async (c) => {
-    const current = await requireDestination(c.env.DB, c.req.param("id"));
-    const body = await parseJson(c.req.raw, updateDestination);
-    if (body.sourceIds) await requireSources(c.env.DB, body.sourceIds);
-    let settings = current.settings;
-    if (body.settings) {
-      const next = { ...body.settings };
-      for (const secret of typeOf(current.type).secrets) if (next[secret] === MASK) next[secret] = current.settings[secret];
-      settings = validSettings(current.type, next);
-    }
-    const updated: Destination = { ...current, ...body, settings };
-    await new DestinationStore(c.env.DB).update(updated, new Date());
-    return c.json({ destination: shown(updated) });
-  })
-  .delete("/:id", async (c) => {
-    if (!(await new DestinationStore(c.env.DB).delete(c.req.param("id")))) throw new ApiError(404, `No destination with id ${c.req.param("id")}.`);
-    return c.json({ deleted: true });
-  })
-  .get("/:id/filters", async (c) => {
-    await requireDestination(c.env.DB, c.req.param("id"));
-    return c.json({ filters: await new DestinationStore(c.env.DB).filters(c.req.param("id")) });
-  })
-  .post("/:id/filters", async (c) => {
-    const destination = await requireDestination(c.env.DB, c.req.param("id"));
-    const body = await parseJson(c.req.raw, createFilter);
-    if (body.if.trim() !== "all") {
-      const parsed = parseFql(body.if);
-      if (!parsed.ok) throw new ApiError(400, `if: ${parsed.error}`, "if");
-    }
-    const filter = await new DestinationStore(c.env.DB).addFilter(destination.id, body, new Date());
-    if (!filter) throw new ApiError(409, `A destination has at most ${MAX_FILTERS_PER_DESTINATION} filters: delete one first.`);
-    return c.json({ filter }, 201);
-  })
-  .delete("/:id/filters/:filterId", async (c) => {
-    if (!(await new DestinationStore(c.env.DB).deleteFilter(c.req.param("id"), c.req.param("filterId")))) {
-      throw new ApiError(404, `No filter ${c.req.param("filterId")} on destination ${c.req.param("id")}.`);
-    }
-    return c.json({ deleted: true });
-  })
-  .get("/:id/delivery", async (c) => {
-    const destination = await requireDestination(c.env.DB, c.req.param("id"));
-    return c.json(await readDeliveryMetrics(c.env.DB, destination.id, new Date()));
-  })
-  .post("/:id/test", async (c) => {
-    const destination = await requireDestination(c.env.DB, c.req.param("id"));
-    const { event } = await parseJson(c.req.raw, testEvent);
-    const attempts: AttemptRecord[] = [];
-    const [result] = await deliverBatch(typeOf(destination.type), destination.settings, [event ?? sampleEvent()], fetch, (attempt) => attempts.push(attempt));
-    const masked = attempts.map((attempt) => ({ ...attempt, request: { ...attempt.request, headers: maskHeaders(attempt.request.headers) } }));
-    return c.json({ outcome: result?.outcome ?? null, attempts: masked });
-  });
-
 /** The event tester shows the request as sent, except credentials. */
 function maskHeaders(headers: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(headers).map(([key, value]) => [key, key.toLowerCase() === "authorization" ? MASK : value]));
 }
+
+const route = { tags: ["Destinations"], security: ADMIN_SECURITY };
+const destinationParam = idParam("destination");
+const destinationAnswer = (description: string) => json(z.object({ destination: DestinationBody }), description);
+
+/** `/api/v1/destinations`: destinations, their filters, delivery metrics and the event tester. */
+export const destinationsApi = adminRouter()
+  .openapi(
+    createRoute({ ...route, method: "get", path: "/", summary: "List destinations", responses: { 200: json(z.object({ destinations: z.array(DestinationBody) }), "Every destination."), ...ADMIN_ERRORS } }),
+    async (c) => c.json({ destinations: (await new DestinationStore(c.env.DB).list()).map(shown) }, 200),
+  )
+  .openapi(
+    createRoute({
+      ...route,
+      method: "post",
+      path: "/",
+      summary: "Create a destination",
+      description: "Settings are checked against the type's own schema when saved.",
+      request: { body: jsonBody(createDestination) },
+      responses: { 201: destinationAnswer("The new destination."), ...ADMIN_ERRORS },
+    }),
+    async (c) => {
+      const body = c.req.valid("json");
+      const checked = validSettings(body.type, body.settings);
+      await requireSources(c.env.DB, body.sourceIds);
+      const destination = await new DestinationStore(c.env.DB).create({ ...body, settings: checked }, new Date());
+      return c.json({ destination: shown(destination) }, 201);
+    },
+  )
+  .openapi(
+    createRoute({ ...route, method: "get", path: "/{id}", summary: "Get a destination", request: { params: destinationParam }, responses: { 200: destinationAnswer("The destination."), ...ADMIN_ERRORS, ...NOT_FOUND } }),
+    async (c) => c.json({ destination: shown(await requireDestination(c.env.DB, c.req.valid("param").id)) }, 200),
+  )
+  .openapi(
+    createRoute({
+      ...route,
+      method: "patch",
+      path: "/{id}",
+      summary: "Change a destination",
+      request: { params: destinationParam, body: jsonBody(updateDestination) },
+      responses: { 200: destinationAnswer("The destination as changed."), ...ADMIN_ERRORS, ...NOT_FOUND },
+    }),
+    async (c) => {
+      const current = await requireDestination(c.env.DB, c.req.valid("param").id);
+      const body = c.req.valid("json");
+      if (body.sourceIds) await requireSources(c.env.DB, body.sourceIds);
+      let next = current.settings;
+      if (body.settings) {
+        const given = { ...body.settings };
+        for (const secret of typeOf(current.type).secrets) if (given[secret] === MASK) given[secret] = current.settings[secret];
+        next = validSettings(current.type, given);
+      }
+      const updated: Destination = { ...current, ...body, settings: next };
+      await new DestinationStore(c.env.DB).update(updated, new Date());
+      return c.json({ destination: shown(updated) }, 200);
+    },
+  )
+  .openapi(
+    createRoute({ ...route, method: "delete", path: "/{id}", summary: "Delete a destination", request: { params: destinationParam }, responses: { 200: json(Deleted, "Deleted."), ...ADMIN_ERRORS, ...NOT_FOUND } }),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      if (!(await new DestinationStore(c.env.DB).delete(id))) throw new ApiError(404, `No destination with id ${id}.`);
+      return c.json({ deleted: true as const }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      ...route,
+      tags: ["Filters"],
+      method: "get",
+      path: "/{id}/filters",
+      summary: "A destination's filters, in the order they apply",
+      request: { params: destinationParam },
+      responses: { 200: json(z.object({ filters: z.array(Filter) }), "The filters."), ...ADMIN_ERRORS, ...NOT_FOUND },
+    }),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      await requireDestination(c.env.DB, id);
+      return c.json({ filters: await new DestinationStore(c.env.DB).filters(id) }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      ...route,
+      tags: ["Filters"],
+      method: "post",
+      path: "/{id}/filters",
+      summary: "Add a filter to a destination",
+      description: `Segment's destination filters: when \`if\` holds, the actions apply. At most ${MAX_FILTERS_PER_DESTINATION} per destination.`,
+      request: { params: destinationParam, body: jsonBody(createFilter) },
+      responses: { 201: json(z.object({ filter: Filter }), "The new filter."), ...ADMIN_ERRORS, ...NOT_FOUND, ...CONFLICT },
+    }),
+    async (c) => {
+      const destination = await requireDestination(c.env.DB, c.req.valid("param").id);
+      const body = c.req.valid("json");
+      if (body.if.trim() !== "all") {
+        const parsed = parseFql(body.if);
+        if (!parsed.ok) throw new ApiError(400, `if: ${parsed.error}`, "if");
+      }
+      const filter = await new DestinationStore(c.env.DB).addFilter(destination.id, body, new Date());
+      if (!filter) throw new ApiError(409, `A destination has at most ${MAX_FILTERS_PER_DESTINATION} filters: delete one first.`);
+      return c.json({ filter }, 201);
+    },
+  )
+  .openapi(
+    createRoute({
+      ...route,
+      tags: ["Filters"],
+      method: "delete",
+      path: "/{id}/filters/{filterId}",
+      summary: "Delete a filter",
+      request: { params: destinationParam.extend({ filterId: z.string().min(1).openapi({ description: "The filter's id." }) }) },
+      responses: { 200: json(Deleted, "Deleted."), ...ADMIN_ERRORS, ...NOT_FOUND },
+    }),
+    async (c) => {
+      const { id, filterId } = c.req.valid("param");
+      if (!(await new DestinationStore(c.env.DB).deleteFilter(id, filterId))) throw new ApiError(404, `No filter ${filterId} on destination ${id}.`);
+      return c.json({ deleted: true as const }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      ...route,
+      method: "get",
+      path: "/{id}/delivery",
+      summary: "Delivery metrics of the last 24 hours",
+      request: { params: destinationParam },
+      responses: { 200: json(DeliveryMetrics, "Counts by outcome and the p95 latency."), ...ADMIN_ERRORS, ...NOT_FOUND },
+    }),
+    async (c) => {
+      const destination = await requireDestination(c.env.DB, c.req.valid("param").id);
+      return c.json(await readDeliveryMetrics(c.env.DB, destination.id, new Date()), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      ...route,
+      method: "post",
+      path: "/{id}/test",
+      summary: "Send one event to the destination now (the event tester)",
+      description: "Shows each request as sent (credentials masked) and the destination's answer. Filters and consent do not apply.",
+      request: { params: destinationParam, body: jsonBody(testEvent) },
+      responses: { 200: json(z.object({ outcome: Outcome.nullable(), attempts: z.array(Attempt) }), "What was sent and answered."), ...ADMIN_ERRORS, ...NOT_FOUND },
+    }),
+    async (c) => {
+      const destination = await requireDestination(c.env.DB, c.req.valid("param").id);
+      const { event } = c.req.valid("json");
+      const attempts: AttemptRecord[] = [];
+      const [result] = await deliverBatch(typeOf(destination.type), destination.settings, [event ?? sampleEvent()], fetch, (attempt) => attempts.push(attempt));
+      const masked = attempts.map((attempt) => ({ ...attempt, request: { ...attempt.request, headers: maskHeaders(attempt.request.headers) } }));
+      return c.json({ outcome: result?.outcome ?? null, attempts: masked }, 200);
+    },
+  );

@@ -1,51 +1,108 @@
-import { Hono } from "hono";
+import { createRoute, z } from "@hono/zod-openapi";
 import type { HonoEnv } from "../env";
 import { DestinationStore } from "../destinations/destination-store";
 import { ApiError } from "../http/api-error";
+import { ADMIN_ERRORS, ADMIN_SECURITY, NOT_FOUND, adminRouter, idParam, json, jsonBody } from "../http/openapi";
 import { PlanStore } from "../protocols/plan-store";
 import { ReplayRegistry } from "../replay/replay-registry";
 import type { ReplayProgress } from "../replay/replay-store";
 import { replayRequest, replaySpec } from "../replay/replay-request";
 import { randomBase62 } from "../sources/source";
-import { parseJson } from "./parse-json";
 import { requireSource } from "./require-source";
+
+const STATUS = z.enum(["running", "finished", "failed"]);
+const counts = { total: z.number().int(), sent: z.number().int(), discarded: z.number().int(), failed: z.number().int() };
+
+const Replay = z
+  .object({
+    id: z.string(),
+    status: STATUS,
+    phase: z.enum(["listing", "counting", "sending", "finished", "failed"]),
+    sourceId: z.string(),
+    from: z.string(),
+    to: z.string(),
+    ...counts,
+    error: z.string().optional(),
+    destinations: z.array(z.object({ destinationId: z.string(), status: STATUS, ...counts, error: z.string().optional() })),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi("Replay", { description: "`total` counts the selected events once per destination; at the end sent + discarded + failed = total." });
+
+const ReplaySummary = z
+  .object({
+    id: z.string(),
+    sourceId: z.string(),
+    destinationIds: z.array(z.string()),
+    from: z.string(),
+    to: z.string(),
+    status: STATUS,
+    sent: z.number().int(),
+    total: z.number().int(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi("ReplaySummary");
+
+const route = { tags: ["Replays"], security: ADMIN_SECURITY };
+const replayAnswer = (description: string) => json(z.object({ replay: Replay }), description);
 
 /**
  * Replays (DESIGN.md): `POST /` starts one in its own Durable Object and answers at once;
  * `GET /:id` asks that object for its progress; `POST /:id/cancel` stops it; `GET /` lists the
  * newest from D1.
  */
-export const replaysApi = new Hono<HonoEnv>()
-  .post("/", async (c) => {
-    const request = await parseJson(c.req.raw, replayRequest);
-    await requireSource(c.env.DB, request.sourceId);
-    const store = new DestinationStore(c.env.DB);
-    for (const id of request.destinationIds) {
-      const destination = await store.get(id);
-      if (!destination) throw new ApiError(400, `No destination with id ${id}.`, "destinationIds");
-      if (!destination.enabled) throw new ApiError(400, `Destination ${id} is disabled: enable it before replaying into it.`, "destinationIds");
-      if (!destination.sourceIds.includes(request.sourceId)) {
-        throw new ApiError(400, `Destination ${id} is not connected to source ${request.sourceId}: add the source to its sourceIds first.`, "destinationIds");
+export const replaysApi = adminRouter()
+  .openapi(
+    createRoute({
+      ...route,
+      method: "post",
+      path: "/",
+      summary: "Replay archived events to destinations",
+      description: "Events received in [from, to), in timestamp order, through each destination's consent, integrations and filters.",
+      request: { body: jsonBody(replayRequest.openapi("ReplayRequest")) },
+      responses: { 201: replayAnswer("The replay, started."), ...ADMIN_ERRORS, ...NOT_FOUND },
+    }),
+    async (c) => {
+      const request = c.req.valid("json");
+      await requireSource(c.env.DB, request.sourceId);
+      const store = new DestinationStore(c.env.DB);
+      for (const id of request.destinationIds) {
+        const destination = await store.get(id);
+        if (!destination) throw new ApiError(400, `No destination with id ${id}.`, "destinationIds");
+        if (!destination.enabled) throw new ApiError(400, `Destination ${id} is disabled: enable it before replaying into it.`, "destinationIds");
+        if (!destination.sourceIds.includes(request.sourceId)) {
+          throw new ApiError(400, `Destination ${id} is not connected to source ${request.sourceId}: add the source to its sourceIds first.`, "destinationIds");
+        }
       }
-    }
-    const blocks = await new PlanStore(c.env.DB).schemaBlocks(request.sourceId);
-    const spec = replaySpec(`rpl_${randomBase62(20)}`, request, blocks, new Date());
-    const registry = new ReplayRegistry(c.env.DB);
-    await registry.add(spec);
-    const replay = c.env.REPLAYS.get(c.env.REPLAYS.idFromName(spec.id));
-    try {
-      return c.json({ replay: await replay.start(spec) }, 201);
-    } catch (error) {
-      // The answer may be what was lost: a replay that started stays listed; one that did not goes.
-      const started = await replay.progress().catch(() => null);
-      if (started) return c.json({ replay: started }, 201);
-      await registry.remove(spec.id);
-      throw error;
-    }
-  })
-  .get("/", async (c) => c.json({ replays: await new ReplayRegistry(c.env.DB).list(100) }))
-  .get("/:id", async (c) => c.json({ replay: await answered(c.req.param("id"), (replay) => replay.progress(), c.env) }))
-  .post("/:id/cancel", async (c) => c.json({ replay: await answered(c.req.param("id"), (replay) => replay.cancel(), c.env) }));
+      const blocks = await new PlanStore(c.env.DB).schemaBlocks(request.sourceId);
+      const spec = replaySpec(`rpl_${randomBase62(20)}`, request, blocks, new Date());
+      const registry = new ReplayRegistry(c.env.DB);
+      await registry.add(spec);
+      const replay = c.env.REPLAYS.get(c.env.REPLAYS.idFromName(spec.id));
+      try {
+        return c.json({ replay: await replay.start(spec) }, 201);
+      } catch (error) {
+        // The answer may be what was lost: a replay that started stays listed; one that did not goes.
+        const started = await replay.progress().catch(() => null);
+        if (started) return c.json({ replay: started }, 201);
+        await registry.remove(spec.id);
+        throw error;
+      }
+    },
+  )
+  .openapi(
+    createRoute({ ...route, method: "get", path: "/", summary: "The newest replays (100)", responses: { 200: json(z.object({ replays: z.array(ReplaySummary) }), "Replays, newest first."), ...ADMIN_ERRORS } }),
+    async (c) => c.json({ replays: await new ReplayRegistry(c.env.DB).list(100) }, 200),
+  )
+  .openapi(
+    createRoute({ ...route, method: "get", path: "/{id}", summary: "A replay's progress", request: { params: idParam("replay") }, responses: { 200: replayAnswer("Its progress."), ...ADMIN_ERRORS, ...NOT_FOUND } }),
+    async (c) => c.json({ replay: await answered(c.req.valid("param").id, (replay) => replay.progress(), c.env) }, 200),
+  )
+  .openapi(
+    createRoute({ ...route, method: "post", path: "/{id}/cancel", summary: "Stop a replay", request: { params: idParam("replay") }, responses: { 200: replayAnswer("Its progress, stopped."), ...ADMIN_ERRORS, ...NOT_FOUND } }),
+    async (c) => c.json({ replay: await answered(c.req.valid("param").id, (replay) => replay.cancel(), c.env) }, 200),
+  );
 
 /** Asks a listed replay's object; 404 for a replay never started here. */
 async function answered(

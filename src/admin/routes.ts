@@ -1,9 +1,11 @@
-import { Hono } from "hono";
+import { OpenAPIHono } from "@hono/zod-openapi";
 import type { HonoEnv } from "../env";
+import { readBodiesAsJson } from "../http/json-body";
 import { requireAdminToken } from "../http/require-token";
 import { archiveApi } from "./archive";
 import { deadLettersApi } from "./dead-letters";
 import { destinationsApi } from "./destinations";
+import { filtersApi } from "./filters";
 import { identityApi } from "./identity";
 import { pipelineStatsApi } from "./pipeline-stats";
 import { replaysApi } from "./replays";
@@ -13,9 +15,14 @@ import { trackingPlansApi } from "./tracking-plans";
 import { transformationsApi } from "./transformations";
 import { sourcesApi } from "./sources";
 
-/** The admin API under `/api/v1`, every route behind the admin bearer token. */
-export const adminApi = new Hono<HonoEnv>()
-  .use("*", requireAdminToken)
+/**
+ * The admin API under `/api/v1`, every route behind the admin bearer token. Each sub-app declares
+ * its routes with @hono/zod-openapi, so mounting one here also adds it to the OpenAPI document.
+ */
+export const adminApi = new OpenAPIHono<HonoEnv>();
+adminApi.use("*", requireAdminToken);
+adminApi.use("*", readBodiesAsJson);
+adminApi
   .route("/sources", sourcesApi)
   .route("/sources", schemaApi)
   .route("/sources", sourceProtocolsApi)
@@ -23,6 +30,7 @@ export const adminApi = new Hono<HonoEnv>()
   .route("/tracking-plans", trackingPlansApi)
   .route("/destinations", destinationsApi)
   .route("/destinations", deadLettersApi)
+  .route("/filters", filtersApi)
   .route("/replays", replaysApi)
   .route("/archive", archiveApi)
   .route("/pipeline/stats", pipelineStatsApi)

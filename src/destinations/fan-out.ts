@@ -59,7 +59,8 @@ export async function routeToDestination(
   return filtered ? { event: filtered } : { discard: "Filtered at destination" };
 }
 
-async function applyFilters(event: Record<string, unknown>, filters: readonly CompiledFilter[]): Promise<Record<string, unknown> | null> {
+/** The event as the filters leave it, in order; null when one drops it or cannot evaluate it. */
+export async function applyFilters(event: Record<string, unknown>, filters: readonly CompiledFilter[]): Promise<Record<string, unknown> | null> {
   let current: Record<string, unknown> | null = event;
   for (const filter of filters) {
     const matched = filter.matches(current);

@@ -1,7 +1,9 @@
-import { Hono, type Context } from "hono";
+import { OpenAPIHono, createRoute, z, type Hook } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { HonoEnv } from "../env";
 import { credentialsMatch } from "../http/constant-time";
+import { PROFILE_SECURITY, json } from "../http/openapi";
 import { parseIdentifierKey } from "../identity/identifier";
 import { identityShardName, indexKey, type Collection } from "../identity/index-shards";
 import { isSegmentId } from "../identity/profile-id";
@@ -25,42 +27,148 @@ interface ProfileReader {
 
 const MAX_FORWARDS = 20;
 
-function fail(c: ProfileContext, status: ContentfulStatusCode, code: string, message: string) {
+type ErrorCode = "authentication_error" | "not_found" | "validation_error";
+
+function fail<S extends ContentfulStatusCode>(c: ProfileContext, status: S, code: ErrorCode, message: string) {
   return c.json({ error: { code, message } }, status);
 }
 
-class ParamError extends Error {}
+/** Parameters are checked by zod; a problem answers Segment's `validation_error`, naming it. */
+const rejectInvalid: Hook<unknown, HonoEnv, string, Response | undefined> = (result, c) => {
+  if (result.success) return;
+  const issue = result.error.issues[0];
+  const name = issue?.path.map(String).join(".") || result.target;
+  return fail(c as ProfileContext, 400, "validation_error", `The parameter \`${name}\` ${issue?.message ?? "is invalid"}.`);
+};
 
-function integerParam(c: ProfileContext, name: string, fallback: number, min: number, max: number): number {
-  const raw = c.req.query(name);
-  if (raw === undefined || raw === "") return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-    throw new ParamError(`The parameter \`${name}\` must be a whole number from ${min} to ${max}; got \`${raw}\`.`);
-  }
-  return Number(raw);
-}
+const ErrorBody = z
+  .object({ error: z.object({ code: z.enum(["authentication_error", "not_found", "validation_error"]), message: z.string() }) })
+  .openapi("ProfileApiError");
+const Cursor = z.object({ url: z.string(), has_more: z.boolean(), next: z.string() }).openapi("ProfileCursor");
+const ExternalId = z
+  .object({ source_id: z.string(), collection: z.string(), id: z.string(), type: z.string(), created_at: z.string(), encoding: z.literal("none"), first_message_id: z.string() })
+  .openapi("ProfileExternalId");
 
-function listParam(c: ProfileContext, name: string): string[] | undefined {
-  const raw = c.req.query(name);
-  if (raw === undefined || raw === "") return undefined;
-  return raw.split(",").map((item) => item.trim()).filter((item) => item !== "");
-}
+const params = z.object({
+  spaceId: z.string().openapi({ description: "The space (this deployment's SPACE_ID)." }),
+  collection: z.enum(["users", "accounts"], { error: "must be `users` or `accounts`" }),
+  identifier: z
+    .string()
+    .refine((value) => isSegmentId(value) || parseIdentifierKey(value) !== undefined, {
+      error: "must be `<type>:<value>` (like `user_id:u123`, URL-encoded) or a segment_id",
+    })
+    .openapi({ description: "`<type>:<value>` such as `user_id:u123` or `email:a@example.com`, or the profile's segment_id (`use_…`)." }),
+});
 
-function offsetParam(c: ProfileContext): number {
-  const next = c.req.query("next") ?? c.req.query("cursor");
-  if (next === undefined || next === "") return 0;
-  const offset = decodeOffset(next);
-  if (offset === undefined) throw new ParamError("The parameter `next` is not a cursor this API returned; pass `cursor.next` from the previous page.");
-  return offset;
-}
+const wholeNumber = (max: number) =>
+  z.coerce
+    .number({ error: `must be a whole number from 1 to ${max}` })
+    .int({ error: `must be a whole number from 1 to ${max}` })
+    .min(1, { error: `must be a whole number from 1 to ${max}` })
+    .max(max, { error: `must be a whole number from 1 to ${max}` })
+    .default(10);
+const list = (description: string) =>
+  z
+    .string()
+    .optional()
+    .transform((raw) => (raw ? raw.split(",").map((item) => item.trim()).filter((item) => item !== "") : undefined))
+    .openapi({ type: "string", description });
+const cursor = z.string().optional().openapi({ description: "`cursor.next` of the previous page." });
+const instant = z
+  .string()
+  .optional()
+  .refine((raw) => !raw || !Number.isNaN(Date.parse(raw)), { error: "must be an ISO-8601 time like 2026-01-31T00:00:00Z" })
+  .transform((raw) => (raw ? new Date(raw).toISOString() : undefined))
+  .openapi({ type: "string", format: "date-time" });
 
-function timeParam(c: ProfileContext, name: string): string | undefined {
-  const raw = c.req.query(name);
-  if (raw === undefined || raw === "") return undefined;
-  const time = Date.parse(raw);
-  if (Number.isNaN(time)) throw new ParamError(`The parameter \`${name}\` must be an ISO-8601 time like 2026-01-31T00:00:00Z; got \`${raw}\`.`);
-  return new Date(time).toISOString();
-}
+const ERRORS = {
+  400: json(ErrorBody, "A parameter is invalid (`validation_error`)."),
+  401: json(ErrorBody, "Missing or wrong Profile API token (`authentication_error`)."),
+  404: json(ErrorBody, "No such space or profile (`not_found`)."),
+};
+
+const profileRoute = <R extends string, Q extends z.ZodObject>(resource: R, summary: string, query: Q, answer: z.ZodType, description: string) =>
+  createRoute({
+    tags: ["Profile API"],
+    security: PROFILE_SECURITY,
+    method: "get",
+    path: `/v1/spaces/{spaceId}/collections/{collection}/profiles/{identifier}/${resource}`,
+    summary,
+    request: { params, query },
+    responses: { 200: json(answer, description), ...ERRORS },
+  });
+
+const traitsRoute = profileRoute(
+  "traits",
+  "A profile's traits",
+  z.object({
+    class: z.enum(["audience", "computed_trait", "trait", ""], { error: "must be `audience` or `computed_trait`" }).optional(),
+    limit: wholeNumber(200),
+    verbose: z.enum(["true", "false"], { error: "must be true or false" }).optional(),
+    include: list("Comma-separated trait names."),
+    next: cursor,
+  }),
+  z.object({ traits: z.record(z.string(), z.unknown()), cursor: Cursor }).openapi("ProfileTraits"),
+  "Traits by name, paged.",
+);
+const externalIdsRoute = profileRoute(
+  "external_ids",
+  "A profile's identifiers",
+  z.object({ limit: wholeNumber(100), include: list("Comma-separated identifier types."), next: cursor, cursor }),
+  z.object({ data: z.array(ExternalId), cursor: Cursor }).openapi("ProfileExternalIds"),
+  "Identifiers, oldest first, paged.",
+);
+const eventsRoute = profileRoute(
+  "events",
+  "A profile's events (14 days)",
+  z.object({
+    limit: wholeNumber(100),
+    sort: z.enum(["asc", "desc"], { error: "must be `asc` or `desc`" }).default("desc"),
+    start: instant,
+    end: instant,
+    exclude: list("Comma-separated event types or names to leave out."),
+    next: cursor,
+    cursor,
+  }),
+  z.object({ data: z.array(z.record(z.string(), z.unknown())), cursor: Cursor }).openapi("ProfileEvents"),
+  "Events, paged.",
+);
+const metadataRoute = profileRoute(
+  "metadata",
+  "A profile's metadata, with its segment_id",
+  z.object({}),
+  z
+    .object({
+      metadata: z.object({
+        segment_id: z.string(),
+        created_at: z.string(),
+        updated_at: z.string(),
+        expires_at: z.null(),
+        first_message_id: z.string(),
+        first_source_id: z.string(),
+        last_message_id: z.string(),
+        last_source_id: z.string(),
+      }),
+    })
+    .openapi("ProfileMetadata"),
+  "The metadata; `segment_id` is the profile's stable id.",
+);
+const linksRoute = profileRoute(
+  "links",
+  "Accounts a user belongs to (or users of an account)",
+  z.object({}),
+  z
+    .object({
+      data: z.array(
+        z.object({
+          to_collection: z.string(),
+          external_ids: z.array(z.object({ id: z.string(), type: z.string(), source_id: z.string(), collection: z.string(), created_at: z.string(), encoding: z.literal("none") })),
+        }),
+      ),
+    })
+    .openapi("ProfileLinks"),
+  "The links.",
+);
 
 /** Finds the live profile for an identifier (or a segment_id), following merges. */
 async function findProfile(c: ProfileContext, collection: Collection, identifier: string) {
@@ -86,86 +194,85 @@ async function findProfile(c: ProfileContext, collection: Collection, identifier
   return undefined;
 }
 
-export const profileApi = new Hono<HonoEnv>()
-  .use("/v1/spaces/*", async (c, next) => {
-    c.header("Request-Id", crypto.randomUUID());
-    const expected = c.env.PROFILE_TOKEN;
-    if (!expected) {
-      return fail(c, 401, "authentication_error", "The Profile API is disabled on this deployment: set the PROFILE_TOKEN secret (wrangler secret put PROFILE_TOKEN).");
-    }
-    const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(c.req.header("authorization") ?? "");
-    let user = "";
-    try {
-      user = match ? atob(match[1]!).split(":")[0]! : "";
-    } catch {
-      user = "";
-    }
-    if (!(await credentialsMatch(user, expected))) {
-      c.header("WWW-Authenticate", 'Basic realm="sluice-profiles"');
-      return fail(c, 401, "authentication_error", "Missing or wrong Profile API token: send HTTP Basic auth with the token as user name and an empty password.");
-    }
-    await next();
-  })
-  .get("/v1/spaces/:spaceId/collections/:collection/profiles/:identifier/:resource", async (c) => {
-    const { spaceId, collection, resource } = c.req.param();
-    const identifier = c.req.param("identifier");
-    if (collection !== "users" && collection !== "accounts") {
-      return fail(c, 400, "validation_error", `The parameter \`collection\` must be \`users\` or \`accounts\`; got \`${collection}\`.`);
-    }
-    if (!["traits", "external_ids", "events", "metadata", "links"].includes(resource)) {
-      return fail(c, 404, "not_found", `No Profile API resource \`${resource}\`: use traits, external_ids, events, metadata or links.`);
-    }
-    if (!isSegmentId(identifier) && !parseIdentifierKey(identifier)) {
-      return fail(c, 400, "validation_error", `The profile identifier must be \`<type>:<value>\` (like \`user_id:u123\`), URL-encoded; got \`${identifier}\`.`);
-    }
-    if (spaceId !== c.env.SPACE_ID) return fail(c, 404, "not_found", `Space \`${spaceId}\` was not found.`);
+type ProfileParams = z.output<typeof params>;
+type Found = NonNullable<Awaited<ReturnType<typeof findProfile>>> & { url: string };
 
-    try {
-      const found = await findProfile(c, collection, identifier);
-      if (!found) return fail(c, 404, "not_found", "Profile was not found.");
-      const { stub, view } = found;
-      const url = `/v1/spaces/${spaceId}/collections/${collection}/profiles/${view.id}/${resource}`;
-      switch (resource) {
-        case "traits": {
-          const traitClass = c.req.query("class");
-          if (traitClass !== undefined && !["audience", "computed_trait", "trait", ""].includes(traitClass)) {
-            throw new ParamError(`The parameter \`class\` must be \`audience\` or \`computed_trait\`; got \`${traitClass}\`.`);
-          }
-          const limit = integerParam(c, "limit", 10, 1, 200);
-          const verbose = c.req.query("verbose") === "true";
-          // Sluice computes no audiences or computed traits yet: those classes are empty.
-          const state = traitClass === "audience" || traitClass === "computed_trait" ? {} : view.traits;
-          return c.json(traitsPage(state, { include: listParam(c, "include"), verbose, limit, next: c.req.query("next") || undefined, url }));
-        }
-        case "external_ids": {
-          const limit = integerParam(c, "limit", 10, 1, 100);
-          return c.json(externalIdsPage(view.identifiers, collection, { include: listParam(c, "include"), limit, offset: offsetParam(c), url }));
-        }
-        case "events": {
-          const limit = integerParam(c, "limit", 10, 1, 100);
-          const sort = c.req.query("sort") ?? "desc";
-          if (sort !== "asc" && sort !== "desc") throw new ParamError(`The parameter \`sort\` must be \`asc\` or \`desc\`; got \`${sort}\`.`);
-          const offset = offsetParam(c);
-          const rows = await stub.readEvents({
-            start: timeParam(c, "start"),
-            end: timeParam(c, "end"),
-            sort,
-            exclude: listParam(c, "exclude") ?? [],
-            offset,
-            limit,
-          });
-          const externalIds = view.identifiers.map((id) => ({ collection, type: id.type, id: id.value, encoding: "none" }));
-          return c.json(eventsPage(rows, { collection, segmentId: view.id, externalIds }, { limit, offset, url }));
-        }
-        case "metadata":
-          return c.json(metadataBody(view.metadata!, view.id));
-        default:
-          return c.json(linksBody(view.links));
-      }
-    } catch (error) {
-      if (error instanceof ParamError) return fail(c, 400, "validation_error", error.message);
-      throw error;
-    }
+/** The profile the path names, or the Profile API's 404 answer. */
+async function lookUp(c: ProfileContext, { spaceId, collection, identifier }: ProfileParams, resource: string) {
+  if (spaceId !== c.env.SPACE_ID) return fail(c, 404, "not_found", `Space \`${spaceId}\` was not found.`);
+  const found = await findProfile(c, collection, identifier);
+  if (!found) return fail(c, 404, "not_found", "Profile was not found.");
+  return { ...found, url: `/v1/spaces/${spaceId}/collections/${collection}/profiles/${found.view.id}/${resource}` } satisfies Found;
+}
+
+function offsetOf(c: ProfileContext, next: string | undefined) {
+  if (next === undefined || next === "") return 0;
+  const offset = decodeOffset(next);
+  if (offset === undefined) return fail(c, 400, "validation_error", "The parameter `next` is not a cursor this API returned; pass `cursor.next` from the previous page.");
+  return offset;
+}
+
+export const profileApi = new OpenAPIHono<HonoEnv>({ defaultHook: rejectInvalid });
+
+profileApi.use("/v1/spaces/*", async (c, next) => {
+  c.header("Request-Id", crypto.randomUUID());
+  const expected = c.env.PROFILE_TOKEN;
+  if (!expected) {
+    return fail(c, 401, "authentication_error", "The Profile API is disabled on this deployment: set the PROFILE_TOKEN secret (wrangler secret put PROFILE_TOKEN).");
+  }
+  const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(c.req.header("authorization") ?? "");
+  let user = "";
+  try {
+    user = match ? atob(match[1]!).split(":")[0]! : "";
+  } catch {
+    user = "";
+  }
+  if (!(await credentialsMatch(user, expected))) {
+    c.header("WWW-Authenticate", 'Basic realm="sluice-profiles"');
+    return fail(c, 401, "authentication_error", "Missing or wrong Profile API token: send HTTP Basic auth with the token as user name and an empty password.");
+  }
+  await next();
+});
+
+profileApi
+  .openapi(traitsRoute, async (c) => {
+    const found = await lookUp(c, c.req.valid("param"), "traits");
+    if (found instanceof Response) return found;
+    const query = c.req.valid("query");
+    // Sluice computes no audiences or computed traits yet: those classes are empty.
+    const state = query.class === "audience" || query.class === "computed_trait" ? {} : found.view.traits;
+    const page = traitsPage(state, { include: query.include, verbose: query.verbose === "true", limit: query.limit, next: query.next || undefined, url: found.url });
+    return c.json(page, 200);
+  })
+  .openapi(externalIdsRoute, async (c) => {
+    const { collection } = c.req.valid("param");
+    const found = await lookUp(c, c.req.valid("param"), "external_ids");
+    if (found instanceof Response) return found;
+    const query = c.req.valid("query");
+    const offset = offsetOf(c, query.next ?? query.cursor);
+    if (offset instanceof Response) return offset;
+    return c.json(externalIdsPage(found.view.identifiers, collection, { include: query.include, limit: query.limit, offset, url: found.url }), 200);
+  })
+  .openapi(eventsRoute, async (c) => {
+    const { collection } = c.req.valid("param");
+    const found = await lookUp(c, c.req.valid("param"), "events");
+    if (found instanceof Response) return found;
+    const query = c.req.valid("query");
+    const offset = offsetOf(c, query.next ?? query.cursor);
+    if (offset instanceof Response) return offset;
+    const rows = await found.stub.readEvents({ start: query.start, end: query.end, sort: query.sort, exclude: query.exclude ?? [], offset, limit: query.limit });
+    const externalIds = found.view.identifiers.map((id) => ({ collection, type: id.type, id: id.value, encoding: "none" }));
+    return c.json(eventsPage(rows, { collection, segmentId: found.view.id, externalIds }, { limit: query.limit, offset, url: found.url }), 200);
+  })
+  .openapi(metadataRoute, async (c) => {
+    const found = await lookUp(c, c.req.valid("param"), "metadata");
+    if (found instanceof Response) return found;
+    return c.json(metadataBody(found.view.metadata!, found.view.id), 200);
+  })
+  .openapi(linksRoute, async (c) => {
+    const found = await lookUp(c, c.req.valid("param"), "links");
+    if (found instanceof Response) return found;
+    return c.json(linksBody(found.view.links), 200);
   })
   // Anything else under /v1/spaces answers in the Profile API's error shape, not the app's.
   .get("/v1/spaces/*", (c) =>

@@ -31,13 +31,24 @@ export async function recordProtocolViolations(db: D1Database, violations: reado
   );
 }
 
-export async function listProtocolViolations(db: D1Database, sourceId: string): Promise<object[]> {
+/** A source's violations as the admin API lists them, one row per event, field and type. */
+export interface ViolationSummary {
+  eventName: string;
+  eventType: string;
+  type: string;
+  field: string;
+  description: string;
+  count: number;
+  lastSeen: string;
+}
+
+export async function listProtocolViolations(db: D1Database, sourceId: string): Promise<ViolationSummary[]> {
   const { results } = await db
     .prepare(
       `SELECT event_name AS eventName, event_type AS eventType, type, field, description, count, last_seen AS lastSeen
        FROM protocol_violations WHERE source_id = ? ORDER BY last_seen DESC, event_name, field`,
     )
     .bind(sourceId)
-    .all();
+    .all<ViolationSummary>();
   return results;
 }
