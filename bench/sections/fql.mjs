@@ -2,7 +2,10 @@
 // evaluates) on realistic accepted events, in-process in Node, each against the same predicate
 // written by hand in JavaScript over the same events: the ratio is what interpreting FQL costs.
 // Queries are parsed once and evaluated many times, as the delivery fan-out does per consumer
-// batch. A 5 KB `or` chain (Segment's size cap) gives the worst case an admin can save.
+// batch. A 5 KB `or` chain (Segment's size cap) gives the worst case an admin can save, and
+// hostile queries (deep nesting, long globs and substrings against a 32 KB value) what a filter
+// can cost at most, against a simple equality parsed and evaluated in the same run (the test
+// suite checks only that they are bounded and answer right).
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -48,6 +51,21 @@ const EXPRESSIONS = [
     handWritten: (event) => event.properties?.["$os name"] === "Mac OS X",
   },
 ];
+
+/** Queries built to cost the most within the 5 KB cap, each parsed and evaluated on HOSTILE_EVENT. */
+const hostileQueries = (maxBytes) => ({
+  openParentheses: "(".repeat(maxBytes),
+  bangs: "!".repeat(maxBytes),
+  openBrackets: "[".repeat(maxBytes),
+  escapedFieldName: "\\".repeat(maxBytes),
+  backslashString: `'${"\\".repeat(maxBytes - 2)}'`,
+  missingFieldOrChain: `${"properties.missing = 1 or ".repeat(190)}true`,
+  globManyStarsNoMatch: `match(properties.text, '${"*a".repeat(2480)}*b')`,
+  globManyStars: `match(properties.text, '${"*a".repeat(2480)}*')`,
+  globLongestRun: `match(properties.text, '*${"a".repeat(63)}b*')`,
+  longContains: `contains(properties.text, '${"a".repeat(4950)}b')`,
+});
+const HOSTILE_EVENT = { properties: { text: "a".repeat(32 * 1024) } };
 
 /** Keeps every result alive, so V8 cannot drop a predicate whose answer nobody reads. */
 let sink = 0;
@@ -153,6 +171,26 @@ export async function benchFql() {
     const longEvaluations = median(Array.from({ length: ROUNDS }, () => eventsPerSecond(longEvaluate, ROUND_MS, events.length)));
     log(`fql: ${Buffer.byteLength(long.query)}-byte or chain: ${round(longParses, 0)} parses/s, ${round(longEvaluations, 0)} evaluations/s`);
 
+    // Hostile queries: milliseconds to parse and evaluate each once, as a fresh filter costs.
+    const parseAndEvaluate = (query) => () => {
+      const parsed = parseFql(query);
+      if (parsed.ok && evaluateFql(parsed.expression, HOSTILE_EVENT) === true) sink += 1;
+    };
+    const millisecondsOf = (work) => {
+      eventsPerSecond(work, WARMUP_MS / 4, 1);
+      return median(Array.from({ length: ROUNDS }, () => 1000 / eventsPerSecond(work, ROUND_MS / 3, 1)));
+    };
+    const simpleMs = millisecondsOf(parseAndEvaluate("properties.text = 'a'"));
+    const hostile = {};
+    let hostileWorstMs = 0;
+    for (const [name, query] of Object.entries(hostileQueries(MAX_FQL_BYTES))) {
+      if (Buffer.byteLength(query) > MAX_FQL_BYTES) throw new Error(`bench fql: hostile query ${name} is over ${MAX_FQL_BYTES} bytes`);
+      const ms = millisecondsOf(parseAndEvaluate(query));
+      hostile[name] = round(ms, 3);
+      hostileWorstMs = Math.max(hostileWorstMs, ms);
+    }
+    log(`fql: hostile queries on a 32 KB value: worst ${round(hostileWorstMs, 2)} ms, a simple equality ${round(simpleMs, 4)} ms`);
+
     const fqlOverall = harmonicRate(fqlRates);
     const handOverall = harmonicRate(handRates);
     return {
@@ -166,6 +204,10 @@ export async function benchFql() {
       longQueryTerms: long.terms,
       longQueryParsesPerSecond: round(longParses, 0),
       longQueryEvaluationsPerSecond: round(longEvaluations, 0),
+      hostileMs: hostile,
+      hostileWorstMs: round(hostileWorstMs, 3),
+      simpleParseAndEvaluateMs: round(simpleMs, 4),
+      hostileWorstVsSimpleRatio: ratio(hostileWorstMs, simpleMs, 0),
     };
   } finally {
     await rm(outDir, { recursive: true, force: true });

@@ -1,13 +1,9 @@
 import type { AcceptedEvent } from "../ingest/enrich";
-import { applyFilterActions, type FilterAction } from "../filters/actions";
+import { applyFilter, type CompiledFilter } from "../filters/apply-filter";
 import type { Destination } from "./destination-store";
 import { routeEvent } from "./routing";
 
-export interface CompiledFilter {
-  /** The filter's FQL condition; "error" when the event cannot be evaluated. */
-  matches: (event: Record<string, unknown>) => boolean | "error";
-  actions: readonly FilterAction[];
-}
+export type { CompiledFilter };
 
 export interface RoutedDestination {
   destination: Destination;
@@ -63,9 +59,7 @@ export async function routeToDestination(
 export async function applyFilters(event: Record<string, unknown>, filters: readonly CompiledFilter[]): Promise<Record<string, unknown> | null> {
   let current: Record<string, unknown> | null = event;
   for (const filter of filters) {
-    const matched = filter.matches(current);
-    if (matched === "error") return null;
-    if (matched) current = await applyFilterActions(current, filter.actions);
+    current = (await applyFilter(filter, current)).event;
     if (!current) return null;
   }
   return current;

@@ -1,11 +1,11 @@
-import { evaluateFql, parseFql } from "../filters/fql";
-import { toDestination, toFilter, type DestinationFilter } from "./destination-store";
+import { compileFilter } from "../filters/apply-filter";
+import { toDestination, toFilter } from "./destination-store";
 import type { CompiledFilter, RoutedDestination } from "./fan-out";
 
 /**
  * The enabled destinations that take any of `sourceIds`, with their enabled filters compiled:
  * one D1 round trip per consumer batch. A filter whose saved expression no longer parses drops
- * every event (fail-closed); saving refuses such expressions, so only a hand-edited row can.
+ * every event (compileFilter).
  */
 export async function loadRoutedDestinations(db: D1Database, sourceIds: readonly string[]): Promise<RoutedDestination[]> {
   if (sourceIds.length === 0) return [];
@@ -39,12 +39,4 @@ export async function loadRoutedDestination(db: D1Database, id: string): Promise
     destination: toDestination(row as unknown as Parameters<typeof toDestination>[0]),
     filters: filters!.results.map((filter) => compileFilter(toFilter(filter as unknown as Parameters<typeof toFilter>[0]))),
   };
-}
-
-/** `all` is Segment's condition for "every event". */
-export function compileFilter(filter: Pick<DestinationFilter, "if" | "actions">): CompiledFilter {
-  if (filter.if.trim() === "all") return { matches: () => true, actions: filter.actions };
-  const parsed = parseFql(filter.if);
-  if (!parsed.ok) return { matches: () => "error", actions: filter.actions };
-  return { matches: (event) => evaluateFql(parsed.expression, event), actions: filter.actions };
 }

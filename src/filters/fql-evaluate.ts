@@ -3,9 +3,11 @@ import { compileGlob, matchesGlob } from "./glob";
 import { isPlainObject } from "../spec/validate-event";
 
 /**
- * Evaluates a parsed FQL query against an event. Fails closed: where Segment "can't infer your
- * intent, Segment logs an internal error and drops the event" (destination filters docs), the
- * answer is "error" and the caller drops the event too.
+ * Evaluates a parsed FQL query against an event as Segment's evaluator does: @segment/tsub, the
+ * one analytics-next runs for destination filters (fql-tsub.test.ts compares the two on generated
+ * filters and events, and lists where we differ on purpose). Fails closed where nothing can be
+ * evaluated: where Segment "can't infer your intent, Segment logs an internal error and drops the
+ * event" (destination filters docs), the answer is "error" and the caller drops the event too.
  */
 
 const UTF8 = new TextEncoder();
@@ -101,6 +103,11 @@ function readEventField(event: Record<string, unknown>, path: readonly string[])
   return current ?? null;
 }
 
+/**
+ * As Segment's evaluator (tsub, which says "FQL is 100% type strict"): `=` needs the same type
+ * and value, `<` `<=` `>` `>=` hold only between two numbers (never strings), and `in` finds a
+ * value in a list. A non-list for `in` cannot be evaluated; a missing list holds nothing.
+ */
 function compare(operator: FqlComparison, left: unknown, right: unknown): boolean | Failed {
   switch (operator) {
     case "=":
@@ -111,27 +118,29 @@ function compare(operator: FqlComparison, left: unknown, right: unknown): boolea
       if (right === null) return false;
       return Array.isArray(right) ? right.some((item) => isEqual(left, item)) : FAILED;
     default:
-      // Segment documents numbers; strings are compared too, as its `received_at >= '2023-…'` example needs.
-      if (typeof left === "number" && typeof right === "number") return holds(operator, left < right, left === right);
-      if (typeof left === "string" && typeof right === "string") return holds(operator, left < right, left === right);
-      return false;
+      // NaN (the length of a number, say) compares false with everything, as in tsub.
+      return typeof left === "number" && typeof right === "number" && holds(operator, left, right);
   }
 }
 
-function holds(operator: "<" | "<=" | ">" | ">=", less: boolean, equal: boolean): boolean {
+function holds(operator: "<" | "<=" | ">" | ">=", left: number, right: number): boolean {
   switch (operator) {
     case "<":
-      return less;
+      return left < right;
     case "<=":
-      return less || equal;
+      return left <= right;
     case ">":
-      return !less && !equal;
+      return left > right;
     case ">=":
-      return !less;
+      return left >= right;
   }
 }
 
-/** Same type and same value; lists and objects compared deeply, iteratively so a deep event cannot overflow the stack. */
+/**
+ * Same type and value; NaN equals nothing. Lists and objects are equal when their JSON is: tsub
+ * compares `JSON.stringify` of both ("Even in Go, this MUST be the same byte order"), so key
+ * order matters. Walked iteratively, so a deep event cannot overflow the stack.
+ */
 function isEqual(left: unknown, right: unknown): boolean {
   const pending: [unknown, unknown][] = [[left, right]];
   for (let pair = pending.pop(); pair; pair = pending.pop()) {
@@ -142,7 +151,8 @@ function isEqual(left: unknown, right: unknown): boolean {
       a.forEach((item, i) => pending.push([item, b[i]]));
     } else if (isPlainObject(a) && isPlainObject(b)) {
       const keys = Object.keys(a);
-      if (keys.length !== Object.keys(b).length || !keys.every((key) => Object.hasOwn(b, key))) return false;
+      const otherKeys = Object.keys(b);
+      if (keys.length !== otherKeys.length || keys.some((key, i) => key !== otherKeys[i])) return false;
       for (const key of keys) pending.push([a[key], b[key]]);
     } else {
       return false;
@@ -152,17 +162,18 @@ function isEqual(left: unknown, right: unknown): boolean {
 }
 
 /**
- * "Functions handle null with sensible defaults": `contains( null, string )` and `match( null,
- * string )` are false, `length( null )` is 0, `lowercase( null )` is null. Any other type outside
- * a function's documented signature is an error, as Segment says of intent it cannot infer.
+ * "Functions handle null with sensible defaults" (FQL docs), and other types as tsub does:
+ * `contains()` and `match()` of anything but two strings are false, `length()` of null is 0 and
+ * of anything but a string or list NaN (not a number: every comparison with it is false, `!=`
+ * true), the case functions of anything but a string null. Only a malformed glob pattern from the
+ * event cannot be evaluated (a literal one is refused when the filter is saved).
  */
 function callFunction(name: FqlFunction, args: unknown[]): unknown {
   const [value, second] = args;
   switch (name) {
     case "contains":
     case "match": {
-      if (value === null || second === null) return false;
-      if (typeof value !== "string" || typeof second !== "string") return FAILED;
+      if (typeof value !== "string" || typeof second !== "string") return false;
       if (name === "contains") return value.includes(second);
       const glob = cachedGlob(second);
       return glob ? matchesGlob(glob, value) : FAILED;
@@ -171,12 +182,11 @@ function callFunction(name: FqlFunction, args: unknown[]): unknown {
       // "the number of bytes (not necessarily characters) in a string"
       if (value === null) return 0;
       if (typeof value === "string") return UTF8.encode(value).length;
-      return Array.isArray(value) ? value.length : FAILED;
+      return Array.isArray(value) ? value.length : NaN;
     case "typeof":
       return typeOf(value);
     default:
-      if (value === null) return null;
-      return typeof value === "string" ? changeCase(name, value) : FAILED;
+      return typeof value === "string" ? changeCase(name, value) : null;
   }
 }
 

@@ -21,13 +21,6 @@ function parseError(source: string): string {
   return parsed.error;
 }
 
-/** Milliseconds `work` takes (workerd's clock advances during synchronous work in tests). */
-function time(work: () => void): number {
-  const start = performance.now();
-  work();
-  return performance.now() - start;
-}
-
 describe("Segment's documented examples", () => {
   it.each([
     ["event = 'Button Clicked'", true],
@@ -97,12 +90,11 @@ describe("Segment's documented examples", () => {
     expect(run("length( userId ) < 1", { userId: "u1" })).toBe(false);
     // "Remove userId from payload": `"if": "all"`.
     expect(run("all", {})).toBe(true);
-    // Actions migration: received_at compared with a timestamp string.
-    const before = { received_at: "2023-04-21T19:54:59.000Z" };
+    // The Actions migration guide compares received_at with a timestamp string, but Segment's
+    // evaluator (tsub) orders numbers only: the condition is false, whatever the time.
     const after = { received_at: "2023-04-21T19:55:00.933Z" };
-    expect(run("(received_at >= '2023-04-21T19:55:00.933Z')", before)).toBe(false);
-    expect(run("(received_at >= '2023-04-21T19:55:00.933Z')", after)).toBe(true);
-    expect(run("(received_at < '2023-04-21T19:55:00.933Z')", before)).toBe(true);
+    expect(run("(received_at >= '2023-04-21T19:55:00.933Z')", after)).toBe(false);
+    expect(run("(received_at < '2023-04-21T19:55:00.933Z')", after)).toBe(false);
     // Property transformations use FQL values too.
     expect(run("lowercase(properties.propertyValue1) = 'united states'", { properties: { propertyValue1: "United States" } })).toBe(true);
     expect(run("uppercase(\"United States\") = 'UNITED STATES'")).toBe(true);
@@ -150,11 +142,17 @@ describe("operators", () => {
     expect(run("null = null and properties.missing = null and 0 != null", event)).toBe(true);
   });
 
-  it("orders two numbers or two strings and nothing else", () => {
+  it("compares objects and lists by their JSON, so key order matters (as tsub and Segment's Go evaluator do)", () => {
+    const event = { properties: { ab: { a: 1, b: 2 }, ba: { b: 2, a: 1 }, ab2: { a: 1, b: 2 } } };
+    expect(run("properties.ab = properties.ab2", event)).toBe(true);
+    expect(run("properties.ab != properties.ba", event)).toBe(true);
+  });
+
+  it("orders two numbers and nothing else, not even strings (tsub's compareNumbers)", () => {
     const event = { properties: { n: 5, s: "b", negative: -2.5 } };
     expect(run("properties.n > 4 and properties.n >= 5 and properties.n < 6 and properties.n <= 5", event)).toBe(true);
     expect(run("properties.negative < -2 and properties.negative > -3", event)).toBe(true);
-    expect(run("properties.s > 'a' and properties.s < 'c'", event)).toBe(true);
+    expect(run("properties.s > 'a' or properties.s < 'c' or properties.s >= 'b' or properties.s <= 'b'", event)).toBe(false);
     expect(run("properties.n > '4'", event)).toBe(false);
     expect(run("properties.n < '6'", event)).toBe(false);
     expect(run("properties.missing < 1 or properties.missing >= 1", event)).toBe(false);
@@ -219,22 +217,43 @@ describe("strings and numbers", () => {
   });
 });
 
+describe("functions on other types answer as tsub does", () => {
+  const event = { properties: { count: 5, on: true, obj: { a: 1 }, list: ["a"], text: "abc" } };
+
+  it("contains() and match() of anything but two strings are false, so DROP if match() keeps other types", () => {
+    expect(run("contains(properties.count, '5') or contains(properties.list, 'a') or contains(properties.text, 1)", event)).toBe(false);
+    expect(run("match(properties.count, '*') or match(properties.obj, '*') or match(properties.text, properties.count)", event)).toBe(false);
+    expect(run("!match(properties.count, 'trial*')", event)).toBe(true);
+  });
+
+  it("length() of anything but a string or list is not a number: comparisons are false, != is true", () => {
+    for (const path of ["properties.count", "properties.on", "properties.obj"]) {
+      expect(run(`length(${path}) > 0 or length(${path}) <= 0 or length(${path}) = length(${path})`, event), path).toBe(false);
+      expect(run(`length(${path}) != 1`, event), path).toBe(true);
+    }
+  });
+
+  it("the case functions of anything but a string are null", () => {
+    for (const fn of ["lowercase", "uppercase", "snakecase", "kebabcase", "titlecase"]) {
+      expect(run(`${fn}(properties.count) = null and ${fn}(properties.list) = null and ${fn}(properties.obj) = null`, event), fn).toBe(true);
+    }
+  });
+});
+
 describe("errors at evaluation fail closed", () => {
-  it("answers error for a type outside a function's signature", () => {
-    const event = { properties: { count: 5, obj: { a: 1 }, text: "abc", pattern: "[a" } };
-    expect(run("contains(properties.count, '5')", event)).toBe("error");
-    expect(run("length(properties.obj) > 0", event)).toBe("error");
-    expect(run("lowercase(properties.count) = '5'", event)).toBe("error");
+  it("answers error for in against a value that is not a list, and for a malformed pattern from the event", () => {
+    const event = { properties: { text: "abc", count: 5, pattern: "[a" } };
     expect(run("'a' in properties.text", event)).toBe("error");
+    expect(run("5 in properties.count", event)).toBe("error");
     expect(run("match(properties.text, properties.pattern)", event)).toBe("error");
   });
 
   it("stops at the first operand that settles and or or", () => {
-    const event = { properties: { count: 5 } };
-    expect(run("false and contains(properties.count, '5')", event)).toBe(false);
-    expect(run("true or contains(properties.count, '5')", event)).toBe(true);
-    expect(run("true and contains(properties.count, '5')", event)).toBe("error");
-    expect(run("!contains(properties.count, '5')", event)).toBe("error");
+    const event = { properties: { text: "abc" } };
+    expect(run("false and 'a' in properties.text", event)).toBe(false);
+    expect(run("true or 'a' in properties.text", event)).toBe(true);
+    expect(run("true and 'a' in properties.text", event)).toBe("error");
+    expect(run("!('a' in properties.text)", event)).toBe("error");
   });
 });
 
@@ -360,7 +379,8 @@ describe("limits", () => {
     expect(parseError(`length(${"[".repeat(MAX_FQL_DEPTH)}`)).toMatch(/nesting is deeper than 64 levels/);
   });
 
-  it("parses and evaluates hostile 5 KB queries in well under 50 ms", () => {
+  // What these cost is measured by the bench (bench/sections/fql.mjs), not asserted here.
+  it("bounds hostile 5 KB queries by size and depth, and evaluates them right", () => {
     const text = "a".repeat(32 * 1024);
     const event = { properties: { text } };
     const hostile = [
@@ -376,25 +396,22 @@ describe("limits", () => {
     ];
     for (const source of hostile) {
       expect(source.length, source.slice(0, 20)).toBeLessThanOrEqual(MAX_FQL_BYTES);
-      const elapsed = time(() => {
-        const parsed = parseFql(source);
-        if (parsed.ok) evaluateFql(parsed.expression, event);
-      });
-      expect(elapsed, source.slice(0, 20)).toBeLessThan(50);
     }
+    for (const source of hostile.slice(0, 3)) expect(parseError(source), source.slice(0, 20)).toMatch(/nesting is deeper than 64 levels/);
+    expect(run(hostile[3]!, event)).toBe(false); // a field named by 2,500 escaped backslashes
+    expect(run(hostile[4]!, event)).toBe(false); // a string of 2,499 backslashes as the condition
     expect(run(hostile[5]!, event)).toBe(true);
     expect(run(hostile[6]!, event)).toBe(false);
     expect(run(hostile[7]!, event)).toBe(true);
+    expect(run(hostile[8]!, event)).toBe(false);
   });
 });
 
 describe("match() cost on hostile texts", () => {
-  it("refuses runs of more than 64 characters between stars, and the longest allowed one stays fast on 32 KB", () => {
+  // The bench times the longest allowed run against a 32 KB value; here, only the bound.
+  it("refuses runs of more than 64 characters between stars, and answers the longest allowed one on 32 KB", () => {
     expect(parseFql(`match(properties.x, "*${"a".repeat(65)}*")`).ok).toBe(false);
-    const parsed = parseFql(`match(properties.x, "*${"a".repeat(63)}b*")`);
-    if (!parsed.ok) throw new Error(parsed.error);
-    const started = performance.now();
-    expect(evaluateFql(parsed.expression, { properties: { x: "a".repeat(32_000) } })).toBe(false);
-    expect(performance.now() - started).toBeLessThan(50);
+    expect(run(`match(properties.x, "*${"a".repeat(63)}b*")`, { properties: { x: "a".repeat(32_000) } })).toBe(false);
+    expect(run(`match(properties.x, "*${"a".repeat(63)}*")`, { properties: { x: "a".repeat(32_000) } })).toBe(true);
   });
 });
