@@ -1,7 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { applyFilters } from "../destinations/fan-out";
-import { compileFilter } from "../destinations/load-destinations";
 import { filterActionSchema } from "../filters/actions";
+import { applyFilter, compileFilter } from "../filters/apply-filter";
 import { parseFql } from "../filters/fql";
 import { ApiError } from "../http/api-error";
 import { ADMIN_ERRORS, ADMIN_SECURITY, adminRouter, json, jsonBody } from "../http/openapi";
@@ -44,8 +43,7 @@ export const filtersApi = adminRouter().openapi(
       const parsed = parseFql(request.if);
       if (!parsed.ok) throw new ApiError(400, `if: ${parsed.error}`, "if");
     }
-    const filter = compileFilter(request);
-    const matched = filter.matches(request.event);
-    return c.json({ matched: matched === true, event: await applyFilters(request.event, [filter]) }, 200);
+    const outcome = await applyFilter(compileFilter(request), request.event);
+    return c.json({ matched: outcome.matched === true, event: outcome.event }, 200);
   },
 );

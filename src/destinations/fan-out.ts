@@ -55,8 +55,7 @@ export async function routeToDestination(
   return filtered ? { event: filtered } : { discard: "Filtered at destination" };
 }
 
-/** The event as the filters leave it, in order; null when one drops it or cannot evaluate it. */
-export async function applyFilters(event: Record<string, unknown>, filters: readonly CompiledFilter[]): Promise<Record<string, unknown> | null> {
+async function applyFilters(event: Record<string, unknown>, filters: readonly CompiledFilter[]): Promise<Record<string, unknown> | null> {
   let current: Record<string, unknown> | null = event;
   for (const filter of filters) {
     current = (await applyFilter(filter, current)).event;
