@@ -280,11 +280,12 @@ function evaluateTsub(condition: Condition, event: Record<string, Json>, missing
   }
 }
 
-/** Generated cases per run. */
-const RUNS = 10_000;
+/** Cases compared per run at least; about a quarter of generated cases are deliberate differences. */
+const COMPARED = 10_000;
+const RUNS = 14_000;
 
 describe("FQL evaluates as @segment/tsub does", () => {
-  it("agrees on 10,000 generated filters and events, except the deliberate differences", () => {
+  it("agrees on at least 10,000 compared filters and events, with the deliberate differences set aside", () => {
     const excluded = new Map<Reason, number>();
     let compared = 0;
     let agreedAsIs = 0;
@@ -317,6 +318,6 @@ describe("FQL evaluates as @segment/tsub does", () => {
     const reasons = [...excluded].map(([reason, count]) => `\n  ${count} × ${DELIBERATE[reason]}`).join("");
     console.info(`FQL vs tsub: ${compared} of ${RUNS} cases compared, all agree (${Math.round((agreedAsIs / RUNS) * 1000) / 10}% agree with tsub as is); not compared:${reasons}`);
     // The exclusions must leave most cases compared, or the test would prove little.
-    expect(compared).toBeGreaterThan(RUNS * 0.7);
+    expect(compared).toBeGreaterThanOrEqual(COMPARED);
   });
 });
