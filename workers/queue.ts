@@ -1,5 +1,5 @@
 import type { AppEnv } from "../src/env";
-import type { AcceptedEvent } from "../src/ingest/enrich";
+import type { AcceptedEvent } from "../src/spec/accepted-event";
 import { recordTallies } from "../src/schema/store";
 import { tallyEvents } from "../src/schema/tally";
 import { packEventsIntoMessages } from "../src/ingest/pack-messages";

@@ -3,7 +3,7 @@
 // (the dedupe commit's RPC payload, the outbox row, the identity hand-off). Bundled by esbuild for the bench (bench/sections/plan.mjs).
 import { z } from "zod";
 import { packEventsIntoMessages } from "../../src/ingest/pack-messages";
-import type { AcceptedEvent } from "../../src/ingest/enrich";
+import type { AcceptedEvent } from "../../src/spec/accepted-event";
 import { enforceEvents, noProtocols } from "../../src/pipeline/protocols-stage";
 import { decodeEventsMessage } from "../../src/pipeline/events-message";
 import { compilePlan } from "../../src/protocols/enforce";

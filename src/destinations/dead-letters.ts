@@ -1,4 +1,4 @@
-import type { AcceptedEvent } from "../ingest/enrich";
+import type { AcceptedEvent } from "../spec/accepted-event";
 import type { DeadLetterRecord } from "../pipeline/dead-letter";
 
 /** One destination's dead-lettered events as the admin API shows them. */

@@ -1,4 +1,4 @@
-import type { AcceptedEvent } from "../ingest/enrich";
+import type { AcceptedEvent } from "../spec/accepted-event";
 import { applyFilterActions, type FilterAction } from "../filters/actions";
 import type { Destination } from "./destination-store";
 import { routeEvent } from "./routing";

@@ -1,4 +1,4 @@
-import type { AcceptedEvent } from "../ingest/enrich";
+import type { AcceptedEvent } from "../spec/accepted-event";
 import { MAX_MESSAGE_BYTES } from "../ingest/pack-messages";
 import { packBySize } from "../queues/pack-by-size";
 import type { SizedMessage } from "../queues/send-messages";

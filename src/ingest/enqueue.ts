@@ -1,6 +1,6 @@
 import { ApiError } from "../http/api-error";
 import { sendMessages } from "../queues/send-messages";
-import type { AcceptedEvent } from "./enrich";
+import type { AcceptedEvent } from "../spec/accepted-event";
 import { packEventsIntoMessages, type EventsMessage } from "./pack-messages";
 
 /**

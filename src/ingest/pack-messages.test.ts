@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AcceptedEvent } from "./enrich";
+import type { AcceptedEvent } from "../spec/accepted-event";
 import { groupIntoSendBatches, MAX_SEND_BATCH_BYTES } from "../queues/send-messages";
 import { MAX_MESSAGE_BYTES, packEventsIntoMessages } from "./pack-messages";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AcceptedEvent } from "../ingest/enrich";
+import type { AcceptedEvent } from "../spec/accepted-event";
 import { consumeEventsBatch } from "./consume-events";
 import type { DedupeGateway } from "./dedupe/gateway";
 import type { CheckVerdict, CommitVerdict } from "./dedupe/verdicts";

@@ -1,4 +1,4 @@
-import type { AcceptedEvent } from "../ingest/enrich";
+import type { AcceptedEvent } from "../spec/accepted-event";
 import type { DeadLetterEnvelope } from "./dead-letter";
 import type { ProtocolViolation } from "../protocols/json-schema-violations";
 import { decodeBatch, type BatchEntry } from "./events-message";

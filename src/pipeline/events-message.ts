@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { AcceptedEvent } from "../ingest/enrich";
+import type { AcceptedEvent } from "../spec/accepted-event";
 import type { DeadLetterEnvelope } from "./dead-letter";
 
 /**

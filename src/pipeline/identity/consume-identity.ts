@@ -1,4 +1,4 @@
-import type { AcceptedEvent } from "../../ingest/enrich";
+import type { AcceptedEvent } from "../../spec/accepted-event";
 import type { BatchSummaryBase, MessageOutcome, QueuedMessage } from "../consume-events";
 import { decodeBatch } from "../events-message";
 import { computeRetryDelaySeconds } from "../retry-policy";

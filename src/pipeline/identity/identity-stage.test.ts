@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AcceptedEvent } from "../../ingest/enrich";
+import type { AcceptedEvent } from "../../spec/accepted-event";
 import { compileIdentityConfig } from "../../identity/identity-config";
 import { resolveEvents } from "./identity-stage";
 import type { PipelineIdentityStore } from "./store";

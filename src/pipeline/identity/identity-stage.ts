@@ -1,4 +1,4 @@
-import type { AcceptedEvent } from "../../ingest/enrich";
+import type { AcceptedEvent } from "../../spec/accepted-event";
 import { extractIdentifiers } from "../../identity/extract-identifiers";
 import { identifierKey, type Identifier } from "../../identity/identifier";
 import type { CompiledIdentityConfig } from "../../identity/identity-config";

@@ -1,5 +1,5 @@
 import type { AppEnv } from "../../env";
-import type { AcceptedEvent } from "../../ingest/enrich";
+import type { AcceptedEvent } from "../../spec/accepted-event";
 import { compileIdentityConfig } from "../../identity/identity-config";
 import { loadIdentityConfig } from "./config-store";
 import { resolveEvents, type ResolvedEvents } from "./identity-stage";

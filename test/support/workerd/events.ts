@@ -1,4 +1,4 @@
-import type { AcceptedEvent } from "../../../src/ingest/enrich";
+import type { AcceptedEvent } from "../../../src/spec/accepted-event";
 import type { EventsMessage } from "../../../src/ingest/pack-messages";
 
 export function acceptedEvent(sourceId: string, messageId: string, overrides: Partial<AcceptedEvent> = {}): AcceptedEvent {
