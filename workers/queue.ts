@@ -2,7 +2,7 @@ import type { AppEnv } from "../src/env";
 import type { AcceptedEvent } from "../src/spec/accepted-event";
 import { recordTallies } from "../src/schema/store";
 import { tallyEvents } from "../src/schema/tally";
-import { packEventsIntoMessages } from "../src/ingest/pack-messages";
+import { packEventsIntoMessages } from "../src/queues/pack-events";
 import { consumeEventsBatch, type BatchSummaryBase, type CommittedEvent } from "../src/pipeline/consume-events";
 import { enforceEvents, loadSourceProtocols, sourceViolations } from "../src/pipeline/protocols-stage";
 import { recordProtocolViolations } from "../src/protocols/violation-store";

@@ -1,5 +1,5 @@
 import type { AcceptedEvent } from "../spec/accepted-event";
-import { MAX_MESSAGE_BYTES } from "../ingest/pack-messages";
+import { MAX_MESSAGE_BYTES } from "../queues/pack-events";
 import { packBySize } from "../queues/pack-by-size";
 import type { SizedMessage } from "../queues/send-messages";
 import type { DeliveriesMessage } from "./consume-deliveries";

@@ -1,6 +1,6 @@
-import { packBySize } from "../queues/pack-by-size";
-import type { SizedMessage } from "../queues/send-messages";
 import type { AcceptedEvent } from "../spec/accepted-event";
+import { packBySize } from "./pack-by-size";
+import type { SizedMessage } from "./send-messages";
 
 /**
  * Cloudflare Queues limits a message to 128 KB, counted in decimal (128,000 bytes: Miniflare's
