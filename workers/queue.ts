@@ -16,7 +16,7 @@ import { planDeliveries } from "../src/destinations/route-deliveries";
 import { DESTINATION_TYPES } from "../src/destinations/types";
 import { createDedupeGateway } from "../src/pipeline/dedupe/gateway";
 import { classifyQueue, deadLetterKey, deadLetterRecord, destinationOfDeadLetter } from "../src/pipeline/dead-letter";
-import { recordViolations } from "../src/pipeline/identity/config-store";
+import { recordViolations } from "../src/identity/config-store";
 import { consumeIdentityBatch } from "../src/pipeline/identity/consume-identity";
 import { createIdentityResolver } from "../src/pipeline/identity/identity-step";
 import { sendMessages, sizeOf } from "../src/queues/send-messages";

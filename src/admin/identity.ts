@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import type { HonoEnv } from "../env";
 import { ApiError } from "../http/api-error";
 import { parseIdentityConfig } from "../identity/identity-config";
-import { listViolations, loadIdentityConfig, saveIdentityConfig } from "../pipeline/identity/config-store";
+import { listViolations, loadIdentityConfig, saveIdentityConfig } from "../identity/config-store";
 
 /**
  * `/api/v1/identity`: the space's Identity Resolution rules (validated when saved; fields left

@@ -2,7 +2,8 @@ import type { AcceptedEvent } from "../../spec/accepted-event";
 import type { BatchSummaryBase, MessageOutcome, QueuedMessage } from "../consume-events";
 import { decodeBatch } from "../events-message";
 import { computeRetryDelaySeconds } from "../retry-policy";
-import type { EventViolation, ResolvedEvents } from "./identity-stage";
+import type { EventViolation } from "../../identity/violations";
+import type { ResolvedEvents } from "./identity-stage";
 
 export interface IdentityConsumerDeps {
   queue: string;

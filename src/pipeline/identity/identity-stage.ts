@@ -7,7 +7,7 @@ import { generateSegmentId } from "../../identity/profile-id";
 import type { ProfileUpdate, RecordedEvent } from "../../identity/profile-record";
 import { resolveEventIdentity } from "../../identity/resolve-event";
 import { checkIdentifyTraitCount } from "../../identity/system-limits";
-import type { Violation } from "../../identity/violations";
+import type { EventViolation, Violation } from "../../identity/violations";
 import { groupBySharedIdentifiers } from "./group-events";
 import type { PipelineIdentityStore } from "./store";
 import { isPlainObject } from "../../spec/validate-event";
@@ -21,9 +21,6 @@ export interface IdentityStageDeps {
 const MAX_FORWARDS = 20;
 /** Groups (people) resolved at once by one consumer invocation. */
 const MAX_PARALLEL_GROUPS = 16;
-
-/** A violation as recorded: which event it came from, so a redelivered event counts once. */
-export type EventViolation = Violation & { messageId: string };
 
 export interface ResolvedEvents {
   violations: EventViolation[];

@@ -1,7 +1,7 @@
 import type { AppEnv } from "../../env";
 import type { AcceptedEvent } from "../../spec/accepted-event";
 import { compileIdentityConfig } from "../../identity/identity-config";
-import { loadIdentityConfig } from "./config-store";
+import { loadIdentityConfig } from "../../identity/config-store";
 import { resolveEvents, type ResolvedEvents } from "./identity-stage";
 import { createIdentityStore, type PipelineIdentityStore } from "./store";
 

@@ -1,5 +1,5 @@
-import { DEFAULT_IDENTITY_CONFIG, parseIdentityConfig, type IdentityConfig } from "../../identity/identity-config";
-import type { EventViolation } from "./identity-stage";
+import { DEFAULT_IDENTITY_CONFIG, parseIdentityConfig, type IdentityConfig } from "./identity-config";
+import type { EventViolation } from "./violations";
 
 /** A space's identity rules as saved through the admin API; the defaults until one is saved. */
 export async function loadIdentityConfig(db: D1Database, spaceId: string): Promise<IdentityConfig> {
