@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { AcceptedEvent } from "../../spec/accepted-event";
 import { compileIdentityConfig } from "../../identity/identity-config";
 import { resolveEvents } from "./identity-stage";
-import type { PipelineIdentityStore } from "./store";
+import type { PipelineIdentityStore } from "../../identity/durable-store";
 
 const event = (messageId: string, anonymousId: string): AcceptedEvent => ({
   type: "track",

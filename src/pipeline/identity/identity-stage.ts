@@ -9,7 +9,7 @@ import { resolveEventIdentity } from "../../identity/resolve-event";
 import { checkIdentifyTraitCount } from "../../identity/system-limits";
 import type { EventViolation, Violation } from "../../identity/violations";
 import { groupBySharedIdentifiers } from "./group-events";
-import type { PipelineIdentityStore } from "./store";
+import type { PipelineIdentityStore } from "../../identity/durable-store";
 import { isPlainObject } from "../../spec/validate-event";
 
 export interface IdentityStageDeps {

@@ -3,7 +3,7 @@ import type { AcceptedEvent } from "../../spec/accepted-event";
 import { compileIdentityConfig } from "../../identity/identity-config";
 import { loadIdentityConfig } from "../../identity/config-store";
 import { resolveEvents, type ResolvedEvents } from "./identity-stage";
-import { createIdentityStore, type PipelineIdentityStore } from "./store";
+import { createIdentityStore, type PipelineIdentityStore } from "../../identity/durable-store";
 
 /** The identity graph of the Worker's space, through its Durable Object bindings. */
 export function identityStore(env: AppEnv): PipelineIdentityStore {

@@ -1,7 +1,7 @@
-import type { Identifier } from "../../identity/identifier";
-import { identityShardName, indexKey, type Collection } from "../../identity/index-shards";
-import type { ProfileSnapshot, ProfileUpdate, RecordedEvent } from "../../identity/profile-record";
-import type { IdentityStore, ProfileDescription } from "../../identity/resolve-event";
+import type { Identifier } from "./identifier";
+import { identityShardName, indexKey, type Collection } from "./index-shards";
+import type { ProfileSnapshot, ProfileUpdate, RecordedEvent } from "./profile-record";
+import type { IdentityStore, ProfileDescription } from "./resolve-event";
 
 /** Events per call when a merge copies them (each at most 32 KB, so a page stays a few MB). */
 export const MERGE_EVENT_PAGE = 100;
