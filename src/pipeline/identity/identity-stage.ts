@@ -9,11 +9,11 @@ import { resolveEventIdentity } from "../../identity/resolve-event";
 import { checkIdentifyTraitCount } from "../../identity/system-limits";
 import type { EventViolation, Violation } from "../../identity/violations";
 import { groupBySharedIdentifiers } from "./group-events";
-import type { PipelineIdentityStore } from "../../identity/durable-store";
+import type { DurableIdentityStore } from "../../identity/durable-store";
 import { isPlainObject } from "../../spec/validate-event";
 
 export interface IdentityStageDeps {
-  store: PipelineIdentityStore;
+  store: DurableIdentityStore;
   config: CompiledIdentityConfig;
   now: () => Date;
 }
@@ -130,7 +130,7 @@ async function resolveOneEvent(event: AcceptedEvent, deps: IdentityStageDeps, kn
 }
 
 /** A profile merged after resolution forwards to its survivor; the event goes there. */
-async function applyFollowingMerges(store: PipelineIdentityStore, profileId: string, update: ProfileUpdate): Promise<void> {
+async function applyFollowingMerges(store: DurableIdentityStore, profileId: string, update: ProfileUpdate): Promise<void> {
   let id = profileId;
   for (let hops = 0; hops < MAX_FORWARDS; hops += 1) {
     const { mergedInto } = await store.apply(id, update);
