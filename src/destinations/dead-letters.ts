@@ -1,5 +1,5 @@
 import type { AcceptedEvent } from "../spec/accepted-event";
-import type { DeadLetterRecord } from "../pipeline/dead-letter";
+import type { DeadLetterRecord } from "../queues/dead-letter";
 
 /** One destination's dead-lettered events as the admin API shows them. */
 export interface DeadLetteredDelivery {

@@ -1,5 +1,5 @@
 import type { AcceptedEvent } from "../spec/accepted-event";
-import type { DeadLetterEnvelope } from "./dead-letter";
+import type { DeadLetterEnvelope } from "../queues/dead-letter";
 import type { ProtocolViolation } from "../protocols/json-schema-violations";
 import { decodeBatch, type BatchEntry } from "./events-message";
 import type { DedupeGateway } from "./dedupe/gateway";
