@@ -14,7 +14,7 @@ import { loadRoutedDestinations } from "../src/destinations/load-destinations";
 import type { RoutedDestination } from "../src/destinations/fan-out";
 import { planDeliveries } from "../src/destinations/route-deliveries";
 import { DESTINATION_TYPES } from "../src/destinations/types";
-import { createDedupeGateway } from "../src/pipeline/dedupe/gateway";
+import { createDedupeGateway } from "../src/dedupe/gateway";
 import { classifyQueue, deadLetterKey, deadLetterRecord, destinationOfDeadLetter } from "../src/queues/dead-letter";
 import { recordViolations } from "../src/identity/config-store";
 import { consumeIdentityBatch } from "../src/pipeline/identity/consume-identity";

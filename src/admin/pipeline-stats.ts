@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import type { HonoEnv } from "../env";
-import { DEDUPE_SHARD_COUNT, dedupeShardName } from "../pipeline/dedupe/shards";
+import { DEDUPE_SHARD_COUNT, dedupeShardName } from "../dedupe/shards";
 
 /**
  * `GET /api/v1/pipeline/stats?sourceId=`: events archived and duplicates dropped within the

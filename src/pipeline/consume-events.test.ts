@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { AcceptedEvent } from "../spec/accepted-event";
 import { consumeEventsBatch } from "./consume-events";
-import type { DedupeGateway } from "./dedupe/gateway";
-import type { CheckVerdict, CommitVerdict } from "./dedupe/verdicts";
+import type { DedupeGateway } from "../dedupe/gateway";
+import type { CheckVerdict, CommitVerdict } from "../dedupe/verdicts";
 
 const event = (messageId: string): AcceptedEvent => ({
   type: "track",

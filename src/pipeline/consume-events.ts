@@ -2,8 +2,8 @@ import type { AcceptedEvent } from "../spec/accepted-event";
 import type { DeadLetterEnvelope } from "../queues/dead-letter";
 import type { ProtocolViolation } from "../protocols/json-schema-violations";
 import { decodeBatch, type BatchEntry } from "./events-message";
-import type { DedupeGateway } from "./dedupe/gateway";
-import type { CheckVerdict, CommitVerdict } from "./dedupe/verdicts";
+import type { DedupeGateway } from "../dedupe/gateway";
+import type { CheckVerdict, CommitVerdict } from "../dedupe/verdicts";
 import { computeRetryDelaySeconds } from "./retry-policy";
 
 export interface QueuedMessage {

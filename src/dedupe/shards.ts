@@ -1,4 +1,4 @@
-import { shardName, shardOf } from "../../sharding/fnv";
+import { shardName, shardOf } from "../sharding/fnv";
 
 /**
  * Deduplication state is sharded by messageId so no single Durable Object sees every event.
