@@ -22,8 +22,9 @@ import { createIdentityResolver } from "../src/pipeline/identity/identity-step";
 import { sendMessages, sizeOf } from "../src/queues/send-messages";
 
 /**
- * Queue consumers: EVENTS dedupes and archives, then hands archived events to IDENTITY, which
- * resolves them into profiles at its own pace; a dead-letter queue keeps what it got in R2.
+ * Queue consumers: EVENTS dedupes and archives, then hands archived events off to IDENTITY, which
+ * resolves them into profiles at its own pace, and to DELIVERIES; events Protocols forwards to
+ * another source go back on EVENTS. A dead-letter queue keeps what it got in R2.
  */
 export async function handleQueue(batch: MessageBatch, env: AppEnv): Promise<void> {
   switch (classifyQueue(batch.queue)) {
@@ -43,7 +44,7 @@ export async function handleQueue(batch: MessageBatch, env: AppEnv): Promise<voi
 
 async function consumeEvents(batch: MessageBatch, env: AppEnv): Promise<void> {
   const dedupe = createDedupeGateway((name) => env.DEDUPE.get(env.DEDUPE.idFromName(name)), env.SPACE_ID);
-  const forward = (events: AcceptedEvent[]) => sendMessages(env.IDENTITY, packEventsIntoMessages(events));
+  const handOffToIdentity = (events: AcceptedEvent[]) => sendMessages(env.IDENTITY, packEventsIntoMessages(events));
   // Destinations are read while the plans are (two D1 reads in parallel, not one after the other).
   let prefetched: { sourceIds: Set<string>; destinations: Promise<RoutedDestination[]> } | undefined;
   const enforce = async (events: AcceptedEvent[]) => {
@@ -59,7 +60,8 @@ async function consumeEvents(batch: MessageBatch, env: AppEnv): Promise<void> {
     const tallies = tallyEvents(schemaEvents.map(({ received, blocked }) => ({ event: received, sourceId: received.projectId, seenAt: received.receivedAt, blocked })));
     await Promise.all([recordTallies(env.DB, tallies, now), recordProtocolViolations(env.DB, sourceViolations(committed), now)]);
   };
-  const reroute = (events: AcceptedEvent[]) => sendMessages(env.EVENTS, packEventsIntoMessages(events, { forwarded: true }));
+  // Protocols forwarding: back on EVENTS, marked so the receiving source's plan does not apply.
+  const forwardToSources = (events: AcceptedEvent[]) => sendMessages(env.EVENTS, packEventsIntoMessages(events, { forwarded: true }));
   const fanOut = async (events: AcceptedEvent[]) => {
     const sourceIds = [...new Set(events.map((event) => event.projectId))];
     const covered = prefetched && sourceIds.every((id) => prefetched!.sourceIds.has(id));
@@ -70,7 +72,7 @@ async function consumeEvents(batch: MessageBatch, env: AppEnv): Promise<void> {
     await sendMessages(env.DELIVERIES, messages);
     await recordDeliveryStats(env.DB, discards, new Map(), now).catch((error: unknown) => console.error("could not count discards", error));
   };
-  const summary = await consumeEventsBatch(batch.messages, { queue: batch.queue, dedupe, random: Math.random, enforce, observe, forward, fanOut, reroute });
+  const summary = await consumeEventsBatch(batch.messages, { queue: batch.queue, dedupe, random: Math.random, enforce, observe, handOffToIdentity, fanOut, forwardToSources });
   await settle(batch, summary, env.EVENTS_DLQ);
   const { archived, blocked, duplicates, deadLetters } = summary;
   console.log(JSON.stringify({ queue: batch.queue, messages: batch.messages.length, archived, blocked, duplicates, deadLetters: deadLetters.length }));

@@ -18,7 +18,7 @@ export interface IdentityBatchSummary extends BatchSummaryBase {
 }
 
 /**
- * The IDENTITY consumer for one batch of archived events (forwarded by the EVENTS consumer):
+ * The IDENTITY consumer for one batch of archived events (handed off by the EVENTS consumer):
  * the whole batch resolves at once, so people spread over many messages resolve in parallel,
  * and a message is retried only when one of its own events was not resolved.
  */
