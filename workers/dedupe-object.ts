@@ -1,9 +1,9 @@
 import { DurableObject } from "cloudflare:workers";
 import { hourPartition } from "../src/archive/archive-key";
 import { encodeNdjsonGzip } from "../src/archive/ndjson";
-import { flushIdFor, planArchiveObjects, type OutboxRow } from "../src/pipeline/dedupe/outbox-flush";
-import { DEDUPE_WINDOW_MS } from "../src/pipeline/dedupe/shards";
-import type { CheckVerdict, CommitEntry, CommitVerdict, DedupeEntry } from "../src/pipeline/dedupe/verdicts";
+import { flushIdFor, planArchiveObjects, type OutboxRow } from "../src/dedupe/outbox-flush";
+import { DEDUPE_WINDOW_MS } from "../src/dedupe/shards";
+import type { CheckVerdict, CommitEntry, CommitVerdict, DedupeEntry } from "../src/dedupe/verdicts";
 import type { AppEnv } from "../src/env";
 
 /** How long the outbox gathers events before they are written to R2 as one object per source-hour. */

@@ -1,8 +1,8 @@
 import type { AppEnv } from "../src/env";
-import type { AcceptedEvent } from "../src/ingest/enrich";
+import type { AcceptedEvent } from "../src/spec/accepted-event";
 import { recordTallies } from "../src/schema/store";
 import { tallyEvents } from "../src/schema/tally";
-import { packEventsIntoMessages } from "../src/ingest/pack-messages";
+import { packEventsIntoMessages } from "../src/queues/pack-events";
 import { consumeEventsBatch, type BatchSummaryBase, type CommittedEvent } from "../src/pipeline/consume-events";
 import { enforceEvents, loadSourceProtocols, sourceViolations } from "../src/pipeline/protocols-stage";
 import { recordProtocolViolations } from "../src/protocols/violation-store";
@@ -14,16 +14,17 @@ import { loadRoutedDestinations } from "../src/destinations/load-destinations";
 import type { RoutedDestination } from "../src/destinations/fan-out";
 import { planDeliveries } from "../src/destinations/route-deliveries";
 import { DESTINATION_TYPES } from "../src/destinations/types";
-import { createDedupeGateway } from "../src/pipeline/dedupe/gateway";
-import { classifyQueue, deadLetterKey, deadLetterRecord, destinationOfDeadLetter } from "../src/pipeline/dead-letter";
-import { recordViolations } from "../src/pipeline/identity/config-store";
+import { createDedupeGateway } from "../src/dedupe/gateway";
+import { classifyQueue, deadLetterKey, deadLetterRecord, destinationOfDeadLetter } from "../src/queues/dead-letter";
+import { recordViolations } from "../src/identity/config-store";
 import { consumeIdentityBatch } from "../src/pipeline/identity/consume-identity";
 import { createIdentityResolver } from "../src/pipeline/identity/identity-step";
 import { sendMessages, sizeOf } from "../src/queues/send-messages";
 
 /**
- * Queue consumers: EVENTS dedupes and archives, then hands archived events to IDENTITY, which
- * resolves them into profiles at its own pace; a dead-letter queue keeps what it got in R2.
+ * Queue consumers: EVENTS dedupes and archives, then hands archived events off to IDENTITY, which
+ * resolves them into profiles at its own pace, and to DELIVERIES; events Protocols forwards to
+ * another source go back on EVENTS. A dead-letter queue keeps what it got in R2.
  */
 export async function handleQueue(batch: MessageBatch, env: AppEnv): Promise<void> {
   switch (classifyQueue(batch.queue)) {
@@ -43,7 +44,7 @@ export async function handleQueue(batch: MessageBatch, env: AppEnv): Promise<voi
 
 async function consumeEvents(batch: MessageBatch, env: AppEnv): Promise<void> {
   const dedupe = createDedupeGateway((name) => env.DEDUPE.get(env.DEDUPE.idFromName(name)), env.SPACE_ID);
-  const forward = (events: AcceptedEvent[]) => sendMessages(env.IDENTITY, packEventsIntoMessages(events));
+  const handOffToIdentity = (events: AcceptedEvent[]) => sendMessages(env.IDENTITY, packEventsIntoMessages(events));
   // Destinations are read while the plans are (two D1 reads in parallel, not one after the other).
   let prefetched: { sourceIds: Set<string>; destinations: Promise<RoutedDestination[]> } | undefined;
   const enforce = async (events: AcceptedEvent[]) => {
@@ -59,7 +60,8 @@ async function consumeEvents(batch: MessageBatch, env: AppEnv): Promise<void> {
     const tallies = tallyEvents(schemaEvents.map(({ received, blocked }) => ({ event: received, sourceId: received.projectId, seenAt: received.receivedAt, blocked })));
     await Promise.all([recordTallies(env.DB, tallies, now), recordProtocolViolations(env.DB, sourceViolations(committed), now)]);
   };
-  const reroute = (events: AcceptedEvent[]) => sendMessages(env.EVENTS, packEventsIntoMessages(events, { forwarded: true }));
+  // Protocols forwarding: back on EVENTS, marked so the receiving source's plan does not apply.
+  const forwardToSources = (events: AcceptedEvent[]) => sendMessages(env.EVENTS, packEventsIntoMessages(events, { forwarded: true }));
   const fanOut = async (events: AcceptedEvent[]) => {
     const sourceIds = [...new Set(events.map((event) => event.projectId))];
     const covered = prefetched && sourceIds.every((id) => prefetched!.sourceIds.has(id));
@@ -70,7 +72,7 @@ async function consumeEvents(batch: MessageBatch, env: AppEnv): Promise<void> {
     await sendMessages(env.DELIVERIES, messages);
     await recordDeliveryStats(env.DB, discards, new Map(), now).catch((error: unknown) => console.error("could not count discards", error));
   };
-  const summary = await consumeEventsBatch(batch.messages, { queue: batch.queue, dedupe, random: Math.random, enforce, observe, forward, fanOut, reroute });
+  const summary = await consumeEventsBatch(batch.messages, { queue: batch.queue, dedupe, random: Math.random, enforce, observe, handOffToIdentity, fanOut, forwardToSources });
   await settle(batch, summary, env.EVENTS_DLQ);
   const { archived, blocked, duplicates, deadLetters } = summary;
   console.log(JSON.stringify({ queue: batch.queue, messages: batch.messages.length, archived, blocked, duplicates, deadLetters: deadLetters.length }));

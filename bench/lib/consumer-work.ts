@@ -2,8 +2,8 @@
 // Protocols (blocks, plan, transformations), schema tally, and the serializations its I/O costs
 // (the dedupe commit's RPC payload, the outbox row, the identity hand-off). Bundled by esbuild for the bench (bench/sections/plan.mjs).
 import { z } from "zod";
-import { packEventsIntoMessages } from "../../src/ingest/pack-messages";
-import type { AcceptedEvent } from "../../src/ingest/enrich";
+import { packEventsIntoMessages } from "../../src/queues/pack-events";
+import type { AcceptedEvent } from "../../src/spec/accepted-event";
 import { enforceEvents, noProtocols } from "../../src/pipeline/protocols-stage";
 import { decodeEventsMessage } from "../../src/pipeline/events-message";
 import { compilePlan } from "../../src/protocols/enforce";

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ADMIN_ERRORS, ADMIN_SECURITY, adminRouter, json, jsonBody } from "../http/openapi";
 import { LIMIT_WINDOWS, identityConfigSchema } from "../identity/identity-config";
-import { listViolations, loadIdentityConfig, saveIdentityConfig } from "../pipeline/identity/config-store";
+import { listViolations, loadIdentityConfig, saveIdentityConfig } from "../identity/config-store";
 
 const limit = z.object({ max: z.number().int(), window: z.enum(LIMIT_WINDOWS) });
 const IdentityConfig = z

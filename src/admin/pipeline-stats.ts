@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ADMIN_ERRORS, ADMIN_SECURITY, adminRouter, json } from "../http/openapi";
-import { DEDUPE_SHARD_COUNT, dedupeShardName } from "../pipeline/dedupe/shards";
+import { DEDUPE_SHARD_COUNT, dedupeShardName } from "../dedupe/shards";
 
 const PipelineStats = z
   .object({ windowHours: z.literal(24), archived: z.number().int(), duplicates: z.number().int() })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AcceptedEvent } from "../ingest/enrich";
+import type { AcceptedEvent } from "../spec/accepted-event";
 import { deliverMessage, type DeliveriesMessage } from "./consume-deliveries";
 import { webhookDestination, webhookSettings } from "./types/webhook";
 

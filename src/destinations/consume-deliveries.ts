@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { AcceptedEvent } from "../ingest/enrich";
+import type { AcceptedEvent } from "../spec/accepted-event";
 import { deliverBatch } from "./deliver";
 import { nextRetryDelaySeconds } from "./delivery-policy";
 import type { DestinationType } from "./destination-type";

@@ -1,5 +1,5 @@
-import type { AcceptedEvent } from "../ingest/enrich";
-import type { DeadLetterRecord } from "../pipeline/dead-letter";
+import type { AcceptedEvent } from "../spec/accepted-event";
+import type { DeadLetterRecord } from "../queues/dead-letter";
 
 /** One destination's dead-lettered events as the admin API shows them. */
 export interface DeadLetteredDelivery {
@@ -17,7 +17,7 @@ const PREFIX = "dead-letter/";
 export const MAX_LISTED = 100;
 
 /**
- * The deliveries dead-letter queue as kept in R2 (see pipeline/dead-letter.ts): listed per
+ * The deliveries dead-letter queue as kept in R2 (see src/queues/dead-letter.ts): listed per
  * destination, oldest day first, and removed once re-driven. A deployment may name its queues
  * differently, so the queue folders are found by their `deliveries-dlq` suffix.
  */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AcceptedEvent } from "../ingest/enrich";
+import type { AcceptedEvent } from "../spec/accepted-event";
 import type { Destination } from "./destination-store";
 import { fanOut } from "./fan-out";
 

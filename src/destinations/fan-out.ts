@@ -1,4 +1,4 @@
-import type { AcceptedEvent } from "../ingest/enrich";
+import type { AcceptedEvent } from "../spec/accepted-event";
 import { applyFilter, type CompiledFilter } from "../filters/apply-filter";
 import type { Destination } from "./destination-store";
 import { routeEvent } from "./routing";

@@ -1,12 +1,9 @@
-import type { AcceptedEvent } from "../ingest/enrich";
-import { MAX_MESSAGE_BYTES } from "../ingest/pack-messages";
-import { packBySize } from "../queues/pack-by-size";
+import type { AcceptedEvent } from "../spec/accepted-event";
+import { packIntoMessages } from "../queues/pack-by-size";
 import type { SizedMessage } from "../queues/send-messages";
 import type { DeliveriesMessage } from "./consume-deliveries";
 import type { DeliveryCounts } from "./delivery-stats";
 import { fanOut, type RoutedDestination } from "./fan-out";
-
-const encoder = new TextEncoder();
 
 /**
  * The DELIVERIES messages for a batch of archived events: per destination, its events packed
@@ -33,9 +30,5 @@ export async function planDeliveries(
 /** A destination's events as DELIVERIES messages (first attempt), each under the queue's size limit. */
 export function deliveriesMessages(destinationId: string, events: readonly AcceptedEvent[], now: Date): SizedMessage<DeliveriesMessage>[] {
   const firstQueuedAt = now.toISOString();
-  const envelope = encoder.encode(JSON.stringify({ v: 1, destinationId, events: [], attempts: 0, firstQueuedAt })).byteLength;
-  return packBySize(events, (event) => encoder.encode(JSON.stringify(event)).byteLength, envelope, MAX_MESSAGE_BYTES).map(({ items, bytes }) => ({
-    body: { v: 1, destinationId, events: items, attempts: 0, firstQueuedAt },
-    bytes,
-  }));
+  return packIntoMessages(events, (items): DeliveriesMessage => ({ v: 1, destinationId, events: items, attempts: 0, firstQueuedAt }));
 }

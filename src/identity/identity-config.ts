@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { isValidIdentifierType } from "./identifier";
-import { findUnsafePattern } from "./regex-safety";
+import { findUnsafePattern } from "../regex/regex-safety";
 import { MAX_MAPPINGS_PER_PROFILE } from "./system-limits";
 
 /**

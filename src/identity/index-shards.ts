@@ -1,4 +1,4 @@
-import { shardForMessageId } from "../pipeline/dedupe/shards";
+import { shardName, shardOf } from "../sharding/fnv";
 
 /**
  * The identifier → profile index is sharded by identifier so no single Durable Object serves
@@ -18,6 +18,5 @@ export function indexKey(collection: Collection, identifierKey: string): string 
 
 /** The shard (Durable Object name) that owns an index key. */
 export function identityShardName(spaceId: string, collection: Collection, key: string): string {
-  const shard = shardForMessageId(key, IDENTITY_SHARD_COUNT);
-  return `${spaceId}-identity-${collection}-${String(shard).padStart(2, "0")}`;
+  return shardName(`${spaceId}-identity-${collection}`, shardOf(key, IDENTITY_SHARD_COUNT));
 }

@@ -4,7 +4,6 @@ export * from "./identifier";
 export * from "./violations";
 export * from "./system-limits";
 export * from "./identity-config";
-export * from "./regex-safety";
 export * from "./priority";
 export * from "./limits";
 export * from "./blocked-values";

@@ -33,3 +33,6 @@ export interface Violation {
   /** What happened and what to do about it, for the admin API. */
   message: string;
 }
+
+/** A violation as recorded: which event it came from, so a redelivered event counts once. */
+export type EventViolation = Violation & { messageId: string };

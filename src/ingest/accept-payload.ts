@@ -1,8 +1,9 @@
+import type { AcceptedEvent } from "../spec/accepted-event";
 import type { EventType } from "../spec/event-types";
 import { MAX_BATCH_EVENTS, MAX_EVENT_BYTES } from "../spec/limits";
 import { isIsoDateTime } from "../spec/timestamps";
 import { isPlainObject, validateEvent, type EventError } from "../spec/validate-event";
-import { enrichEvent, type AcceptedEvent, type BatchDefaults, type RequestFacts } from "./enrich";
+import { enrichEvent, type BatchDefaults, type RequestFacts } from "./enrich";
 import { ApiError } from "../http/api-error";
 
 export interface RejectedEvent extends EventError {

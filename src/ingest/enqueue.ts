@@ -1,7 +1,7 @@
 import { ApiError } from "../http/api-error";
 import { sendMessages } from "../queues/send-messages";
-import type { AcceptedEvent } from "./enrich";
-import { packEventsIntoMessages, type EventsMessage } from "./pack-messages";
+import type { AcceptedEvent } from "../spec/accepted-event";
+import { packEventsIntoMessages, type EventsMessage } from "../queues/pack-events";
 
 /**
  * Puts a request's events on the EVENTS queue in as few messages and calls as fit. Only once

@@ -1,3 +1,4 @@
+import type { AcceptedEvent } from "../spec/accepted-event";
 import { correctTimestamp } from "../spec/timestamps";
 import { isPlainObject, type SegmentEvent } from "../spec/validate-event";
 
@@ -15,15 +16,6 @@ export interface BatchDefaults {
   integrations?: Record<string, unknown>;
   sentAt?: string;
 }
-
-/** An event as accepted and archived: the guarantees every later stage may rely on. */
-export type AcceptedEvent = SegmentEvent & {
-  messageId: string;
-  receivedAt: string;
-  timestamp: string;
-  projectId: string;
-  context: Record<string, unknown>;
-};
 
 /**
  * Builds the accepted event from a validated one without mutating it. The event's own fields win

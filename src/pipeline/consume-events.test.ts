@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { AcceptedEvent } from "../ingest/enrich";
+import type { AcceptedEvent } from "../spec/accepted-event";
 import { consumeEventsBatch } from "./consume-events";
-import type { DedupeGateway } from "./dedupe/gateway";
-import type { CheckVerdict, CommitVerdict } from "./dedupe/verdicts";
+import type { DedupeGateway } from "../dedupe/gateway";
+import type { CheckVerdict, CommitVerdict } from "../dedupe/verdicts";
 
 const event = (messageId: string): AcceptedEvent => ({
   type: "track",
@@ -23,8 +23,8 @@ function scriptedDedupe(check: Record<string, CheckVerdict>, commit: Record<stri
   };
 }
 
-describe("consumeEventsBatch: hand-off to the stages after the archive", () => {
-  it("forwards events archived now or by an earlier delivery, in message order, and skips duplicates", async () => {
+describe("consumeEventsBatch: hand-off to identity after the archive", () => {
+  it("hands off events archived now or by an earlier delivery, in message order, and skips duplicates", async () => {
     const seen: string[][] = [];
     const summary = await consumeEventsBatch(
       [
@@ -35,7 +35,7 @@ describe("consumeEventsBatch: hand-off to the stages after the archive", () => {
         queue: "sluice-events",
         random: () => 0.5,
         dedupe: scriptedDedupe({ "dup-early": "duplicate", "retried-early": "retried" }, { "dup-late": "duplicate", again: "retried" }),
-        forward: (events) => {
+        handOffToIdentity: (events) => {
           seen.push(events.map((e) => e.messageId));
           return Promise.resolve();
         },
@@ -45,7 +45,7 @@ describe("consumeEventsBatch: hand-off to the stages after the archive", () => {
     expect(summary.outcomes).toEqual([{ kind: "ack" }, { kind: "ack" }]);
   });
 
-  it("retries the forwarded messages when the hand-off fails, and not the others", async () => {
+  it("retries the messages whose events were not handed off, and not the others", async () => {
     const summary = await consumeEventsBatch(
       [
         { id: "q1", attempts: 1, body: { v: 1, events: [event("dup")] } },
@@ -55,7 +55,7 @@ describe("consumeEventsBatch: hand-off to the stages after the archive", () => {
         queue: "sluice-events",
         random: () => 0.5,
         dedupe: scriptedDedupe({ dup: "duplicate" }, {}),
-        forward: () => Promise.reject(new Error("identity queue unavailable")),
+        handOffToIdentity: () => Promise.reject(new Error("identity queue unavailable")),
       },
     );
     expect(summary.outcomes[0]).toEqual({ kind: "ack" });
@@ -93,7 +93,7 @@ describe("consumeEventsBatch: schema discovery", () => {
 describe("consumeEventsBatch: tracking plans", () => {
   it("commits blocked events as seen only, never hands them on, and counts them", async () => {
     const committed: { id: string; blocked: boolean | undefined }[] = [];
-    const forwarded: string[] = [];
+    const handedOff: string[] = [];
     const summary = await consumeEventsBatch([{ id: "q1", attempts: 1, body: { v: 1, events: [event("ok"), event("bad")] } }], {
       queue: "sluice-events",
       random: () => 0.5,
@@ -105,8 +105,8 @@ describe("consumeEventsBatch: tracking plans", () => {
         },
       },
       enforce: (events) => Promise.resolve(events.map((e) => ({ event: e, blocked: e.messageId === "bad" ? "Unplanned Event" : null, violations: [] }))),
-      forward: (events) => {
-        forwarded.push(...events.map((e) => e.messageId));
+      handOffToIdentity: (events) => {
+        handedOff.push(...events.map((e) => e.messageId));
         return Promise.resolve();
       },
     });
@@ -114,7 +114,7 @@ describe("consumeEventsBatch: tracking plans", () => {
       { id: "ok", blocked: false },
       { id: "bad", blocked: true },
     ]);
-    expect(forwarded).toEqual(["ok"]);
+    expect(handedOff).toEqual(["ok"]);
     expect([summary.archived, summary.blocked]).toEqual([1, 1]);
   });
 

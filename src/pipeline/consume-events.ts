@@ -1,9 +1,9 @@
-import type { AcceptedEvent } from "../ingest/enrich";
-import type { DeadLetterEnvelope } from "./dead-letter";
+import type { AcceptedEvent } from "../spec/accepted-event";
+import type { DeadLetterEnvelope } from "../queues/dead-letter";
 import type { ProtocolViolation } from "../protocols/json-schema-violations";
 import { decodeBatch, type BatchEntry } from "./events-message";
-import type { DedupeGateway } from "./dedupe/gateway";
-import type { CheckVerdict, CommitVerdict } from "./dedupe/verdicts";
+import type { DedupeGateway } from "../dedupe/gateway";
+import type { CheckVerdict, CommitVerdict } from "../dedupe/verdicts";
 import { computeRetryDelaySeconds } from "./retry-policy";
 
 export interface QueuedMessage {
@@ -61,17 +61,20 @@ export interface PipelineDeps {
    */
   observe?: (events: CommittedEvent[]) => Promise<void>;
   /**
-   * Hands archived events to the stages that follow the archive (identity), in message order;
-   * throws to retry the messages they came from. Absent: nothing follows the archive.
+   * Hands archived events off to identity resolution (the IDENTITY queue), in message order;
+   * throws to retry the messages they came from. Absent: identity does not run.
    */
-  forward?: (events: AcceptedEvent[]) => Promise<void>;
+  handOffToIdentity?: (events: AcceptedEvent[]) => Promise<void>;
   /**
    * Fan-out to destinations (one DELIVERIES message per destination batch) for the same events
-   * as `forward`; throws to retry the messages they came from.
+   * as `handOffToIdentity`; throws to retry the messages they came from.
    */
   fanOut?: (events: AcceptedEvent[]) => Promise<void>;
-  /** Puts events forwarded to other sources on the EVENTS queue; throws to retry the messages. */
-  reroute?: (events: AcceptedEvent[]) => Promise<void>;
+  /**
+   * Protocols forwarding: puts the events a plan forwards to other sources (blocked events,
+   * `Violation Generated` calls) on the EVENTS queue; throws to retry the messages.
+   */
+  forwardToSources?: (events: AcceptedEvent[]) => Promise<void>;
 }
 
 interface Lane {
@@ -98,7 +101,7 @@ export async function consumeEventsBatch(messages: readonly QueuedMessage[], dep
   for (const lane of lanes) if (lane.check === "failed") failed.add(lane.entry.message);
 
   // Retried events go through the plan again: whether they were blocked is not stored, and the
-  // answer decides whether they are handed on.
+  // answer decides whether they are handed off.
   // Events another source forwarded here skip the plan, as in Segment.
   const live = lanes.filter((lane) => (lane.check === "fresh" || lane.check === "retried") && !failed.has(lane.entry.message));
   const planned = live.filter((lane) => !lane.entry.forwarded);
@@ -134,28 +137,28 @@ export async function consumeEventsBatch(messages: readonly QueuedMessage[], dep
 
   // Later stages get events committed now or by an earlier delivery of the same message (a crash
   // between the commit and the hand-off must still pass them on); they are idempotent. They run
-  // on their own queue, so the archive never waits for them.
+  // on their own queues, so the archive never waits for them.
   const committed = (lane: Lane) => (lane.check === "retried" || lane.commit === "archived" || lane.commit === "retried") && !failed.has(lane.entry.message);
-  if (deps.reroute) {
-    const rerouted = lanes.filter(committed).flatMap((lane) => lane.enforced.forwards ?? []);
-    if (rerouted.length > 0) {
+  if (deps.forwardToSources) {
+    const forwards = lanes.filter(committed).flatMap((lane) => lane.enforced.forwards ?? []);
+    if (forwards.length > 0) {
       try {
-        await deps.reroute(rerouted);
+        await deps.forwardToSources(forwards);
       } catch (error) {
         console.error("could not forward events to other sources; their messages are retried", error);
         for (const lane of lanes) if ((lane.enforced.forwards ?? []).length > 0) failed.add(lane.entry.message);
       }
     }
   }
-  const handed = lanes.filter((lane) => committed(lane) && lane.enforced.blocked === null);
+  const handedOff = lanes.filter((lane) => committed(lane) && lane.enforced.blocked === null);
   await Promise.all(
-    [deps.forward, deps.fanOut].map(async (stage) => {
-      if (!stage || handed.length === 0) return;
+    [deps.handOffToIdentity, deps.fanOut].map(async (stage) => {
+      if (!stage || handedOff.length === 0) return;
       try {
-        await stage(handed.map((lane) => lane.enforced.event));
+        await stage(handedOff.map((lane) => lane.enforced.event));
       } catch (error) {
-        console.error("could not hand archived events on; their messages are retried", error);
-        for (const lane of handed) failed.add(lane.entry.message);
+        console.error("could not hand archived events off to identity or destinations; their messages are retried", error);
+        for (const lane of handedOff) failed.add(lane.entry.message);
       }
     }),
   );

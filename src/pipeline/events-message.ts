@@ -1,6 +1,6 @@
 import { z } from "zod";
-import type { AcceptedEvent } from "../ingest/enrich";
-import type { DeadLetterEnvelope } from "./dead-letter";
+import type { AcceptedEvent } from "../spec/accepted-event";
+import type { DeadLetterEnvelope } from "../queues/dead-letter";
 
 /**
  * What the consumer requires of a queued event: the fields the edge guarantees. An event that

@@ -1,5 +1,5 @@
 import { chunked } from "../d1/chunked";
-import type { AcceptedEvent } from "../ingest/enrich";
+import type { AcceptedEvent } from "../spec/accepted-event";
 import { compilePlan, enforcePlan, type CompiledPlan } from "../protocols/enforce";
 import { forwardedEvents } from "../protocols/forwarding";
 import { applySchemaBlocks, NO_SCHEMA_BLOCKS, type SchemaBlocks } from "../protocols/schema-blocks";

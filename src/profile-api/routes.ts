@@ -9,7 +9,7 @@ import { identityShardName, indexKey, type Collection } from "../identity/index-
 import { isSegmentId } from "../identity/profile-id";
 import type { RecordedEvent } from "../identity/profile-record";
 import type { EventQuery, ProfileView } from "../identity/profile-view";
-import { identityStore } from "../pipeline/identity/identity-step";
+import { identityStore } from "../identity/durable-store";
 import { decodeOffset, eventsPage, externalIdsPage, linksBody, metadataBody, traitsPage } from "./views";
 
 /**

@@ -1,4 +1,4 @@
-import { findUnsafePattern } from "../identity/regex-safety";
+import { findUnsafePattern } from "../regex/regex-safety";
 import { compileEventSchema } from "./json-schema-violations";
 import type { PlanRule } from "./tracking-plan";
 

@@ -1,4 +1,4 @@
-import type { AcceptedEvent } from "../ingest/enrich";
+import type { AcceptedEvent } from "../spec/accepted-event";
 import type { ProtocolViolation } from "./json-schema-violations";
 import type { SchemaSettings } from "./schema-settings";
 

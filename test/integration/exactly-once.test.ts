@@ -2,8 +2,8 @@ import { createExecutionContext, createMessageBatch, getQueueResult, runInDurabl
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { consumeEventsBatch, type QueuedMessage } from "../../src/pipeline/consume-events";
-import { createDedupeGateway, type DedupeShard } from "../../src/pipeline/dedupe/gateway";
-import { DEDUPE_SHARD_COUNT, dedupeShardName, shardForMessageId } from "../../src/pipeline/dedupe/shards";
+import { createDedupeGateway, type DedupeShard } from "../../src/dedupe/gateway";
+import { DEDUPE_SHARD_COUNT, dedupeShardName, shardForMessageId } from "../../src/dedupe/shards";
 import worker from "../../workers/index";
 import { countBy, readArchivedEvents, waitFor, waitForArchived } from "../support/workerd/archive";
 import { acceptedEvent, eventsMessage, uniqueId } from "../support/workerd/events";

@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { compileIdentityConfig, DEFAULT_IDENTITY_CONFIG } from "../../src/identity/identity-config";
 import { resolveEvents } from "../../src/pipeline/identity/identity-stage";
-import { createIdentityStore } from "../../src/pipeline/identity/store";
+import { createIdentityStore } from "../../src/identity/durable-store";
 import worker from "../../workers/index";
 import { waitFor } from "../support/workerd/archive";
 import { acceptedEvent } from "../support/workerd/events";

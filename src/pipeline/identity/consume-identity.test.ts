@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AcceptedEvent } from "../../ingest/enrich";
+import type { AcceptedEvent } from "../../spec/accepted-event";
 import { consumeIdentityBatch } from "./consume-identity";
 
 const event = (messageId: string): AcceptedEvent => ({

@@ -1,8 +1,9 @@
-import type { AcceptedEvent } from "../../ingest/enrich";
+import type { AcceptedEvent } from "../../spec/accepted-event";
 import type { BatchSummaryBase, MessageOutcome, QueuedMessage } from "../consume-events";
 import { decodeBatch } from "../events-message";
 import { computeRetryDelaySeconds } from "../retry-policy";
-import type { EventViolation, ResolvedEvents } from "./identity-stage";
+import type { EventViolation } from "../../identity/violations";
+import type { ResolvedEvents } from "./identity-stage";
 
 export interface IdentityConsumerDeps {
   queue: string;
@@ -17,7 +18,7 @@ export interface IdentityBatchSummary extends BatchSummaryBase {
 }
 
 /**
- * The IDENTITY consumer for one batch of archived events (forwarded by the EVENTS consumer):
+ * The IDENTITY consumer for one batch of archived events (handed off by the EVENTS consumer):
  * the whole batch resolves at once, so people spread over many messages resolve in parallel,
  * and a message is retried only when one of its own events was not resolved.
  */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { AcceptedEvent } from "../../ingest/enrich";
+import type { AcceptedEvent } from "../../spec/accepted-event";
 import { compileIdentityConfig } from "../../identity/identity-config";
 import { resolveEvents } from "./identity-stage";
-import type { PipelineIdentityStore } from "./store";
+import type { DurableIdentityStore } from "../../identity/durable-store";
 
 const event = (messageId: string, anonymousId: string): AcceptedEvent => ({
   type: "track",
@@ -16,11 +16,11 @@ const event = (messageId: string, anonymousId: string): AcceptedEvent => ({
 });
 
 /** An empty graph where every event creates a profile; `failOn` makes one event's lookup fail. */
-function recordingStore(failOn: string): { store: PipelineIdentityStore; applied: string[]; appliedTo: string[]; lookups: () => number } {
+function recordingStore(failOn: string): { store: DurableIdentityStore; applied: string[]; appliedTo: string[]; lookups: () => number } {
   const applied: string[] = [];
   const appliedTo: string[] = [];
   let lookups = 0;
-  const store: PipelineIdentityStore = {
+  const store: DurableIdentityStore = {
     lookup: (_collection, keys) => {
       lookups += 1;
       return keys.includes(`anonymous_id:${failOn}`) ? Promise.reject(new Error("shard down")) : Promise.resolve(new Map());

@@ -1,4 +1,4 @@
-import type { AcceptedEvent } from "../../ingest/enrich";
+import type { AcceptedEvent } from "../../spec/accepted-event";
 import { extractIdentifiers } from "../../identity/extract-identifiers";
 import { identifierKey, type Identifier } from "../../identity/identifier";
 import type { CompiledIdentityConfig } from "../../identity/identity-config";
@@ -7,13 +7,13 @@ import { generateSegmentId } from "../../identity/profile-id";
 import type { ProfileUpdate, RecordedEvent } from "../../identity/profile-record";
 import { resolveEventIdentity } from "../../identity/resolve-event";
 import { checkIdentifyTraitCount } from "../../identity/system-limits";
-import type { Violation } from "../../identity/violations";
+import type { EventViolation, Violation } from "../../identity/violations";
 import { groupBySharedIdentifiers } from "./group-events";
-import type { PipelineIdentityStore } from "./store";
+import type { DurableIdentityStore } from "../../identity/durable-store";
 import { isPlainObject } from "../../spec/validate-event";
 
 export interface IdentityStageDeps {
-  store: PipelineIdentityStore;
+  store: DurableIdentityStore;
   config: CompiledIdentityConfig;
   now: () => Date;
 }
@@ -21,9 +21,6 @@ export interface IdentityStageDeps {
 const MAX_FORWARDS = 20;
 /** Groups (people) resolved at once by one consumer invocation. */
 const MAX_PARALLEL_GROUPS = 16;
-
-/** A violation as recorded: which event it came from, so a redelivered event counts once. */
-export type EventViolation = Violation & { messageId: string };
 
 export interface ResolvedEvents {
   violations: EventViolation[];
@@ -133,7 +130,7 @@ async function resolveOneEvent(event: AcceptedEvent, deps: IdentityStageDeps, kn
 }
 
 /** A profile merged after resolution forwards to its survivor; the event goes there. */
-async function applyFollowingMerges(store: PipelineIdentityStore, profileId: string, update: ProfileUpdate): Promise<void> {
+async function applyFollowingMerges(store: DurableIdentityStore, profileId: string, update: ProfileUpdate): Promise<void> {
   let id = profileId;
   for (let hops = 0; hops < MAX_FORWARDS; hops += 1) {
     const { mergedInto } = await store.apply(id, update);

@@ -1,20 +1,9 @@
 import type { AppEnv } from "../../env";
-import type { AcceptedEvent } from "../../ingest/enrich";
+import type { AcceptedEvent } from "../../spec/accepted-event";
+import { loadIdentityConfig } from "../../identity/config-store";
+import { identityStore } from "../../identity/durable-store";
 import { compileIdentityConfig } from "../../identity/identity-config";
-import { loadIdentityConfig } from "./config-store";
 import { resolveEvents, type ResolvedEvents } from "./identity-stage";
-import { createIdentityStore, type PipelineIdentityStore } from "./store";
-
-/** The identity graph of the Worker's space, through its Durable Object bindings. */
-export function identityStore(env: AppEnv): PipelineIdentityStore {
-  return createIdentityStore(
-    {
-      index: (name) => env.IDENTITY_INDEX.get(env.IDENTITY_INDEX.idFromName(name)),
-      profile: (segmentId) => env.PROFILES.get(env.PROFILES.idFromName(segmentId)),
-    },
-    env.SPACE_ID,
-  );
-}
 
 /**
  * The identity stage wired to the Worker's bindings for one consumer batch: the rules are read

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { readNdjsonGzipLines } from "../../../src/archive/ndjson";
-import type { AcceptedEvent } from "../../../src/ingest/enrich";
+import type { AcceptedEvent } from "../../../src/spec/accepted-event";
 
 /** Every archived event of a source, read straight from R2, with the key of its object. */
 export async function readArchivedEvents(sourceId: string): Promise<{ key: string; event: AcceptedEvent }[]> {

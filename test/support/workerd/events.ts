@@ -1,5 +1,5 @@
-import type { AcceptedEvent } from "../../../src/ingest/enrich";
-import type { EventsMessage } from "../../../src/ingest/pack-messages";
+import type { AcceptedEvent } from "../../../src/spec/accepted-event";
+import type { EventsMessage } from "../../../src/queues/pack-events";
 
 export function acceptedEvent(sourceId: string, messageId: string, overrides: Partial<AcceptedEvent> = {}): AcceptedEvent {
   const now = new Date().toISOString();

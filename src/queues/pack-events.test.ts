@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { AcceptedEvent } from "./enrich";
-import { groupIntoSendBatches, MAX_SEND_BATCH_BYTES } from "../queues/send-messages";
-import { MAX_MESSAGE_BYTES, packEventsIntoMessages } from "./pack-messages";
+import type { AcceptedEvent } from "../spec/accepted-event";
+import { groupIntoSendBatches, MAX_SEND_BATCH_BYTES } from "./send-messages";
+import { MAX_MESSAGE_BYTES } from "./pack-by-size";
+import { packEventsIntoMessages } from "./pack-events";
 
 function eventOfBytes(n: number, id: number): AcceptedEvent {
   return {

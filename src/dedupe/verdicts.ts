@@ -1,4 +1,4 @@
-import type { AcceptedEvent } from "../../ingest/enrich";
+import type { AcceptedEvent } from "../spec/accepted-event";
 
 /**
  * The owner of an event is the queue message that carried it. Queue messages keep their id

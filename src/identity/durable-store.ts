@@ -1,7 +1,8 @@
-import type { Identifier } from "../../identity/identifier";
-import { identityShardName, indexKey, type Collection } from "../../identity/index-shards";
-import type { ProfileSnapshot, ProfileUpdate, RecordedEvent } from "../../identity/profile-record";
-import type { IdentityStore, ProfileDescription } from "../../identity/resolve-event";
+import type { AppEnv } from "../env";
+import type { Identifier } from "./identifier";
+import { identityShardName, indexKey, type Collection } from "./index-shards";
+import type { ProfileSnapshot, ProfileUpdate, RecordedEvent } from "./profile-record";
+import type { IdentityStore, ProfileDescription } from "./resolve-event";
 
 /** Events per call when a merge copies them (each at most 32 KB, so a page stays a few MB). */
 export const MERGE_EVENT_PAGE = 100;
@@ -32,12 +33,13 @@ export interface IdentityBindings {
   profile: (segmentId: string) => ProfileHandle;
 }
 
-export type PipelineIdentityStore = IdentityStore & {
+/** The rounds' store (resolve-event.ts) plus applying an event's update to a profile (the identity stage). */
+export type DurableIdentityStore = IdentityStore & {
   apply(profileId: string, update: ProfileUpdate): Promise<{ mergedInto: string | null }>;
 };
 
 /** The Durable Object side of identity resolution: keys routed to their shards, one call per shard. */
-export function createIdentityStore(bindings: IdentityBindings, spaceId: string): PipelineIdentityStore {
+export function createIdentityStore(bindings: IdentityBindings, spaceId: string): DurableIdentityStore {
   /** Calls `call` once per shard with that shard's keys; answers in key order. */
   async function perShard<V>(collection: Collection, keys: string[], call: (shard: IndexShard, keys: string[]) => Promise<V[]>): Promise<V[]> {
     const byShard = new Map<string, number[]>();
@@ -112,4 +114,15 @@ export function createIdentityStore(bindings: IdentityBindings, spaceId: string)
     mergeProfile,
     finishMerge,
   };
+}
+
+/** The identity graph of the Worker's space, through its Durable Object bindings (pipeline and Profile API). */
+export function identityStore(env: AppEnv): DurableIdentityStore {
+  return createIdentityStore(
+    {
+      index: (name) => env.IDENTITY_INDEX.get(env.IDENTITY_INDEX.idFromName(name)),
+      profile: (segmentId) => env.PROFILES.get(env.PROFILES.idFromName(segmentId)),
+    },
+    env.SPACE_ID,
+  );
 }

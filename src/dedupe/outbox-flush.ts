@@ -1,4 +1,4 @@
-import { archiveKey } from "../../archive/archive-key";
+import { archiveKey } from "../archive/archive-key";
 
 export type OutboxRow = {
   seq: number;

@@ -1,10 +1,11 @@
 /**
- * Guards for admin-supplied blocked-value patterns. Workers run JavaScript's backtracking regex
- * engine (no RE2), so a pattern like `(a+)+$` can spin for minutes on one identifier and stall
- * every event of the workspace behind it. There is no timeout to fall back on, so the only
- * protection is refusing dangerous shapes when the rules are saved, and bounding the input
- * (identifier values are at most `MAX_IDENTIFIER_VALUE_LENGTH` characters, see
- * extract-identifiers.ts). With values that short, a pattern with no nested or repeated
+ * Guards for admin-supplied patterns: identity's blocked values (src/identity/identity-config.ts)
+ * and tracking plans' JSON Schema patterns (src/protocols/check-rules.ts). Workers run
+ * JavaScript's backtracking regex engine (no RE2), so a pattern like `(a+)+$` can spin for
+ * minutes on one identifier and stall every event of the workspace behind it. There is no
+ * timeout to fall back on, so the only protection is refusing dangerous shapes when the rules
+ * are saved, and bounding the input (identifier values are at most `MAX_IDENTIFIER_VALUE_LENGTH`
+ * characters, see src/identity/extract-identifiers.ts). With values that short, a pattern with no nested or repeated
  * quantified groups and no backreferences backtracks in the order of n^k steps for k unbounded
  * quantifiers, times every start position unless it is anchored with `^`. So two unbounded
  * quantifiers are allowed only in a pattern anchored at the start, one otherwise: at most about

@@ -1,12 +1,16 @@
-import { DEFAULT_IDENTITY_CONFIG, parseIdentityConfig, type IdentityConfig } from "../../identity/identity-config";
-import type { EventViolation } from "./identity-stage";
+import { z } from "zod";
+import { DEFAULT_IDENTITY_CONFIG, parseIdentityConfig, type IdentityConfig } from "./identity-config";
+import type { EventViolation } from "./violations";
+
+/** An `identity_config` row: the rules as the JSON text `saveIdentityConfig` wrote. */
+const storedConfigRow = z.object({ config: z.string().transform((text): unknown => JSON.parse(text)) });
 
 /** A space's identity rules as saved through the admin API; the defaults until one is saved. */
 export async function loadIdentityConfig(db: D1Database, spaceId: string): Promise<IdentityConfig> {
-  const row = await db.prepare("SELECT config FROM identity_config WHERE space_id = ?").bind(spaceId).first<{ config: string }>();
+  const row = await db.prepare("SELECT config FROM identity_config WHERE space_id = ?").bind(spaceId).first();
   if (!row) return DEFAULT_IDENTITY_CONFIG;
   // Saved rules were validated when saved; parse again so a hand-edited row cannot break the consumer.
-  const parsed = parseIdentityConfig(JSON.parse(row.config));
+  const parsed = parseIdentityConfig(storedConfigRow.parse(row).config);
   if (parsed.ok) return parsed.config;
   console.error(`identity rules of space ${spaceId} are invalid (${parsed.errors.join(" ")}); using the defaults`);
   return DEFAULT_IDENTITY_CONFIG;
@@ -22,13 +26,16 @@ export async function saveIdentityConfig(db: D1Database, spaceId: string, config
     .run();
 }
 
-export interface ViolationCount {
-  reason: string;
-  type: string;
-  count: number;
-  lastSeen: string;
-  lastMessage: string;
-}
+/** A row of `listViolations`' aggregate. */
+const violationCount = z.object({
+  reason: z.string(),
+  type: z.string(),
+  count: z.number(),
+  lastSeen: z.string(),
+  lastMessage: z.string(),
+});
+
+export type ViolationCount = z.infer<typeof violationCount>;
 
 /** Violations older than this are deleted when new ones are recorded. */
 export const VIOLATION_RETENTION_DAYS = 30;
@@ -67,6 +74,6 @@ export async function listViolations(db: D1Database, spaceId: string): Promise<V
        WHERE space_id = ? GROUP BY reason, type ORDER BY count DESC, reason, type`,
     )
     .bind(spaceId)
-    .all<ViolationCount>();
-  return results;
+    .all();
+  return z.array(violationCount).parse(results);
 }
