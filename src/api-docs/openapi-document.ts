@@ -4,9 +4,12 @@ import type { HonoEnv } from "../env";
 type Document = ReturnType<OpenAPIHono["getOpenAPI31Document"]>;
 
 const DESCRIPTION = `Sluice's admin API (\`/api/v1\`, a bearer admin token) and Segment's Profile API
-(\`/v1/spaces/…\`, HTTP Basic with the Profile API token as user name). Errors of the admin API
-are \`{"success": false, "error", "field"?}\`: \`error\` says what was wrong and what to send.
-The Tracking API (\`/v1/track\`, \`/v1/batch\`, …) is Segment's and is documented by Segment.`;
+(\`/v1/spaces/…\`, HTTP Basic with the Profile API token as user name).
+
+Errors of the admin API are \`{"success": false, "error", "field"?}\`: \`error\` says what was
+wrong and what to send, \`field\` names the field. Bodies are JSON, whatever their Content-Type.
+
+The Tracking API (\`/v1/track\`, \`/v1/batch\`, …) is Segment's, documented by Segment.`;
 
 /** Tags in the order the reference shows them. */
 const TAGS = [

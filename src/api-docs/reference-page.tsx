@@ -42,6 +42,11 @@ export function groupOperations(document: Json): { tag: string; description: str
 
 const refName = (ref: string) => ref.replace("#/components/schemas/", "");
 
+/** Text with `backticked` spans shown as code; every piece is still escaped by JSX. */
+const Prose: FC<{ text: unknown }> = ({ text }) => (
+  <>{asText(text).split("`").map((piece, index) => (index % 2 === 1 ? <code>{piece}</code> : piece))}</>
+);
+
 /** A one-line type: `string`, `integer ≥ 1`, `array of Source`, `"a" | "b"`. */
 function typeLabel(schema: Json): string {
   if (typeof schema.$ref === "string") return refName(schema.$ref);
@@ -104,7 +109,11 @@ const SchemaView: FC<{ schema: Json; depth?: number }> = ({ schema, depth = 0 })
               </td>
               <td>
                 <SchemaView schema={property} depth={depth + 1} />
-                {property.description ? <p>{asText(property.description)}</p> : null}
+                {property.description ? (
+                  <p>
+                    <Prose text={property.description} />
+                  </p>
+                ) : null}
                 {property.default !== undefined ? <p class="default">default {JSON.stringify(property.default)}</p> : null}
               </td>
             </tr>
@@ -121,7 +130,21 @@ const jsonSchemaOf = (content: unknown): Json | undefined => {
   return mediaType ? { mediaType, schema: asObject(asObject(media).schema) } : undefined;
 };
 
-const OperationView: FC<{ operation: Operation }> = ({ operation }) => {
+/** A body or answer: a named schema is shown in place (its fields), with a link to it. */
+const PayloadView: FC<{ schema: Json; schemas: Json }> = ({ schema, schemas }) => {
+  if (typeof schema.$ref !== "string") return <SchemaView schema={schema} />;
+  const name = refName(schema.$ref);
+  return (
+    <>
+      <p class="media">
+        <a href={`#schema-${name}`}>{name}</a>
+      </p>
+      <SchemaView schema={asObject(schemas[name])} depth={1} />
+    </>
+  );
+};
+
+const OperationView: FC<{ operation: Operation; schemas: Json }> = ({ operation, schemas }) => {
   const { spec } = operation;
   const parameters = asArray(spec.parameters).map(asObject);
   const body = jsonSchemaOf(asObject(spec.requestBody).content);
@@ -132,7 +155,11 @@ const OperationView: FC<{ operation: Operation }> = ({ operation }) => {
         <span class={`method ${operation.method}`}>{operation.method.toUpperCase()}</span> <code>{operation.path}</code>
       </h3>
       <p class="summary">{asText(spec.summary)}</p>
-      {spec.description ? <p>{asText(spec.description)}</p> : null}
+      {spec.description ? (
+        <p>
+          <Prose text={spec.description} />
+        </p>
+      ) : null}
       {security.length > 0 ? <p class="auth">Authentication: {security.join(", ")}</p> : null}
       {parameters.length > 0 ? (
         <>
@@ -147,7 +174,11 @@ const OperationView: FC<{ operation: Operation }> = ({ operation }) => {
                   </td>
                   <td>
                     <SchemaView schema={asObject(parameter.schema)} />
-                    {parameter.description ? <p>{asText(parameter.description)}</p> : null}
+                    {parameter.description ? (
+                      <p>
+                        <Prose text={parameter.description} />
+                      </p>
+                    ) : null}
                   </td>
                 </tr>
               ))}
@@ -160,7 +191,7 @@ const OperationView: FC<{ operation: Operation }> = ({ operation }) => {
           <h4>
             Body <span class="media">{asText(body.mediaType)}</span>
           </h4>
-          <SchemaView schema={asObject(body.schema)} />
+          <PayloadView schema={asObject(body.schema)} schemas={schemas} />
         </>
       ) : null}
       <h4>Responses</h4>
@@ -172,9 +203,9 @@ const OperationView: FC<{ operation: Operation }> = ({ operation }) => {
               <dt class={`status s${status.slice(0, 1)}`}>{status}</dt>
               <dd>
                 <p>
-                  {asText(asObject(response).description)} {answer ? <span class="media">{asText(answer.mediaType)}</span> : null}
+                  <Prose text={asObject(response).description} /> {answer ? <span class="media">{asText(answer.mediaType)}</span> : null}
                 </p>
-                {answer && status.startsWith("2") ? <SchemaView schema={asObject(answer.schema)} /> : null}
+                {answer && status.startsWith("2") ? <PayloadView schema={asObject(answer.schema)} schemas={schemas} /> : null}
               </dd>
             </>
           );
@@ -218,9 +249,11 @@ export const ApiReferencePage: FC<{ document: Json; stylesheet: string; document
         <main>
           <h1>{asText(info.title)}</h1>
           {asText(info.description)
-            .split(/\n(?=\S)/)
+            .split(/\n\s*\n/)
             .map((paragraph) => (
-              <p>{paragraph.replace(/\n/g, " ")}</p>
+              <p>
+                <Prose text={paragraph.replace(/\n/g, " ")} />
+              </p>
             ))}
           <p>
             The machine-readable description: <a href={documentUrl}>{documentUrl}</a> (OpenAPI {asText(document.openapi)}).
@@ -232,16 +265,22 @@ export const ApiReferencePage: FC<{ document: Json; stylesheet: string; document
                 <dt>
                   <code>{name}</code> <span class="in">{`${asText(asObject(scheme).type)} ${asText(asObject(scheme).scheme)}`}</span>
                 </dt>
-                <dd>{asText(asObject(scheme).description)}</dd>
+                <dd>
+                  <Prose text={asObject(scheme).description} />
+                </dd>
               </>
             ))}
           </dl>
           {groups.map((group) => (
             <>
               <h2>{group.tag}</h2>
-              {group.description ? <p>{group.description}</p> : null}
+              {group.description ? (
+                <p>
+                  <Prose text={group.description} />
+                </p>
+              ) : null}
               {group.operations.map((operation) => (
-                <OperationView operation={operation} />
+                <OperationView operation={operation} schemas={schemas} />
               ))}
             </>
           ))}
@@ -249,7 +288,11 @@ export const ApiReferencePage: FC<{ document: Json; stylesheet: string; document
           {Object.entries(schemas).map(([name, schema]) => (
             <section class="schema" id={`schema-${name}`}>
               <h3>{name}</h3>
-              {asObject(schema).description ? <p>{asText(asObject(schema).description)}</p> : null}
+              {asObject(schema).description ? (
+                <p>
+                  <Prose text={asObject(schema).description} />
+                </p>
+              ) : null}
               <SchemaView schema={asObject(schema)} />
             </section>
           ))}
