@@ -15,8 +15,27 @@ import type { EventQuery, ProfileView } from "../src/identity/profile-view";
 import type { ProfileDescription } from "../src/identity/resolve-event";
 import { applyTraits, mergeTraitStates, type TraitState } from "../src/identity/traits";
 import type { AppEnv } from "../src/env";
+import { migrateSchema, type SchemaStep } from "../src/sqlite/migrate-schema";
 
 type Meta = Record<string, string>;
+
+/** The profile's SQLite schema, one step per version (src/sqlite/migrate-schema.ts). */
+export const PROFILE_SCHEMA: readonly SchemaStep[] = [
+  `
+  CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  CREATE TABLE IF NOT EXISTS identifiers (
+    type TEXT NOT NULL, value TEXT NOT NULL, added_at TEXT NOT NULL, source_id TEXT, first_message_id TEXT,
+    seq INTEGER NOT NULL, PRIMARY KEY (type, value));
+  CREATE TABLE IF NOT EXISTS events (
+    message_id TEXT PRIMARY KEY, type TEXT NOT NULL, name TEXT, source_id TEXT NOT NULL,
+    timestamp TEXT NOT NULL, body TEXT NOT NULL);
+  CREATE INDEX IF NOT EXISTS events_by_time ON events (timestamp);
+  CREATE TABLE IF NOT EXISTS links (
+    collection TEXT NOT NULL, profile_id TEXT NOT NULL, identifiers TEXT NOT NULL, source_id TEXT,
+    created_at TEXT NOT NULL, PRIMARY KEY (collection, profile_id));
+  CREATE TABLE IF NOT EXISTS absorbed (from_id TEXT PRIMARY KEY, at TEXT NOT NULL);
+  `,
+];
 
 /**
  * One profile (named by its segment_id): identifiers, traits, 14 days of events, metadata, links,
@@ -30,20 +49,7 @@ export class ProfileObject extends DurableObject<AppEnv> {
   constructor(ctx: DurableObjectState, env: AppEnv) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
-    this.sql.exec(`
-      CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-      CREATE TABLE IF NOT EXISTS identifiers (
-        type TEXT NOT NULL, value TEXT NOT NULL, added_at TEXT NOT NULL, source_id TEXT, first_message_id TEXT,
-        seq INTEGER NOT NULL, PRIMARY KEY (type, value));
-      CREATE TABLE IF NOT EXISTS events (
-        message_id TEXT PRIMARY KEY, type TEXT NOT NULL, name TEXT, source_id TEXT NOT NULL,
-        timestamp TEXT NOT NULL, body TEXT NOT NULL);
-      CREATE INDEX IF NOT EXISTS events_by_time ON events (timestamp);
-      CREATE TABLE IF NOT EXISTS links (
-        collection TEXT NOT NULL, profile_id TEXT NOT NULL, identifiers TEXT NOT NULL, source_id TEXT,
-        created_at TEXT NOT NULL, PRIMARY KEY (collection, profile_id));
-      CREATE TABLE IF NOT EXISTS absorbed (from_id TEXT PRIMARY KEY, at TEXT NOT NULL);
-    `);
+    migrateSchema(ctx.storage, PROFILE_SCHEMA);
   }
 
   create(id: string, collection: Collection, createdAt: string): void {

@@ -1,6 +1,7 @@
 import type { DeliveryCounts } from "../destinations/delivery-stats";
 import type { ReplayKey } from "./replay-selection";
 import type { ReplaySpec } from "./replay-request";
+import { migrateSchema, type SchemaStep } from "../sqlite/migrate-schema";
 
 export type ReplayPhase = "listing" | "counting" | "sending" | "finished" | "failed";
 export type ReplayStatus = "running" | "finished" | "failed";
@@ -62,6 +63,25 @@ interface PartRow extends Record<string, SqlStorageValue> {
   retry_since: number | null;
 }
 
+/** A replay object's SQLite schema, one step per version. */
+export const REPLAY_SCHEMA: readonly SchemaStep[] = [
+  `
+    CREATE TABLE IF NOT EXISTS replay (
+      id INTEGER PRIMARY KEY CHECK (id = 1), spec TEXT NOT NULL, phase TEXT NOT NULL, listed_days INTEGER NOT NULL DEFAULT 0,
+      error TEXT, failures INTEGER NOT NULL DEFAULT 0, updated_at TEXT NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS objects (seq INTEGER PRIMARY KEY, key TEXT NOT NULL, grp INTEGER NOT NULL, matched INTEGER);
+    CREATE INDEX IF NOT EXISTS objects_by_group ON objects (grp, seq);
+    CREATE TABLE IF NOT EXISTS parts (
+      destination_id TEXT PRIMARY KEY, group_seq INTEGER NOT NULL DEFAULT 0, after_at INTEGER, after_id TEXT, group_passed INTEGER NOT NULL DEFAULT 0,
+      total INTEGER NOT NULL DEFAULT 0, sent INTEGER NOT NULL DEFAULT 0, discarded INTEGER NOT NULL DEFAULT 0, failed INTEGER NOT NULL DEFAULT 0,
+      state TEXT NOT NULL DEFAULT 'running', error TEXT,
+      retry_at INTEGER, retry_attempts INTEGER NOT NULL DEFAULT 0, retry_since INTEGER
+    );
+    CREATE TABLE IF NOT EXISTS pending (destination_id TEXT NOT NULL, position INTEGER NOT NULL, event TEXT NOT NULL, PRIMARY KEY (destination_id, position));
+  `,
+];
+
 /**
  * A replay's durable state in its Durable Object's SQLite: the spec, the archive objects to read
  * (listed a day at a time, in key order, grouped, with how many events each selects), and per
@@ -76,22 +96,9 @@ export class ReplayStore {
     this.sql = storage.sql;
   }
 
+  /** Brings the object's schema up to date (src/sqlite/migrate-schema.ts). */
   migrate(): void {
-    this.sql.exec(`
-      CREATE TABLE IF NOT EXISTS replay (
-        id INTEGER PRIMARY KEY CHECK (id = 1), spec TEXT NOT NULL, phase TEXT NOT NULL, listed_days INTEGER NOT NULL DEFAULT 0,
-        error TEXT, failures INTEGER NOT NULL DEFAULT 0, updated_at TEXT NOT NULL
-      );
-      CREATE TABLE IF NOT EXISTS objects (seq INTEGER PRIMARY KEY, key TEXT NOT NULL, grp INTEGER NOT NULL, matched INTEGER);
-      CREATE INDEX IF NOT EXISTS objects_by_group ON objects (grp, seq);
-      CREATE TABLE IF NOT EXISTS parts (
-        destination_id TEXT PRIMARY KEY, group_seq INTEGER NOT NULL DEFAULT 0, after_at INTEGER, after_id TEXT, group_passed INTEGER NOT NULL DEFAULT 0,
-        total INTEGER NOT NULL DEFAULT 0, sent INTEGER NOT NULL DEFAULT 0, discarded INTEGER NOT NULL DEFAULT 0, failed INTEGER NOT NULL DEFAULT 0,
-        state TEXT NOT NULL DEFAULT 'running', error TEXT,
-        retry_at INTEGER, retry_attempts INTEGER NOT NULL DEFAULT 0, retry_since INTEGER
-      );
-      CREATE TABLE IF NOT EXISTS pending (destination_id TEXT NOT NULL, position INTEGER NOT NULL, event TEXT NOT NULL, PRIMARY KEY (destination_id, position));
-    `);
+    migrateSchema(this.storage, REPLAY_SCHEMA);
   }
 
   /** Stores a new replay; false when this object already holds one (a repeated start). */
