@@ -3,14 +3,13 @@ import type { Identifier } from "../src/identity/identifier";
 import type { Collection } from "../src/identity/index-shards";
 import {
   EVENT_RETENTION_MS,
-  laterOf,
   type ProfileLink,
-  type ProfileMetadata,
   type ProfileSnapshot,
   type ProfileUpdate,
   type RecordedEvent,
   type StoredIdentifier,
 } from "../src/identity/profile-record";
+import { absorbMetadata, EMPTY_METADATA, recordEventInMetadata, viewMetadata, type MetadataState } from "../src/identity/profile-metadata";
 import type { EventQuery, ProfileView } from "../src/identity/profile-view";
 import type { ProfileDescription } from "../src/identity/resolve-event";
 import { applyTraits, mergeTraitStates, type TraitState } from "../src/identity/traits";
@@ -102,7 +101,7 @@ export class ProfileObject extends DurableObject<AppEnv> {
           event.sourceId,
           event.messageId,
         );
-        this.recordMessage(meta, event, update.now);
+        this.saveMetadata(meta, recordEventInMetadata(metadataState(meta), event, update.now));
       }
       if (update.link) this.insertLink({ ...update.link, createdAt: update.now });
       this.pruneEvents(update.now);
@@ -119,7 +118,7 @@ export class ProfileObject extends DurableObject<AppEnv> {
       identifiers: this.identifiers(),
       traits: this.traits(),
       links: this.links(),
-      metadata: this.metadata(meta),
+      metadata: viewMetadata(metadataState(meta)),
     };
   }
 
@@ -158,21 +157,7 @@ export class ProfileObject extends DurableObject<AppEnv> {
       for (const link of from.links) this.insertLink(link);
       this.setMeta("traits", JSON.stringify(mergeTraitStates(this.traits(), from.traits)));
       this.setMeta("merge_count", String(Number(meta.merge_count ?? 0) + from.mergeCount + 1));
-      const theirs = from.metadata;
-      if (theirs) {
-        const ours = this.metadata(meta);
-        if (theirs.first_timestamp && (!ours?.first_timestamp || Date.parse(theirs.first_timestamp) < Date.parse(ours.first_timestamp))) {
-          this.setMeta("first_timestamp", theirs.first_timestamp);
-          if (theirs.first_message_id) this.setMeta("first_message_id", theirs.first_message_id);
-          if (theirs.first_source_id) this.setMeta("first_source_id", theirs.first_source_id);
-        }
-        if (theirs.last_timestamp && laterOf(ours?.last_timestamp ?? null, theirs.last_timestamp) === theirs.last_timestamp && theirs.last_timestamp !== ours?.last_timestamp) {
-          this.setMeta("last_timestamp", theirs.last_timestamp);
-          if (theirs.last_message_id) this.setMeta("last_message_id", theirs.last_message_id);
-          if (theirs.last_source_id) this.setMeta("last_source_id", theirs.last_source_id);
-        }
-      }
-      this.setMeta("updated_at", new Date().toISOString());
+      this.saveMetadata(meta, absorbMetadata(metadataState(meta), from.metadata, new Date().toISOString()));
       return { forwardTo: null };
     });
   }
@@ -203,7 +188,7 @@ export class ProfileObject extends DurableObject<AppEnv> {
       traits: this.traits(),
       identifiers: this.identifiers(),
       links: this.links(),
-      metadata: this.metadata(meta),
+      metadata: viewMetadata(metadataState(meta)),
     };
   }
 
@@ -223,18 +208,11 @@ export class ProfileObject extends DurableObject<AppEnv> {
     return this.sql.exec<EventRow>(sql, ...params, query.limit + 1, query.offset).toArray().map(toRecordedEvent);
   }
 
-  private recordMessage(meta: Meta, event: RecordedEvent, now: string): void {
-    if (!meta.first_timestamp || Date.parse(event.timestamp) < Date.parse(meta.first_timestamp)) {
-      this.setMeta("first_timestamp", event.timestamp);
-      this.setMeta("first_message_id", event.messageId);
-      this.setMeta("first_source_id", event.sourceId);
+  /** Writes the metadata fields that changed (each is a row of `meta`). */
+  private saveMetadata(meta: Meta, next: MetadataState): void {
+    for (const [key, value] of Object.entries(next)) {
+      if (value !== null && value !== meta[key]) this.setMeta(key, value);
     }
-    if (!meta.last_timestamp || Date.parse(event.timestamp) >= Date.parse(meta.last_timestamp)) {
-      this.setMeta("last_timestamp", event.timestamp);
-      this.setMeta("last_message_id", event.messageId);
-      this.setMeta("last_source_id", event.sourceId);
-    }
-    this.setMeta("updated_at", now);
   }
 
   private insertIdentifier(identifier: StoredIdentifier): void {
@@ -305,20 +283,6 @@ export class ProfileObject extends DurableObject<AppEnv> {
     return raw ? (JSON.parse(raw) as TraitState) : {};
   }
 
-  private metadata(meta: Meta): ProfileMetadata | null {
-    if (!meta.created_at) return null;
-    return {
-      created_at: meta.created_at,
-      updated_at: meta.updated_at ?? meta.created_at,
-      first_message_id: meta.first_message_id ?? null,
-      first_source_id: meta.first_source_id ?? null,
-      last_message_id: meta.last_message_id ?? null,
-      last_source_id: meta.last_source_id ?? null,
-      first_timestamp: meta.first_timestamp ?? null,
-      last_timestamp: meta.last_timestamp ?? null,
-    };
-  }
-
   private meta(): Meta {
     const rows = this.sql.exec<{ key: string; value: string }>("SELECT key, value FROM meta WHERE key != 'traits'").toArray();
     return Object.fromEntries(rows.map((row) => [row.key, row.value]));
@@ -341,6 +305,11 @@ type EventRow = {
   timestamp: string;
   body: string;
 };
+
+/** The metadata fields among the `meta` rows. */
+function metadataState(meta: Meta): MetadataState {
+  return Object.fromEntries(Object.keys(EMPTY_METADATA).map((key) => [key, meta[key] ?? null])) as MetadataState;
+}
 
 function toRecordedEvent(row: EventRow): RecordedEvent {
   return { messageId: row.message_id, type: row.type, name: row.name, sourceId: row.source_id, timestamp: row.timestamp, body: row.body };
