@@ -5,7 +5,7 @@ import { flushIdFor, planArchiveObjects, type OutboxRow } from "../src/pipeline/
 import { DEDUPE_WINDOW_MS } from "../src/pipeline/dedupe/shards";
 import type { CheckVerdict, CommitEntry, CommitVerdict, DedupeEntry } from "../src/pipeline/dedupe/verdicts";
 import type { AppEnv } from "../src/env";
-import { hasColumn, migrateSchema, type SchemaStep } from "../src/sqlite/migrate-schema";
+import { hasColumn, migrateSchema, type SchemaStep } from "../src/storage/migrate-schema";
 
 /** How long the outbox gathers events before they are written to R2 as one object per source-hour. */
 const FLUSH_DELAY_MS = 1_000;
@@ -13,7 +13,7 @@ const FLUSH_DELAY_MS = 1_000;
 const FLUSH_MAX_ROWS = 5_000;
 const RETRY_FLUSH_MS = 5_000;
 
-/** The shard's SQLite schema, one step per version (src/sqlite/migrate-schema.ts). */
+/** The shard's SQLite schema, one step per version (src/storage/migrate-schema.ts). */
 export const DEDUPE_SCHEMA: readonly SchemaStep[] = [
   `CREATE TABLE IF NOT EXISTS seen (
      message_id TEXT PRIMARY KEY, owner TEXT NOT NULL, source_id TEXT NOT NULL, seen_at INTEGER NOT NULL);

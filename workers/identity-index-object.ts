@@ -1,8 +1,8 @@
 import { DurableObject } from "cloudflare:workers";
 import type { AppEnv } from "../src/env";
-import { migrateSchema, type SchemaStep } from "../src/sqlite/migrate-schema";
+import { migrateSchema, type SchemaStep } from "../src/storage/migrate-schema";
 
-/** The shard's SQLite schema, one step per version (src/sqlite/migrate-schema.ts). */
+/** The shard's SQLite schema, one step per version (src/storage/migrate-schema.ts). */
 export const IDENTITY_INDEX_SCHEMA: readonly SchemaStep[] = [
   "CREATE TABLE IF NOT EXISTS mapping (key TEXT PRIMARY KEY, profile_id TEXT NOT NULL, mapped_at INTEGER NOT NULL)",
 ];

@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import { z } from "zod";
 import type { Identifier } from "../src/identity/identifier";
 import type { Collection } from "../src/identity/index-shards";
 import {
@@ -12,13 +13,16 @@ import {
 import { absorbMetadata, EMPTY_METADATA, recordEventInMetadata, viewMetadata, type MetadataState } from "../src/identity/profile-metadata";
 import type { EventQuery, ProfileView } from "../src/identity/profile-view";
 import type { ProfileDescription } from "../src/identity/resolve-event";
-import { applyTraits, mergeTraitStates, type TraitState } from "../src/identity/traits";
+import { applyTraits, mergeTraitStates, traitStateSchema, type TraitState } from "../src/identity/traits";
+import { parseStoredJson } from "../src/storage/stored-json";
 import type { AppEnv } from "../src/env";
-import { migrateSchema, type SchemaStep } from "../src/sqlite/migrate-schema";
+import { migrateSchema, type SchemaStep } from "../src/storage/migrate-schema";
 
 type Meta = Record<string, string>;
 
-/** The profile's SQLite schema, one step per version (src/sqlite/migrate-schema.ts). */
+const storedIdentifiers = z.array(z.object({ type: z.string(), value: z.string() }));
+
+/** The profile's SQLite schema, one step per version (src/storage/migrate-schema.ts). */
 export const PROFILE_SCHEMA: readonly SchemaStep[] = [
   `
   CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -272,7 +276,7 @@ export class ProfileObject extends DurableObject<AppEnv> {
       .map((row) => ({
         collection: row.collection,
         profileId: row.profile_id,
-        identifiers: JSON.parse(row.identifiers) as Identifier[],
+        identifiers: parseStoredJson(storedIdentifiers, row.identifiers, `links.identifiers of ${row.collection}/${row.profile_id}`),
         sourceId: row.source_id,
         createdAt: row.created_at,
       }));
@@ -280,7 +284,7 @@ export class ProfileObject extends DurableObject<AppEnv> {
 
   private traits(): TraitState {
     const raw = this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'traits'").toArray()[0]?.value;
-    return raw ? (JSON.parse(raw) as TraitState) : {};
+    return raw ? parseStoredJson(traitStateSchema, raw, "meta.traits") : {};
   }
 
   private meta(): Meta {

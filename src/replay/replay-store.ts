@@ -1,7 +1,9 @@
 import type { DeliveryCounts } from "../destinations/delivery-stats";
 import type { ReplayKey } from "./replay-selection";
-import type { ReplaySpec } from "./replay-request";
-import { migrateSchema, type SchemaStep } from "../sqlite/migrate-schema";
+import { z } from "zod";
+import { parseStoredJson } from "../storage/stored-json";
+import { replaySpecSchema, type ReplaySpec } from "./replay-request";
+import { migrateSchema, type SchemaStep } from "../storage/migrate-schema";
 
 export type ReplayPhase = "listing" | "counting" | "sending" | "finished" | "failed";
 export type ReplayStatus = "running" | "finished" | "failed";
@@ -63,6 +65,8 @@ interface PartRow extends Record<string, SqlStorageValue> {
   retry_since: number | null;
 }
 
+const storedEvent = z.record(z.string(), z.unknown());
+
 /** A replay object's SQLite schema, one step per version. */
 export const REPLAY_SCHEMA: readonly SchemaStep[] = [
   `
@@ -96,7 +100,7 @@ export class ReplayStore {
     this.sql = storage.sql;
   }
 
-  /** Brings the object's schema up to date (src/sqlite/migrate-schema.ts). */
+  /** Brings the object's schema up to date (src/storage/migrate-schema.ts). */
   migrate(): void {
     migrateSchema(this.storage, REPLAY_SCHEMA);
   }
@@ -113,7 +117,8 @@ export class ReplayStore {
 
   spec(): ReplaySpec | null {
     const row = this.sql.exec<{ spec: string }>("SELECT spec FROM replay WHERE id = 1").toArray()[0];
-    return row ? (JSON.parse(row.spec) as ReplaySpec) : null;
+    // Loud: a replay that cannot read its own spec cannot run; its tick records the failure.
+    return row ? parseStoredJson(replaySpecSchema, row.spec, "replay.spec of this replay object") : null;
   }
 
   phase(): ReplayPhase {
@@ -220,7 +225,7 @@ export class ReplayStore {
     return this.sql
       .exec<{ position: number; event: string }>("SELECT position, event FROM pending WHERE destination_id = ? ORDER BY position", destinationId)
       .toArray()
-      .map((row) => ({ position: row.position, event: JSON.parse(row.event) as Record<string, unknown> }));
+      .map((row) => ({ position: row.position, event: parseStoredJson(storedEvent, row.event, `pending event ${row.position} of destination ${destinationId}`) }));
   }
 
   /** What leaves the destinations' `retrying` balance when a replay ends with events still waiting for a retry. */
