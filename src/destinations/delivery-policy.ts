@@ -17,8 +17,9 @@ export const RETRY_WINDOW_MS = 4 * 3_600_000;
 export const FIRST_DELAY_SECONDS = 10;
 const MAX_DELAY_SECONDS = 3_600;
 /**
- * The longest delay a queue message may carry. Cloudflare's Queues docs gave 12 hours
- * (43,200 s); the Miniflare in this repo accepts up to 24 hours. The smaller one holds on both.
+ * The longest delay a queue message may carry: 12 hours (43,200 s) as the issue quotes Cloudflare's
+ * Queues docs; the Miniflare in this repo validates up to 86,400 s, so the platform's limit may
+ * since have grown to 24 hours. The smaller one holds on both.
  * The 4-hour window makes it moot today; it is here so a longer window cannot ask for a delay
  * the queue refuses.
  */
