@@ -5,12 +5,32 @@ import { flushIdFor, planArchiveObjects, type OutboxRow } from "../src/dedupe/ou
 import { DEDUPE_WINDOW_MS } from "../src/dedupe/shards";
 import type { CheckVerdict, CommitEntry, CommitVerdict, DedupeEntry } from "../src/dedupe/verdicts";
 import type { AppEnv } from "../src/env";
+import { hasColumn, migrateSchema, type SchemaStep } from "../src/storage/migrate-schema";
 
 /** How long the outbox gathers events before they are written to R2 as one object per source-hour. */
 const FLUSH_DELAY_MS = 1_000;
 /** Flush at once past this many buffered events; also the most one flush writes. */
 const FLUSH_MAX_ROWS = 5_000;
 const RETRY_FLUSH_MS = 5_000;
+
+/** The shard's SQLite schema, one step per version (src/storage/migrate-schema.ts). */
+export const DEDUPE_SCHEMA: readonly SchemaStep[] = [
+  `CREATE TABLE IF NOT EXISTS seen (
+     message_id TEXT PRIMARY KEY, owner TEXT NOT NULL, source_id TEXT NOT NULL, seen_at INTEGER NOT NULL);
+   CREATE INDEX IF NOT EXISTS seen_by_time ON seen (seen_at);
+   CREATE TABLE IF NOT EXISTS duplicate_hits (
+     message_id TEXT NOT NULL, owner TEXT NOT NULL, source_id TEXT NOT NULL, seen_at INTEGER NOT NULL,
+     PRIMARY KEY (message_id, owner));
+   CREATE TABLE IF NOT EXISTS outbox (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT, source_id TEXT NOT NULL, partition TEXT NOT NULL,
+     timestamp TEXT NOT NULL, body TEXT NOT NULL);
+   CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+  // v2: events a tracking plan blocked are seen (a redelivery must not count them again) but
+  // never archived. Shards from before versioning may have the column already.
+  (sql) => {
+    if (!hasColumn(sql, "seen", "blocked")) sql.exec("ALTER TABLE seen ADD COLUMN blocked INTEGER NOT NULL DEFAULT 0");
+  },
+];
 
 export interface ShardStats {
   sourceId: string;
@@ -30,7 +50,7 @@ export class DedupeObject extends DurableObject<AppEnv> {
   constructor(ctx: DurableObjectState, env: AppEnv) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
-    void ctx.blockConcurrencyWhile(async () => this.migrate());
+    migrateSchema(ctx.storage, DEDUPE_SCHEMA);
   }
 
   /** Early check: which events are new, retries of their own message, or duplicates. */
@@ -206,24 +226,5 @@ export class DedupeObject extends DurableObject<AppEnv> {
   private readMeta(): Record<string, string> {
     const rows = this.sql.exec<{ key: string; value: string }>("SELECT key, value FROM meta").toArray();
     return Object.fromEntries(rows.map((row) => [row.key, row.value]));
-  }
-
-  private migrate(): void {
-    this.sql.exec(`
-      CREATE TABLE IF NOT EXISTS seen (
-        message_id TEXT PRIMARY KEY, owner TEXT NOT NULL, source_id TEXT NOT NULL, seen_at INTEGER NOT NULL);
-      CREATE INDEX IF NOT EXISTS seen_by_time ON seen (seen_at);
-      CREATE TABLE IF NOT EXISTS duplicate_hits (
-        message_id TEXT NOT NULL, owner TEXT NOT NULL, source_id TEXT NOT NULL, seen_at INTEGER NOT NULL,
-        PRIMARY KEY (message_id, owner));
-      CREATE TABLE IF NOT EXISTS outbox (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT, source_id TEXT NOT NULL, partition TEXT NOT NULL,
-        timestamp TEXT NOT NULL, body TEXT NOT NULL);
-      CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-    `);
-    // v2: events a tracking plan blocked are seen (a redelivery must not count them again) but
-    // never archived.
-    const columns = this.sql.exec<{ name: string }>("PRAGMA table_info(seen)").toArray();
-    if (!columns.some((column) => column.name === "blocked")) this.sql.exec("ALTER TABLE seen ADD COLUMN blocked INTEGER NOT NULL DEFAULT 0");
   }
 }

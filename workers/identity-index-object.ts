@@ -1,5 +1,11 @@
 import { DurableObject } from "cloudflare:workers";
 import type { AppEnv } from "../src/env";
+import { migrateSchema, type SchemaStep } from "../src/storage/migrate-schema";
+
+/** The shard's SQLite schema, one step per version (src/storage/migrate-schema.ts). */
+export const IDENTITY_INDEX_SCHEMA: readonly SchemaStep[] = [
+  "CREATE TABLE IF NOT EXISTS mapping (key TEXT PRIMARY KEY, profile_id TEXT NOT NULL, mapped_at INTEGER NOT NULL)",
+];
 
 /**
  * One shard of the identifier → profile index (src/identity/index-shards.ts). Claims are atomic
@@ -12,7 +18,7 @@ export class IdentityIndexObject extends DurableObject<AppEnv> {
   constructor(ctx: DurableObjectState, env: AppEnv) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
-    this.sql.exec("CREATE TABLE IF NOT EXISTS mapping (key TEXT PRIMARY KEY, profile_id TEXT NOT NULL, mapped_at INTEGER NOT NULL)");
+    migrateSchema(ctx.storage, IDENTITY_INDEX_SCHEMA);
   }
 
   /** The owner of each key, null when unmapped. */

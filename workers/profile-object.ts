@@ -1,22 +1,44 @@
 import { DurableObject } from "cloudflare:workers";
+import { z } from "zod";
 import type { Identifier } from "../src/identity/identifier";
 import type { Collection } from "../src/identity/index-shards";
 import {
   EVENT_RETENTION_MS,
-  laterOf,
   type ProfileLink,
-  type ProfileMetadata,
   type ProfileSnapshot,
   type ProfileUpdate,
   type RecordedEvent,
   type StoredIdentifier,
 } from "../src/identity/profile-record";
+import { absorbMetadata, EMPTY_METADATA, recordEventInMetadata, viewMetadata, type MetadataState } from "../src/identity/profile-metadata";
 import type { EventQuery, ProfileView } from "../src/identity/profile-view";
 import type { ProfileDescription } from "../src/identity/resolve-event";
-import { applyTraits, mergeTraitStates, type TraitState } from "../src/identity/traits";
+import { applyTraits, mergeTraitStates, traitStateSchema, type TraitState } from "../src/identity/traits";
+import { parseStoredJson } from "../src/storage/stored-json";
 import type { AppEnv } from "../src/env";
+import { migrateSchema, type SchemaStep } from "../src/storage/migrate-schema";
 
 type Meta = Record<string, string>;
+
+const storedIdentifiers = z.array(z.object({ type: z.string(), value: z.string() }));
+
+/** The profile's SQLite schema, one step per version (src/storage/migrate-schema.ts). */
+export const PROFILE_SCHEMA: readonly SchemaStep[] = [
+  `
+  CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  CREATE TABLE IF NOT EXISTS identifiers (
+    type TEXT NOT NULL, value TEXT NOT NULL, added_at TEXT NOT NULL, source_id TEXT, first_message_id TEXT,
+    seq INTEGER NOT NULL, PRIMARY KEY (type, value));
+  CREATE TABLE IF NOT EXISTS events (
+    message_id TEXT PRIMARY KEY, type TEXT NOT NULL, name TEXT, source_id TEXT NOT NULL,
+    timestamp TEXT NOT NULL, body TEXT NOT NULL);
+  CREATE INDEX IF NOT EXISTS events_by_time ON events (timestamp);
+  CREATE TABLE IF NOT EXISTS links (
+    collection TEXT NOT NULL, profile_id TEXT NOT NULL, identifiers TEXT NOT NULL, source_id TEXT,
+    created_at TEXT NOT NULL, PRIMARY KEY (collection, profile_id));
+  CREATE TABLE IF NOT EXISTS absorbed (from_id TEXT PRIMARY KEY, at TEXT NOT NULL);
+  `,
+];
 
 /**
  * One profile (named by its segment_id): identifiers, traits, 14 days of events, metadata, links,
@@ -30,20 +52,7 @@ export class ProfileObject extends DurableObject<AppEnv> {
   constructor(ctx: DurableObjectState, env: AppEnv) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
-    this.sql.exec(`
-      CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-      CREATE TABLE IF NOT EXISTS identifiers (
-        type TEXT NOT NULL, value TEXT NOT NULL, added_at TEXT NOT NULL, source_id TEXT, first_message_id TEXT,
-        seq INTEGER NOT NULL, PRIMARY KEY (type, value));
-      CREATE TABLE IF NOT EXISTS events (
-        message_id TEXT PRIMARY KEY, type TEXT NOT NULL, name TEXT, source_id TEXT NOT NULL,
-        timestamp TEXT NOT NULL, body TEXT NOT NULL);
-      CREATE INDEX IF NOT EXISTS events_by_time ON events (timestamp);
-      CREATE TABLE IF NOT EXISTS links (
-        collection TEXT NOT NULL, profile_id TEXT NOT NULL, identifiers TEXT NOT NULL, source_id TEXT,
-        created_at TEXT NOT NULL, PRIMARY KEY (collection, profile_id));
-      CREATE TABLE IF NOT EXISTS absorbed (from_id TEXT PRIMARY KEY, at TEXT NOT NULL);
-    `);
+    migrateSchema(ctx.storage, PROFILE_SCHEMA);
   }
 
   create(id: string, collection: Collection, createdAt: string): void {
@@ -96,7 +105,7 @@ export class ProfileObject extends DurableObject<AppEnv> {
           event.sourceId,
           event.messageId,
         );
-        this.recordMessage(meta, event, update.now);
+        this.saveMetadata(meta, recordEventInMetadata(metadataState(meta), event, update.now));
       }
       if (update.link) this.insertLink({ ...update.link, createdAt: update.now });
       this.pruneEvents(update.now);
@@ -113,7 +122,7 @@ export class ProfileObject extends DurableObject<AppEnv> {
       identifiers: this.identifiers(),
       traits: this.traits(),
       links: this.links(),
-      metadata: this.metadata(meta),
+      metadata: viewMetadata(metadataState(meta)),
     };
   }
 
@@ -152,21 +161,7 @@ export class ProfileObject extends DurableObject<AppEnv> {
       for (const link of from.links) this.insertLink(link);
       this.setMeta("traits", JSON.stringify(mergeTraitStates(this.traits(), from.traits)));
       this.setMeta("merge_count", String(Number(meta.merge_count ?? 0) + from.mergeCount + 1));
-      const theirs = from.metadata;
-      if (theirs) {
-        const ours = this.metadata(meta);
-        if (theirs.first_timestamp && (!ours?.first_timestamp || Date.parse(theirs.first_timestamp) < Date.parse(ours.first_timestamp))) {
-          this.setMeta("first_timestamp", theirs.first_timestamp);
-          if (theirs.first_message_id) this.setMeta("first_message_id", theirs.first_message_id);
-          if (theirs.first_source_id) this.setMeta("first_source_id", theirs.first_source_id);
-        }
-        if (theirs.last_timestamp && laterOf(ours?.last_timestamp ?? null, theirs.last_timestamp) === theirs.last_timestamp && theirs.last_timestamp !== ours?.last_timestamp) {
-          this.setMeta("last_timestamp", theirs.last_timestamp);
-          if (theirs.last_message_id) this.setMeta("last_message_id", theirs.last_message_id);
-          if (theirs.last_source_id) this.setMeta("last_source_id", theirs.last_source_id);
-        }
-      }
-      this.setMeta("updated_at", new Date().toISOString());
+      this.saveMetadata(meta, absorbMetadata(metadataState(meta), from.metadata, new Date().toISOString()));
       return { forwardTo: null };
     });
   }
@@ -197,7 +192,7 @@ export class ProfileObject extends DurableObject<AppEnv> {
       traits: this.traits(),
       identifiers: this.identifiers(),
       links: this.links(),
-      metadata: this.metadata(meta),
+      metadata: viewMetadata(metadataState(meta)),
     };
   }
 
@@ -217,18 +212,11 @@ export class ProfileObject extends DurableObject<AppEnv> {
     return this.sql.exec<EventRow>(sql, ...params, query.limit + 1, query.offset).toArray().map(toRecordedEvent);
   }
 
-  private recordMessage(meta: Meta, event: RecordedEvent, now: string): void {
-    if (!meta.first_timestamp || Date.parse(event.timestamp) < Date.parse(meta.first_timestamp)) {
-      this.setMeta("first_timestamp", event.timestamp);
-      this.setMeta("first_message_id", event.messageId);
-      this.setMeta("first_source_id", event.sourceId);
+  /** Writes the metadata fields that changed (each is a row of `meta`). */
+  private saveMetadata(meta: Meta, next: MetadataState): void {
+    for (const [key, value] of Object.entries(next)) {
+      if (value !== null && value !== meta[key]) this.setMeta(key, value);
     }
-    if (!meta.last_timestamp || Date.parse(event.timestamp) >= Date.parse(meta.last_timestamp)) {
-      this.setMeta("last_timestamp", event.timestamp);
-      this.setMeta("last_message_id", event.messageId);
-      this.setMeta("last_source_id", event.sourceId);
-    }
-    this.setMeta("updated_at", now);
   }
 
   private insertIdentifier(identifier: StoredIdentifier): void {
@@ -288,7 +276,7 @@ export class ProfileObject extends DurableObject<AppEnv> {
       .map((row) => ({
         collection: row.collection,
         profileId: row.profile_id,
-        identifiers: JSON.parse(row.identifiers) as Identifier[],
+        identifiers: parseStoredJson(storedIdentifiers, row.identifiers, `links.identifiers of ${row.collection}/${row.profile_id}`),
         sourceId: row.source_id,
         createdAt: row.created_at,
       }));
@@ -296,21 +284,7 @@ export class ProfileObject extends DurableObject<AppEnv> {
 
   private traits(): TraitState {
     const raw = this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'traits'").toArray()[0]?.value;
-    return raw ? (JSON.parse(raw) as TraitState) : {};
-  }
-
-  private metadata(meta: Meta): ProfileMetadata | null {
-    if (!meta.created_at) return null;
-    return {
-      created_at: meta.created_at,
-      updated_at: meta.updated_at ?? meta.created_at,
-      first_message_id: meta.first_message_id ?? null,
-      first_source_id: meta.first_source_id ?? null,
-      last_message_id: meta.last_message_id ?? null,
-      last_source_id: meta.last_source_id ?? null,
-      first_timestamp: meta.first_timestamp ?? null,
-      last_timestamp: meta.last_timestamp ?? null,
-    };
+    return raw ? parseStoredJson(traitStateSchema, raw, "meta.traits") : {};
   }
 
   private meta(): Meta {
@@ -335,6 +309,11 @@ type EventRow = {
   timestamp: string;
   body: string;
 };
+
+/** The metadata fields among the `meta` rows. */
+function metadataState(meta: Meta): MetadataState {
+  return Object.fromEntries(Object.keys(EMPTY_METADATA).map((key) => [key, meta[key] ?? null])) as MetadataState;
+}
 
 function toRecordedEvent(row: EventRow): RecordedEvent {
   return { messageId: row.message_id, type: row.type, name: row.name, sourceId: row.source_id, timestamp: row.timestamp, body: row.body };

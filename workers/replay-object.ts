@@ -23,7 +23,7 @@ export class ReplayObject extends DurableObject<AppEnv> {
   constructor(ctx: DurableObjectState, env: AppEnv) {
     super(ctx, env);
     this.store = new ReplayStore(ctx.storage);
-    void ctx.blockConcurrencyWhile(async () => this.store.migrate());
+    this.store.migrate(); // synchronous SQLite: done before any request reaches the object
   }
 
   /** Starts the replay once; starting it again only answers its progress. */

@@ -1,5 +1,8 @@
+import { z } from "zod";
 import { ARCHIVE_PREFIX, dayPrefixes, partitionOfKey, partitionOverlaps, sourcePrefix } from "./archive-key";
 import { readNdjsonGzipLines } from "./ndjson";
+
+const archivedStamp = z.object({ receivedAt: z.string() });
 
 export interface ArchiveQuery {
   /** Sources to read; all sources when empty. */
@@ -53,7 +56,9 @@ export function streamArchive(bucket: R2Bucket, query: ArchiveQuery): ReadableSt
       const object = await bucket.get(key);
       if (!object) continue; // removed between list and get (a deletion ran): nothing to read
       for await (const line of readNdjsonGzipLines(object.body)) {
-        const receivedAt = Date.parse((JSON.parse(line) as { receivedAt?: string }).receivedAt ?? "");
+        // Every archived line carries receivedAt (ingest sets it); one without is outside any range.
+        const stamped = archivedStamp.safeParse(JSON.parse(line));
+        const receivedAt = stamped.success ? Date.parse(stamped.data.receivedAt) : NaN;
         if (receivedAt >= from && receivedAt < to) yield line;
       }
     }

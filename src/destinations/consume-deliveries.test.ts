@@ -34,6 +34,22 @@ describe("deliverMessage", () => {
     expect(decision.deadLetters[0]!.reason).toMatch(/retries exhausted/);
   });
 
+  it("waits what a 429's Retry-After asked, the longest of the message's requests, and dead-letters a wait past the window", async () => {
+    const asking = (asked: Record<string, string>) =>
+      (async (_url: string, init: RequestInit) => {
+        const id = (JSON.parse(String(init.body)) as { messageId: string }).messageId;
+        return new Response(null, { status: 429, headers: { "Retry-After": asked[id]! } });
+      }) as typeof fetch;
+    const now = Date.parse("2026-03-01T00:00:02.000Z");
+    const deps = { destination: async () => destination, now: () => now, random: () => 0 };
+    const waited = await deliverMessage(message({ events: [event("a"), event("b")] }), { ...deps, fetcher: asking({ a: "2", b: "30" }) });
+    expect(waited.retry?.delaySeconds).toBe(30);
+    expect(waited.retry?.message.events.map((retried) => retried.messageId)).toEqual(["a", "b"]);
+    const tooLong = await deliverMessage(message({ events: [event("a")] }), { ...deps, fetcher: asking({ a: String(5 * 3_600) }) });
+    expect(tooLong.retry).toBeNull();
+    expect(tooLong.deadLetters[0]!.reason).toMatch(/retries exhausted: the destination asked to wait 18000 s \(Retry-After\)/);
+  });
+
   it("drops and counts events for a destination that was disabled or deleted", async () => {
     const disabled = await deliverMessage(message(), { destination: async () => ({ ...destination, enabled: false }), fetcher, now: Date.now, random: Math.random });
     expect(disabled.discarded).toEqual({ count: 3, reason: "Destination disabled" });

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { AcceptedEvent } from "../spec/accepted-event";
 import { deliverBatch } from "./deliver";
-import { nextRetryDelaySeconds } from "./delivery-policy";
+import { describeExhausted, nextRetryDelaySeconds } from "./delivery-policy";
 import type { DestinationType } from "./destination-type";
 
 /** One DELIVERIES message: a batch of events for one destination, and its retry state. */
@@ -64,6 +64,8 @@ export async function deliverMessage(message: DeliveriesMessage, deps: DeliveryD
   const results = await deliverBatch(target.type, target.settings, message.events as unknown as Record<string, unknown>[], deps.fetcher);
   const now = deps.now();
   const retrying: AcceptedEvent[] = [];
+  // Requests of one message may each ask a wait: the longest honours every one of them.
+  let retryAfterSeconds: number | null = null;
   for (const { index, outcome } of results) {
     const event = message.events[index]!;
     if (outcome.kind === "delivered") {
@@ -71,13 +73,18 @@ export async function deliverMessage(message: DeliveriesMessage, deps: DeliveryD
       decision.latenciesMs.push(Math.max(0, now - Date.parse(event.receivedAt)));
     } else if (outcome.kind === "failed") {
       decision.deadLetters.push({ event, reason: `destination ${outcome.reason}; not retried (a 4xx means the request itself is refused)` });
-    } else retrying.push(event);
+    } else {
+      retrying.push(event);
+      if (outcome.retryAfterSeconds !== undefined) retryAfterSeconds = Math.max(retryAfterSeconds ?? 0, outcome.retryAfterSeconds);
+    }
   }
   if (retrying.length > 0) {
     const attempts = message.attempts + 1;
-    const delaySeconds = nextRetryDelaySeconds(attempts, Date.parse(message.firstQueuedAt), now, deps.random(), deps.firstRetryDelaySeconds);
+    const firstAttemptAt = Date.parse(message.firstQueuedAt);
+    const delaySeconds = nextRetryDelaySeconds({ attempts, firstAttemptAt, now, random: deps.random(), firstDelaySeconds: deps.firstRetryDelaySeconds, retryAfterSeconds });
     if (delaySeconds === null) {
-      for (const event of retrying) decision.deadLetters.push({ event, reason: "retries exhausted: still failing 4 hours after the first attempt" });
+      const reason = describeExhausted(retryAfterSeconds);
+      for (const event of retrying) decision.deadLetters.push({ event, reason });
     } else {
       decision.retry = { message: { ...message, events: retrying, attempts }, delaySeconds };
     }

@@ -1,5 +1,5 @@
 import type { AcceptedEvent } from "../spec/accepted-event";
-import type { DeadLetterRecord } from "../queues/dead-letter";
+import { deadLetterRecordSchema } from "../queues/dead-letter";
 
 /** One destination's dead-lettered events as the admin API shows them. */
 export interface DeadLetteredDelivery {
@@ -59,7 +59,14 @@ export class DeliveryDeadLetters {
   async read(key: string): Promise<DeadLetteredDelivery | null> {
     const object = await this.bucket.get(key);
     if (!object) return null;
-    const record = (await object.json()) as DeadLetterRecord;
+    const parsed = deadLetterRecordSchema.safeParse(await object.json().catch(() => undefined));
+    if (!parsed.success) {
+      // Skipped, not thrown: one unreadable object must not hide every other dead letter from
+      // the list, and a re-drive could not send it anyway. The log names it for an operator.
+      console.error(`dead letter ${key} is not a readable record and is skipped: ${parsed.error.issues[0]?.message ?? "unexpected shape"}`);
+      return null;
+    }
+    const record = parsed.data;
     const events = eventsOf(record.body);
     if (events.length === 0) return null;
     return { id: key, reason: record.reason, deadLetteredAt: record.deadLetteredAt, from: record.originalQueue ?? record.queue, events };

@@ -27,6 +27,21 @@ describe("deliverBatch", () => {
     expect(first.headers.get("Content-Type")).toBe("application/json");
   });
 
+  it("reads Retry-After from a 429 or 503 answer, in seconds or as an HTTP date", async () => {
+    const inAMinute = new Date(Date.now() + 60_000).toUTCString();
+    const answers: Record<string, [number, string]> = { a: [429, "2"], b: [503, inAMinute], c: [500, "2"], d: [429, "whenever"] };
+    const fetcher = (async (_url: string, init: RequestInit) => {
+      const [status, retryAfter] = answers[(JSON.parse(String(init.body)) as { messageId: string }).messageId]!;
+      return new Response(null, { status, headers: { "Retry-After": retryAfter } });
+    }) as typeof fetch;
+    const results = await deliverBatch(webhookDestination, webhookSettings.parse({ url: "https://hooks.example.com/in" }), ["a", "b", "c", "d"].map((messageId) => ({ messageId })), fetcher);
+    const asked = results.map(({ outcome }) => (outcome.kind === "retry" ? outcome.retryAfterSeconds : "not retried"));
+    expect(asked[0]).toBe(2);
+    expect(asked[1]).toBeGreaterThan(55);
+    expect(asked[1]).toBeLessThanOrEqual(60);
+    expect(asked.slice(2)).toEqual([undefined, undefined]);
+  });
+
   it("batches a webhook into one array when asked, and records the request and answer", async () => {
     const attempts: AttemptRecord[] = [];
     const fetcher = (async () => new Response("accepted", { status: 202 })) as typeof fetch;

@@ -1,3 +1,4 @@
+import { parseRetryAfter } from "../retry/retry-after";
 import { classifyAnswer, type DeliveryOutcome } from "./delivery-policy";
 import type { DestinationType, OutgoingRequest } from "./destination-type";
 
@@ -43,9 +44,11 @@ export async function deliverBatch<Settings>(
 export async function sendRequest(request: OutgoingRequest, fetcher: typeof fetch, record?: (attempt: AttemptRecord) => void): Promise<DeliveryOutcome> {
   const started = Date.now();
   let answer: number | "timeout" | "network-error";
+  let retryAfterSeconds: number | null = null;
   try {
     const response = await fetcher(request.url, { ...request.init, signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS) });
     answer = response.status;
+    retryAfterSeconds = parseRetryAfter(response.headers.get("Retry-After"), Date.now());
     const body = record ? await response.text() : (await response.body?.cancel(), "");
     record?.({ request: { url: request.url, ...request.init }, response: { status: response.status, headers: Object.fromEntries(response.headers), body: body.slice(0, 10_000) }, durationMs: Date.now() - started });
   } catch (error) {
@@ -53,5 +56,5 @@ export async function sendRequest(request: OutgoingRequest, fetcher: typeof fetc
     answer = timedOut ? "timeout" : "network-error";
     record?.({ request: { url: request.url, ...request.init }, response: { error: timedOut ? "timed out" : String(error) }, durationMs: Date.now() - started });
   }
-  return classifyAnswer(answer);
+  return classifyAnswer(answer, retryAfterSeconds);
 }

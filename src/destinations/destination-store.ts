@@ -1,5 +1,7 @@
 import { randomBase62 } from "../sources/source";
-import type { FilterAction } from "../filters/actions";
+import { z } from "zod";
+import { filterActionSchema, type FilterAction } from "../filters/actions";
+import { parseStoredJson } from "../storage/stored-json";
 
 export interface Destination {
   id: string;
@@ -43,14 +45,23 @@ interface FilterRow {
   enabled: number;
 }
 
+/**
+ * The stored shapes (what the admin API validated). A row that no longer reads fails loudly,
+ * in the pipeline too: skipping it would silently stop that destination's deliveries, and
+ * guessing at filter actions could deliver properties a filter was set to drop.
+ */
+const storedIds = z.array(z.string());
+const storedSettings = z.record(z.string(), z.unknown());
+const storedActions = z.array(filterActionSchema);
+
 export const toDestination = (row: DestinationRow): Destination => ({
   id: row.id,
   name: row.name,
   type: row.type,
   enabled: row.enabled === 1,
-  sourceIds: JSON.parse(row.source_ids) as string[],
-  settings: JSON.parse(row.settings) as Record<string, unknown>,
-  consentCategories: JSON.parse(row.consent_categories) as string[],
+  sourceIds: parseStoredJson(storedIds, row.source_ids, `destinations.source_ids of ${row.id}`),
+  settings: parseStoredJson(storedSettings, row.settings, `destinations.settings of ${row.id}`),
+  consentCategories: parseStoredJson(storedIds, row.consent_categories, `destinations.consent_categories of ${row.id}`),
 });
 
 export const toFilter = (row: FilterRow): DestinationFilter => ({
@@ -58,7 +69,7 @@ export const toFilter = (row: FilterRow): DestinationFilter => ({
   destinationId: row.destination_id,
   title: row.title,
   if: row.expression,
-  actions: JSON.parse(row.actions) as FilterAction[],
+  actions: parseStoredJson(storedActions, row.actions, `destination_filters.actions of ${row.id}`),
   enabled: row.enabled === 1,
 });
 

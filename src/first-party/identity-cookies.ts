@@ -46,11 +46,14 @@ export function normalizeIdValue(raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined;
   let value = raw.trim();
   if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) {
+    let decoded: unknown;
     try {
-      value = JSON.parse(value) as string;
+      decoded = JSON.parse(value);
     } catch {
       return undefined;
     }
+    if (typeof decoded !== "string") return undefined;
+    value = decoded;
   }
   return isAcceptableId(value) ? value : undefined;
 }

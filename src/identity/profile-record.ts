@@ -66,10 +66,3 @@ export interface ProfileUpdate {
 
 /** Recent events are kept 14 days (Profile API: "Get up to 14 days of a profile's historical events"). */
 export const EVENT_RETENTION_MS = 14 * 24 * 60 * 60 * 1000;
-
-/** Later of two ISO timestamps (nulls lose). */
-export function laterOf(a: string | null, b: string | null): string | null {
-  if (a === null) return b;
-  if (b === null) return a;
-  return Date.parse(b) > Date.parse(a) ? b : a;
-}

@@ -1,3 +1,5 @@
+import { z } from "zod";
+
 /**
  * Profile traits, merged per trait with the last update winning (docs, Profile API: "The traits
  * endpoint will resolve properties from multiple sources into a canonical source using the last
@@ -22,6 +24,9 @@ export interface TraitEntry {
 }
 
 export type TraitState = Readonly<Record<string, TraitEntry>>;
+
+/** The stored shape of a TraitState (a ProfileObject's `traits` meta row). */
+export const traitStateSchema = z.record(z.string(), z.object({ value: z.unknown(), source_id: z.string().nullable(), updated_at: z.string() }));
 
 export interface TraitUpdate {
   /** The event's (corrected) timestamp. */

@@ -2,11 +2,12 @@ import { chunked } from "../d1/chunked";
 import type { AcceptedEvent } from "../spec/accepted-event";
 import { compilePlan, enforcePlan, type CompiledPlan } from "../protocols/enforce";
 import { forwardedEvents } from "../protocols/forwarding";
-import { applySchemaBlocks, NO_SCHEMA_BLOCKS, type SchemaBlocks } from "../protocols/schema-blocks";
+import { applySchemaBlocks, NO_SCHEMA_BLOCKS, readStoredSchemaBlocks, type SchemaBlocks } from "../protocols/schema-blocks";
 import { toTransformation } from "../protocols/transformation-store";
 import { applyTransformations, type Transformation } from "../protocols/transformations";
-import { DEFAULT_SCHEMA_SETTINGS, type SchemaSettings } from "../protocols/schema-settings";
-import type { PlanRule } from "../protocols/tracking-plan";
+import { DEFAULT_SCHEMA_SETTINGS, readStoredSettings, type SchemaSettings } from "../protocols/schema-settings";
+import { storedPlanRulesSchema } from "../protocols/tracking-plan";
+import { parseStoredJson } from "../storage/stored-json";
 import type { SourceViolation } from "../protocols/violation-store";
 import type { CommittedEvent, Enforcement } from "./consume-events";
 
@@ -33,7 +34,7 @@ function compiledPlan(id: string, updatedAt: string, rules: string): CompiledPla
   let plan = compiledPlans.get(key);
   if (!plan) {
     if (compiledPlans.size >= MAX_COMPILED_PLANS) compiledPlans.delete(compiledPlans.keys().next().value!);
-    compiledPlans.set(key, (plan = compilePlan(JSON.parse(rules) as PlanRule[])));
+    compiledPlans.set(key, (plan = compilePlan(parseStoredJson(storedPlanRulesSchema, rules, `tracking_plans.rules of ${id}`))));
   }
   return plan;
 }
@@ -64,8 +65,8 @@ export async function loadSourceProtocols(db: D1Database, sourceIds: readonly st
       entry.planId = entry.plan ? row.plan_id : null;
       entry.planName = entry.plan ? (row.plan_name ?? "") : "";
       entry.sourceName = row.source_name ?? "";
-      entry.settings = { ...DEFAULT_SCHEMA_SETTINGS, ...(JSON.parse(row.settings) as SchemaSettings) };
-      entry.blocks = JSON.parse(row.schema_blocks) as SchemaBlocks;
+      entry.settings = readStoredSettings(row.settings, row.source_id);
+      entry.blocks = readStoredSchemaBlocks(row.schema_blocks, row.source_id);
     }
   });
   results.slice(settingsQueries.length).forEach(({ results: rows }) => {

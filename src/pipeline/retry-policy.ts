@@ -1,8 +1,12 @@
+import { computeBackoffSeconds, type BackoffPolicy } from "../retry/backoff";
+
 /**
- * Queue retry delay: exponential from 2 s, capped at 5 minutes, with full jitter so a shard
- * outage does not bring every retried message back in the same second. `random` in [0, 1).
+ * EVENTS and IDENTITY retries: from 2 s, capped at 5 minutes, with full jitter, so a shard
+ * outage does not bring every retried message back in the same second (src/retry/backoff.ts).
  */
+export const QUEUE_BACKOFF: BackoffPolicy = { baseSeconds: 2, capSeconds: 300, jitter: "full" };
+
+/** Seconds before a message that failed `attempts` times comes back. `random` in [0, 1). */
 export function computeRetryDelaySeconds(attempts: number, random: number): number {
-  const ceiling = Math.min(300, 2 ** Math.max(1, attempts));
-  return Math.max(1, Math.round(ceiling * random));
+  return computeBackoffSeconds(QUEUE_BACKOFF, attempts, random);
 }

@@ -1,5 +1,9 @@
+import { z } from "zod";
 import type { ProfileLink, ProfileMetadata, RecordedEvent, StoredIdentifier } from "../identity/profile-record";
 import { verboseTraits, visibleTraits, type TraitState } from "../identity/traits";
+import { parseStoredJson } from "../storage/stored-json";
+
+const storedEvent = z.record(z.string(), z.unknown());
 
 /**
  * The Profile API's response bodies, as pure functions of what a ProfileObject holds (shapes
@@ -60,7 +64,7 @@ export function eventsPage(
   const hasMore = rows.length > options.limit;
   return {
     data: rows.slice(0, options.limit).map((row) => {
-      const event = JSON.parse(row.body) as Record<string, unknown>;
+      const event = parseStoredJson(storedEvent, row.body, `profile event ${row.messageId}`);
       const { messageId: _m, projectId: _p, timestamp: _t, type: _type, ...fields } = event;
       return {
         external_ids: context.externalIds,

@@ -1,8 +1,12 @@
 import { randomBase62 } from "../sources/source";
 import { diffRules } from "./plan-changes";
-import { NO_SCHEMA_BLOCKS, type SchemaBlocks } from "./schema-blocks";
-import { DEFAULT_SCHEMA_SETTINGS, type SchemaSettings } from "./schema-settings";
-import type { PlanRule } from "./tracking-plan";
+import { z } from "zod";
+import { parseStoredJson } from "../storage/stored-json";
+import { NO_SCHEMA_BLOCKS, readStoredSchemaBlocks, type SchemaBlocks } from "./schema-blocks";
+import { DEFAULT_SCHEMA_SETTINGS, readStoredSettings, type SchemaSettings } from "./schema-settings";
+import { storedPlanRulesSchema, type PlanRule } from "./tracking-plan";
+
+const changeDetail = z.record(z.string(), z.unknown());
 
 export interface TrackingPlan {
   id: string;
@@ -29,7 +33,7 @@ interface PlanRow {
 const toPlan = (row: PlanRow): TrackingPlan => ({
   id: row.id,
   name: row.name,
-  rules: JSON.parse(row.rules) as PlanRule[],
+  rules: parseStoredJson(storedPlanRulesSchema, row.rules, `tracking_plans.rules of ${row.id}`),
   createdAt: row.created_at,
   updatedAt: row.updated_at,
 });
@@ -91,12 +95,12 @@ export class PlanStore {
       .prepare("SELECT at, action, detail FROM tracking_plan_changes WHERE plan_id = ? ORDER BY seq")
       .bind(id)
       .all<{ at: string; action: PlanChange["action"]; detail: string }>();
-    return results.map((row) => ({ at: row.at, action: row.action, detail: JSON.parse(row.detail) as Record<string, unknown> }));
+    return results.map((row) => ({ at: row.at, action: row.action, detail: parseStoredJson(changeDetail, row.detail, `tracking_plan_changes.detail of ${id} at ${row.at}`) }));
   }
 
   async sourceProtocols(sourceId: string): Promise<{ trackingPlanId: string | null; settings: SchemaSettings }> {
     const row = await this.db.prepare("SELECT tracking_plan_id, settings FROM source_protocols WHERE source_id = ?").bind(sourceId).first<{ tracking_plan_id: string | null; settings: string }>();
-    return row ? { trackingPlanId: row.tracking_plan_id, settings: JSON.parse(row.settings) as SchemaSettings } : { trackingPlanId: null, settings: DEFAULT_SCHEMA_SETTINGS };
+    return row ? { trackingPlanId: row.tracking_plan_id, settings: readStoredSettings(row.settings, sourceId) } : { trackingPlanId: null, settings: DEFAULT_SCHEMA_SETTINGS };
   }
 
   /** Connects `planId` to the source (null disconnects), logging it on the plans involved. */
@@ -118,7 +122,7 @@ export class PlanStore {
 
   async schemaBlocks(sourceId: string): Promise<SchemaBlocks> {
     const row = await this.db.prepare("SELECT schema_blocks FROM source_protocols WHERE source_id = ?").bind(sourceId).first<{ schema_blocks: string }>();
-    return row ? (JSON.parse(row.schema_blocks) as SchemaBlocks) : NO_SCHEMA_BLOCKS;
+    return row ? readStoredSchemaBlocks(row.schema_blocks, sourceId) : NO_SCHEMA_BLOCKS;
   }
 
   async saveSchemaBlocks(sourceId: string, blocks: SchemaBlocks, now: Date): Promise<void> {

@@ -1,4 +1,6 @@
+import { z } from "zod";
 import { schemaEventOf } from "../schema/observe";
+import { parseStoredJson } from "../storage/stored-json";
 
 /**
  * What a source blocks from its Schema tab, plan or no plan (Segment: "block track, all Page and
@@ -11,6 +13,16 @@ export interface SchemaBlocks {
 }
 
 export const NO_SCHEMA_BLOCKS: SchemaBlocks = { events: [], traits: [] };
+
+/** The stored shape of `SchemaBlocks` (in `source_protocols.schema_blocks` and in a replay's spec). */
+export const schemaBlocksSchema = z.object({
+  events: z.array(z.object({ type: z.enum(["track", "identify", "group"]), name: z.string() })),
+  traits: z.array(z.object({ type: z.enum(["identify", "group"]), name: z.string() })),
+}) satisfies z.ZodType<SchemaBlocks>;
+
+export function readStoredSchemaBlocks(text: string, sourceId: string): SchemaBlocks {
+  return parseStoredJson(schemaBlocksSchema, text, `source_protocols.schema_blocks of ${sourceId}`);
+}
 
 export function setBlocked<T extends { type: string; name: string }>(list: readonly T[], item: T, blocked: boolean): T[] {
   const rest = list.filter((entry) => entry.type !== item.type || entry.name !== item.name);

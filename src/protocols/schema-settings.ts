@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseStoredJson } from "../storage/stored-json";
 
 /**
  * A source's schema settings, Segment's Public API names (`PATCH /sources/{id}/settings`). Not
@@ -76,6 +77,14 @@ function traitPatch() {
 }
 
 export type SchemaSettingsPatch = z.infer<typeof schemaSettingsPatch>;
+
+/**
+ * Settings as stored (`source_protocols.settings`): what `schemaSettingsPatch` accepted, applied
+ * over the defaults, so a row saved before a field existed reads with that field's default.
+ */
+export function readStoredSettings(text: string, sourceId: string): SchemaSettings {
+  return applySettingsPatch(DEFAULT_SCHEMA_SETTINGS, parseStoredJson(schemaSettingsPatch, text, `source_protocols.settings of ${sourceId}`));
+}
 
 export function applySettingsPatch(current: SchemaSettings, patch: SchemaSettingsPatch): SchemaSettings {
   return {

@@ -35,6 +35,12 @@ export const planRuleSchema = z
   })
   .transform((rule): PlanRule => ({ type: rule.type, key: rule.key ?? null, version: rule.version, jsonSchema: rule.jsonSchema }));
 
+/**
+ * Rules as stored (`tracking_plans.rules`): each rule as `planRuleSchema` accepted it. Not
+ * `planRulesSchema`, whose 200-rule bound is per update: a plan may have grown past it.
+ */
+export const storedPlanRulesSchema = z.array(planRuleSchema);
+
 export const planRulesSchema = z
   .array(planRuleSchema)
   .max(MAX_RULES_PER_UPDATE, { error: `must contain at most ${MAX_RULES_PER_UPDATE} rules` })

@@ -1,5 +1,6 @@
 import { randomBase62 } from "../sources/source";
-import type { Transformation } from "./transformations";
+import { parseStoredJson } from "../storage/stored-json";
+import { renamesSchema, type Transformation } from "./transformations";
 
 interface TransformationRow {
   id: string;
@@ -17,7 +18,7 @@ export const toTransformation = (row: TransformationRow): Transformation => ({
   eventType: row.event_type,
   eventName: row.event_name,
   newEventName: row.new_event_name,
-  renames: JSON.parse(row.renames) as Transformation["renames"],
+  renames: parseStoredJson(renamesSchema, row.renames, `source_transformations.renames of ${row.id}`),
   enabled: row.enabled === 1,
 });
 

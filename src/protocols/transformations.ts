@@ -27,12 +27,15 @@ const path = z
   .refine((value) => splitPath(value).length <= MAX_PATH_DEPTH, { error: `may be at most ${MAX_PATH_DEPTH} levels deep` })
   .refine((value) => splitPath(value).every((segment) => segment !== "" && segment !== "$"), { error: "must not have empty or array (`$`) segments" });
 
+/** A transformation's renames, as validated and as stored (`source_transformations.renames`). */
+export const renamesSchema = z.array(z.object({ from: path, to: path })).max(100, { error: "may hold at most 100 renames" });
+
 export const transformationInput = z
   .object({
     eventType: z.enum(["track", "identify", "group"], { error: "must be track, identify or group" }),
     eventName: z.string().max(1000).default(""),
     newEventName: z.string().min(1).max(1000).nullable().default(null),
-    renames: z.array(z.object({ from: path, to: path })).max(100, { error: "may hold at most 100 renames" }).default([]),
+    renames: renamesSchema.default([]),
     enabled: z.boolean().default(true),
   })
   .superRefine((input, ctx) => {

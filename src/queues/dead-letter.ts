@@ -1,3 +1,5 @@
+import { z } from "zod";
+
 /**
  * Dead letters: messages a consumer could not process. The consumer sends unreadable messages
  * wrapped with a reason; messages whose retries ran out arrive bare. Either way the DLQ consumer
@@ -28,6 +30,17 @@ export interface DeadLetterRecord {
   deadLetteredAt: string;
   body: unknown;
 }
+
+/** The stored shape of a record (the R2 object the DLQ consumer writes). */
+export const deadLetterRecordSchema = z.object({
+  queue: z.string(),
+  originalQueue: z.string().optional(),
+  messageId: z.string(),
+  reason: z.string(),
+  attempts: z.number(),
+  deadLetteredAt: z.string(),
+  body: z.unknown(),
+}) satisfies z.ZodType<DeadLetterRecord>;
 
 function isEnvelope(body: unknown): body is DeadLetterEnvelope {
   return typeof body === "object" && body !== null && "deadLetter" in body && "body" in body;

@@ -1,3 +1,5 @@
+import { z } from "zod";
+import { parseStoredJson } from "../storage/stored-json";
 import type { ReplaySpec } from "./replay-request";
 import type { ReplayProgress, ReplayStatus } from "./replay-store";
 
@@ -62,7 +64,7 @@ export class ReplayRegistry {
     return results.map((row) => ({
       id: row.id,
       sourceId: row.source_id,
-      destinationIds: JSON.parse(row.destination_ids) as string[],
+      destinationIds: parseStoredJson(z.array(z.string()), row.destination_ids, `replays.destination_ids of ${row.id}`),
       from: row.range_from,
       to: row.range_to,
       status: row.status,

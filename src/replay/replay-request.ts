@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { SchemaBlocks } from "../protocols/schema-blocks";
+import { schemaBlocksSchema, type SchemaBlocks } from "../protocols/schema-blocks";
 
 /** Events per second per destination when the request names no rate: live traffic keeps its share. */
 export const DEFAULT_REPLAY_RATE_PER_SECOND = 200;
@@ -41,6 +41,20 @@ export interface ReplaySpec {
   blocks: SchemaBlocks;
   createdAt: string;
 }
+
+/** The stored shape of a spec (the replay object's `replay.spec`). */
+export const replaySpecSchema = z.object({
+  id: z.string(),
+  sourceId: z.string(),
+  destinationIds: z.array(z.string()),
+  from: z.string(),
+  to: z.string(),
+  eventTypes: z.array(z.string()).optional(),
+  eventNames: z.array(z.string()).optional(),
+  ratePerSecond: z.number().int().min(1),
+  blocks: schemaBlocksSchema,
+  createdAt: z.string(),
+}) satisfies z.ZodType<ReplaySpec>;
 
 export function replaySpec(id: string, request: ReplayRequest, blocks: SchemaBlocks, now: Date): ReplaySpec {
   return {

@@ -1,6 +1,6 @@
 import { dayPrefixes, partitionOfKey, partitionOverlaps } from "../archive/archive-key";
 import { sendRequest } from "../destinations/deliver";
-import { nextRetryDelaySeconds, type DeliveryOutcome } from "../destinations/delivery-policy";
+import { describeExhausted, nextRetryDelaySeconds, type DeliveryOutcome } from "../destinations/delivery-policy";
 import type { DeliveryCounts } from "../destinations/delivery-stats";
 import type { DestinationType, OutgoingRequest } from "../destinations/destination-type";
 import { routeToDestination, type RoutedDestination } from "../destinations/fan-out";
@@ -262,7 +262,14 @@ export class ReplayRunner {
       if (outcome.kind === "retry") {
         const parked = requests.slice(index).flatMap((rest) => rest.events.map((position) => kept[position]!.event));
         passTo(chunk.at(-1)!.key);
-        this.scheduleRetry(part, 1, this.deps.now());
+        if (!this.scheduleRetry(part, 1, this.deps.now(), outcome.retryAfterSeconds)) {
+          // Asked to wait past the whole 4-hour window: exhausted at once, as live delivery does.
+          await this.deps.deadLetter(part.destinationId, parked.map((event) => ({ event, reason: `${describeExhausted(outcome.retryAfterSeconds)} (during a replay)` })));
+          part.failed += parked.length;
+          count("failed", parked.length);
+          store.savePart(part);
+          return null;
+        }
         store.savePart(part, { addPending: parked });
         count("retrying", parked.length);
         count("retry-scheduled", parked.length);
@@ -291,12 +298,12 @@ export class ReplayRunner {
         const attempts = index > 0 ? 1 : part.retryAttempts + 1;
         const since = index > 0 ? this.deps.now() : (part.retrySince ?? this.deps.now());
         const rest = requests.slice(index).flatMap((later) => later.events.map((position) => pending[position]!));
-        if (this.scheduleRetry(part, attempts, since)) {
+        if (this.scheduleRetry(part, attempts, since, outcome.retryAfterSeconds)) {
           store.savePart(part);
           count("retry-scheduled", rest.length);
           return part.retryAt;
         }
-        await this.deps.deadLetter(part.destinationId, rest.map(({ event }) => ({ event, reason: "retries exhausted during a replay: still failing 4 hours after the first attempt" })));
+        await this.deps.deadLetter(part.destinationId, rest.map(({ event }) => ({ event, reason: `${describeExhausted(outcome.retryAfterSeconds)} (during a replay)` })));
         part.failed += rest.length;
         count("failed", rest.length);
         count("retrying", -rest.length);
@@ -332,10 +339,10 @@ export class ReplayRunner {
     count("failed", events.length);
   }
 
-  /** Sets the part's next retry; false when the 4-hour window is over. */
-  private scheduleRetry(part: ReplayPart, attempts: number, since: number): boolean {
+  /** Sets the part's next retry (what the destination asked, else the backoff); false when it would end past the 4-hour window. */
+  private scheduleRetry(part: ReplayPart, attempts: number, since: number, retryAfterSeconds?: number): boolean {
     const now = this.deps.now();
-    const delay = nextRetryDelaySeconds(attempts, since, now, this.deps.random(), this.deps.firstRetryDelaySeconds);
+    const delay = nextRetryDelaySeconds({ attempts, firstAttemptAt: since, now, random: this.deps.random(), firstDelaySeconds: this.deps.firstRetryDelaySeconds, retryAfterSeconds });
     if (delay === null) return false;
     part.retryAttempts = attempts;
     part.retrySince = since;

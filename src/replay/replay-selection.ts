@@ -37,7 +37,7 @@ export function parseArchiveLines(lines: readonly string[]): Record<string, unkn
   const events: Record<string, unknown>[] = [];
   for (const line of lines) {
     try {
-      const event = JSON.parse(line) as unknown;
+      const event: unknown = JSON.parse(line);
       if (typeof event === "object" && event !== null && !Array.isArray(event)) events.push(event as Record<string, unknown>);
     } catch {
       // not JSON: nothing a destination could take

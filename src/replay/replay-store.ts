@@ -1,6 +1,9 @@
 import type { DeliveryCounts } from "../destinations/delivery-stats";
 import type { ReplayKey } from "./replay-selection";
-import type { ReplaySpec } from "./replay-request";
+import { z } from "zod";
+import { parseStoredJson } from "../storage/stored-json";
+import { replaySpecSchema, type ReplaySpec } from "./replay-request";
+import { migrateSchema, type SchemaStep } from "../storage/migrate-schema";
 
 export type ReplayPhase = "listing" | "counting" | "sending" | "finished" | "failed";
 export type ReplayStatus = "running" | "finished" | "failed";
@@ -62,6 +65,27 @@ interface PartRow extends Record<string, SqlStorageValue> {
   retry_since: number | null;
 }
 
+const storedEvent = z.record(z.string(), z.unknown());
+
+/** A replay object's SQLite schema, one step per version. */
+export const REPLAY_SCHEMA: readonly SchemaStep[] = [
+  `
+    CREATE TABLE IF NOT EXISTS replay (
+      id INTEGER PRIMARY KEY CHECK (id = 1), spec TEXT NOT NULL, phase TEXT NOT NULL, listed_days INTEGER NOT NULL DEFAULT 0,
+      error TEXT, failures INTEGER NOT NULL DEFAULT 0, updated_at TEXT NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS objects (seq INTEGER PRIMARY KEY, key TEXT NOT NULL, grp INTEGER NOT NULL, matched INTEGER);
+    CREATE INDEX IF NOT EXISTS objects_by_group ON objects (grp, seq);
+    CREATE TABLE IF NOT EXISTS parts (
+      destination_id TEXT PRIMARY KEY, group_seq INTEGER NOT NULL DEFAULT 0, after_at INTEGER, after_id TEXT, group_passed INTEGER NOT NULL DEFAULT 0,
+      total INTEGER NOT NULL DEFAULT 0, sent INTEGER NOT NULL DEFAULT 0, discarded INTEGER NOT NULL DEFAULT 0, failed INTEGER NOT NULL DEFAULT 0,
+      state TEXT NOT NULL DEFAULT 'running', error TEXT,
+      retry_at INTEGER, retry_attempts INTEGER NOT NULL DEFAULT 0, retry_since INTEGER
+    );
+    CREATE TABLE IF NOT EXISTS pending (destination_id TEXT NOT NULL, position INTEGER NOT NULL, event TEXT NOT NULL, PRIMARY KEY (destination_id, position));
+  `,
+];
+
 /**
  * A replay's durable state in its Durable Object's SQLite: the spec, the archive objects to read
  * (listed a day at a time, in key order, grouped, with how many events each selects), and per
@@ -76,22 +100,9 @@ export class ReplayStore {
     this.sql = storage.sql;
   }
 
+  /** Brings the object's schema up to date (src/storage/migrate-schema.ts). */
   migrate(): void {
-    this.sql.exec(`
-      CREATE TABLE IF NOT EXISTS replay (
-        id INTEGER PRIMARY KEY CHECK (id = 1), spec TEXT NOT NULL, phase TEXT NOT NULL, listed_days INTEGER NOT NULL DEFAULT 0,
-        error TEXT, failures INTEGER NOT NULL DEFAULT 0, updated_at TEXT NOT NULL
-      );
-      CREATE TABLE IF NOT EXISTS objects (seq INTEGER PRIMARY KEY, key TEXT NOT NULL, grp INTEGER NOT NULL, matched INTEGER);
-      CREATE INDEX IF NOT EXISTS objects_by_group ON objects (grp, seq);
-      CREATE TABLE IF NOT EXISTS parts (
-        destination_id TEXT PRIMARY KEY, group_seq INTEGER NOT NULL DEFAULT 0, after_at INTEGER, after_id TEXT, group_passed INTEGER NOT NULL DEFAULT 0,
-        total INTEGER NOT NULL DEFAULT 0, sent INTEGER NOT NULL DEFAULT 0, discarded INTEGER NOT NULL DEFAULT 0, failed INTEGER NOT NULL DEFAULT 0,
-        state TEXT NOT NULL DEFAULT 'running', error TEXT,
-        retry_at INTEGER, retry_attempts INTEGER NOT NULL DEFAULT 0, retry_since INTEGER
-      );
-      CREATE TABLE IF NOT EXISTS pending (destination_id TEXT NOT NULL, position INTEGER NOT NULL, event TEXT NOT NULL, PRIMARY KEY (destination_id, position));
-    `);
+    migrateSchema(this.storage, REPLAY_SCHEMA);
   }
 
   /** Stores a new replay; false when this object already holds one (a repeated start). */
@@ -106,7 +117,8 @@ export class ReplayStore {
 
   spec(): ReplaySpec | null {
     const row = this.sql.exec<{ spec: string }>("SELECT spec FROM replay WHERE id = 1").toArray()[0];
-    return row ? (JSON.parse(row.spec) as ReplaySpec) : null;
+    // Loud: a replay that cannot read its own spec cannot run; its tick records the failure.
+    return row ? parseStoredJson(replaySpecSchema, row.spec, "replay.spec of this replay object") : null;
   }
 
   phase(): ReplayPhase {
@@ -213,7 +225,7 @@ export class ReplayStore {
     return this.sql
       .exec<{ position: number; event: string }>("SELECT position, event FROM pending WHERE destination_id = ? ORDER BY position", destinationId)
       .toArray()
-      .map((row) => ({ position: row.position, event: JSON.parse(row.event) as Record<string, unknown> }));
+      .map((row) => ({ position: row.position, event: parseStoredJson(storedEvent, row.event, `pending event ${row.position} of destination ${destinationId}`) }));
   }
 
   /** What leaves the destinations' `retrying` balance when a replay ends with events still waiting for a retry. */

@@ -1,16 +1,15 @@
+import { parseRetryAfter } from "../retry/retry-after";
+
 const MAX_DELAY_MS = 60_000;
 
 /**
  * Delay before retry `attempt` (1-based): exponential from 1 s with jitter between half and the
- * whole step, capped at a minute; a server's `Retry-After` (seconds or HTTP date) wins, capped
+ * whole step, capped at a minute; a server's `Retry-After` (src/retry/retry-after.ts, shared with the Worker) wins, capped
  * the same way. `random` in [0, 1), `now` in ms: passed in so the schedule is testable.
  */
 export function computeBackoff(attempt: number, random: number, retryAfter?: string | null, now = Date.now()): number {
-  if (retryAfter) {
-    const seconds = Number(retryAfter);
-    const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(retryAfter) - now;
-    if (ms >= 0) return Math.min(ms, MAX_DELAY_MS);
-  }
+  const asked = parseRetryAfter(retryAfter, now);
+  if (asked !== null) return Math.min(asked * 1000, MAX_DELAY_MS);
   const step = Math.min(MAX_DELAY_MS, 1000 * 2 ** (attempt - 1));
   return Math.round(step / 2 + (step / 2) * random);
 }

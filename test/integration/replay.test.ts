@@ -157,6 +157,34 @@ describe("replay from the archive", () => {
     expect(accepted).toEqual(expected);
   });
 
+  it("waits what a 429's Retry-After asked before sending the parked events again", async () => {
+    const source = await createSource("Replay Retry-After");
+    await archiveDay(source.id, 1);
+    // The replay's own first backoff here is at most 1 s (DELIVERY_RETRY_FIRST_DELAY_SECONDS): 3 s is the header's.
+    const hook = `/hooks/${unique("asks-to-wait")}?fail=429x1&retryAfter=3`;
+    const destinationId = await webhook(source.id, hook);
+    const started = await startReplay(source.id, destinationId, `${DAY}T03:00:00Z`, `${DAY}T04:00:00Z`);
+    expect(await replayUntilDone(started.id, 30_000)).toMatchObject({ status: "finished", total: 1, sent: 1, failed: 0 });
+    const answers = await received(hook);
+    expect(answers.map((request) => request.status)).toEqual([429, 200]);
+    expect(answers[1]!.at - answers[0]!.at, "ms between the 429 and the resend").toBeGreaterThanOrEqual(3_000);
+  });
+
+  it("dead-letters at once what a destination asks to wait for past the 4-hour window", async () => {
+    const source = await createSource("Replay Retry-After too long");
+    await archiveDay(source.id, 1);
+    const hook = `/hooks/${unique("asks-too-much")}?fail=429x1&retryAfter=${5 * 3_600}`;
+    const destinationId = await webhook(source.id, hook);
+    const started = await startReplay(source.id, destinationId, `${DAY}T04:00:00Z`, `${DAY}T05:00:00Z`);
+    expect(await replayUntilDone(started.id)).toMatchObject({ status: "finished", total: 1, sent: 0, failed: 1 });
+    const letters = await waitFor(
+      () => admin<{ deadLetters: { reason: string }[] }>("GET", `/destinations/${destinationId}/dead-letters`),
+      (answer) => answer.body.deadLetters.length === 1,
+      20_000,
+    );
+    expect(letters.body.deadLetters[0]!.reason).toMatch(/asked to wait 18000 s \(Retry-After\), past the 4-hour retry window/);
+  });
+
   it("counts what a destination refuses as failed and keeps it in that destination's dead letters", async () => {
     const source = await createSource("Replay refused");
     await archiveDay(source.id, 3);

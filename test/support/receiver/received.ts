@@ -8,4 +8,6 @@ export interface ReceivedRequest {
   headers: Record<string, string | string[] | undefined>;
   /** What the receiver answered. */
   status: number;
+  /** When the request arrived (epoch ms, the receiver's clock): compare requests with each other. */
+  at: number;
 }

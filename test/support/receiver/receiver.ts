@@ -10,9 +10,10 @@ import type { ReceivedRequest } from "./received";
  *
  * It answers 200, unless the test's `answer` decides, or the URL asks for failures:
  * `?fail=<status>x<count>` answers `<status>` to the first `<count>` requests carrying each
- * messageId (an array body counts by its first event).
+ * messageId (an array body counts by its first event); `&retryAfter=<value>` sends that
+ * `Retry-After` header with each of those failures.
  */
-export type Answer = (request: Omit<ReceivedRequest, "status">, url: URL) => number;
+export type Answer = (request: Omit<ReceivedRequest, "status" | "at">, url: URL) => number;
 
 export interface Receiver {
   /** The URL of `path` on this receiver. */
@@ -33,11 +34,13 @@ export async function startReceiver(answer: Answer = failOnRequest()): Promise<R
       response.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify(listed));
       return;
     }
+    const at = Date.now();
     void readBody(request).then((raw) => {
       const seen = { path: url.pathname, body: parseObject(raw), raw, headers: request.headers };
       const status = answer(seen, url);
-      requests.push({ ...seen, status });
-      response.writeHead(status).end(status < 300 ? "ok" : "failing on purpose");
+      requests.push({ ...seen, status, at });
+      const retryAfter = url.searchParams.get("retryAfter");
+      response.writeHead(status, status >= 300 && retryAfter !== null ? { "Retry-After": retryAfter } : {}).end(status < 300 ? "ok" : "failing on purpose");
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
