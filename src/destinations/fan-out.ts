@@ -31,7 +31,7 @@ export async function fanOut(events: readonly AcceptedEvent[], destinations: rea
     const destinationId = routed.destination.id;
     for (const event of events) {
       if (!routed.destination.sourceIds.includes(event.projectId)) continue;
-      const outcome = await routeToDestination(event as unknown as Record<string, unknown>, routed);
+      const outcome = await routeToDestination(event, routed);
       if ("discard" in outcome) {
         result.discards.push({ destinationId, reason: outcome.discard });
         continue;

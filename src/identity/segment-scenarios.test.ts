@@ -26,7 +26,7 @@ class Space {
     this.config = compileIdentityConfig({ ...DEFAULT_IDENTITY_CONFIG, ...config });
   }
 
-  send(event: Event, { collection = "users" as "users" | "accounts", at }: { collection?: "users" | "accounts"; at?: string } = {}) {
+  send(event: Event, { collection = "users", at }: { collection?: "users" | "accounts"; at?: string } = {}) {
     this.clock = at ? Date.parse(at) : this.clock + 60_000;
     const now = new Date(this.clock);
     const tooManyTraits = checkIdentifyTraitCount(event);

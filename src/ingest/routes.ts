@@ -93,6 +93,6 @@ function requestFacts(c: Context<HonoEnv>, source: Source): RequestFacts {
     receivedAt: new Date(),
     sourceId: source.id,
     ip: c.req.header("cf-connecting-ip") ?? undefined,
-    location: locationFromCf(c.req.raw.cf as Record<string, unknown> | undefined),
+    location: locationFromCf(c.req.raw.cf),
   };
 }

@@ -94,7 +94,7 @@ export function enforceEvents(events: readonly AcceptedEvent[], protocols: Reado
   return events.map((received) => {
     const source = protocols.get(received.projectId);
     if (!source) return { event: received, blocked: null, violations: [] };
-    const unblocked = applySchemaBlocks(received as unknown as Record<string, unknown>, source.blocks);
+    const unblocked = applySchemaBlocks(received, source.blocks);
     if (unblocked.blocked) {
       const outcome = { blocked: "Blocked in Schema", violations: [] };
       return { event: received, ...outcome, forwards: forwardedEvents(received, outcome, source.settings, null, source.sourceName) };

@@ -19,7 +19,7 @@ export function forwardedEvents(
   const forwards: AcceptedEvent[] = [];
   const from = received.projectId;
   if (outcome.blocked && settings.forwardingBlockedEventsTo) {
-    forwards.push({ ...received, projectId: settings.forwardingBlockedEventsTo, messageId: `blocked-${received.messageId}`, forwardedFromProject: from } as AcceptedEvent);
+    forwards.push({ ...received, projectId: settings.forwardingBlockedEventsTo, messageId: `blocked-${received.messageId}`, forwardedFromProject: from });
   }
   if (settings.forwardingViolationsTo) {
     const record = received as unknown as Record<string, unknown>;
@@ -52,7 +52,7 @@ export function forwardedEvents(
           violationField: violation.field,
           violationType: violation.type,
         },
-      } as AcceptedEvent);
+      });
     });
   }
   return forwards;

@@ -24,9 +24,9 @@ export type EventValidator = (event: unknown) => ProtocolViolation[];
 export function compileEventSchema(schema: Record<string, unknown>): EventValidator {
   // Most events are valid: a quick pass answers them (fast-check.ts where the schema allows it);
   // only an invalid event pays for the pass that collects and words every error.
-  const check = new Validator(schema as Schema, "7", true);
+  const check = new Validator(schema, "7", true);
   const isValid = fastValidator(schema) ?? ((event: unknown) => check.validate(event).valid);
-  const validator = new Validator(schema as Schema, "7", false);
+  const validator = new Validator(schema, "7", false);
   return (event) => {
     if (isValid(event)) return [];
     const { valid, errors } = validator.validate(event);

@@ -39,7 +39,7 @@ export async function resolveEvents(events: readonly AcceptedEvent[], deps: Iden
   const groups = groupBySharedIdentifiers(
     events.map((event, index) => ({ event, index })),
     ({ event }) => {
-      const { users, accounts } = extractIdentifiers(event as unknown as Record<string, unknown>, customIdentifiers);
+      const { users, accounts } = extractIdentifiers(event, customIdentifiers);
       return [...users.map((id) => `users/${identifierKey(id)}`), ...accounts.map((id) => `accounts/${identifierKey(id)}`)];
     },
   );
