@@ -5,11 +5,10 @@ import {
   countByMessageId,
   createSource,
   pipelineStats,
-  waitUntil,
   readArchive,
   uniqueId,
   waitForMessages,
-  type PipelineStats,
+  waitUntil,
   type Source,
 } from "./support/sluice";
 
