@@ -15,8 +15,7 @@ import {
 } from "./support/harness";
 import { plainPage, sdkUrl, snippetPage } from "./support/pages";
 import { fireSdk, waitForSdk } from "./support/sdk";
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { waitUntil } from "../e2e/support/sluice";
 
 /** The `n` property of each event, sorted. */
 const numbers = (events: ArchivedEvent[]) => events.map((event) => propertiesOf(event).n as number).sort((a, b) => a - b);
@@ -59,6 +58,16 @@ describe("delivery", () => {
     const path = `/${uniqueId("offline")}/cart`;
     const url = suite.pages.page(path, snippetPage(gate.origin, suite.source.writeKey, { title: "Cart" }));
     const probe = uniqueId("offline");
+    /** The `n` of the offline tracks in the SDK's persisted send queue (what survives a reload). */
+    const queuedNumbers = () =>
+      page.evaluate(
+        ({ key, probe }) =>
+          (JSON.parse(localStorage.getItem(key) ?? "[]") as { properties?: { probe?: string; n?: number } }[])
+            .filter((event) => event.properties?.probe === probe)
+            .map((event) => event.properties!.n!)
+            .sort((a, b) => a - b),
+        { key: `sluice_queue:${suite.source.writeKey}`, probe },
+      );
 
     await page.goto(url);
     await waitForSdk(page, log);
@@ -68,15 +77,15 @@ describe("delivery", () => {
     await context.setOffline(true);
     expect(await page.evaluate(() => navigator.onLine)).toBe(false);
     for (let n = 1; n <= 3; n++) await fireSdk(page, "track", ["Offline Event", { probe, n }]);
-    // A beat for the SDK to try, fail and keep the events before the page goes away.
-    await sleep(1_500);
+    // The SDK keeps them in its persisted queue before the page goes away.
+    await waitUntil("tracks 1-3 in the SDK's persisted queue", queuedNumbers, (n) => n.join() === "1,2,3");
 
     await serveFromNodeWhileOffline(context, url, sdkUrl(gate.origin, suite.source.writeKey), inject("baseUrl"));
     await page.reload();
     await waitForSdk(page, log);
     expect(await page.evaluate(() => navigator.onLine)).toBe(false);
     for (let n = 4; n <= 5; n++) await fireSdk(page, "track", ["Offline Event", { probe, n }]);
-    await sleep(1_500);
+    await waitUntil("tracks 1-5 in the SDK's persisted queue, across the reload", queuedNumbers, (n) => n.join() === "1,2,3,4,5");
 
     // Harness check: nothing got through while offline.
     expect((await readArchive({ sourceId: suite.source.id })).filter(withProbe(probe))).toEqual([]);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startReceiver, type Receiver } from "../support/receiver/receiver";
-import { adminFetch, createSource, poll, send, uniqueId, type Source } from "./support/sluice";
+import { adminFetch, createSource, send, uniqueId, waitUntil, type Source } from "./support/sluice";
 
 /**
  * Which events reach a destination, on `npm run dev` with a real HTTP receiver: consent
@@ -95,17 +95,13 @@ const bodyAt = (path: string, label: string) => receiver.accepted(path).find(({ 
  * Waits until each destination's metrics account for all `total` events (delivered, failed or
  * discarded): counts are recorded after the receiver answered, so the receiver has it all then.
  */
-async function waitUntilSettled(destinationIds: readonly string[], total: number): Promise<Metrics[]> {
-  let metrics: Metrics[] = [];
-  try {
-    await poll(async () => {
-      metrics = await Promise.all(destinationIds.map(deliveryMetrics));
-      return metrics.every((m) => m.delivered + m.failed + m.discarded >= total);
-    }, 30_000);
-  } catch {
-    throw new Error(`destinations did not account for ${total} events within 30 s: ${JSON.stringify(metrics)}`);
-  }
-  return metrics;
+function waitUntilSettled(destinationIds: readonly string[], total: number): Promise<Metrics[]> {
+  return waitUntil(
+    `the metrics of destinations ${destinationIds.join(", ")} to account for ${total} events each`,
+    () => Promise.all(destinationIds.map(deliveryMetrics)),
+    (metrics) => metrics.every((m) => m.delivered + m.failed + m.discarded >= total),
+    { timeoutMs: 30_000, intervalMs: 250 },
+  );
 }
 
 const sorted = (labels: string[]) => [...labels].sort();
@@ -337,15 +333,26 @@ describe("destination routing on wrangler dev", () => {
     expect(answer.status).toBe(200);
 
     // Retries after ~1, 2 and 4 s (jittered down to half), plus queue batching.
-    await poll(async () => receiver.accepted("/retries").some(({ body }) => body.messageId === ids.flaky), 30_000);
-    await poll(async () => (await deliveryMetrics(destination)).delivered >= 2, 10_000);
-    // A resend after the success would come after the next backoff (4–8 s): wait that long.
-    await new Promise((resolve) => setTimeout(resolve, 9_000));
+    await waitUntil(
+      "the flaky event accepted by the receiver",
+      () => receiver.accepted("/retries").some(({ body }) => body.messageId === ids.flaky),
+      Boolean,
+      { timeoutMs: 30_000 },
+    );
+    // No fixed wait for "never resent": every resend is a retry the consumer schedules, and the
+    // metrics count each scheduled event (retriesScheduled, and `retrying` until its attempt) in
+    // the same write that counts the delivery. Once both events count as delivered, with nothing
+    // retrying, no resend is queued; the exact counts below would show one scheduled on the way.
+    const metrics = await waitUntil(
+      "both events delivered and none waiting for a retry",
+      () => deliveryMetrics(destination),
+      (answer) => answer.delivered >= 2 && answer.retrying === 0,
+    );
 
     const attempts = (id: string) => receiver.requests.filter(({ path, body }) => path === "/retries" && body.messageId === id).map(({ status }) => status);
     expect(attempts(ids.flaky)).toEqual([500, 500, 500, 200]);
     expect(attempts(ids.steady)).toEqual([200]);
     // delivered: the flaky event once and the steady one once; a retry scheduled per 500, none pending now.
-    expect(await deliveryMetrics(destination)).toMatchObject({ delivered: 2, retrying: 0, retriesScheduled: 3, failed: 0, discarded: 0 });
+    expect(metrics).toMatchObject({ delivered: 2, retrying: 0, retriesScheduled: 3, failed: 0, discarded: 0 });
   });
 });

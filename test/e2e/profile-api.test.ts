@@ -1,6 +1,6 @@
 import { Analytics } from "@segment/analytics-node";
 import { describe, expect, it } from "vitest";
-import { baseUrl, createSource, DEV, poll, uniqueId } from "./support/sluice";
+import { baseUrl, createSource, DEV, uniqueId, waitUntil } from "./support/sluice";
 
 /**
  * The local-dev contract for identity: what `@segment/analytics-node` sends to `npm run dev` is
@@ -26,10 +26,12 @@ describe("Profile API on wrangler dev", () => {
     analytics.track({ userId, event: "Subscribed" });
     await analytics.closeAndFlush();
 
-    await poll(async () => {
-      const events = await profileGet<{ data?: unknown[] }>(`email:${email}`, "events");
-      return events.status === 200 && (events.body.data ?? []).length === 3;
-    }, 20_000);
+    await waitUntil(
+      "the profile's 3 events, found by email",
+      () => profileGet<{ data?: unknown[] }>(`email:${email}`, "events"),
+      (events) => events.status === 200 && (events.body.data ?? []).length === 3,
+      { timeoutMs: 20_000 },
+    );
 
     const traits = await profileGet<{ traits: Record<string, unknown> }>(`anonymous_id:${anonymousId}`, "traits");
     expect(traits.body.traits).toEqual({ email, name: "Jane" });

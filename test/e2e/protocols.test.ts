@@ -1,6 +1,6 @@
 import { Analytics } from "@segment/analytics-node";
 import { describe, expect, it } from "vitest";
-import { adminFetch, baseUrl, createSource, poll, uniqueId, waitForMessages } from "./support/sluice";
+import { adminFetch, baseUrl, createSource, uniqueId, waitForMessages, waitUntil } from "./support/sluice";
 
 /**
  * Schema discovery and a tracking plan on `npm run dev`, driven by `@segment/analytics-node`:
@@ -46,11 +46,7 @@ describe("Protocols on wrangler dev", () => {
       { type: "Invalid Type", field: "properties.revenue", description: "Invalid type. Expected: number, given: string" },
     ]);
 
-    let schema: { events: { name: string; total: number; blocked: number }[] } = { events: [] };
-    await poll(async () => {
-      schema = await adminJson("GET", `/api/v1/sources/${source.id}/schema`);
-      return schema.events.length === 2;
-    }, 10_000);
+    const schema = await waitUntil("2 events in the source's schema", () => adminJson<{ events: { name: string; total: number; blocked: number }[] }>("GET", `/api/v1/sources/${source.id}/schema`), (answer) => answer.events.length === 2);
     expect(schema.events.find((event) => event.name === "Coupon Entered")).toMatchObject({ total: 1, blocked: 1 });
     expect(schema.events.find((event) => event.name === "Order Completed")).toMatchObject({ total: 2, blocked: 0 });
     const { violations } = await adminJson<{ violations: { type: string; field: string }[] }>("GET", `/api/v1/sources/${source.id}/violations`);

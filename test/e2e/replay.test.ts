@@ -1,7 +1,7 @@
 import { Analytics } from "@segment/analytics-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startReceiver, type Receiver } from "../support/receiver/receiver";
-import { adminFetch, baseUrl, createSource, poll, uniqueId, waitForMessages } from "./support/sluice";
+import { adminFetch, baseUrl, createSource, uniqueId, waitForMessages, waitUntil } from "./support/sluice";
 
 /**
  * Replay on `npm run dev`: events sent by analytics-node before a destination existed reach it
@@ -59,11 +59,12 @@ describe("replay on wrangler dev", () => {
     });
     expect(started.status).toBe(201);
 
-    let replay: Replay = started.body.replay;
-    await poll(async () => {
-      replay = (await api<{ replay: Replay }>("GET", `/api/v1/replays/${started.body.replay.id}`)).body.replay;
-      return replay.status !== "running";
-    }, 30_000);
+    const replay = await waitUntil(
+      "the replay to end",
+      async () => (await api<{ replay: Replay }>("GET", `/api/v1/replays/${started.body.replay.id}`)).body.replay,
+      (answer) => answer.status !== "running",
+      { timeoutMs: 30_000 },
+    );
     expect(replay).toMatchObject({ status: "finished", sent: 60, total: 60 });
 
     const delivered = receiver.accepted(path).map(({ body }) => body);

@@ -2,7 +2,7 @@ import { describe, expect, inject, it } from "vitest";
 import type { DeadLetteredDelivery } from "../../src/destinations/dead-letters";
 import type { ReceivedRequest } from "../support/receiver/received";
 import { admin } from "../support/workerd/admin";
-import { waitFor } from "../support/workerd/archive";
+import { waitUntil } from "../support/wait-until";
 import { createSource, sendBatch, unique } from "../support/workerd/profiles";
 
 /**
@@ -33,10 +33,11 @@ describe("the deliveries dead-letter queue", () => {
     const ids = [unique("refused"), unique("refused/with a slash")];
     await sendBatch(source.writeKey, ids.map((messageId) => ({ type: "track", event: "Refused", userId: "u1", messageId })));
 
-    const listed = await waitFor(
+    const listed = await waitUntil(
+      "2 dead letters listed for the destination",
       () => admin<{ deadLetters: DeadLetteredDelivery[] }>("GET", `/destinations/${destinationId}/dead-letters`),
       (answer) => answer.body.deadLetters.length === 2,
-      20_000,
+      { timeoutMs: 20_000 },
     );
     expect(listed.body.deadLetters.map((letter) => letter.events[0]!.messageId).sort()).toEqual([...ids].sort());
     expect(listed.body.deadLetters[0]!.reason).toContain("answered 400");
@@ -52,7 +53,7 @@ describe("the deliveries dead-letter queue", () => {
     const redriven = await admin<{ redriven: { deadLetters: number; events: number }; remaining: boolean }>("POST", `/destinations/${destinationId}/dead-letters/redrive`, {});
     expect(redriven.body).toEqual({ redriven: { deadLetters: 2, events: 2 }, remaining: false });
 
-    const answers = await waitFor(() => received(hook), (list) => list.filter((request) => request.status === 200).length === 2, 20_000);
+    const answers = await waitUntil(`2 re-driven requests answered 200 at ${hook}`, () => received(hook), (list) => list.filter((request) => request.status === 200).length === 2, { timeoutMs: 20_000 });
     for (const id of ids) expect(answers.filter((request) => request.body.messageId === id).map((request) => request.status)).toEqual([400, 200]);
     expect((await admin<{ deadLetters: unknown[] }>("GET", `/destinations/${destinationId}/dead-letters`)).body.deadLetters).toEqual([]);
     const metrics = await admin<{ delivered: number; failed: number }>("GET", `/destinations/${destinationId}/delivery`);

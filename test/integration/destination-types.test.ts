@@ -1,7 +1,7 @@
 import { describe, expect, inject, it } from "vitest";
 import type { ReceivedRequest } from "../support/receiver/received";
 import { admin } from "../support/workerd/admin";
-import { waitFor } from "../support/workerd/archive";
+import { waitUntil } from "../support/wait-until";
 import { createSource, sendBatch, unique } from "../support/workerd/profiles";
 
 /**
@@ -33,7 +33,7 @@ describe("webhook destination, batched", () => {
     const ids = [unique("b"), unique("b"), unique("b")];
     await sendBatch(source.writeKey, ids.map((messageId) => ({ type: "track", event: "Batched", userId: "u1", messageId })));
 
-    const requests = await waitFor(() => received(hook), (list) => list.flatMap((request) => JSON.parse(request.raw) as object[]).length >= 3, 20_000);
+    const requests = await waitUntil(`3 events posted to ${hook}`, () => received(hook), (list) => list.flatMap((request) => JSON.parse(request.raw) as object[]).length >= 3, { timeoutMs: 20_000 });
     const events = requests.flatMap((request) => JSON.parse(request.raw) as { messageId: string }[]);
     expect(events.map((event) => event.messageId).sort()).toEqual([...ids].sort());
     expect(requests.length).toBeLessThan(3);
@@ -64,7 +64,7 @@ describe("segment destination", () => {
     ]);
 
     const path = `${new URL(endpoint).pathname}/v1/batch`;
-    const requests = await waitFor(() => received(path), (list) => list.flatMap((request) => request.body.batch as object[]).length >= 3, 20_000);
+    const requests = await waitUntil(`3 events batched to ${path}`, () => received(path), (list) => list.flatMap((request) => request.body.batch as object[]).length >= 3, { timeoutMs: 20_000 });
     const batch = requests.flatMap((request) => request.body.batch as Record<string, unknown>[]);
     expect(batch.map((event) => event.messageId).sort()).toEqual([...ids].sort());
     for (const request of requests) {

@@ -5,7 +5,8 @@ import { consumeEventsBatch, type QueuedMessage } from "../../src/pipeline/consu
 import { createDedupeGateway, type DedupeShard } from "../../src/dedupe/gateway";
 import { DEDUPE_SHARD_COUNT, dedupeShardName, shardForMessageId } from "../../src/dedupe/shards";
 import worker from "../../workers/index";
-import { countBy, readArchivedEvents, waitFor, waitForArchived } from "../support/workerd/archive";
+import { countBy, readArchivedEvents, waitForArchived } from "../support/workerd/archive";
+import { waitUntil } from "../support/wait-until";
 import { acceptedEvent, eventsMessage, uniqueId } from "../support/workerd/events";
 
 const realShard = (name: string): DedupeShard => env.DEDUPE.get(env.DEDUPE.idFromName(name));
@@ -26,6 +27,27 @@ async function duplicatesCounted(sourceId: string): Promise<number> {
   return stats.flat().filter((row) => row.sourceId === sourceId).reduce((sum, row) => sum + row.duplicates, 0);
 }
 
+/**
+ * Events of `sourceId` still in the outboxes of `spaceId`'s dedupe shards. Once every commit is
+ * done, zero means every flush has landed in R2 and none is left to add anything: the archive is
+ * final, so "each event once" can be checked without waiting for a flush that might come.
+ */
+async function unflushed(spaceId: string, sourceId: string): Promise<number> {
+  const counts = await Promise.all(
+    Array.from({ length: DEDUPE_SHARD_COUNT }, (_, shard) =>
+      runInDurableObject(env.DEDUPE.get(env.DEDUPE.idFromName(dedupeShardName(spaceId, shard))), (_instance, state) =>
+        state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM outbox WHERE source_id = ?", sourceId).one().n,
+      ),
+    ),
+  );
+  return counts.reduce((sum, n) => sum + n, 0);
+}
+
+/** Waits until every event of `sourceId` committed so far is in R2 (see `unflushed`). */
+function waitForFlushed(spaceId: string, sourceId: string) {
+  return waitUntil(`the dedupe shards of space ${spaceId} to flush every event of source ${sourceId}`, () => unflushed(spaceId, sourceId), (n) => n === 0);
+}
+
 describe("exactly-once archive", () => {
   it("archives a redelivered message once and does not count the redelivery as a duplicate", async () => {
     const sourceId = uniqueId("src");
@@ -36,9 +58,11 @@ describe("exactly-once archive", () => {
     // The queue delivers at least once: the same message comes back, as after a lost ack.
     expect((await deliver([{ ...message, attempts: 2 }])).explicitAcks).toEqual([message.id]);
 
-    const archived = await waitForArchived(sourceId, 3);
-    await new Promise((resolve) => setTimeout(resolve, 1_500)); // let any second flush land
-    expect(countBy(await readArchivedEvents(sourceId), (e) => e.event.messageId)).toEqual(
+    // Both deliveries have committed (deliver() awaits the consumer): once the outboxes are empty
+    // for this source, a second copy would already be in R2.
+    await waitForFlushed(env.SPACE_ID, sourceId);
+    const archived = await readArchivedEvents(sourceId);
+    expect(countBy(archived, (e) => e.event.messageId)).toEqual(
       new Map(events.map((e) => [e.messageId, 1])),
     );
     expect(archived.every(({ key }) => /^archive\/[^/]+\/\d{4}-\d{2}-\d{2}\/\d{2}\/[^/]+\.ndjson\.gz$/.test(key))).toBe(true);
@@ -54,7 +78,8 @@ describe("exactly-once archive", () => {
     await deliver([{ id: uniqueId("qmsg"), body: eventsMessage([original]) }]);
     await deliver([{ id: uniqueId("qmsg"), body: eventsMessage([again, other]) }]);
 
-    const archived = await waitForArchived(sourceId, 2);
+    await waitForFlushed(env.SPACE_ID, sourceId);
+    const archived = await readArchivedEvents(sourceId);
     expect(archived.map((e) => e.event.messageId).sort()).toEqual([original.messageId, other.messageId].sort());
     expect(archived.find((e) => e.event.messageId === original.messageId)!.event.event).toBe("First");
     expect(await duplicatesCounted(sourceId)).toBe(1);
@@ -95,9 +120,10 @@ describe("exactly-once archive", () => {
     expect(second.outcomes.every((o) => o.kind === "ack")).toBe(true);
     expect(second.duplicates).toBe(0);
 
-    const archived = await waitForArchived(sourceId, allIds.length);
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
-    const counts = countBy(await readArchivedEvents(sourceId), (e) => e.event.messageId);
+    // Every commit is done; with the outboxes empty, the archive is final (see `unflushed`).
+    await waitForFlushed(spaceId, sourceId);
+    const archived = await readArchivedEvents(sourceId);
+    const counts = countBy(archived, (e) => e.event.messageId);
     expect([...counts.keys()].sort()).toEqual([...allIds].sort());
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
     // Batched: objects grow with the shards touched and their flushes (one per delivery here,
@@ -150,7 +176,8 @@ describe("exactly-once archive", () => {
     const result = await deliver([{ id, body: { v: 99, events: "not events" } }]);
     expect(result.explicitAcks).toEqual([id]);
 
-    const kept = await waitFor(
+    const kept = await waitUntil(
+      `the dead letter of queue message ${id}`,
       async () => (await env.ARCHIVE.list({ prefix: "dead-letter/sluice-events-dlq/" })).objects.filter((o) => o.key.endsWith(`/${id}.json`)),
       (objects) => objects.length > 0,
     );
@@ -169,7 +196,8 @@ describe("exactly-once archive", () => {
 
     const archived = await waitForArchived(sourceId, 1);
     expect(archived.map((e) => e.event.messageId)).toEqual([good.messageId]);
-    const kept = await waitFor(
+    const kept = await waitUntil(
+      `the dead letter of queue message ${id}`,
       async () => (await env.ARCHIVE.list({ prefix: "dead-letter/sluice-events-dlq/" })).objects.filter((o) => o.key.endsWith(`/${id}.json`)),
       (objects) => objects.length > 0,
     );

@@ -5,7 +5,7 @@ import { compileIdentityConfig, DEFAULT_IDENTITY_CONFIG } from "../../src/identi
 import { resolveEvents } from "../../src/pipeline/identity/identity-stage";
 import { createIdentityStore } from "../../src/identity/durable-store";
 import worker from "../../workers/index";
-import { waitFor } from "../support/workerd/archive";
+import { waitUntil } from "../support/wait-until";
 import { acceptedEvent } from "../support/workerd/events";
 import { createSource, getProfile, profilePath, segmentIdOf, sendBatch, unique } from "../support/workerd/profiles";
 
@@ -69,14 +69,16 @@ describe("identity under concurrency", () => {
     await Promise.all([...calls, ...calls, ...calls].map((call) => sendBatch(source.writeKey, [call])));
 
     const identifiers = [`user_id:${userId}`, `email:${email}`, `android.id:${device}`, `anonymous_id:${a1}`, `anonymous_id:${a2}`, `anonymous_id:${a3}`];
-    const ids = await waitFor(
+    const ids = await waitUntil(
+      "every identifier to resolve to one profile",
       () => allSegmentIds(identifiers),
       (found) => found.every((id) => id !== undefined) && new Set(found).size === 1,
-      20_000,
+      { timeoutMs: 20_000 },
     );
     expect(new Set(ids).size).toBe(1);
     expect(ids[0]).toMatch(/^use_/);
-    const events = await waitFor(
+    const events = await waitUntil(
+      "18 events on the merged profile",
       () => getProfile<{ data: unknown[] }>(profilePath(`user_id:${userId}`, "events", "?limit=100")),
       (answer) => answer.body.data.length >= 18,
     );

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { app } from "../../workers/app";
-import { waitFor } from "../support/workerd/archive";
+import { waitUntil } from "../support/wait-until";
 import { createSource, externalIds, getProfile, PROFILE_AUTH, profilePath, segmentIdOf, sendBatch, unique, waitForEvent } from "../support/workerd/profiles";
 
 const ADMIN = { Authorization: "Bearer test_admin_token", "Content-Type": "application/json" };
@@ -165,7 +165,8 @@ describe("identity admin API", () => {
     ]);
     await waitForEvent(`user_id:${userId}`, done);
     expect((await externalIds(`user_id:${userId}`)).anonymous_id).toHaveLength(5);
-    const violations = await waitFor(
+    const violations = await waitUntil(
+      "the blocked-value and value-limit identity violations",
       async () => {
         const answer = await app.request("/api/v1/identity/violations", { headers: ADMIN }, env);
         return ((await answer.json()) as { violations: { reason: string; type: string; count: number }[] }).violations;

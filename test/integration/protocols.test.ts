@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { admin } from "../support/workerd/admin";
-import { waitFor, waitForArchived } from "../support/workerd/archive";
+import { waitForArchived } from "../support/workerd/archive";
+import { waitUntil } from "../support/wait-until";
 import { createSource, sendBatch, unique } from "../support/workerd/profiles";
 
 const DRAFT_07 = "http://json-schema.org/draft-07/schema#";
@@ -55,7 +56,8 @@ describe("tracking plans through the pipeline", () => {
     });
     expect(byId.get(ids.v1)!.context.protocols).toBeUndefined();
 
-    const violations = await waitFor(
+    const violations = await waitUntil(
+      "4 violations on the source",
       () => admin<{ violations: { eventName: string; type: string; field: string; count: number }[] }>("GET", `/sources/${source.id}/violations`),
       (answer) => answer.body.violations.length >= 4,
     );
@@ -142,7 +144,8 @@ describe("transformations through the pipeline", () => {
     const [archived] = await waitForArchived(source.id, 1);
     expect(archived!.event).toMatchObject({ event: "Order Completed", properties: { order: { id: "o1" }, total: 5 } });
     // The schema shows the event as it was sent: that is what engineers fix at the source.
-    const schema = await waitFor(
+    const schema = await waitUntil(
+      "the event in the source's schema",
       () => admin<{ events: { name: string }[] }>("GET", `/sources/${source.id}/schema`),
       (answer) => answer.body.events.length === 1,
     );

@@ -8,7 +8,7 @@ import { ReplayRunner } from "../../src/replay/replay-runner";
 import { ReplayStore, type ReplayProgress } from "../../src/replay/replay-store";
 import type { ReceivedRequest } from "../support/receiver/received";
 import { admin } from "../support/workerd/admin";
-import { waitFor } from "../support/workerd/archive";
+import { waitUntil } from "../support/wait-until";
 import { createSource, sendBatch, unique } from "../support/workerd/profiles";
 import { replayDeps } from "../../workers/replay-object";
 
@@ -90,10 +90,11 @@ const messageIdOf = (request: ReceivedRequest) => String((request.body as { mess
 const byTimestamp = (a: Record<string, unknown>, b: Record<string, unknown>) => String(a.timestamp).localeCompare(String(b.timestamp));
 
 async function replayUntilDone(id: string, timeoutMs = 25_000): Promise<ReplayProgress> {
-  const result = await waitFor(
+  const result = await waitUntil(
+    `replay ${id} to end`,
     () => admin<{ replay: ReplayProgress }>("GET", `/replays/${id}`),
     (answer) => answer.body.replay.status !== "running",
-    timeoutMs,
+    { timeoutMs },
   );
   return result.body.replay;
 }
@@ -177,10 +178,11 @@ describe("replay from the archive", () => {
     const destinationId = await webhook(source.id, hook);
     const started = await startReplay(source.id, destinationId, `${DAY}T04:00:00Z`, `${DAY}T05:00:00Z`);
     expect(await replayUntilDone(started.id)).toMatchObject({ status: "finished", total: 1, sent: 0, failed: 1 });
-    const letters = await waitFor(
+    const letters = await waitUntil(
+      "the refused event in the destination's dead letters",
       () => admin<{ deadLetters: { reason: string }[] }>("GET", `/destinations/${destinationId}/dead-letters`),
       (answer) => answer.body.deadLetters.length === 1,
-      20_000,
+      { timeoutMs: 20_000 },
     );
     expect(letters.body.deadLetters[0]!.reason).toMatch(/asked to wait 18000 s \(Retry-After\), past the 4-hour retry window/);
   });
@@ -193,10 +195,11 @@ describe("replay from the archive", () => {
     const started = await startReplay(source.id, destinationId, `${DAY}T08:00:00Z`, `${DAY}T09:00:00Z`);
     const done = await replayUntilDone(started.id);
     expect(done).toMatchObject({ status: "finished", total: 3, sent: 0, failed: 3 });
-    const letters = await waitFor(
+    const letters = await waitUntil(
+      "the 3 refused events in the destination's dead letters",
       () => admin<{ deadLetters: { from: string; reason: string; events: { messageId: string }[] }[] }>("GET", `/destinations/${destinationId}/dead-letters`),
       (answer) => answer.body.deadLetters.length === 3,
-      20_000,
+      { timeoutMs: 20_000 },
     );
     expect(letters.body.deadLetters.every((letter) => letter.from === `replay:${started.id}` && letter.reason.includes("answered 400"))).toBe(true);
   });
@@ -225,7 +228,7 @@ describe("replay from the archive", () => {
         while ((await runner.tick()) !== null);
       })();
     });
-    await waitFor(() => received(hook), (list) => list.length > crashAfter);
+    await waitUntil(`the request in flight at the crash (#${crashAfter + 1})`, () => received(hook), (list) => list.length > crashAfter);
 
     const progress = await runInDurableObject(stub, async (_instance, state) => {
       const store = new ReplayStore(state.storage);
@@ -336,15 +339,33 @@ describe("replay from the archive", () => {
     const hook = `/hooks/${unique("cancel")}`;
     const destinationId = await webhook(source.id, hook);
     const started = await startReplay(source.id, destinationId, `${DAY}T00:00:00Z`, "2026-03-15T00:00:00Z", { ratePerSecond: 5 });
-    await waitFor(() => received(hook), (list) => list.length >= 5);
+    await waitUntil("the replay's first 5 requests", () => received(hook), (list) => list.length >= 5);
     const cancelled = await admin<{ replay: ReplayProgress }>("POST", `/replays/${started.id}/cancel`);
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.replay).toMatchObject({ status: "failed", error: "cancelled by an admin", total: 240 });
-    await new Promise((resolve) => setTimeout(resolve, 300)); // a request already in flight lands
-    const sentAtCancel = (await received(hook)).length;
-    await new Promise((resolve) => setTimeout(resolve, 2_500)); // past two more rate windows
-    expect((await received(hook)).length).toBe(sentAtCancel);
-    expect((await admin<{ replay: ReplayProgress }>("GET", `/replays/${started.id}`)).body.replay).toMatchObject({ status: "failed", sent: sentAtCancel });
+    const sentAtCancel = cancelled.body.replay.sent;
+
+    // "Nothing more goes out" without waiting out rate windows: a replay only moves when its
+    // alarm runs the runner, and the runner checks for a cancel before every request. So the
+    // cancel must leave no alarm, and a run started now (what a stray alarm would do, through the
+    // same handler) must send nothing and schedule nothing.
+    const stub = env.REPLAYS.get(env.REPLAYS.idFromName(started.id));
+    const alarms = await runInDurableObject(stub, async (instance, state) => {
+      const before = await state.storage.getAlarm();
+      await instance.alarm();
+      return { before, after: await state.storage.getAlarm() };
+    });
+    expect(alarms, "alarms left by the cancel, and by a run after it").toEqual({ before: null, after: null });
+    // A request in flight at the cancel still lands and is counted as sent: once the receiver and
+    // the replay agree, that is at most one request past what the cancel answered.
+    const settled = await waitUntil(
+      "the receiver and the cancelled replay to agree on what was sent",
+      async () => ({ received: (await received(hook)).length, progress: (await stub.progress())! }),
+      ({ received, progress }) => received === progress.sent,
+    );
+    expect(settled.progress).toMatchObject({ status: "failed" });
+    expect(settled.received).toBeGreaterThanOrEqual(sentAtCancel);
+    expect(settled.received, "requests sent after the cancel (one may have been in flight)").toBeLessThanOrEqual(sentAtCancel + 1);
     expect((await admin("POST", "/replays/rpl_missing/cancel")).status).toBe(404);
   });
 
@@ -356,8 +377,8 @@ describe("replay from the archive", () => {
     const stub = env.REPLAYS.get(env.REPLAYS.idFromName(spec.id));
     await runInDurableObject(stub, (_instance, state) => void new ReplayStore(state.storage).init(spec, new Date())); // stored, no alarm
     expect((await stub.progress())?.status).toBe("running");
-    await waitFor(() => received(hook), (list) => list.length === 2);
-    const done = await waitFor(() => stub.progress(), (progress) => progress?.status === "finished");
+    await waitUntil("both events of the woken replay", () => received(hook), (list) => list.length === 2);
+    const done = await waitUntil("the woken replay to finish", async () => await stub.progress(), (progress) => progress?.status === "finished");
     expect(done).toMatchObject({ status: "finished", sent: 2, total: 2 });
   });
 
@@ -367,10 +388,10 @@ describe("replay from the archive", () => {
     const hook = `/hooks/${unique("busy")}`;
     const destinationId = await webhook(source.id, hook);
     const started = await startReplay(source.id, destinationId, `${DAY}T00:00:00Z`, "2026-03-15T00:00:00Z", { ratePerSecond: 5 }); // 240 events: most of a minute
-    await waitFor(() => received(hook), (list) => list.length >= 5);
+    await waitUntil("the replay's first 5 requests", () => received(hook), (list) => list.length >= 5);
     const live = unique("live");
     await sendBatch(source.writeKey, [{ type: "track", event: "Live", userId: "u1", messageId: live }]);
-    const arrived = await waitFor(() => received(hook), (list) => list.some((request) => request.body.messageId === live), 15_000);
+    const arrived = await waitUntil("the live event, during the replay", () => received(hook), (list) => list.some((request) => request.body.messageId === live), { timeoutMs: 15_000 });
     expect(arrived.some((request) => request.body.messageId === live)).toBe(true);
     const replay = (await admin<{ replay: ReplayProgress }>("GET", `/replays/${started.id}`)).body.replay;
     expect(replay.status).toBe("running");

@@ -1,7 +1,7 @@
 import { describe, expect, inject, it } from "vitest";
 import type { ReceivedRequest } from "../support/receiver/received";
 import { admin } from "../support/workerd/admin";
-import { waitFor } from "../support/workerd/archive";
+import { waitUntil } from "../support/wait-until";
 import { createSource, sendBatch, unique } from "../support/workerd/profiles";
 
 /**
@@ -30,10 +30,11 @@ describe("Retry-After from a destination", () => {
     await sendBatch(source.writeKey, [{ type: "track", event: "Rate Limited", userId: "u1", messageId }]);
 
     const destinationId = created.body.destination.id;
-    await waitFor(
+    await waitUntil(
+      "the event delivered after the asked wait",
       () => admin<{ delivered: number; retrying: number }>("GET", `/destinations/${destinationId}/delivery`),
       (answer) => answer.body.delivered === 1 && answer.body.retrying === 0,
-      20_000,
+      { timeoutMs: 20_000 },
     );
     const requests = (await received(hook)).filter((request) => request.body.messageId === messageId);
     expect(requests.map((request) => request.status)).toEqual([429, 200]);

@@ -1,7 +1,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { app } from "../../workers/app";
-import { waitFor, waitForArchived } from "../support/workerd/archive";
+import { waitForArchived } from "../support/workerd/archive";
+import { waitUntil } from "../support/wait-until";
 import { createSource, sendBatch, unique } from "../support/workerd/profiles";
 
 const ADMIN = { Authorization: "Bearer test_admin_token", "Content-Type": "application/json" };
@@ -25,7 +26,7 @@ describe("schema discovery through the pipeline", () => {
       { type: "page", name: "Home", anonymousId: "a1", properties: { path: "/" } },
       { type: "identify", userId: "u1", traits: { email: "u1@example.com", created: "2026-03-01T00:00:00Z" } },
     ]);
-    const schema = await waitFor(() => schemaOf(source.id), (answer) => answer.events.length === 3);
+    const schema = await waitUntil("3 events in the source's schema", () => schemaOf(source.id), (answer) => answer.events.length === 3);
     const byName = Object.fromEntries(schema.events.map((event) => [`${event.type}/${event.name}`, event]));
     expect(byName["track/Order Completed"]).toMatchObject({ count24h: 2, count30d: 2, total: 2 });
     expect(Object.fromEntries(byName["track/Order Completed"]!.properties.map((p) => [p.path, p.types]))).toEqual({
@@ -71,7 +72,7 @@ describe("schema discovery through the pipeline", () => {
     expect([...byId.keys()].sort()).toEqual([kept, identify].sort());
     expect(byId.get(identify)!.traits).toEqual({ plan: "pro" });
     expect(byId.get(identify)!.context.protocols).toEqual({ omitted: ["ssn"] });
-    const schema = await waitFor(() => schemaOf(source.id), (answer) => answer.events.length === 3);
+    const schema = await waitUntil("3 events in the source's schema", () => schemaOf(source.id), (answer) => answer.events.length === 3);
     expect(schema.events.find((event) => event.name === "Page Viewed")).toMatchObject({ total: 1, blocked: 1 });
   });
 

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, inject } from "vitest";
-import { countByMessageId, createSource, readArchive, uniqueId, waitForArchive, type ArchivedEvent, type Source } from "../../e2e/support/sluice";
+import { countByMessageId, createSource, pipelineStats, readArchive, uniqueId, waitForArchive, waitUntil, type ArchivedEvent, type Source } from "../../e2e/support/sluice";
 import { launchChromium } from "./chromium";
 import { PageLog } from "./page-log";
 import { startPageServer, type PageServer } from "./page-server";
@@ -159,16 +159,22 @@ function reloadNote(): string {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Makes "nothing else will arrive" checkable: sends a sentinel track through the SDK, waits for
- * it in the archive (so the SDK's queue has moved past everything sent before it), then gives the
- * pipeline a moment, since the archive is written by 32 independently flushed shards and an
- * earlier event may land a little after a later one.
+ * Makes "nothing else will arrive" checkable: sends a sentinel track through the SDK and waits
+ * for it in the archive, so the SDK's queue has moved past everything sent before it and the
+ * pipeline has committed it. The archive is written by 32 independently flushed dedupe shards,
+ * so an earlier event may still be in another shard's outbox: then wait until the archive holds
+ * every event the pipeline has committed for the source (its stats), i.e. no flush is pending.
  */
 export async function drain(page: Page, sourceId: string, log: PageLog): Promise<void> {
   const probe = uniqueId("sentinel");
   await fireSdk(page, "track", ["Sentinel", { probe }]);
   await waitForEvents(sourceId, withProbe(probe), { log, what: "the sentinel track" });
-  await sleep(2_500);
+  await waitUntil(
+    `the archive of source ${sourceId} to hold every event the pipeline committed`,
+    async () => ({ committed: (await pipelineStats(sourceId)).archived, archived: (await readArchive({ sourceId })).length }),
+    ({ committed, archived }) => archived >= committed,
+    { intervalMs: 250 },
+  );
 }
 
 /**

@@ -1,5 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { inject } from "vitest";
+import { waitUntil } from "../../support/wait-until";
+
+export { waitUntil };
 
 /** Local-dev defaults that `npm run dev` seeds (DESIGN.md, "Local development contract"). */
 export const DEV = {
@@ -120,21 +123,13 @@ export async function waitForArchive(
   sourceId: string,
   predicate: (events: ArchivedEvent[]) => boolean,
   timeoutMs = 10_000,
+  what = "the expected events",
 ): Promise<ArchivedEvent[]> {
-  let events: ArchivedEvent[] = [];
-  try {
-    await poll(async () => {
-      events = await readArchive({ sourceId });
-      return predicate(events);
-    }, timeoutMs);
-  } catch {
-    const seen = events.map((event) => `${event.type}:${event.messageId}`).slice(-20);
-    throw new Error(
-      `archive of source ${sourceId} did not satisfy the condition within ${timeoutMs} ms; ` +
-        `it holds ${events.length} events (last: ${seen.join(", ") || "none"})`,
-    );
-  }
-  return events;
+  return waitUntil(`${what} in the archive of source ${sourceId}`, () => readArchive({ sourceId }), predicate, {
+    timeoutMs,
+    intervalMs: 250,
+    describe: (events) => `${events.length} events (last: ${events.map((event) => `${event.type}:${event.messageId}`).slice(-20).join(", ") || "none"})`,
+  });
 }
 
 /** Waits until the archive holds an event with each of `messageIds`; returns them by messageId. */
@@ -150,18 +145,9 @@ export async function waitForMessages(
       return messageIds.every((id) => ids.has(id));
     },
     timeoutMs,
+    `messages ${messageIds.join(", ")}`,
   );
   return new Map(events.filter((event) => messageIds.includes(event.messageId)).map((event) => [event.messageId, event]));
-}
-
-/** Retries `check` every 250 ms until it returns true or `timeoutMs` passes. */
-export async function poll(check: () => Promise<boolean>, timeoutMs: number, intervalMs = 250): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() >= deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
 }
 
 /** How many archived events carry each messageId. */

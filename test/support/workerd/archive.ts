@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { readNdjsonGzipLines } from "../../../src/archive/ndjson";
 import type { AcceptedEvent } from "../../../src/spec/accepted-event";
+import { waitUntil } from "../wait-until";
 
 /** Every archived event of a source, read straight from R2, with the key of its object. */
 export async function readArchivedEvents(sourceId: string): Promise<{ key: string; event: AcceptedEvent }[]> {
@@ -17,18 +18,12 @@ export async function readArchivedEvents(sourceId: string): Promise<{ key: strin
   return found;
 }
 
-export async function waitFor<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-/** Waits until a source's archive holds `count` events (or the timeout passes) and returns them. */
+/** Waits until a source's archive holds at least `count` events and returns them; throws on timeout. */
 export function waitForArchived(sourceId: string, count: number, timeoutMs = 20_000) {
-  return waitFor(() => readArchivedEvents(sourceId), (events) => events.length >= count, timeoutMs);
+  return waitUntil(`${count} archived events of source ${sourceId}`, () => readArchivedEvents(sourceId), (events) => events.length >= count, {
+    timeoutMs,
+    describe: (events) => `${events.length} events: ${events.map(({ event }) => event.messageId).join(", ")}`,
+  });
 }
 
 export function countBy<T>(items: readonly T[], key: (item: T) => string): Map<string, number> {

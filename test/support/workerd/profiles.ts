@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { app } from "../../../workers/app";
-import { waitFor } from "./archive";
+import { waitUntil } from "../wait-until";
 
 const ADMIN = { Authorization: "Bearer test_admin_token", "Content-Type": "application/json" };
 export const PROFILE_AUTH = { Authorization: `Basic ${btoa("test_profile_token:")}` };
@@ -48,14 +48,12 @@ export async function profileEventIds(identifier: string, collection = "users"):
 
 /** Waits until the consumer has taken `messageId` into the profile of `identifier`. */
 export async function waitForEvent(identifier: string, messageId: string, collection = "users", timeoutMs = 20_000): Promise<void> {
-  const found = await waitFor(
+  await waitUntil(
+    `event ${messageId} in the profile of ${identifier}`,
     () => profileEventIds(identifier, collection),
     (answer) => answer.ids.includes(messageId),
-    timeoutMs,
+    { timeoutMs, describe: (answer) => `answer ${answer.status}, ${answer.ids.length} events` },
   );
-  if (!found.ids.includes(messageId)) {
-    throw new Error(`event ${messageId} never reached the profile of ${identifier} (answer ${found.status}, ${found.ids.length} events)`);
-  }
 }
 
 export async function segmentIdOf(identifier: string, collection = "users"): Promise<string | undefined> {
