@@ -156,8 +156,6 @@ function reloadNote(): string {
   }
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
  * Makes "nothing else will arrive" checkable: sends a sentinel track through the SDK and waits
  * for it in the archive, so the SDK's queue has moved past everything sent before it and the
@@ -175,30 +173,6 @@ export async function drain(page: Page, sourceId: string, log: PageLog): Promise
     ({ committed, archived }) => archived >= committed,
     { intervalMs: 250 },
   );
-}
-
-/**
- * Polls the archive for `forMs` and fails as soon as an event matching `match` is there: for
- * "nothing is sent yet" checks, where no sentinel can go first (the SDK is holding everything).
- */
-export async function expectNoEventsFor(
-  sourceId: string,
-  match: (event: ArchivedEvent) => boolean,
-  forMs: number,
-  options: { log?: PageLog; what?: string } = {},
-): Promise<void> {
-  const deadline = Date.now() + forMs;
-  for (;;) {
-    const found = (await readArchive({ sourceId })).filter(match);
-    if (found.length > 0) {
-      const summary = found.map((event) => `  ${event.type} ${String(event.event ?? "")} ${JSON.stringify(event.properties ?? {})}`).join("\n");
-      throw new Error(
-        `${options.what ?? "events that should not be there"} arrived (${found.length}):\n${summary}\n${options.log?.describe() ?? ""}${reloadNote()}`,
-      );
-    }
-    if (Date.now() >= deadline) return;
-    await sleep(Math.min(500, Math.max(0, deadline - Date.now())));
-  }
 }
 
 export { countByMessageId, readArchive, uniqueId };
