@@ -73,7 +73,7 @@ describe("consent", () => {
     ]);
     expect(events.find((event) => event.type === "page")!.properties).toMatchObject({ path });
     for (const event of events) {
-      expect(consentOf(event), `context.consent of the ${event.type} ${String(event.event ?? "")}`).toEqual(categoryPreferences);
+      expect(consentOf(event), `context.consent of the ${event.type} ${JSON.stringify(event.event ?? "")}`).toEqual(categoryPreferences);
     }
   });
 
@@ -98,7 +98,7 @@ describe("consent", () => {
     expect(held.find((event) => event.type === "page")!.properties).toMatchObject({ path });
     expect(held.filter((event) => event.type === "track").map((event) => propertiesOf(event).n).sort()).toEqual([1, 2]);
     for (const event of [...held, consentEvent!]) {
-      expect(consentOf(event), `context.consent of the ${event.type} ${String(event.event ?? "")}`).toEqual({ Analytics: true });
+      expect(consentOf(event), `context.consent of the ${event.type} ${JSON.stringify(event.event ?? "")}`).toEqual({ Analytics: true });
     }
     await drain(page, suite.source.id, log);
     const all = await readArchive({ sourceId: suite.source.id });
@@ -153,7 +153,7 @@ describe("consent", () => {
   });
 
   it("opt-in, declined: events tracked while every category is declined are not sent when the visitor opts in later", async () => {
-    const { page, log, anonymousId } = await open("while-declined", { consent: { model: "opt-in" } });
+    const { page, log } = await open("while-declined", { consent: { model: "opt-in" } });
     const probe = uniqueId("while-declined");
 
     await callSdk(page, "setConsent", [{ Analytics: false, Advertising: false }]);

@@ -10,7 +10,7 @@ import { createSource, sendBatch, unique } from "../support/workerd/profiles";
  * the admin API lists it with the reason and re-drives it into a delivery.
  */
 async function received(hook: string): Promise<ReceivedRequest[]> {
-  return (await (await fetch(`${inject("receiverUrl")}${hook}`)).json()) as ReceivedRequest[];
+  return await (await fetch(`${inject("receiverUrl")}${hook}`)).json<ReceivedRequest[]>();
 }
 
 describe("the deliveries dead-letter queue", () => {

@@ -10,7 +10,7 @@ import { createSource, sendBatch, unique } from "../support/workerd/profiles";
  * Tracking API and sees what Segment's own libraries would send it.
  */
 async function received(path: string): Promise<ReceivedRequest[]> {
-  return (await (await fetch(`${inject("receiverUrl")}${path}`)).json()) as ReceivedRequest[];
+  return await (await fetch(`${inject("receiverUrl")}${path}`)).json<ReceivedRequest[]>();
 }
 
 async function hmacSha1Hex(secret: string, body: string): Promise<string> {

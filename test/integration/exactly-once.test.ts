@@ -148,7 +148,7 @@ describe("exactly-once archive", () => {
       let puts = 0;
       const flaky = new Proxy(env.ARCHIVE, {
         get(target, property) {
-          if (property !== "put") return Reflect.get(target, property);
+          if (property !== "put") return Reflect.get(target, property) as unknown;
           return async (...args: Parameters<R2Bucket["put"]>) => {
             if (++puts === 2) throw new Error("worker evicted mid-flush");
             return target.put(...args);
@@ -182,7 +182,7 @@ describe("exactly-once archive", () => {
       (objects) => objects.length > 0,
     );
     expect(kept).toHaveLength(1);
-    const record = (await (await env.ARCHIVE.get(kept[0]!.key))!.json()) as Record<string, unknown>;
+    const record = await (await env.ARCHIVE.get(kept[0]!.key))!.json<Record<string, unknown>>();
     expect(record).toMatchObject({ originalQueue: "sluice-events", messageId: id, body: { v: 99, events: "not events" } });
     expect(record.reason).toMatch(/unreadable events message/);
   });
@@ -201,7 +201,7 @@ describe("exactly-once archive", () => {
       async () => (await env.ARCHIVE.list({ prefix: "dead-letter/sluice-events-dlq/" })).objects.filter((o) => o.key.endsWith(`/${id}.json`)),
       (objects) => objects.length > 0,
     );
-    const record = (await (await env.ARCHIVE.get(kept[0]!.key))!.json()) as { reason: string; body: { messageId: string } };
+    const record = await (await env.ARCHIVE.get(kept[0]!.key))!.json<{ reason: string; body: { messageId: string } }>();
     expect(record.reason).toMatch(/unreadable event: timestamp/);
     expect(record.body.messageId).toBe(bad.messageId);
   });

@@ -19,7 +19,7 @@ describe("custom identity rules", () => {
   let saved: object;
   beforeAll(async () => {
     const current = await app.request("/api/v1/identity/config", { headers: ADMIN }, env);
-    saved = ((await current.json()) as { config: object }).config;
+    saved = (await current.json<{ config: object }>()).config;
     const defaults = saved as { blockedValues: object[]; limits: object; customIdentifiers: object[] };
     await putRules({
       ...defaults,

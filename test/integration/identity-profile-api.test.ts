@@ -145,15 +145,15 @@ describe("identity admin API", () => {
   it("validates and stores the rules, and counts violations by reason", async () => {
     const bad = await app.request("/api/v1/identity/config", { method: "PUT", headers: ADMIN, body: JSON.stringify({ limits: { user_id: { max: 0, window: "ever" } } }) }, env);
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { error: string }).error).toMatch(/limits\.user_id\.max/);
+    expect((await bad.json<{ error: string }>()).error).toMatch(/limits\.user_id\.max/);
 
     const current = await app.request("/api/v1/identity/config", { headers: ADMIN }, env);
-    const { config } = (await current.json()) as { config: { priority: string[]; limits: object } };
+    const { config } = await current.json<{ config: { priority: string[]; limits: object } }>();
     expect(config.priority).toEqual(["user_id", "email"]);
     // Saving the same rules back round-trips them (other test files rely on the defaults).
     const saved = await app.request("/api/v1/identity/config", { method: "PUT", headers: ADMIN, body: JSON.stringify(config) }, env);
     expect(saved.status).toBe(200);
-    expect(((await saved.json()) as { config: object }).config).toEqual(config);
+    expect((await saved.json<{ config: object }>()).config).toEqual(config);
 
     // A sixth anonymous_id on one profile passes the default limit of 5: a violation is counted.
     const source = await createSource();
@@ -169,7 +169,7 @@ describe("identity admin API", () => {
       "the blocked-value and value-limit identity violations",
       async () => {
         const answer = await app.request("/api/v1/identity/violations", { headers: ADMIN }, env);
-        return ((await answer.json()) as { violations: { reason: string; type: string; count: number }[] }).violations;
+        return (await answer.json<{ violations: { reason: string; type: string; count: number }[] }>()).violations;
       },
       (list) => list.some((v) => v.reason === "ID value blocked") && list.some((v) => v.reason === "Identifier value limit exceeded"),
     );

@@ -21,7 +21,7 @@ let document: Document;
 beforeAll(async () => {
   const response = await app.request("/api/v1/openapi.json", {}, env);
   expect(response.status, "the document needs no admin token").toBe(200);
-  document = (await response.json()) as Document;
+  document = await response.json<Document>();
 });
 
 /** `/sources/:id` → `/sources/{id}`, as OpenAPI writes path parameters. */
@@ -48,13 +48,13 @@ function expectDocumented(method: string, template: string, status: number, body
   const schema = operation!.responses[String(status)]?.content?.["application/json"]?.schema;
   expect(schema, `${method} ${template} documents a JSON answer ${status}`).toBeDefined();
   // The component schemas travel with the answer's schema, so `#/components/…` references resolve.
-  const result = new Validator({ ...schema, components: document.components } as Schema, "2020-12", false).validate(body);
+  const result = new Validator({ ...schema, components: document.components }, "2020-12", false).validate(body);
   expect(result.errors, `${method} ${template} ${status}: ${JSON.stringify(body).slice(0, 500)}`).toEqual([]);
 }
 
 async function call(method: string, path: string, template: string, body?: object, headers: Record<string, string> = ADMIN): Promise<{ status: number; body: Json }> {
   const response = await app.request(path, { method, headers, ...(body ? { body: JSON.stringify(body) } : {}) }, env);
-  const answer = (await response.json()) as Json;
+  const answer = await response.json<Json>();
   expectDocumented(method, template, response.status, answer);
   return { status: response.status, body: answer };
 }

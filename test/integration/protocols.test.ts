@@ -41,12 +41,12 @@ describe("tracking plans through the pipeline", () => {
     ]);
 
     const archived = await waitForArchived(source.id, 4);
-    const byId = new Map(archived.map(({ event }) => [event.messageId, event as unknown as Record<string, any>]));
+    const byId = new Map(archived.map(({ event }) => [event.messageId, event as unknown as Record<string, unknown> & { context: { protocols?: Record<string, unknown> } }]));
     expect(byId.has(ids.unplanned)).toBe(false);
     expect(byId.size).toBe(4);
     expect(byId.get(ids.omitted)!.properties).toEqual({ subscription_id: "23r90jfs9ej" });
     expect(byId.get(ids.omitted)!.context.protocols).toEqual({ omitted: ["subscription_name"], sourceId: source.id });
-    expect(byId.get(ids.missing)!.context.protocols.violations).toEqual([
+    expect(byId.get(ids.missing)!.context.protocols?.violations).toEqual([
       { type: "Required", field: "properties.subscription_id", description: "properties.subscription_id is required" },
     ]);
     expect(byId.get(ids.v2)!.context.protocols).toEqual({

@@ -83,7 +83,7 @@ function replaySpecFor(sourceId: string, destinationIds: string[], from: string,
 
 async function received(hook: string): Promise<ReceivedRequest[]> {
   const base = inject("receiverUrl");
-  return (await (await fetch(`${base}${hook.split("?")[0]}`)).json()) as ReceivedRequest[];
+  return await (await fetch(`${base}${hook.split("?")[0]}`)).json<ReceivedRequest[]>();
 }
 
 const messageIdOf = (request: ReceivedRequest) => String((request.body as { messageId: string }).messageId);
@@ -213,7 +213,7 @@ describe("replay from the archive", () => {
     // Driven by hand (no alarm): the first runner dies with its 31st request in flight.
     const stub = env.REPLAYS.get(env.REPLAYS.idFromName(spec.id));
     const crashAfter = 30;
-    await runInDurableObject(stub, async (_instance, state) => {
+    await runInDurableObject(stub, (_instance, state) => {
       const store = new ReplayStore(state.storage);
       store.init(spec, new Date());
       let requests = 0;

@@ -13,7 +13,7 @@ import { createSource, sendBatch, unique } from "../support/workerd/profiles";
  * observed, not our speed.
  */
 async function received(hook: string): Promise<ReceivedRequest[]> {
-  return (await (await fetch(`${inject("receiverUrl")}${hook}`)).json()) as ReceivedRequest[];
+  return await (await fetch(`${inject("receiverUrl")}${hook}`)).json<ReceivedRequest[]>();
 }
 
 describe("Retry-After from a destination", () => {

@@ -14,7 +14,7 @@ interface SchemaAnswer {
 async function schemaOf(sourceId: string, query = ""): Promise<SchemaAnswer> {
   const response = await app.request(`/api/v1/sources/${sourceId}/schema${query}`, { headers: ADMIN }, env);
   expect(response.status).toBe(200);
-  return (await response.json()) as SchemaAnswer;
+  return await response.json<SchemaAnswer>();
 }
 
 describe("schema discovery through the pipeline", () => {
@@ -68,7 +68,7 @@ describe("schema discovery through the pipeline", () => {
       { type: "identify", userId: "u1", traits: { ssn: "078-05-1120", plan: "pro" }, messageId: identify },
     ]);
     const archived = await waitForArchived(source.id, 2);
-    const byId = new Map(archived.map(({ event }) => [event.messageId, event as unknown as Record<string, any>]));
+    const byId = new Map(archived.map(({ event }) => [event.messageId, event as unknown as Record<string, unknown> & { context: { protocols?: Record<string, unknown> } }]));
     expect([...byId.keys()].sort()).toEqual([kept, identify].sort());
     expect(byId.get(identify)!.traits).toEqual({ plan: "pro" });
     expect(byId.get(identify)!.context.protocols).toEqual({ omitted: ["ssn"] });
@@ -81,6 +81,6 @@ describe("schema discovery through the pipeline", () => {
     const source = await createSource("Schema errors");
     const bad = await app.request(`/api/v1/sources/${source.id}/schema/events`, { method: "PATCH", headers: ADMIN, body: JSON.stringify({ type: "page", name: "x", archived: true }) }, env);
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { error: string }).error).toMatch(/^type: must be one of track, identify, group/);
+    expect((await bad.json<{ error: string }>()).error).toMatch(/^type: must be one of track, identify, group/);
   });
 });

@@ -10,7 +10,7 @@ const basic = (writeKey: string) => `Basic ${btoa(`${writeKey}:`)}`;
 async function createSource(name = "Test source") {
   const response = await app.request("/api/v1/sources", { method: "POST", headers: ADMIN, body: JSON.stringify({ name }) }, env);
   expect(response.status).toBe(201);
-  return ((await response.json()) as { source: { id: string; writeKey: string; name: string; enabled: boolean } }).source;
+  return (await response.json<{ source: { id: string; writeKey: string; name: string; enabled: boolean } }>()).source;
 }
 
 /** A messageId (`<prefix>-<n>`) that the dedupe stage puts on the same shard as `messageId`. */
@@ -70,7 +70,7 @@ describe("Tracking API in workerd", () => {
       ],
     });
     expect(response.status).toBe(200);
-    const body = (await response.json()) as { success: boolean; errors: { index: number; field: string; message: string }[] };
+    const body = await response.json<{ success: boolean; errors: { index: number; field: string; message: string }[] }>();
     expect(body.success).toBe(true);
     expect(body.errors.map((e) => [e.index, e.field])).toEqual([[1, "event"], [2, "userId"], [3, ""]]);
     expect(body.errors[2]!.message).toMatch(/32 KB/);
@@ -107,11 +107,13 @@ describe("Tracking API in workerd", () => {
 
     const tooMany = await send("/v1/batch", { batch: Array.from({ length: 2501 }, () => ({ type: "track", userId: "u", event: "E" })) }, { headers });
     expect(tooMany.status).toBe(400);
-    expect(await tooMany.json()).toMatchObject({ field: "batch", error: expect.stringContaining("2500") });
+    const tooManyAnswer = await tooMany.json<{ field: string; error: string }>();
+    expect(tooManyAnswer.field).toBe("batch");
+    expect(tooManyAnswer.error).toContain("2500");
 
     const tooBig = await send("/v1/batch", { batch: Array.from({ length: 20 }, () => ({ type: "track", userId: "u", event: "E", properties: { pad: "x".repeat(30_000) } })) }, { headers });
     expect(tooBig.status).toBe(400);
-    expect(await tooBig.json()).toMatchObject({ error: expect.stringContaining("500 KB") });
+    expect((await tooBig.json<{ error: string }>()).error).toContain("500 KB");
   });
 
   it("answers 401 for a missing or unknown key and 403 once the source is disabled", async () => {
@@ -125,7 +127,9 @@ describe("Tracking API in workerd", () => {
     expect(patch.status).toBe(200);
     const refused = await send("/v1/track", { userId: "u", event: "E", writeKey: source.writeKey });
     expect(refused.status).toBe(403);
-    expect(await refused.json()).toMatchObject({ success: false, error: expect.stringContaining("disabled") });
+    const refusedAnswer = await refused.json<{ success?: boolean; field?: string; error: string }>();
+    expect(refusedAnswer).toMatchObject({ success: false });
+    expect(refusedAnswer.error).toContain("disabled");
   });
 
   it("answers 503 and acknowledges nothing when the queue refuses the events", async () => {
@@ -134,7 +138,7 @@ describe("Tracking API in workerd", () => {
     // through to the real EVENTS queue, and so to the consumer and the archive.
     let queueDown = true;
     const switchedQueue: Pick<Queue, "send" | "sendBatch"> = {
-      send: (body, options) => (queueDown ? Promise.reject(new Error("queue down")) : env.EVENTS.send(body as never, options)),
+      send: (body, options) => (queueDown ? Promise.reject(new Error("queue down")) : env.EVENTS.send(body, options)),
       sendBatch: (messages, options) => (queueDown ? Promise.reject(new Error("queue down")) : env.EVENTS.sendBatch(messages as never, options)),
     };
     const track = (messageId: string) =>
@@ -143,7 +147,9 @@ describe("Tracking API in workerd", () => {
     const lost = `lost-${crypto.randomUUID()}`;
     const response = await track(lost);
     expect(response.status).toBe(503);
-    expect(await response.json()).toMatchObject({ success: false, error: expect.stringContaining("retry") });
+    const responseAnswer = await response.json<{ success?: boolean; field?: string; error: string }>();
+    expect(responseAnswer).toMatchObject({ success: false });
+    expect(responseAnswer.error).toContain("retry");
 
     // Sentinel: a later event through the same route and queue once it is up, on the same dedupe
     // shard as the refused one. Had the refused event been queued (now, or held back and sent
@@ -192,7 +198,8 @@ describe("admin API auth", () => {
     expect((await app.request("/api/v1/sources", { headers: { Authorization: "Bearer test_admin_token" } }, env)).status).toBe(200);
     const unconfigured = await app.request("/api/v1/sources", { headers: { Authorization: "Bearer " } }, { ...env, ADMIN_TOKEN: undefined });
     expect(unconfigured.status).toBe(503);
-    expect(await unconfigured.json()).toMatchObject({ error: expect.stringContaining("ADMIN_TOKEN") });
+    const unconfiguredAnswer = await unconfigured.json<{ success?: boolean; field?: string; error: string }>();
+    expect(unconfiguredAnswer.error).toContain("ADMIN_TOKEN");
   });
 
   it("validates new sources and streams the archive as NDJSON, filtered by time", async () => {
@@ -208,7 +215,7 @@ describe("admin API auth", () => {
     const read = (query: string) => app.request(`/api/v1/archive?sourceId=${source.id}${query}`, { headers: ADMIN }, env);
     const all = await read("");
     expect(all.headers.get("content-type")).toMatch(/application\/x-ndjson/);
-    const lines = (await all.text()).trim().split("\n").map((line) => JSON.parse(line));
+    const lines = (await all.text()).trim().split("\n").map((line) => JSON.parse(line) as { messageId: string });
     expect(lines.map((e) => e.messageId).sort()).toEqual(["x1", "x2"]);
 
     const future = new Date(Date.now() + 3_600_000).toISOString();

@@ -96,7 +96,7 @@ export interface EventContext {
 }
 
 export function contextOf(event: ArchivedEvent): EventContext {
-  return (event.context ?? {}) as EventContext;
+  return (event.context ?? {});
 }
 
 export function propertiesOf(event: ArchivedEvent): Record<string, unknown> {
@@ -132,7 +132,7 @@ export async function waitForEvents(
     const all = await readArchive({ sourceId }).catch(() => [] as ArchivedEvent[]);
     const summary = all
       .slice(-15)
-      .map((event) => `  ${event.type} ${String(event.event ?? contextOf(event).page?.path ?? "")} ${JSON.stringify(event.properties ?? {})}`)
+      .map((event) => `  ${event.type} ${JSON.stringify(event.event ?? contextOf(event).page?.path ?? "")} ${JSON.stringify(event.properties ?? {})}`)
       .join("\n");
     throw new Error(
       `${options.what ?? "expected events"} did not arrive: ${error instanceof Error ? error.message : String(error)}\n` +

@@ -21,5 +21,5 @@ export default async function setup(project: TestProject): Promise<() => Promise
     vars: { DELIVERY_RETRY_FIRST_DELAY_SECONDS: "1" },
   });
   project.provide("baseUrl", server.baseUrl);
-  return server.stop;
+  return () => server.stop();
 }

@@ -100,8 +100,8 @@ export interface ArchiveQuery {
 
 export function archivePath(query: ArchiveQuery): string {
   const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, value);
-  return `/api/v1/archive?${params}`;
+  for (const [key, value] of Object.entries(query) as [string, string | undefined][]) if (value !== undefined) params.set(key, value);
+  return `/api/v1/archive?${params.toString()}`;
 }
 
 /** Reads the archive (NDJSON) and parses every line. */

@@ -11,5 +11,5 @@ declare module "vitest" {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const receiver = await startReceiver();
   project.provide("receiverUrl", receiver.url(""));
-  return receiver.close;
+  return () => receiver.close();
 }

@@ -11,7 +11,7 @@ export async function readArchivedEvents(sourceId: string): Promise<{ key: strin
     const page = await env.ARCHIVE.list({ prefix: `archive/${sourceId}/`, cursor });
     for (const object of page.objects) {
       const body = await env.ARCHIVE.get(object.key);
-      for await (const line of readNdjsonGzipLines(body!.body)) found.push({ key: object.key, event: JSON.parse(line) });
+      for await (const line of readNdjsonGzipLines(body!.body as ReadableStream<Uint8Array>)) found.push({ key: object.key, event: JSON.parse(line) as AcceptedEvent });
     }
     cursor = page.truncated ? page.cursor : undefined;
   } while (cursor);

@@ -8,7 +8,7 @@ export const PROFILE_AUTH = { Authorization: `Basic ${btoa("test_profile_token:"
 export async function createSource(name = "Identity test source"): Promise<{ id: string; writeKey: string }> {
   const response = await app.request("/api/v1/sources", { method: "POST", headers: ADMIN, body: JSON.stringify({ name }) }, env);
   if (response.status !== 201) throw new Error(`creating a source answered ${response.status}`);
-  return ((await response.json()) as { source: { id: string; writeKey: string } }).source;
+  return (await response.json<{ source: { id: string; writeKey: string } }>()).source;
 }
 
 /** Sends events through the Tracking API's batch route, as a client would. */
@@ -29,7 +29,7 @@ export function profilePath(identifier: string, resource: string, query = "", co
 
 export async function getProfile<T = Record<string, unknown>>(path: string): Promise<{ status: number; body: T; headers: Headers }> {
   const response = await app.request(path, { headers: PROFILE_AUTH }, env);
-  return { status: response.status, body: (await response.json()) as T, headers: response.headers };
+  return { status: response.status, body: await response.json<T>(), headers: response.headers };
 }
 
 /** Every event on the profile of `identifier`, following the Profile API's pages. */
