@@ -205,11 +205,14 @@ async function lookUp(c: ProfileContext, { spaceId, collection, identifier }: Pr
   return { ...found, url: `/v1/spaces/${spaceId}/collections/${collection}/profiles/${found.view.id}/${resource}` } satisfies Found;
 }
 
-function offsetOf(c: ProfileContext, next: string | undefined) {
-  if (next === undefined || next === "") return 0;
-  const offset = decodeOffset(next);
+/** The profile and the offset a listing's cursor names, or the Profile API's error answer. */
+async function lookUpPage(c: ProfileContext, params: ProfileParams, resource: string, cursor: string | undefined) {
+  const found = await lookUp(c, params, resource);
+  if (found instanceof Response) return found;
+  if (cursor === undefined || cursor === "") return { ...found, offset: 0 };
+  const offset = decodeOffset(cursor);
   if (offset === undefined) return fail(c, 400, "validation_error", "The parameter `next` is not a cursor this API returned; pass `cursor.next` from the previous page.");
-  return offset;
+  return { ...found, offset };
 }
 
 export const profileApi = new OpenAPIHono<HonoEnv>({ defaultHook: rejectInvalid });
@@ -245,24 +248,22 @@ profileApi
     return c.json(page, 200);
   })
   .openapi(externalIdsRoute, async (c) => {
-    const { collection } = c.req.valid("param");
-    const found = await lookUp(c, c.req.valid("param"), "external_ids");
-    if (found instanceof Response) return found;
+    const params = c.req.valid("param");
     const query = c.req.valid("query");
-    const offset = offsetOf(c, query.next ?? query.cursor);
-    if (offset instanceof Response) return offset;
-    return c.json(externalIdsPage(found.view.identifiers, collection, { include: query.include, limit: query.limit, offset, url: found.url }), 200);
+    const page = await lookUpPage(c, params, "external_ids", query.next ?? query.cursor);
+    if (page instanceof Response) return page;
+    const { view, offset, url } = page;
+    return c.json(externalIdsPage(view.identifiers, params.collection, { include: query.include, limit: query.limit, offset, url }), 200);
   })
   .openapi(eventsRoute, async (c) => {
-    const { collection } = c.req.valid("param");
-    const found = await lookUp(c, c.req.valid("param"), "events");
-    if (found instanceof Response) return found;
+    const params = c.req.valid("param");
     const query = c.req.valid("query");
-    const offset = offsetOf(c, query.next ?? query.cursor);
-    if (offset instanceof Response) return offset;
-    const rows = await found.stub.readEvents({ start: query.start, end: query.end, sort: query.sort, exclude: query.exclude ?? [], offset, limit: query.limit });
-    const externalIds = found.view.identifiers.map((id) => ({ collection, type: id.type, id: id.value, encoding: "none" }));
-    return c.json(eventsPage(rows, { collection, segmentId: found.view.id, externalIds }, { limit: query.limit, offset, url: found.url }), 200);
+    const page = await lookUpPage(c, params, "events", query.next ?? query.cursor);
+    if (page instanceof Response) return page;
+    const { stub, view, offset, url } = page;
+    const rows = await stub.readEvents({ start: query.start, end: query.end, sort: query.sort, exclude: query.exclude ?? [], offset, limit: query.limit });
+    const externalIds = view.identifiers.map((id) => ({ collection: params.collection, type: id.type, id: id.value, encoding: "none" }));
+    return c.json(eventsPage(rows, { collection: params.collection, segmentId: view.id, externalIds }, { limit: query.limit, offset, url }), 200);
   })
   .openapi(metadataRoute, async (c) => {
     const found = await lookUp(c, c.req.valid("param"), "metadata");

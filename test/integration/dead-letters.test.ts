@@ -1,18 +1,14 @@
 import { describe, expect, inject, it } from "vitest";
 import type { DeadLetteredDelivery } from "../../src/destinations/dead-letters";
-import type { ReceivedRequest } from "../support/receiver/received";
 import { admin } from "../support/workerd/admin";
 import { waitUntil } from "../support/wait-until";
 import { createSource, sendBatch, unique } from "../support/workerd/profiles";
+import { received } from "../support/workerd/received";
 
 /**
  * A destination that refuses an event (400) dead-letters it through the real queues into R2;
  * the admin API lists it with the reason and re-drives it into a delivery.
  */
-async function received(hook: string): Promise<ReceivedRequest[]> {
-  return await (await fetch(`${inject("receiverUrl")}${hook}`)).json<ReceivedRequest[]>();
-}
-
 describe("the deliveries dead-letter queue", () => {
   it("keeps what a destination refused, lists it per destination, and re-drives it once", async () => {
     const source = await createSource("Dead letters");

@@ -1,18 +1,14 @@
 import { describe, expect, inject, it } from "vitest";
-import type { ReceivedRequest } from "../support/receiver/received";
 import { admin } from "../support/workerd/admin";
 import { waitUntil } from "../support/wait-until";
 import { createSource, sendBatch, unique } from "../support/workerd/profiles";
+import { received } from "../support/workerd/received";
 
 /**
  * Destination types through the real queues, against a local HTTP receiver: a batching webhook
  * with custom headers, and `segment`, where the receiver stands in for a Segment-compatible
  * Tracking API and sees what Segment's own libraries would send it.
  */
-async function received(path: string): Promise<ReceivedRequest[]> {
-  return await (await fetch(`${inject("receiverUrl")}${path}`)).json<ReceivedRequest[]>();
-}
-
 async function hmacSha1Hex(secret: string, body: string): Promise<string> {
   const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-1" }, false, ["sign"]);
   const signature = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(body));

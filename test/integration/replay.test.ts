@@ -11,6 +11,7 @@ import { admin } from "../support/workerd/admin";
 import { waitUntil } from "../support/wait-until";
 import { createSource, sendBatch, unique } from "../support/workerd/profiles";
 import { replayDeps } from "../../workers/replay-object";
+import { received } from "../support/workerd/received";
 
 /**
  * Replay from the R2 archive into webhook destinations that are real HTTP endpoints (a Node
@@ -79,11 +80,6 @@ async function startReplay(sourceId: string, destinationId: string, from: string
 /** A replay spec for tests that drive the runner by hand (no admin API, no alarm). */
 function replaySpecFor(sourceId: string, destinationIds: string[], from: string, to: string, ratePerSecond: number): ReplaySpec {
   return { id: unique("rpl"), sourceId, destinationIds, from, to, ratePerSecond, blocks: { events: [], traits: [] }, createdAt: new Date().toISOString() };
-}
-
-async function received(hook: string): Promise<ReceivedRequest[]> {
-  const base = inject("receiverUrl");
-  return await (await fetch(`${base}${hook.split("?")[0]}`)).json<ReceivedRequest[]>();
 }
 
 const messageIdOf = (request: ReceivedRequest) => String((request.body as { messageId: string }).messageId);

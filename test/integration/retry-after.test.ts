@@ -1,8 +1,8 @@
 import { describe, expect, inject, it } from "vitest";
-import type { ReceivedRequest } from "../support/receiver/received";
 import { admin } from "../support/workerd/admin";
 import { waitUntil } from "../support/wait-until";
 import { createSource, sendBatch, unique } from "../support/workerd/profiles";
+import { received } from "../support/workerd/received";
 
 /**
  * A destination that answers 429 with `Retry-After` gets its event again only after the wait it
@@ -12,10 +12,6 @@ import { createSource, sendBatch, unique } from "../support/workerd/profiles";
  * header explains. Times are the receiver's, compared with each other: what the destination
  * observed, not our speed.
  */
-async function received(hook: string): Promise<ReceivedRequest[]> {
-  return await (await fetch(`${inject("receiverUrl")}${hook}`)).json<ReceivedRequest[]>();
-}
-
 describe("Retry-After from a destination", () => {
   it("a 429 with Retry-After: 4, then 200: delivered once, not before the asked 4 seconds", async () => {
     const source = await createSource("Retry-After source");
