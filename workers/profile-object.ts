@@ -200,8 +200,14 @@ export class ProfileObject extends DurableObject<AppEnv> {
   readEvents(query: EventQuery): RecordedEvent[] {
     const where: string[] = [];
     const params: (string | number)[] = [];
-    if (query.start) where.push("timestamp >= ?") && params.push(query.start);
-    if (query.end) where.push("timestamp < ?") && params.push(query.end);
+    if (query.start) {
+      where.push("timestamp >= ?");
+      params.push(query.start);
+    }
+    if (query.end) {
+      where.push("timestamp < ?");
+      params.push(query.end);
+    }
     if (query.exclude.length > 0) {
       where.push(`COALESCE(name, type) NOT IN (${query.exclude.map(() => "?").join(", ")})`);
       params.push(...query.exclude);

@@ -71,7 +71,8 @@ export function replayDeps(store: ReplayStore, env: AppEnv, overrides: Partial<R
       const object = await env.ARCHIVE.get(key);
       if (!object) return null;
       const lines: string[] = [];
-      for await (const line of readNdjsonGzipLines(object.body)) lines.push(line);
+      // workers-types declares R2 bodies as ReadableStream<any>; they are bytes.
+      for await (const line of readNdjsonGzipLines(object.body as ReadableStream<Uint8Array>)) lines.push(line);
       return lines;
     },
     destination: async (id) => {

@@ -43,7 +43,7 @@ export const archiveApi = adminRouter().openapi(
       ...ADMIN_ERRORS,
     },
   }),
-  async (c) => {
+  (c) => {
     const { sourceId, from, to } = c.req.valid("query");
     if (from && to && from >= to) throw new ApiError(400, "from must be before to.", "from");
     const sourceIds = [sourceId ?? []].flat().filter(Boolean);

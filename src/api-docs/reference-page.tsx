@@ -1,4 +1,5 @@
 import type { FC } from "hono/jsx";
+import type { HtmlEscapedString } from "hono/utils/html";
 
 /**
  * The human-readable API reference: a pure function of the OpenAPI document, rendered on the
@@ -57,8 +58,8 @@ function typeLabel(schema: Json): string {
   const variants = asArray(schema.anyOf ?? schema.oneOf);
   if (variants.length > 0) return variants.map((variant) => typeLabel(asObject(variant))).join(" | ");
   const bounds = [
-    schema.minimum !== undefined ? `≥ ${String(schema.minimum)}` : "",
-    schema.maximum !== undefined ? `≤ ${String(schema.maximum)}` : "",
+    typeof schema.minimum === "number" ? `≥ ${schema.minimum}` : "",
+    typeof schema.maximum === "number" ? `≤ ${schema.maximum}` : "",
     schema.format ? asText(schema.format) : "",
   ].filter(Boolean);
   return [type || "any", ...bounds].join(" ");
@@ -215,7 +216,8 @@ const OperationView: FC<{ operation: Operation; schemas: Json }> = ({ operation,
   );
 };
 
-export const ApiReferencePage: FC<{ document: Json; stylesheet: string; documentUrl: string }> = ({ document, stylesheet, documentUrl }) => {
+/** Typed by what it renders, not as an FC, so that callers (and tests) see the HTML string it gives. */
+export const ApiReferencePage = ({ document, stylesheet, documentUrl }: { document: Json; stylesheet: string; documentUrl: string }): HtmlEscapedString | Promise<HtmlEscapedString> => {
   const info = asObject(document.info);
   const groups = groupOperations(document);
   const schemes = asObject(asObject(document.components).securitySchemes);

@@ -55,7 +55,8 @@ export function streamArchive(bucket: R2Bucket, query: ArchiveQuery): ReadableSt
     for await (const key of keys) {
       const object = await bucket.get(key);
       if (!object) continue; // removed between list and get (a deletion ran): nothing to read
-      for await (const line of readNdjsonGzipLines(object.body)) {
+      // workers-types declares R2 bodies as ReadableStream<any>; they are bytes.
+      for await (const line of readNdjsonGzipLines(object.body as ReadableStream<Uint8Array>)) {
         // Every archived line carries receivedAt (ingest sets it); one without is outside any range.
         const stamped = archivedStamp.safeParse(JSON.parse(line));
         const receivedAt = stamped.success ? Date.parse(stamped.data.receivedAt) : NaN;

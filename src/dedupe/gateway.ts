@@ -45,8 +45,8 @@ export function createDedupeGateway(getShard: (name: string) => DedupeShard, spa
   }
 
   return {
-    check: (entries) => perShard(entries, (e) => e.messageId, (shard, _name, part) => shard.check(part)) as Promise<CheckVerdict[]>,
+    check: (entries) => perShard<DedupeEntry, CheckVerdict>(entries, (e) => e.messageId, (shard, _name, part) => shard.check(part)),
     commit: (entries) =>
-      perShard(entries, (e) => e.event.messageId, (shard, name, part) => shard.commit(name, part)) as Promise<CommitVerdict[]>,
+      perShard<CommitEntry, CommitVerdict>(entries, (e) => e.event.messageId, (shard, name, part) => shard.commit(name, part)),
   };
 }

@@ -30,9 +30,9 @@ describe("deliverBatch", () => {
   it("reads Retry-After from a 429 or 503 answer, in seconds or as an HTTP date", async () => {
     const inAMinute = new Date(Date.now() + 60_000).toUTCString();
     const answers: Record<string, [number, string]> = { a: [429, "2"], b: [503, inAMinute], c: [500, "2"], d: [429, "whenever"] };
-    const fetcher = (async (_url: string, init: RequestInit) => {
-      const [status, retryAfter] = answers[(JSON.parse(String(init.body)) as { messageId: string }).messageId]!;
-      return new Response(null, { status, headers: { "Retry-After": retryAfter } });
+    const fetcher = ((_url: string, init: RequestInit) => {
+      const [status, retryAfter] = answers[(JSON.parse(init.body as string) as { messageId: string }).messageId]!;
+      return Promise.resolve(new Response(null, { status, headers: { "Retry-After": retryAfter } }));
     }) as typeof fetch;
     const results = await deliverBatch(webhookDestination, webhookSettings.parse({ url: "https://hooks.example.com/in" }), ["a", "b", "c", "d"].map((messageId) => ({ messageId })), fetcher);
     const asked = results.map(({ outcome }) => (outcome.kind === "retry" ? outcome.retryAfterSeconds : "not retried"));
@@ -44,7 +44,7 @@ describe("deliverBatch", () => {
 
   it("batches a webhook into one array when asked, and records the request and answer", async () => {
     const attempts: AttemptRecord[] = [];
-    const fetcher = (async () => new Response("accepted", { status: 202 })) as typeof fetch;
+    const fetcher = (() => Promise.resolve(new Response("accepted", { status: 202 }))) as typeof fetch;
     const settings = webhookSettings.parse({ url: "https://hooks.example.com/in", batch: true });
     const results = await deliverBatch(webhookDestination, settings, [{ messageId: "a" }, { messageId: "b" }], fetcher, (attempt) => attempts.push(attempt));
     expect(results.map((result) => result.outcome.kind)).toEqual(["delivered", "delivered"]);
@@ -55,10 +55,13 @@ describe("deliverBatch", () => {
 
   it("forwards to a Segment-compatible endpoint through /v1/batch with the write key", async () => {
     let sent: Request | undefined;
-    const fetcher = (async (url: string, init: RequestInit) => ((sent = new Request(url, init)), new Response("{}", { status: 200 }))) as typeof fetch;
+    const fetcher = ((url: string, init: RequestInit) => {
+      sent = new Request(url, init);
+      return Promise.resolve(new Response("{}", { status: 200 }));
+    }) as typeof fetch;
     await deliverBatch(segmentDestination, { endpoint: "https://sluice.example.com/", writeKey: "wk" }, [{ messageId: "a", projectId: "src", receivedAt: "x", type: "track" }], fetcher);
     expect(sent!.url).toBe("https://sluice.example.com/v1/batch");
     expect(sent!.headers.get("Authorization")).toBe(`Basic ${btoa("wk:")}`);
-    expect(((await sent!.json()) as { batch: object[] }).batch).toEqual([{ messageId: "a", type: "track" }]);
+    expect((await sent!.json<{ batch: object[] }>()).batch).toEqual([{ messageId: "a", type: "track" }]);
   });
 });

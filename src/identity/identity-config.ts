@@ -151,7 +151,8 @@ export interface CompiledBlockedValue {
   rule: BlockedValue;
   /** Types it applies to; `undefined` for all. */
   types: ReadonlySet<string> | undefined;
-  matches(value: string): boolean;
+  /** A plain function (no `this`), so it can be passed on: `values.filter(blocked.matches)`. */
+  matches: (value: string) => boolean;
 }
 
 /** The rules ready for per-event use: regexes built once, priorities indexed. */

@@ -76,7 +76,7 @@ describe("resolveIdentity: limits and priority", () => {
         reason: "Identifier value limit exceeded",
         type: "email",
         value: "jane@example1.com",
-        message: expect.stringMatching(/the profile would hold 2 user_id values, over the limit of 1 ever/),
+        message: expect.stringMatching(/the profile would hold 2 user_id values, over the limit of 1 ever/) as string,
       },
     ]);
   });
@@ -117,7 +117,7 @@ describe("resolveIdentity: limits and priority", () => {
     expect(within).toMatchObject({ kind: "add", newIdentifiers: [], demoted: [id("anonymous_id", "a3")] });
     expect(within.violations[0]).toMatchObject({
       reason: "Identifier value time limit exceeded",
-      message: expect.stringMatching(/3 anonymous_id values added within the weekly window, over the limit of 2 weekly/),
+      message: expect.stringMatching(/3 anonymous_id values added within the weekly window, over the limit of 2 weekly/) as string,
     });
     const weekLater = resolve([id("user_id", "u1"), id("anonymous_id", "a3")], [existing], weekly, new Date("2026-03-08T00:00:00.000Z"));
     expect(weekLater).toMatchObject({ kind: "add", newIdentifiers: [id("anonymous_id", "a3")], violations: [] });
@@ -169,7 +169,7 @@ describe("resolveIdentity: blocked values and system limits", () => {
     const other = profile("use_other", [id("anonymous_id", "a1")], { createdAt: "2026-02-01T00:00:00.000Z" });
     const plan = resolve([id("user_id", "u1"), id("anonymous_id", "a1")], [big, other]);
     expect(plan).toMatchObject({ kind: "add", profileId: "use_big", demoted: [id("anonymous_id", "a1")] });
-    expect(plan.violations[0]).toMatchObject({ reason: "Profile merge limit exceeded", message: expect.stringMatching(/101 merges/) });
+    expect(plan.violations[0]).toMatchObject({ reason: "Profile merge limit exceeded", message: expect.stringMatching(/101 merges/) as string });
 
     const merged = profile("use_big", [id("user_id", "u1")], { mergeCount: 98 });
     expect(resolve([id("user_id", "u1"), id("anonymous_id", "a1")], [merged, other]).kind).toBe("merge");

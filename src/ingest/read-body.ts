@@ -9,7 +9,8 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
   if (!request.body) throw new ApiError(400, "The request has no body: send the event as JSON.");
 
   const encoding = (request.headers.get("content-encoding") ?? "identity").trim().toLowerCase();
-  let stream: ReadableStream<Uint8Array> = request.body;
+  // workers-types declares request bodies as ReadableStream<any>; they are bytes.
+  let stream = request.body as ReadableStream<Uint8Array>;
   if (encoding === "gzip" || encoding === "x-gzip") {
     stream = stream.pipeThrough(new DecompressionStream("gzip"));
   } else if (encoding === "deflate") {

@@ -23,7 +23,8 @@ export const trackingApi = new Hono<HonoEnv>();
 trackingApi.use(
   "/v1/*",
   cors({
-    origin: (origin, c) => corsOriginFor(origin, c.env.CORS_ORIGINS, c.req.url),
+    // hono's cors types the context loosely (Context<any>); this is the tracking API's own.
+    origin: (origin, c: Context<HonoEnv>) => corsOriginFor(origin, c.env.CORS_ORIGINS, c.req.url),
     credentials: true,
     allowMethods: ["GET", "POST", "OPTIONS"],
     allowHeaders: ["Authorization", "Content-Type", "Content-Encoding", "X-Retry-Count"],

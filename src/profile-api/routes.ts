@@ -1,5 +1,6 @@
 import { OpenAPIHono, createRoute, z, type Hook } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { createMiddleware } from "hono/factory";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { HonoEnv } from "../env";
 import { credentialsMatch } from "../http/constant-time";
@@ -217,7 +218,11 @@ async function lookUpPage(c: ProfileContext, params: ProfileParams, resource: st
 
 export const profileApi = new OpenAPIHono<HonoEnv>({ defaultHook: rejectInvalid });
 
-profileApi.use("/v1/spaces/*", async (c, next) => {
+/**
+ * Stamps a Request-Id and requires the Profile API token as the HTTP Basic user name.
+ * createMiddleware types its context (a handler given to `use` gets an input of any).
+ */
+const requireProfileToken = createMiddleware<HonoEnv>(async (c, next) => {
   c.header("Request-Id", crypto.randomUUID());
   const expected = c.env.PROFILE_TOKEN;
   if (!expected) {
@@ -236,6 +241,8 @@ profileApi.use("/v1/spaces/*", async (c, next) => {
   }
   await next();
 });
+
+profileApi.use("/v1/spaces/*", requireProfileToken);
 
 profileApi
   .openapi(traitsRoute, async (c) => {

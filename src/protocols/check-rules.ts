@@ -1,4 +1,5 @@
 import { findUnsafePattern } from "../regex/regex-safety";
+import { isPlainObject } from "../spec/validate-event";
 import { compileEventSchema } from "./json-schema-violations";
 import type { PlanRule } from "./tracking-plan";
 
@@ -32,11 +33,11 @@ export function checkPlanRules(rules: readonly PlanRule[]): string[] {
 }
 
 function* patternsIn(schema: unknown, path: string): Generator<{ path: string; pattern: string }> {
-  if (typeof schema !== "object" || schema === null) return;
   if (Array.isArray(schema)) {
     for (const [index, item] of schema.entries()) yield* patternsIn(item, `${path}.${index}`);
     return;
   }
+  if (!isPlainObject(schema)) return;
   for (const [key, value] of Object.entries(schema)) {
     if (key === "pattern" && typeof value === "string") yield { path: `${path}.pattern`, pattern: value };
     else if (key === "patternProperties" && typeof value === "object" && value !== null) {

@@ -1,4 +1,4 @@
-import { Validator, type OutputUnit, type Schema } from "@cfworker/json-schema";
+import { Validator, type OutputUnit } from "@cfworker/json-schema";
 import { fastValidator } from "./fast-check";
 
 /**
@@ -37,7 +37,9 @@ export function compileEventSchema(schema: Record<string, unknown>): EventValida
       if (CASCADES.has(error.keyword)) continue;
       const violation = toViolation(error, schema, event);
       const id = `${violation.type}\u0000${violation.field}\u0000${violation.description}`;
-      if (!seen.has(id)) violations.push(violation), seen.add(id);
+      if (seen.has(id)) continue;
+      violations.push(violation);
+      seen.add(id);
     }
     return violations;
   };

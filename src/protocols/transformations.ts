@@ -72,7 +72,7 @@ export function applyTransformations(event: Record<string, unknown>, transformat
   const out: Record<string, unknown> = { ...event };
   if (transformation.newEventName && type === "track") out.event = transformation.newEventName;
   if (transformation.renames.length > 0 && isPlainObject(event[section])) {
-    const fields = structuredClone(event[section]) as Record<string, unknown>;
+    const fields = structuredClone<Record<string, unknown>>(event[section]);
     for (const { from, to } of transformation.renames) {
       const taken = take(fields, splitPath(from));
       if (taken.found) put(fields, splitPath(to), taken.value);

@@ -22,6 +22,18 @@ const PARALLEL_READS = 8;
 /** Failed ticks in a row (R2, D1 or queue errors, not destination answers) before the replay fails. */
 const MAX_FAILED_TICKS = 10;
 
+/**
+ * Thrown by a sending window when a destination's part failed unexpectedly, after the other
+ * parts' results and the window's stats are saved. `cause` is what the part threw; the message
+ * is its message, which `tick` records as the failed attempt.
+ */
+export class ReplayPartError extends Error {
+  override readonly name = "ReplayPartError";
+  constructor(cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+  }
+}
+
 export interface ReplayTarget {
   routed: RoutedDestination;
   type: DestinationType<unknown>;
@@ -161,7 +173,7 @@ export class ReplayRunner {
     } finally {
       await this.deps.recordStats(stats).catch((error: unknown) => console.error(`could not record replay ${spec.id} delivery stats`, error));
     }
-    if (failure) throw failure;
+    if (failure) throw new ReplayPartError(failure);
     if (store.phase() !== "sending") return null; // cancelled meanwhile
     const waiting = nextRuns.filter((at): at is number => at !== null);
     if (waiting.length > 0) return Math.min(...waiting);

@@ -1,14 +1,17 @@
 import { isObject, resolveIdArguments, resolvePageArguments, resolveTrackArguments } from "./arguments";
 import { isWithinDomain } from "./cookie-domain";
 import { createDelivery } from "./delivery";
-import { bindFormTracking, bindLinkTracking } from "./dom-tracking";
+import { bindFormTracking, bindLinkTracking, type Elements, type PerElement } from "./dom-tracking";
 import { createEmitter } from "./emitter";
 import { buildPageContext, isBufferedPage, pageFactsFromBuffered, parseCampaign, type PageFacts } from "./page-context";
 import { createStore } from "./storage";
-import type { Callback, Context, Dict, EmbeddedSettings, LoadOptions } from "./types";
+import type { CallOptions, Callback, Context, Dict, EmbeddedSettings, LoadOptions, SegmentEvent } from "./types";
 import { uuid } from "./uuid";
 
-type Middleware = (input: { payload: { obj: Dict }; integrations: Dict; next: (payload: any) => void }) => unknown;
+/** A source middleware, as analytics-next calls it: `next` takes the payload back, null drops the event. */
+type Middleware = (input: { payload: { obj: SegmentEvent }; integrations: Dict; next: (payload: { obj: SegmentEvent } | null) => void }) => unknown;
+/** Listener arguments: per call type for the calls (see `listenerArguments`), none for `reset`. */
+type Listener = (...args: unknown[]) => void;
 
 const USER_ID = "ajs_user_id";
 const ANONYMOUS_ID = "ajs_anonymous_id";
@@ -16,6 +19,15 @@ const USER_TRAITS = "ajs_user_traits";
 const GROUP_ID = "ajs_group_id";
 const GROUP_TRAITS = "ajs_group_properties";
 export const CONSENT_EVENT = "Segment Consent Preference Updated";
+
+/** What the SDK stores under analytics.js's keys. */
+type Stored = {
+  [USER_ID]: string;
+  [ANONYMOUS_ID]: string;
+  [GROUP_ID]: string;
+  [USER_TRAITS]: Dict;
+  [GROUP_TRAITS]: Dict;
+};
 
 function currentPage(): PageFacts {
   const canonical = document.querySelector("link[rel='canonical']")?.getAttribute("href") ?? undefined;
@@ -46,8 +58,8 @@ function splitBuffered(args: unknown[]): [unknown[], PageFacts] {
 }
 
 export function createAnalytics(settings: EmbeddedSettings, options: LoadOptions) {
-  const store = createStore(settings.cookieDomain, options.cookie);
-  const emitter = createEmitter();
+  const store = createStore<Stored>(settings.cookieDomain, options.cookie);
+  const emitter = createEmitter<Record<string, unknown[]>>();
   const apiHost = options.apiHost ?? settings.apiHost;
   const sameSite = isWithinDomain(location.hostname, settings.cookieDomain) || new URL(apiHost).hostname === location.hostname;
   const delivery = createDelivery({
@@ -66,9 +78,10 @@ export function createAnalytics(settings: EmbeddedSettings, options: LoadOptions
   delivery.hold(consent.model === "opt-in" && !consent.categoryPreferences);
 
   /** A stored id with its traits: the visitor (`user()`) or their group (`group()`). */
-  const record = (idKey: string, traitsKey: string) => ({
+  const record = (idKey: typeof USER_ID | typeof GROUP_ID, traitsKey: typeof USER_TRAITS | typeof GROUP_TRAITS) => ({
     id: (id?: string | null): string | null => {
-      if (id !== undefined) id === null ? store.remove(idKey) : store.set(idKey, id);
+      if (id === null) store.remove(idKey);
+      else if (id !== undefined) store.set(idKey, id);
       return store.get(idKey) ?? null;
     },
     traits: (traits?: Dict): Dict => {
@@ -98,7 +111,7 @@ export function createAnalytics(settings: EmbeddedSettings, options: LoadOptions
   }
 
   /** Listener arguments as analytics-next passes them, per call type. */
-  const listenerArguments = (event: Dict, options: Dict): unknown[] =>
+  const listenerArguments = (event: SegmentEvent, options: CallOptions): unknown[] =>
     ({
       track: [event.event, event.properties, options],
       page: [event.category, event.name, event.properties, options],
@@ -106,15 +119,17 @@ export function createAnalytics(settings: EmbeddedSettings, options: LoadOptions
       identify: [event.userId, event.traits, options],
       group: [event.groupId, event.traits, options],
       alias: [event.userId, event.previousId, options],
-    })[event.type as string] ?? [event];
+    })[event.type] ?? [event];
 
   const hasDeclinedAll = () =>
     consent.model === "opt-in" && !!consent.categoryPreferences && !Object.values(consent.categoryPreferences).some(Boolean);
 
-  async function runMiddleware(event: Dict, integrations: Dict): Promise<Dict | null> {
+  async function runMiddleware(event: SegmentEvent, integrations: Dict): Promise<SegmentEvent | null> {
     for (const middleware of middlewares) {
-      const next = await new Promise<Dict | null>((resolve) => {
-        const returned = middleware({ payload: { obj: event }, integrations, next: (payload) => resolve(payload?.obj ?? payload ?? null) });
+      const next = await new Promise<SegmentEvent | null>((resolve) => {
+        // Some middleware passes `next` the event itself rather than the payload: taken as it is.
+        const next = (payload: { obj: SegmentEvent } | null) => resolve(payload?.obj ?? (payload as SegmentEvent | null) ?? null);
+        const returned = middleware({ payload: { obj: event }, integrations, next });
         if (returned === null) resolve(null);
       });
       if (!next) return null;
@@ -124,8 +139,8 @@ export function createAnalytics(settings: EmbeddedSettings, options: LoadOptions
   }
 
   /** Builds, filters and queues one event; resolves when delivered or after `timeout` ms. */
-  async function dispatch(type: string, fields: Dict, callOptions: Dict, page: PageFacts, callback?: Callback): Promise<Context> {
-    const integrations: Dict = callOptions.integrations ?? {};
+  async function dispatch(type: string, fields: Dict, callOptions: CallOptions, page: PageFacts, callback?: Callback): Promise<Context> {
+    const integrations = callOptions.integrations ?? {};
     const { context: extraContext, timestamp, anonymousId, traits } = callOptions;
     const pageContext = buildPageContext(page);
     const context: Dict = {
@@ -137,7 +152,7 @@ export function createAnalytics(settings: EmbeddedSettings, options: LoadOptions
       ...(traits && { traits }),
       ...extraContext,
     };
-    let event: Dict | null = {
+    let event: SegmentEvent | null = {
       userId: user.id(),
       ...fields,
       type,
@@ -161,12 +176,12 @@ export function createAnalytics(settings: EmbeddedSettings, options: LoadOptions
     return ctx;
   }
 
-  function trackLink(links: any, event: any, properties?: any) {
+  function trackLink(links: Elements<HTMLAnchorElement>, event: PerElement<string>, properties?: PerElement<Dict>) {
     bindLinkTracking(api.track, links, event, properties);
     return api;
   }
 
-  function trackForm(forms: any, event: any, properties?: any) {
+  function trackForm(forms: Elements<HTMLFormElement>, event: PerElement<string>, properties?: PerElement<Dict>) {
     bindFormTracking(api.track, forms, event, properties);
     return api;
   }
@@ -175,7 +190,8 @@ export function createAnalytics(settings: EmbeddedSettings, options: LoadOptions
     initialized: false,
     VERSION: settings.version,
 
-    track(...input: unknown[]) {
+    // `this: void`: none of these use `this`, so page code may pass them around detached.
+    track(this: void, ...input: unknown[]) {
       const [args, page] = splitBuffered(input);
       const { event, properties, options: callOptions, callback } = resolveTrackArguments(args);
       return dispatch("track", { event, properties }, callOptions, page, callback);
@@ -206,7 +222,7 @@ export function createAnalytics(settings: EmbeddedSettings, options: LoadOptions
       return dispatch("identify", { traits: assign(user, id, traits) }, callOptions, page, callback);
     },
 
-    group(...input: unknown[]): any {
+    group(...input: unknown[]) {
       if (!input.length) return group;
       const [args, page] = splitBuffered(input);
       const { id, traits, options: callOptions, callback } = resolveIdArguments(args);
@@ -224,7 +240,7 @@ export function createAnalytics(settings: EmbeddedSettings, options: LoadOptions
     },
 
     reset() {
-      for (const key of [USER_ID, USER_TRAITS, GROUP_ID, GROUP_TRAITS, ANONYMOUS_ID]) store.remove(key);
+      for (const key of [USER_ID, USER_TRAITS, GROUP_ID, GROUP_TRAITS, ANONYMOUS_ID] as const) store.remove(key);
       emitter.emit("reset");
     },
 
@@ -235,15 +251,15 @@ export function createAnalytics(settings: EmbeddedSettings, options: LoadOptions
       const ready = Promise.resolve().then(() => callback?.());
       return ready;
     },
-    on(name: string, fn: (...args: any[]) => void) {
+    on(name: string, fn: Listener) {
       emitter.on(name, fn);
       return api;
     },
-    once(name: string, fn: (...args: any[]) => void) {
+    once(name: string, fn: Listener) {
       emitter.once(name, fn);
       return api;
     },
-    off(name: string, fn: (...args: any[]) => void) {
+    off(name: string, fn: Listener) {
       emitter.off(name, fn);
       return api;
     },

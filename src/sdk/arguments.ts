@@ -1,4 +1,4 @@
-import type { Callback, Dict } from "./types";
+import type { CallOptions, Callback, Dict } from "./types";
 
 /** Segment's calling conventions: optional leading strings, then objects, then a callback. */
 const isString = (v: unknown): v is string => typeof v === "string";
@@ -9,7 +9,7 @@ export interface PageArguments {
   category: string | null;
   name: string | null;
   properties: Dict;
-  options: Dict;
+  options: CallOptions;
   callback?: Callback;
 }
 
@@ -27,7 +27,7 @@ export function resolvePageArguments(args: unknown[]): PageArguments {
 export interface IdArguments {
   id: string | null | undefined;
   traits: Dict;
-  options: Dict;
+  options: CallOptions;
   callback?: Callback;
 }
 

@@ -1,6 +1,6 @@
 import { MAX_BATCH_BYTES, MAX_EVENT_BYTES, MAX_KEEPALIVE_BYTES, splitIntoBatches } from "./batching";
 import { computeBackoff, isRetryableStatus } from "./retry";
-import type { Dict } from "./types";
+import type { SegmentEvent } from "./types";
 
 export interface DeliveryConfig {
   url: string;
@@ -26,19 +26,19 @@ export function createDelivery(config: DeliveryConfig) {
   const key = `sluice_queue:${config.writeKey}`;
   const inflight = new Set<string>();
   const waiters = new Map<string, () => void>();
-  let memory: Dict[] = [];
+  let memory: SegmentEvent[] = [];
   let held = false;
   let attempt = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
 
-  const read = (): Dict[] => {
+  const read = (): SegmentEvent[] => {
     try {
-      return JSON.parse(localStorage.getItem(key) ?? "[]");
+      return JSON.parse(localStorage.getItem(key) ?? "[]") as SegmentEvent[]; // what `write` put there
     } catch {
       return memory;
     }
   };
-  const write = (events: Dict[]) => {
+  const write = (events: SegmentEvent[]) => {
     memory = events.slice(-MAX_QUEUED);
     try {
       localStorage.setItem(key, JSON.stringify(memory));
@@ -59,8 +59,8 @@ export function createDelivery(config: DeliveryConfig) {
     timer = setTimeout(flush, ms);
   };
 
-  function post(batch: Dict[]) {
-    const ids = batch.map((event) => event.messageId as string);
+  function post(batch: SegmentEvent[]) {
+    const ids = batch.map((event) => event.messageId);
     ids.forEach((id) => inflight.add(id));
     const sentAt = Date.now();
     const body = JSON.stringify({ batch, writeKey: config.writeKey, sentAt: new Date(sentAt).toISOString() });
@@ -89,7 +89,7 @@ export function createDelivery(config: DeliveryConfig) {
     timer = undefined;
     if (held || navigator.onLine === false) return; // offline: the queue keeps them for later
     const ready = read().filter((event) => !inflight.has(event.messageId));
-    const sizeOf = (event: Dict) => byteLength(JSON.stringify(event));
+    const sizeOf = (event: SegmentEvent) => byteLength(JSON.stringify(event));
     if (!unloading) return splitIntoBatches(ready, sizeOf, MAX_BATCH_BYTES).forEach(post);
     // A beacon's `true` means only "queued": the events stay in the queue until a response
     // confirms them, so a beacon lost with the network costs a resend (deduped by messageId)
@@ -107,7 +107,7 @@ export function createDelivery(config: DeliveryConfig) {
 
   return {
     /** Resolves once the event is delivered (or refused for good); never rejects. */
-    enqueue(event: Dict): Promise<void> {
+    enqueue(event: SegmentEvent): Promise<void> {
       if (byteLength(JSON.stringify(event)) > MAX_EVENT_BYTES) {
         console.warn("sluice: event over 32 KB dropped", event.type, event.event ?? "");
         return Promise.resolve();
@@ -126,8 +126,8 @@ export function createDelivery(config: DeliveryConfig) {
       if (!value) flush();
     },
     /** Rewrites the waiting events (to stamp consent on them), or drops them all when `edit` gives null. */
-    edit(edit: (event: Dict) => Dict | null) {
-      const kept = read().map(edit).filter((event): event is Dict => event !== null);
+    edit(edit: (event: SegmentEvent) => SegmentEvent | null) {
+      const kept = read().map(edit).filter((event): event is SegmentEvent => event !== null);
       write(kept);
     },
   };

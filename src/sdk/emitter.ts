@@ -1,25 +1,27 @@
-type Listener = (...args: any[]) => void;
+/** `Events` maps each event name to the arguments its listeners receive. */
+type Listener<Args extends unknown[]> = (...args: Args) => void;
 
 /** `on`/`once`/`off`/`emit`, as analytics.js exposes them. A throwing listener breaks nothing. */
-export function createEmitter() {
-  const listeners: Record<string, Listener[]> = {};
-  const off = (name: string, fn: Listener) => {
-    listeners[name] = (listeners[name] ?? []).filter((l) => l !== fn && (l as any).fn !== fn);
+export function createEmitter<Events extends Record<string, unknown[]>>() {
+  /** `fn`: the listener a `once` wrapper stands for, so `off` can remove it by the original. */
+  const listeners: { [Name in keyof Events]?: (Listener<Events[Name]> & { fn?: Listener<Events[Name]> })[] } = {};
+  const off = <Name extends keyof Events>(name: Name, fn: Listener<Events[Name]>) => {
+    listeners[name] = (listeners[name] ?? []).filter((l) => l !== fn && l.fn !== fn);
   };
   return {
-    on(name: string, fn: Listener) {
+    on<Name extends keyof Events>(name: Name, fn: Listener<Events[Name]>) {
       (listeners[name] ??= []).push(fn);
     },
-    once(name: string, fn: Listener) {
-      const wrapper = (...args: any[]) => {
+    once<Name extends keyof Events>(name: Name, fn: Listener<Events[Name]>) {
+      const wrapper = (...args: Events[Name]) => {
         off(name, wrapper);
         fn(...args);
       };
-      (wrapper as any).fn = fn;
+      wrapper.fn = fn;
       (listeners[name] ??= []).push(wrapper);
     },
     off,
-    emit(name: string, ...args: any[]) {
+    emit<Name extends keyof Events>(name: Name, ...args: Events[Name]) {
       for (const fn of listeners[name] ?? []) {
         try {
           fn(...args);

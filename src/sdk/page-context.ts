@@ -8,11 +8,19 @@ export interface PageFacts {
   canonical?: string;
 }
 
+export interface PageContext extends Dict {
+  path: string;
+  referrer: string;
+  search: string;
+  title: string;
+  url: string;
+}
+
 /**
  * `context.page` as analytics.js builds it: a canonical link wins for `url` and `path` (with the
  * current query string kept when the canonical URL has none); the hash never counts.
  */
-export function buildPageContext({ url, title, referrer, canonical }: PageFacts): Dict {
+export function buildPageContext({ url, title, referrer, canonical }: PageFacts): PageContext {
   const location = new URL(url);
   const search = location.search;
   let href = url.split("#")[0]!;

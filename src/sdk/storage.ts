@@ -1,16 +1,18 @@
 import { detectCookieDomain } from "./cookie-domain";
-import type { CookieOptions } from "./types";
+import type { CookieOptions, Dict } from "./types";
 
 /**
  * Identity persistence compatible with analytics.js installs: cookies first (`ajs_*`), with a
  * localStorage mirror. Old analytics.js wrote JSON-quoted cookie values; both forms are read,
  * plain ones written. A cookie is written only when its value changes, so a cookie the server
  * set (full lifetime, not Safari's 7-day cap for script-written ones) is never overwritten.
+ * `Values` says what each key holds: ids (strings, cookies too) or traits (objects, kept out of
+ * cookies). What is read back is trusted to be what this SDK or analytics.js wrote there.
  */
-export interface Store {
-  get(key: string): any;
-  set(key: string, value: any, cookie?: boolean): void;
-  remove(key: string): void;
+export interface Store<Values extends Record<string, string | Dict>> {
+  get<Key extends keyof Values & string>(key: Key): Values[Key] | undefined;
+  set<Key extends keyof Values & string>(key: Key, value: Values[Key], cookie?: boolean): void;
+  remove(key: keyof Values & string): void;
   /**
    * Puts back the cookies this tab changed after `since`: a response to a request sent before
    * the change refreshes the value the request carried, which is no longer the visitor's.
@@ -25,7 +27,7 @@ export function readCookie(cookies: string, name: string): string | undefined {
     let value = part.slice(eq + 1);
     try {
       value = decodeURIComponent(value);
-      if (value[0] === '"') value = JSON.parse(value);
+      if (value[0] === '"') value = JSON.parse(value) as string;
     } catch {
       /* keep the raw value */
     }
@@ -33,7 +35,7 @@ export function readCookie(cookies: string, name: string): string | undefined {
   }
 }
 
-function safeJson(text: string | null): any {
+function safeJson(text: string | null): unknown {
   try {
     return text === null ? undefined : JSON.parse(text);
   } catch {
@@ -41,7 +43,10 @@ function safeJson(text: string | null): any {
   }
 }
 
-export function createStore(embeddedDomain: string, options: CookieOptions = {}): Store {
+export function createStore<Values extends Record<string, string | Dict>>(
+  embeddedDomain: string,
+  options: CookieOptions = {},
+): Store<Values> {
   const secure = options.secure ?? location.protocol === "https:";
   const attributes = (domain: string, maxAgeSeconds: number) =>
     `; max-age=${maxAgeSeconds}; path=${options.path ?? "/"}; samesite=${options.sameSite ?? "Lax"}` +
@@ -63,7 +68,7 @@ export function createStore(embeddedDomain: string, options: CookieOptions = {})
       return undefined; // blocked storage: cookies and memory still work
     }
   })();
-  const memory: Record<string, any> = {};
+  const memory: Partial<Values> = {};
   /** What this tab last wrote to each cookie (null: removed) and when. */
   const written: Record<string, { value: string | null; at: number }> = {};
   const writeCookie = (key: string, value: string | null) => {
@@ -74,7 +79,7 @@ export function createStore(embeddedDomain: string, options: CookieOptions = {})
   const mirrored = (key: string) => safeJson(local?.getItem(key) ?? null);
   return {
     get(key) {
-      return readCookie(document.cookie, key) ?? mirrored(key) ?? memory[key];
+      return (readCookie(document.cookie, key) ?? mirrored(key) ?? memory[key]) as Values[typeof key] | undefined;
     },
     set(key, value, cookie = true) {
       memory[key] = value;
@@ -83,7 +88,8 @@ export function createStore(embeddedDomain: string, options: CookieOptions = {})
       } catch {
         /* full or blocked */
       }
-      if (cookie && readCookie(document.cookie, key) !== value) writeCookie(key, value);
+      // Only ids are cookies (`cookie` is false for traits), and ids are strings.
+      if (cookie && readCookie(document.cookie, key) !== value) writeCookie(key, value as string);
     },
     remove(key) {
       delete memory[key];

@@ -1,5 +1,5 @@
 /** Shapes shared by the SDK's modules. Kept loose: the SDK passes user data through untouched. */
-export type Dict = Record<string, any>;
+export type Dict = Record<string, unknown>;
 export type Callback = (ctx?: Context) => void;
 
 /** What the edge embeds in the served bundle (see src/sdk-serving). */
@@ -36,6 +36,26 @@ export interface LoadOptions {
   apiHost?: string;
   flushAt?: number;
   flushInterval?: number;
+}
+
+/**
+ * A call's options argument, as analytics.js documents it. It comes from page code and is not
+ * checked: like analytics.js, the SDK trusts these fields and passes anything else over.
+ */
+export interface CallOptions {
+  integrations?: Dict;
+  context?: Dict;
+  timestamp?: string | number | Date;
+  anonymousId?: string;
+  traits?: Dict;
+}
+
+/** An event as the SDK builds and queues it; the fields it reads back are named. */
+export interface SegmentEvent extends Dict {
+  type: string;
+  messageId: string;
+  context?: Dict;
+  integrations?: Dict;
 }
 
 export interface Context {

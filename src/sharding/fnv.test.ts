@@ -14,8 +14,8 @@ describe("FNV-1a sharding", () => {
   });
 
   it("spreads ids over every shard, none hot", () => {
-    const counts = new Array(32).fill(0);
-    for (let i = 0; i < 32_000; i++) counts[shardOf(crypto.randomUUID(), 32)]++;
+    const counts = new Array<number>(32).fill(0);
+    for (let i = 0; i < 32_000; i++) counts[shardOf(crypto.randomUUID(), 32)]!++;
     expect(Math.min(...counts)).toBeGreaterThan(700);
     expect(Math.max(...counts)).toBeLessThan(1300);
   });

@@ -53,7 +53,7 @@ export class SourceCache {
     const cacheKey = await this.cacheKeyFor(kind, key);
     const cached = await this.cache?.match(cacheKey);
     if (cached) {
-      const source = (await cached.json()) as Source | null;
+      const source = await cached.json<Source | null>();
       this.remember(memoryKey, source, now);
       return source;
     }
