@@ -30,7 +30,10 @@ const SECTIONS = ["ingestDomain", "plan", "fql", "sdk", "edge", "archive", "iden
 function selectedSections() {
   const configured = process.env.SLUICE_BENCH_SECTIONS?.trim();
   if (!configured) return new Set(SECTIONS);
-  const names = configured.split(",").map((name) => name.trim()).filter((name) => name !== "");
+  const names = configured
+    .split(",")
+    .map((name) => name.trim())
+    .filter((name) => name !== "");
   const unknown = names.filter((name) => !SECTIONS.includes(name));
   if (unknown.length > 0) throw new Error(`SLUICE_BENCH_SECTIONS names unknown section(s) ${unknown.join(", ")}; known: ${SECTIONS.join(", ")}`);
   return new Set(names);

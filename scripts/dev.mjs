@@ -35,7 +35,12 @@ function extraVars() {
 const d = DEV_DEFAULTS;
 run(["d1", "migrations", "apply", "DB", "--local", ...persist]);
 run([
-  "d1", "execute", "DB", "--local", ...persist, "--command",
+  "d1",
+  "execute",
+  "DB",
+  "--local",
+  ...persist,
+  "--command",
   `INSERT OR IGNORE INTO sources (id, name, write_key, enabled, created_at, updated_at)
    VALUES ('${d.sourceId}', '${d.sourceName}', '${d.writeKey}', 1, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')`,
 ]);
@@ -43,14 +48,25 @@ run([
 const dev = spawn(
   process.execPath,
   [
-    wrangler, "dev", "--port", port, "--ip", process.env.HOST ?? "localhost", ...persist,
+    wrangler,
+    "dev",
+    "--port",
+    port,
+    "--ip",
+    process.env.HOST ?? "localhost",
+    ...persist,
     "--show-interactive-dev-session=false",
-    "--var", `ADMIN_TOKEN:${d.adminToken}`,
-    "--var", `PROFILE_TOKEN:${d.profileToken}`,
-    "--var", `SPACE_ID:${d.spaceId}`,
-    "--var", "CORS_ORIGINS:http://localhost:*,http://127.0.0.1:*",
+    "--var",
+    `ADMIN_TOKEN:${d.adminToken}`,
+    "--var",
+    `PROFILE_TOKEN:${d.profileToken}`,
+    "--var",
+    `SPACE_ID:${d.spaceId}`,
+    "--var",
+    "CORS_ORIGINS:http://localhost:*,http://127.0.0.1:*",
     // A failing local destination is retried after 1, 2, 4… s, not 10, 20, 40…: watchable.
-    "--var", "DELIVERY_RETRY_FIRST_DELAY_SECONDS:1",
+    "--var",
+    "DELIVERY_RETRY_FIRST_DELAY_SECONDS:1",
     ...extraVars(),
   ],
   { cwd: root, stdio: "inherit", env: { ...process.env, WRANGLER_SEND_METRICS: "false" } },

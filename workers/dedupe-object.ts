@@ -58,9 +58,7 @@ export class DedupeObject extends DurableObject<AppEnv> {
     const now = Date.now();
     return this.ctx.storage.transactionSync(() =>
       entries.map((entry) => {
-        const row = this.sql
-          .exec<{ owner: string }>("SELECT owner FROM seen WHERE message_id = ?", entry.messageId)
-          .toArray()[0];
+        const row = this.sql.exec<{ owner: string }>("SELECT owner FROM seen WHERE message_id = ?", entry.messageId).toArray()[0];
         if (!row) return "fresh";
         if (row.owner === entry.owner) return "retried";
         this.recordDuplicate(entry, now);
@@ -77,9 +75,7 @@ export class DedupeObject extends DurableObject<AppEnv> {
       const insertedNow = new Set<string>();
       return entries.map(({ event, owner, blocked }): CommitVerdict => {
         const entry = { messageId: event.messageId, sourceId: event.projectId, owner };
-        const row = this.sql
-          .exec<{ owner: string }>("SELECT owner FROM seen WHERE message_id = ?", event.messageId)
-          .toArray()[0];
+        const row = this.sql.exec<{ owner: string }>("SELECT owner FROM seen WHERE message_id = ?", event.messageId).toArray()[0];
         if (row) {
           if (row.owner === owner && !insertedNow.has(event.messageId)) return "retried";
           this.recordDuplicate(entry, now);
@@ -179,11 +175,7 @@ export class DedupeObject extends DurableObject<AppEnv> {
       .one();
     if (slice.first === null || slice.last === null) return undefined;
     const flushId = flushIdFor(meta.shard_name ?? this.ctx.id.toString().slice(0, 16), slice.first);
-    this.sql.exec(
-      "INSERT OR REPLACE INTO meta (key, value) VALUES ('flush_id', ?), ('flush_max_seq', ?)",
-      flushId,
-      String(slice.last),
-    );
+    this.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('flush_id', ?), ('flush_max_seq', ?)", flushId, String(slice.last));
     return { flushId, maxSeq: slice.last };
   }
 
@@ -209,9 +201,7 @@ export class DedupeObject extends DurableObject<AppEnv> {
     const pending = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM outbox").one().n;
     if (pending > 0) return this.ctx.storage.setAlarm(Date.now());
     const oldest = this.sql
-      .exec<{ at: number | null }>(
-        "SELECT MIN(at) AS at FROM (SELECT MIN(seen_at) AS at FROM seen UNION ALL SELECT MIN(seen_at) FROM duplicate_hits)",
-      )
+      .exec<{ at: number | null }>("SELECT MIN(at) AS at FROM (SELECT MIN(seen_at) AS at FROM seen UNION ALL SELECT MIN(seen_at) FROM duplicate_hits)")
       .one().at;
     if (oldest === null) return this.ctx.storage.deleteAlarm();
     return this.ctx.storage.setAlarm(oldest + DEDUPE_WINDOW_MS + 60_000);

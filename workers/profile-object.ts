@@ -100,11 +100,7 @@ export class ProfileObject extends DurableObject<AppEnv> {
           const traits = applyTraits(this.traits(), update.traits, { timestamp: event.timestamp, sourceId: event.sourceId });
           this.setMeta("traits", JSON.stringify(traits));
         }
-        this.sql.exec(
-          "UPDATE identifiers SET source_id = ?, first_message_id = ? WHERE first_message_id IS NULL",
-          event.sourceId,
-          event.messageId,
-        );
+        this.sql.exec("UPDATE identifiers SET source_id = ?, first_message_id = ? WHERE first_message_id IS NULL", event.sourceId, event.messageId);
         this.saveMetadata(meta, recordEventInMetadata(metadataState(meta), event, update.now));
       }
       if (update.link) this.insertLink({ ...update.link, createdAt: update.now });
@@ -215,7 +211,10 @@ export class ProfileObject extends DurableObject<AppEnv> {
     const order = query.sort === "asc" ? "ASC" : "DESC";
     const sql = `SELECT * FROM events ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
       ORDER BY timestamp ${order}, message_id ${order} LIMIT ? OFFSET ?`;
-    return this.sql.exec<EventRow>(sql, ...params, query.limit + 1, query.offset).toArray().map(toRecordedEvent);
+    return this.sql
+      .exec<EventRow>(sql, ...params, query.limit + 1, query.offset)
+      .toArray()
+      .map(toRecordedEvent);
   }
 
   /** Writes the metadata fields that changed (each is a row of `meta`). */

@@ -57,7 +57,9 @@ async function consumeEvents(batch: MessageBatch, env: AppEnv): Promise<void> {
     const now = new Date();
     // Segment keeps `Violation Generated` calls out of the receiving source's schema.
     const schemaEvents = committed.filter(({ received, forwarded }) => !(forwarded && (received as { event?: unknown }).event === "Violation Generated"));
-    const tallies = tallyEvents(schemaEvents.map(({ received, blocked }) => ({ event: received, sourceId: received.projectId, seenAt: received.receivedAt, blocked })));
+    const tallies = tallyEvents(
+      schemaEvents.map(({ received, blocked }) => ({ event: received, sourceId: received.projectId, seenAt: received.receivedAt, blocked })),
+    );
     await Promise.all([recordTallies(env.DB, tallies, now), recordProtocolViolations(env.DB, sourceViolations(committed), now)]);
   };
   // Protocols forwarding: back on EVENTS, marked so the receiving source's plan does not apply.
@@ -72,7 +74,16 @@ async function consumeEvents(batch: MessageBatch, env: AppEnv): Promise<void> {
     await sendMessages(env.DELIVERIES, messages);
     await recordDeliveryStats(env.DB, discards, new Map(), now).catch((error: unknown) => console.error("could not count discards", error));
   };
-  const summary = await consumeEventsBatch(batch.messages, { queue: batch.queue, dedupe, random: Math.random, enforce, observe, handOffToIdentity, fanOut, forwardToSources });
+  const summary = await consumeEventsBatch(batch.messages, {
+    queue: batch.queue,
+    dedupe,
+    random: Math.random,
+    enforce,
+    observe,
+    handOffToIdentity,
+    fanOut,
+    forwardToSources,
+  });
   await settle(batch, summary, env.EVENTS_DLQ);
   const { archived, blocked, duplicates, deadLetters } = summary;
   console.log(JSON.stringify({ queue: batch.queue, messages: batch.messages.length, archived, blocked, duplicates, deadLetters: deadLetters.length }));
@@ -89,7 +100,9 @@ async function consumeIdentity(batch: MessageBatch, env: AppEnv): Promise<void> 
   }
   await settle(batch, summary, env.IDENTITY_DLQ);
   const { resolved, violations, deadLetters } = summary;
-  console.log(JSON.stringify({ queue: batch.queue, messages: batch.messages.length, resolved, violations: violations.length, deadLetters: deadLetters.length }));
+  console.log(
+    JSON.stringify({ queue: batch.queue, messages: batch.messages.length, resolved, violations: violations.length, deadLetters: deadLetters.length }),
+  );
 }
 
 async function consumeDeliveries(batch: MessageBatch, env: AppEnv): Promise<void> {
@@ -106,7 +119,9 @@ async function consumeDeliveries(batch: MessageBatch, env: AppEnv): Promise<void
     batch.messages.map(async (message) => {
       const body = parseDeliveriesMessage(message.body);
       if (!body) {
-        await sendMessages(env.DELIVERIES_DLQ, [sizeOf({ deadLetter: { queue: batch.queue, messageId: message.id, reason: "unreadable deliveries message" }, body: message.body })]);
+        await sendMessages(env.DELIVERIES_DLQ, [
+          sizeOf({ deadLetter: { queue: batch.queue, messageId: message.id, reason: "unreadable deliveries message" }, body: message.body }),
+        ]);
         return message.ack();
       }
       try {
@@ -126,7 +141,10 @@ async function consumeDeliveries(batch: MessageBatch, env: AppEnv): Promise<void
           await sendMessages(
             env.DELIVERIES_DLQ,
             decision.deadLetters.map(({ event, reason }) =>
-              sizeOf({ deadLetter: { queue: batch.queue, messageId: `${message.id}-${event.messageId}`, reason }, body: { destinationId: body.destinationId, event } }),
+              sizeOf({
+                deadLetter: { queue: batch.queue, messageId: `${message.id}-${event.messageId}`, reason },
+                body: { destinationId: body.destinationId, event },
+              }),
             ),
           );
         }
@@ -135,10 +153,15 @@ async function consumeDeliveries(batch: MessageBatch, env: AppEnv): Promise<void
           { destinationId: body.destinationId, outcome: "failed", count: decision.deadLetters.length },
           // `retrying` is a running balance of events waiting for a retry: up when one is
           // scheduled, down when its message comes back (whatever then happens to it).
-          { destinationId: body.destinationId, outcome: "retrying", count: (decision.retry?.message.events.length ?? 0) - (body.attempts > 0 ? body.events.length : 0) },
+          {
+            destinationId: body.destinationId,
+            outcome: "retrying",
+            count: (decision.retry?.message.events.length ?? 0) - (body.attempts > 0 ? body.events.length : 0),
+          },
           { destinationId: body.destinationId, outcome: "retry-scheduled", count: decision.retry?.message.events.length ?? 0 },
         );
-        if (decision.discarded) counts.push({ destinationId: body.destinationId, outcome: `discarded:${decision.discarded.reason}`, count: decision.discarded.count });
+        if (decision.discarded)
+          counts.push({ destinationId: body.destinationId, outcome: `discarded:${decision.discarded.reason}`, count: decision.discarded.count });
         latencies.set(body.destinationId, [...(latencies.get(body.destinationId) ?? []), ...decision.latenciesMs]);
         message.ack();
       } catch (error) {

@@ -85,7 +85,9 @@ export function replayDeps(store: ReplayStore, env: AppEnv, overrides: Partial<R
       const queue = `replay:${store.spec()?.id ?? "unknown"}`;
       await sendMessages(
         env.DELIVERIES_DLQ,
-        items.map(({ event, reason }) => sizeOf({ deadLetter: { queue, messageId: `${destinationId}-${String(event.messageId)}`, reason }, body: { destinationId, event } })),
+        items.map(({ event, reason }) =>
+          sizeOf({ deadLetter: { queue, messageId: `${destinationId}-${String(event.messageId)}`, reason }, body: { destinationId, event } }),
+        ),
       );
     },
     recordStats: (counts) => recordDeliveryStats(env.DB, counts, new Map(), new Date()),

@@ -31,9 +31,11 @@ export function planFromSamples(samples: readonly Json[]): PlanRule[] {
   const groups = new Map<string, { type: PlanRule["type"]; key: string | null; section: string; fields: Json[] }>();
   for (const event of samples) {
     const [type, key, section] =
-      event.type === "track" ? (["TRACK", event.event as string, "properties"] as const)
-      : event.type === "page" ? (["PAGE", (event.name as string) ?? "", "properties"] as const)
-      : (["IDENTIFY", null, "traits"] as const);
+      event.type === "track"
+        ? (["TRACK", event.event as string, "properties"] as const)
+        : event.type === "page"
+          ? (["PAGE", (event.name as string) ?? "", "properties"] as const)
+          : (["IDENTIFY", null, "traits"] as const);
     const id = `${type}/${key ?? ""}`;
     const group = groups.get(id) ?? { type, key, section, fields: [] };
     group.fields.push((event[section] ?? {}) as Json);
@@ -48,7 +50,12 @@ export function planFromSamples(samples: readonly Json[]): PlanRule[] {
     const required = Object.keys(properties).filter((name) => fields.every((sample) => sample[name] !== undefined && sample[name] !== null));
     // A property that is sometimes null is planned with any type.
     for (const name of Object.keys(properties)) if (fields.some((sample) => sample[name] === null)) properties[name] = {};
-    return { type, key, version: 1, jsonSchema: { $schema: "http://json-schema.org/draft-07/schema#", type: "object", properties: { [section]: { type: "object", properties, required } } } };
+    return {
+      type,
+      key,
+      version: 1,
+      jsonSchema: { $schema: "http://json-schema.org/draft-07/schema#", type: "object", properties: { [section]: { type: "object", properties, required } } },
+    };
   });
   rules.push({ type: "COMMON", key: null, version: 1, jsonSchema: { type: "object", required: ["type", "messageId", "context"] } });
   return rules;

@@ -9,8 +9,7 @@ const PAGES = [
   { path: "/checkout", title: "Checkout | Acme", name: "Checkout" },
 ];
 
-const USER_AGENT =
-  "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36";
+const USER_AGENT = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36";
 
 /** The `context` analytics-next attaches to every call from a browser. */
 function browserContext(index, page) {

@@ -94,7 +94,9 @@ async function waitForArrivals(receiver, messageIds, since) {
     for (const id of messageIds) if (receiver.firstArrivals.has(id)) arrived += 1;
     if (arrived === messageIds.size) return true;
     if (arrived === 0 && performance.now() > since + FIRST_ARRIVAL_TIMEOUT_MS) {
-      throw new Error(`delivery bench: the webhook receiver got none of ${messageIds.size} event(s) within ${FIRST_ARRIVAL_TIMEOUT_MS / 1000} s; delivery is broken (see the server log)`);
+      throw new Error(
+        `delivery bench: the webhook receiver got none of ${messageIds.size} event(s) within ${FIRST_ARRIVAL_TIMEOUT_MS / 1000} s; delivery is broken (see the server log)`,
+      );
     }
     await sleep(POLL_MS);
   }
@@ -156,7 +158,9 @@ export async function benchDelivery(baseUrl, runId) {
     const unexpected = [...receiver.counts.keys()].filter((id) => !messageIds.has(id) && id !== warmup.messageId).length;
     const reported = JSON.parse(await adminGet(baseUrl, `/api/v1/destinations/${destination.id}/delivery`));
     const latencies = [...messageIds].map((id) => receiver.latenciesMs.get(id)).filter((ms) => ms !== undefined);
-    log(`delivery: ${arrivals.length} of ${events} delivered in ${round(deliverySeconds)} s (archive complete after ${round(archiveSeconds)} s)${complete ? "" : ", some missing"}`);
+    log(
+      `delivery: ${arrivals.length} of ${events} delivered in ${round(deliverySeconds)} s (archive complete after ${round(archiveSeconds)} s)${complete ? "" : ", some missing"}`,
+    );
 
     const replay = await benchReplay(baseUrl, runId, source, messageIds, from, deliverySeconds);
 

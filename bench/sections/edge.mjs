@@ -47,9 +47,7 @@ export async function waitForPipelineDrain(baseUrl, expected) {
 export async function benchEdge(baseUrl, runId) {
   const health = await measureScenario("GET /health", () => ({ url: `${baseUrl}/health`, init: {} }));
 
-  const track = await measureScenario("POST /v1/track", (i) =>
-    trackingRequest(baseUrl, "/v1/track", browserTrack(i, `bench-${runId}-track-${i}`)),
-  );
+  const track = await measureScenario("POST /v1/track", (i) => trackingRequest(baseUrl, "/v1/track", browserTrack(i, `bench-${runId}-track-${i}`)));
   const trackDrainSeconds = await waitForPipelineDrain(baseUrl, track.okTotal);
 
   const batch = await measureScenario(`POST /v1/batch (${BATCH_SIZE} events)`, (i) =>

@@ -33,7 +33,9 @@ const EXPRESSIONS = [
   {
     name: "andOrMatch",
     query: "type = 'track' and ( event = 'Order Completed' or match( context.page.path, '/products/*' ) )",
-    handWritten: (event) => event.type === "track" && (event.event === "Order Completed" || (typeof event.context?.page?.path === "string" && event.context.page.path.startsWith("/products/"))),
+    handWritten: (event) =>
+      event.type === "track" &&
+      (event.event === "Order Completed" || (typeof event.context?.page?.path === "string" && event.context.page.path.startsWith("/products/"))),
   },
   {
     name: "functions",
@@ -133,7 +135,8 @@ export async function benchFql() {
       let matches = 0;
       for (const event of events) {
         const answer = evaluateFql(expression, event);
-        if (answer !== handWritten(event)) throw new Error(`bench fql: ${name}: FQL says ${answer}, the hand-written predicate ${handWritten(event)} for ${event.messageId}`);
+        if (answer !== handWritten(event))
+          throw new Error(`bench fql: ${name}: FQL says ${answer}, the hand-written predicate ${handWritten(event)} for ${event.messageId}`);
         if (answer) matches += 1;
       }
       const rates = measurePair(

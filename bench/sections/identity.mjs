@@ -40,9 +40,11 @@ const traitsPath = (userId) => `/v1/spaces/default/collections/users/profiles/us
 /** Runs `task` over `items`, at most `concurrency` at a time. */
 async function eachLimited(items, concurrency, task) {
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < items.length) await task(items[next++]);
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) await task(items[next++]);
+    }),
+  );
 }
 
 /** Polls `people` until each profile shows all its events; returns nothing, throws on timeout. */

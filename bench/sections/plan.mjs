@@ -23,7 +23,13 @@ export async function benchPlan() {
     const { consumerWork, planFromSamples } = await import(pathToFileURL(outfile).href);
 
     const now = new Date().toISOString();
-    const events = browserBatch(BATCH_SIZE, "bench-plan").batch.map((event) => ({ ...event, projectId: "dev_website", receivedAt: now, timestamp: now, context: event.context ?? {} }));
+    const events = browserBatch(BATCH_SIZE, "bench-plan").batch.map((event) => ({
+      ...event,
+      projectId: "dev_website",
+      receivedAt: now,
+      timestamp: now,
+      context: event.context ?? {},
+    }));
     const message = { v: 1, events };
     const rules = planFromSamples(events);
     const withPlan = consumerWork(true, rules);

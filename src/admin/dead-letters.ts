@@ -56,7 +56,11 @@ export const deadLettersApi = adminRouter()
       path: "/{id}/dead-letters",
       summary: "A destination's dead letters, oldest first",
       request: { params: idParam("destination"), query: listQuery },
-      responses: { 200: json(z.object({ deadLetters: z.array(DeadLetter), next: z.string().optional() }), "A page of dead letters; `next` continues."), ...ADMIN_ERRORS, ...NOT_FOUND },
+      responses: {
+        200: json(z.object({ deadLetters: z.array(DeadLetter), next: z.string().optional() }), "A page of dead letters; `next` continues."),
+        ...ADMIN_ERRORS,
+        ...NOT_FOUND,
+      },
     }),
     async (c) => {
       const destination = await requireDestination(c.env.DB, c.req.valid("param").id);
@@ -73,7 +77,10 @@ export const deadLettersApi = adminRouter()
       description: "Queues them again as first attempts, then removes them.",
       request: { params: idParam("destination"), body: jsonBody(redriveRequest) },
       responses: {
-        200: json(z.object({ redriven: z.object({ deadLetters: z.number().int(), events: z.number().int() }), remaining: z.boolean() }), "What was queued again; `remaining` says to call again."),
+        200: json(
+          z.object({ redriven: z.object({ deadLetters: z.number().int(), events: z.number().int() }), remaining: z.boolean() }),
+          "What was queued again; `remaining` says to call again.",
+        ),
         ...ADMIN_ERRORS,
         ...NOT_FOUND,
         ...CONFLICT,

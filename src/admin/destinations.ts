@@ -19,7 +19,9 @@ const consentCategories = z
   .array(z.string().min(1).max(200))
   .max(50)
   .openapi({ description: "Consent categories an event must have granted (context.consent.categoryPreferences) to reach it." });
-const settings = z.record(z.string(), z.unknown()).openapi({ description: "The type's settings: webhook `{url, sharedSecret?, headers?, batch?}`; segment `{writeKey, apiHost?}`." });
+const settings = z
+  .record(z.string(), z.unknown())
+  .openapi({ description: "The type's settings: webhook `{url, sharedSecret?, headers?, batch?}`; segment `{writeKey, apiHost?}`." });
 
 const createDestination = z
   .object({
@@ -32,7 +34,13 @@ const createDestination = z
   })
   .openapi("DestinationCreate");
 const updateDestination = z
-  .object({ name: name.optional(), enabled: z.boolean().optional(), sourceIds: sourceIds.optional(), settings: settings.optional(), consentCategories: consentCategories.optional() })
+  .object({
+    name: name.optional(),
+    enabled: z.boolean().optional(),
+    sourceIds: sourceIds.optional(),
+    settings: settings.optional(),
+    consentCategories: consentCategories.optional(),
+  })
   .openapi("DestinationUpdate");
 const createFilter = z
   .object({
@@ -42,7 +50,9 @@ const createFilter = z
     enabled: z.boolean().default(true),
   })
   .openapi("DestinationFilterCreate");
-const testEvent = z.object({ event: z.record(z.string(), z.unknown()).optional().openapi({ description: "The event to send; a sample track call when left out." }) }).openapi("EventTest");
+const testEvent = z
+  .object({ event: z.record(z.string(), z.unknown()).optional().openapi({ description: "The event to send; a sample track call when left out." }) })
+  .openapi("EventTest");
 
 export const DestinationBody = z
   .object({
@@ -69,7 +79,10 @@ const DeliveryMetrics = z
     p95LatencyMs: z.number().nullable(),
   })
   .openapi("DeliveryMetrics");
-const Outcome = z.object({ kind: z.enum(["delivered", "retry", "failed"]), reason: z.string().optional() }).loose().openapi("DeliveryOutcome");
+const Outcome = z
+  .object({ kind: z.enum(["delivered", "retry", "failed"]), reason: z.string().optional() })
+  .loose()
+  .openapi("DeliveryOutcome");
 const Attempt = z
   .object({
     request: z.object({ url: z.string(), method: z.string(), headers: z.record(z.string(), z.string()), body: z.string() }),
@@ -131,7 +144,13 @@ const destinationAnswer = (description: string) => json(z.object({ destination: 
 /** `/api/v1/destinations`: destinations, their filters, delivery metrics and the event tester. */
 export const destinationsApi = adminRouter()
   .openapi(
-    createRoute({ ...route, method: "get", path: "/", summary: "List destinations", responses: { 200: json(z.object({ destinations: z.array(DestinationBody) }), "Every destination."), ...ADMIN_ERRORS } }),
+    createRoute({
+      ...route,
+      method: "get",
+      path: "/",
+      summary: "List destinations",
+      responses: { 200: json(z.object({ destinations: z.array(DestinationBody) }), "Every destination."), ...ADMIN_ERRORS },
+    }),
     async (c) => c.json({ destinations: (await new DestinationStore(c.env.DB).list()).map(shown) }, 200),
   )
   .openapi(
@@ -153,7 +172,14 @@ export const destinationsApi = adminRouter()
     },
   )
   .openapi(
-    createRoute({ ...route, method: "get", path: "/{id}", summary: "Get a destination", request: { params: destinationParam }, responses: { 200: destinationAnswer("The destination."), ...ADMIN_ERRORS, ...NOT_FOUND } }),
+    createRoute({
+      ...route,
+      method: "get",
+      path: "/{id}",
+      summary: "Get a destination",
+      request: { params: destinationParam },
+      responses: { 200: destinationAnswer("The destination."), ...ADMIN_ERRORS, ...NOT_FOUND },
+    }),
     async (c) => c.json({ destination: shown(await requireDestination(c.env.DB, c.req.valid("param").id)) }, 200),
   )
   .openapi(
@@ -181,7 +207,14 @@ export const destinationsApi = adminRouter()
     },
   )
   .openapi(
-    createRoute({ ...route, method: "delete", path: "/{id}", summary: "Delete a destination", request: { params: destinationParam }, responses: { 200: json(Deleted, "Deleted."), ...ADMIN_ERRORS, ...NOT_FOUND } }),
+    createRoute({
+      ...route,
+      method: "delete",
+      path: "/{id}",
+      summary: "Delete a destination",
+      request: { params: destinationParam },
+      responses: { 200: json(Deleted, "Deleted."), ...ADMIN_ERRORS, ...NOT_FOUND },
+    }),
     async (c) => {
       const { id } = c.req.valid("param");
       if (!(await new DestinationStore(c.env.DB).delete(id))) throw new ApiError(404, `No destination with id ${id}.`);
@@ -265,7 +298,11 @@ export const destinationsApi = adminRouter()
       summary: "Send one event to the destination now (the event tester)",
       description: "Shows each request as sent (credentials masked) and the destination's answer. Filters and consent do not apply.",
       request: { params: destinationParam, body: jsonBody(testEvent) },
-      responses: { 200: json(z.object({ outcome: Outcome.nullable(), attempts: z.array(Attempt) }), "What was sent and answered."), ...ADMIN_ERRORS, ...NOT_FOUND },
+      responses: {
+        200: json(z.object({ outcome: Outcome.nullable(), attempts: z.array(Attempt) }), "What was sent and answered."),
+        ...ADMIN_ERRORS,
+        ...NOT_FOUND,
+      },
     }),
     async (c) => {
       const destination = await requireDestination(c.env.DB, c.req.valid("param").id);

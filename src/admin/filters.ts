@@ -5,7 +5,7 @@ import { parseFql } from "../filters/fql";
 import { ApiError } from "../http/api-error";
 import { ADMIN_ERRORS, ADMIN_SECURITY, adminRouter, json, jsonBody } from "../http/openapi";
 
-const event = z.record(z.string(), z.unknown(), { error: "must be an event object, like {\"type\":\"track\",\"event\":\"Order Completed\"}" });
+const event = z.record(z.string(), z.unknown(), { error: 'must be an event object, like {"type":"track","event":"Order Completed"}' });
 
 const previewRequest = z
   .object({

@@ -36,7 +36,8 @@ export const identityApi = adminRouter()
       method: "put",
       path: "/config",
       summary: "Replace the Identity Resolution rules",
-      description: "Blocked values, limits per identifier type, priority and custom identifiers; fields left out take the defaults. Patterns are checked for catastrophic backtracking.",
+      description:
+        "Blocked values, limits per identifier type, priority and custom identifiers; fields left out take the defaults. Patterns are checked for catastrophic backtracking.",
       request: { body: jsonBody(identityConfigSchema.openapi("IdentityConfigInput")) },
       responses: { 200: configAnswer, ...ADMIN_ERRORS },
     }),

@@ -2,9 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { ADMIN_ERRORS, ADMIN_SECURITY, adminRouter, json } from "../http/openapi";
 import { DEDUPE_SHARD_COUNT, dedupeShardName } from "../dedupe/shards";
 
-const PipelineStats = z
-  .object({ windowHours: z.literal(24), archived: z.number().int(), duplicates: z.number().int() })
-  .openapi("PipelineStats");
+const PipelineStats = z.object({ windowHours: z.literal(24), archived: z.number().int(), duplicates: z.number().int() }).openapi("PipelineStats");
 
 /**
  * `GET /api/v1/pipeline/stats?sourceId=`: events archived and duplicates dropped within the

@@ -92,15 +92,35 @@ export const replaysApi = adminRouter()
     },
   )
   .openapi(
-    createRoute({ ...route, method: "get", path: "/", summary: "The newest replays (100)", responses: { 200: json(z.object({ replays: z.array(ReplaySummary) }), "Replays, newest first."), ...ADMIN_ERRORS } }),
+    createRoute({
+      ...route,
+      method: "get",
+      path: "/",
+      summary: "The newest replays (100)",
+      responses: { 200: json(z.object({ replays: z.array(ReplaySummary) }), "Replays, newest first."), ...ADMIN_ERRORS },
+    }),
     async (c) => c.json({ replays: await new ReplayRegistry(c.env.DB).list(100) }, 200),
   )
   .openapi(
-    createRoute({ ...route, method: "get", path: "/{id}", summary: "A replay's progress", request: { params: idParam("replay") }, responses: { 200: replayAnswer("Its progress."), ...ADMIN_ERRORS, ...NOT_FOUND } }),
+    createRoute({
+      ...route,
+      method: "get",
+      path: "/{id}",
+      summary: "A replay's progress",
+      request: { params: idParam("replay") },
+      responses: { 200: replayAnswer("Its progress."), ...ADMIN_ERRORS, ...NOT_FOUND },
+    }),
     async (c) => c.json({ replay: await answered(c.req.valid("param").id, (replay) => replay.progress(), c.env) }, 200),
   )
   .openapi(
-    createRoute({ ...route, method: "post", path: "/{id}/cancel", summary: "Stop a replay", request: { params: idParam("replay") }, responses: { 200: replayAnswer("Its progress, stopped."), ...ADMIN_ERRORS, ...NOT_FOUND } }),
+    createRoute({
+      ...route,
+      method: "post",
+      path: "/{id}/cancel",
+      summary: "Stop a replay",
+      request: { params: idParam("replay") },
+      responses: { 200: replayAnswer("Its progress, stopped."), ...ADMIN_ERRORS, ...NOT_FOUND },
+    }),
     async (c) => c.json({ replay: await answered(c.req.valid("param").id, (replay) => replay.cancel(), c.env) }, 200),
   );
 

@@ -33,7 +33,12 @@ const SchemaEvent = z
 const Schema = z
   .object({
     events: z.array(SchemaEvent),
-    limits: z.object({ eventsPerSource: z.number().int(), propertiesPerEvent: z.number().int(), eventsNotRecorded: z.number().int(), propertiesNotRecorded: z.number().int() }),
+    limits: z.object({
+      eventsPerSource: z.number().int(),
+      propertiesPerEvent: z.number().int(),
+      eventsNotRecorded: z.number().int(),
+      propertiesNotRecorded: z.number().int(),
+    }),
   })
   .openapi("Schema");
 
@@ -79,7 +84,12 @@ export const schemaApi = adminRouter()
       description: "Events and their properties with types, counts and when they were seen, newest first.",
       request: {
         params: sourceParam,
-        query: z.object({ archived: z.enum(["true", "false"], { error: "must be true or false" }).optional().openapi({ description: "`true` includes archived (hidden) events." }) }),
+        query: z.object({
+          archived: z
+            .enum(["true", "false"], { error: "must be true or false" })
+            .optional()
+            .openapi({ description: "`true` includes archived (hidden) events." }),
+        }),
       },
       responses: { 200: json(Schema, "The source's schema."), ...ADMIN_ERRORS, ...NOT_FOUND },
     }),
@@ -98,7 +108,10 @@ export const schemaApi = adminRouter()
       description: "Blocking needs no sighting: an event can be blocked before it is first sent.",
       request: { params: sourceParam, body: jsonBody(changeEvent) },
       responses: {
-        200: json(z.object({ event: z.object({ type: z.enum(SCHEMA_TYPES), name: z.string(), archived: z.boolean().optional(), blocked: z.boolean().optional() }) }), "The change made."),
+        200: json(
+          z.object({ event: z.object({ type: z.enum(SCHEMA_TYPES), name: z.string(), archived: z.boolean().optional(), blocked: z.boolean().optional() }) }),
+          "The change made.",
+        ),
         ...ADMIN_ERRORS,
         ...NOT_FOUND,
       },

@@ -70,7 +70,14 @@ export const sourceProtocolsApi = adminRouter()
     },
   )
   .openapi(
-    createRoute({ ...route, method: "get", path: "/{id}/settings", summary: "A source's schema settings", request: { params: sourceParam }, responses: { 200: settingsAnswer, ...ADMIN_ERRORS, ...NOT_FOUND } }),
+    createRoute({
+      ...route,
+      method: "get",
+      path: "/{id}/settings",
+      summary: "A source's schema settings",
+      request: { params: sourceParam },
+      responses: { 200: settingsAnswer, ...ADMIN_ERRORS, ...NOT_FOUND },
+    }),
     async (c) => {
       const { id } = c.req.valid("param");
       await requireSource(c.env.DB, id);

@@ -6,7 +6,9 @@ import { PlanStore } from "../protocols/plan-store";
 import { RULE_TYPES, planRulesSchema } from "../protocols/tracking-plan";
 
 const name = z.string({ error: "name is required: a display name for the plan" }).trim().min(1).max(200);
-const rules = planRulesSchema.openapi({ description: "Segment's rules: `{type, key, version, jsonSchema}`, the JSON Schema (draft-07) describing the whole event." });
+const rules = planRulesSchema.openapi({
+  description: "Segment's rules: `{type, key, version, jsonSchema}`, the JSON Schema (draft-07) describing the whole event.",
+});
 const createPlan = z.object({ name, rules: rules.default([]) }).openapi("TrackingPlanCreate");
 const updatePlan = z
   .object({ name: name.optional(), rules: rules.optional() })
@@ -16,9 +18,7 @@ const updatePlan = z
 const Rule = z
   .object({ type: z.enum(RULE_TYPES), key: z.string().nullable(), version: z.number().int(), jsonSchema: z.record(z.string(), z.unknown()) })
   .openapi("TrackingPlanRule");
-const TrackingPlan = z
-  .object({ id: z.string(), name: z.string(), rules: z.array(Rule), createdAt: z.string(), updatedAt: z.string() })
-  .openapi("TrackingPlan");
+const TrackingPlan = z.object({ id: z.string(), name: z.string(), rules: z.array(Rule), createdAt: z.string(), updatedAt: z.string() }).openapi("TrackingPlan");
 const PlanChange = z
   .object({ at: z.string(), action: z.enum(["created", "updated", "connected", "disconnected"]), detail: z.record(z.string(), z.unknown()) })
   .openapi("TrackingPlanChange");
@@ -39,7 +39,13 @@ const notFound = (id: string) => new ApiError(404, `No tracking plan with id ${i
  */
 export const trackingPlansApi = adminRouter()
   .openapi(
-    createRoute({ ...route, method: "get", path: "/", summary: "List tracking plans", responses: { 200: json(z.object({ trackingPlans: z.array(TrackingPlan) }), "Every plan."), ...ADMIN_ERRORS } }),
+    createRoute({
+      ...route,
+      method: "get",
+      path: "/",
+      summary: "List tracking plans",
+      responses: { 200: json(z.object({ trackingPlans: z.array(TrackingPlan) }), "Every plan."), ...ADMIN_ERRORS },
+    }),
     async (c) => c.json({ trackingPlans: await new PlanStore(c.env.DB).list() }, 200),
   )
   .openapi(
@@ -59,7 +65,14 @@ export const trackingPlansApi = adminRouter()
     },
   )
   .openapi(
-    createRoute({ ...route, method: "get", path: "/{id}", summary: "Get a tracking plan", request: { params: planParam }, responses: { 200: planAnswer("The plan."), ...ADMIN_ERRORS, ...NOT_FOUND } }),
+    createRoute({
+      ...route,
+      method: "get",
+      path: "/{id}",
+      summary: "Get a tracking plan",
+      request: { params: planParam },
+      responses: { 200: planAnswer("The plan."), ...ADMIN_ERRORS, ...NOT_FOUND },
+    }),
     async (c) => {
       const { id } = c.req.valid("param");
       const plan = await new PlanStore(c.env.DB).get(id);

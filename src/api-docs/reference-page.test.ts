@@ -8,7 +8,11 @@ const document = {
   tags: [{ name: "Sources", description: "Where events come from." }],
   paths: {
     "/api/v1/sources": {
-      get: { tags: ["Sources"], summary: hostile, responses: { 200: { description: "ok", content: { "application/json": { schema: { $ref: "#/components/schemas/Source" } } } } } },
+      get: {
+        tags: ["Sources"],
+        summary: hostile,
+        responses: { 200: { description: "ok", content: { "application/json": { schema: { $ref: "#/components/schemas/Source" } } } } },
+      },
     },
   },
   components: { schemas: { Source: { type: "object", properties: { [hostile]: { type: "string", description: hostile } }, required: [hostile] } } },
@@ -34,7 +38,11 @@ describe("the API reference page", () => {
 
   it("groups operations by their first tag, in the document's tag order", () => {
     expect(groupOperations(document)).toEqual([
-      { tag: "Sources", description: "Where events come from.", operations: [expect.objectContaining({ method: "get", path: "/api/v1/sources", id: "get-api-v1-sources" })] },
+      {
+        tag: "Sources",
+        description: "Where events come from.",
+        operations: [expect.objectContaining({ method: "get", path: "/api/v1/sources", id: "get-api-v1-sources" })],
+      },
     ]);
   });
 });

@@ -38,14 +38,20 @@ export function groupOperations(document: Json): { tag: string; description: str
     }
   }
   const descriptions = new Map(asArray(document.tags).map((tag) => [asText(asObject(tag).name), asText(asObject(tag).description)]));
-  return [...groups].filter(([, operations]) => operations.length > 0).map(([tag, operations]) => ({ tag, description: descriptions.get(tag) ?? "", operations }));
+  return [...groups]
+    .filter(([, operations]) => operations.length > 0)
+    .map(([tag, operations]) => ({ tag, description: descriptions.get(tag) ?? "", operations }));
 }
 
 const refName = (ref: string) => ref.replace("#/components/schemas/", "");
 
 /** Text with `backticked` spans shown as code; every piece is still escaped by JSX. */
 const Prose: FC<{ text: unknown }> = ({ text }) => (
-  <>{asText(text).split("`").map((piece, index) => (index % 2 === 1 ? <code>{piece}</code> : piece))}</>
+  <>
+    {asText(text)
+      .split("`")
+      .map((piece, index) => (index % 2 === 1 ? <code>{piece}</code> : piece))}
+  </>
 );
 
 /** A one-line type: `string`, `integer ≥ 1`, `array of Source`, `"a" | "b"`. */
@@ -217,7 +223,15 @@ const OperationView: FC<{ operation: Operation; schemas: Json }> = ({ operation,
 };
 
 /** Typed by what it renders, not as an FC, so that callers (and tests) see the HTML string it gives. */
-export const ApiReferencePage = ({ document, stylesheet, documentUrl }: { document: Json; stylesheet: string; documentUrl: string }): HtmlEscapedString | Promise<HtmlEscapedString> => {
+export const ApiReferencePage = ({
+  document,
+  stylesheet,
+  documentUrl,
+}: {
+  document: Json;
+  stylesheet: string;
+  documentUrl: string;
+}): HtmlEscapedString | Promise<HtmlEscapedString> => {
   const info = asObject(document.info);
   const groups = groupOperations(document);
   const schemes = asObject(asObject(document.components).securitySchemes);

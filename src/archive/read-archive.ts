@@ -17,8 +17,7 @@ export interface ArchiveQuery {
 export async function* listArchiveKeys(bucket: R2Bucket, query: ArchiveQuery): AsyncGenerator<string> {
   const from = query.from ?? new Date(0);
   const to = query.to ?? new Date(8.64e15);
-  const prefixes =
-    query.sourceIds.length === 0 ? [ARCHIVE_PREFIX] : query.sourceIds.flatMap((id) => prefixesFor(id, query));
+  const prefixes = query.sourceIds.length === 0 ? [ARCHIVE_PREFIX] : query.sourceIds.flatMap((id) => prefixesFor(id, query));
 
   for (const prefix of prefixes) {
     for await (const { key } of listPrefix(bucket, prefix)) {

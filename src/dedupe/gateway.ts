@@ -34,7 +34,11 @@ export function createDedupeGateway(getShard: (name: string) => DedupeShard, spa
     await Promise.all(
       [...byShard].map(async ([name, indexes]) => {
         try {
-          const results = await call(getShard(name), name, indexes.map((i) => items[i]!));
+          const results = await call(
+            getShard(name),
+            name,
+            indexes.map((i) => items[i]!),
+          );
           indexes.forEach((itemIndex, resultIndex) => (verdicts[itemIndex] = results[resultIndex]!));
         } catch (error) {
           console.error(`dedupe shard ${name} failed`, error);
@@ -45,8 +49,17 @@ export function createDedupeGateway(getShard: (name: string) => DedupeShard, spa
   }
 
   return {
-    check: (entries) => perShard<DedupeEntry, CheckVerdict>(entries, (e) => e.messageId, (shard, _name, part) => shard.check(part)),
+    check: (entries) =>
+      perShard<DedupeEntry, CheckVerdict>(
+        entries,
+        (e) => e.messageId,
+        (shard, _name, part) => shard.check(part),
+      ),
     commit: (entries) =>
-      perShard<CommitEntry, CommitVerdict>(entries, (e) => e.event.messageId, (shard, name, part) => shard.commit(name, part)),
+      perShard<CommitEntry, CommitVerdict>(
+        entries,
+        (e) => e.event.messageId,
+        (shard, name, part) => shard.commit(name, part),
+      ),
   };
 }

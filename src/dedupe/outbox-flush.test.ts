@@ -2,7 +2,11 @@ import { describe, expect, it } from "vitest";
 import { flushIdFor, planArchiveObjects, type OutboxRow } from "./outbox-flush";
 
 const row = (seq: number, sourceId: string, partition: string, timestamp: string): OutboxRow => ({
-  seq, sourceId, partition, timestamp, body: JSON.stringify({ seq }),
+  seq,
+  sourceId,
+  partition,
+  timestamp,
+  body: JSON.stringify({ seq }),
 });
 
 describe("planArchiveObjects", () => {

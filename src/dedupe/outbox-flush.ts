@@ -28,9 +28,7 @@ export function planArchiveObjects(rows: readonly OutboxRow[], flushId: string):
   }
   return [...groups].map(([key, group]) => ({
     key,
-    lines: group
-      .sort((a, b) => (a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : a.seq - b.seq))
-      .map((row) => row.body),
+    lines: group.sort((a, b) => (a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : a.seq - b.seq)).map((row) => row.body),
   }));
 }
 

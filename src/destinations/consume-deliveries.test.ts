@@ -32,7 +32,12 @@ describe("deliverMessage", () => {
 
   it("dead-letters what still fails 4 hours after the first attempt", async () => {
     const now = Date.parse("2026-03-01T04:00:00.000Z");
-    const decision = await deliverMessage(message({ events: [event("busy")], attempts: 12 }), { destination: found, fetcher, now: () => now, random: () => 0.5 });
+    const decision = await deliverMessage(message({ events: [event("busy")], attempts: 12 }), {
+      destination: found,
+      fetcher,
+      now: () => now,
+      random: () => 0.5,
+    });
     expect(decision.retry).toBeNull();
     expect(decision.deadLetters[0]!.reason).toMatch(/retries exhausted/);
   });
@@ -52,7 +57,12 @@ describe("deliverMessage", () => {
   });
 
   it("drops and counts events for a destination that was disabled or deleted", async () => {
-    const disabled = await deliverMessage(message(), { destination: () => Promise.resolve({ ...destination, enabled: false }), fetcher, now: Date.now, random: Math.random });
+    const disabled = await deliverMessage(message(), {
+      destination: () => Promise.resolve({ ...destination, enabled: false }),
+      fetcher,
+      now: Date.now,
+      random: Math.random,
+    });
     expect(disabled.discarded).toEqual({ count: 3, reason: "Destination disabled" });
     const deleted = await deliverMessage(message(), { destination: () => Promise.resolve(null), fetcher, now: Date.now, random: Math.random });
     expect(deleted.discarded).toEqual({ count: 3, reason: "Destination deleted" });

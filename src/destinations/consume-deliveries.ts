@@ -81,7 +81,14 @@ export async function deliverMessage(message: DeliveriesMessage, deps: DeliveryD
   if (retrying.length > 0) {
     const attempts = message.attempts + 1;
     const firstAttemptAt = Date.parse(message.firstQueuedAt);
-    const delaySeconds = nextRetryDelaySeconds({ attempts, firstAttemptAt, now, random: deps.random(), firstDelaySeconds: deps.firstRetryDelaySeconds, retryAfterSeconds });
+    const delaySeconds = nextRetryDelaySeconds({
+      attempts,
+      firstAttemptAt,
+      now,
+      random: deps.random(),
+      firstDelaySeconds: deps.firstRetryDelaySeconds,
+      retryAfterSeconds,
+    });
     if (delaySeconds === null) {
       const reason = describeExhausted(retryAfterSeconds);
       for (const event of retrying) decision.deadLetters.push({ event, reason });

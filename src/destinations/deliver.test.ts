@@ -34,7 +34,12 @@ describe("deliverBatch", () => {
       const [status, retryAfter] = answers[(JSON.parse(init.body as string) as { messageId: string }).messageId]!;
       return Promise.resolve(new Response(null, { status, headers: { "Retry-After": retryAfter } }));
     }) as typeof fetch;
-    const results = await deliverBatch(webhookDestination, webhookSettings.parse({ url: "https://hooks.example.com/in" }), ["a", "b", "c", "d"].map((messageId) => ({ messageId })), fetcher);
+    const results = await deliverBatch(
+      webhookDestination,
+      webhookSettings.parse({ url: "https://hooks.example.com/in" }),
+      ["a", "b", "c", "d"].map((messageId) => ({ messageId })),
+      fetcher,
+    );
     const asked = results.map(({ outcome }) => (outcome.kind === "retry" ? outcome.retryAfterSeconds : "not retried"));
     expect(asked[0]).toBe(2);
     expect(asked[1]).toBeGreaterThan(55);
@@ -59,7 +64,12 @@ describe("deliverBatch", () => {
       sent = new Request(url, init);
       return Promise.resolve(new Response("{}", { status: 200 }));
     }) as typeof fetch;
-    await deliverBatch(segmentDestination, { endpoint: "https://sluice.example.com/", writeKey: "wk" }, [{ messageId: "a", projectId: "src", receivedAt: "x", type: "track" }], fetcher);
+    await deliverBatch(
+      segmentDestination,
+      { endpoint: "https://sluice.example.com/", writeKey: "wk" },
+      [{ messageId: "a", projectId: "src", receivedAt: "x", type: "track" }],
+      fetcher,
+    );
     expect(sent!.url).toBe("https://sluice.example.com/v1/batch");
     expect(sent!.headers.get("Authorization")).toBe(`Basic ${btoa("wk:")}`);
     expect((await sent!.json<{ batch: object[] }>()).batch).toEqual([{ messageId: "a", type: "track" }]);

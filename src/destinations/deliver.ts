@@ -50,7 +50,11 @@ export async function sendRequest(request: OutgoingRequest, fetcher: typeof fetc
     answer = response.status;
     retryAfterSeconds = parseRetryAfter(response.headers.get("Retry-After"), Date.now());
     const body = record ? await response.text() : (await response.body?.cancel(), "");
-    record?.({ request: { url: request.url, ...request.init }, response: { status: response.status, headers: Object.fromEntries(response.headers), body: body.slice(0, 10_000) }, durationMs: Date.now() - started });
+    record?.({
+      request: { url: request.url, ...request.init },
+      response: { status: response.status, headers: Object.fromEntries(response.headers), body: body.slice(0, 10_000) },
+      durationMs: Date.now() - started,
+    });
   } catch (error) {
     const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
     answer = timedOut ? "timeout" : "network-error";

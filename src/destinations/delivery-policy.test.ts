@@ -23,7 +23,8 @@ describe("classifyAnswer", () => {
 });
 
 describe("nextRetryDelaySeconds", () => {
-  const at = (attempts: number, now: number, random: number, more: Partial<RetryTiming> = {}) => nextRetryDelaySeconds({ attempts, firstAttemptAt: 0, now, random, ...more });
+  const at = (attempts: number, now: number, random: number, more: Partial<RetryTiming> = {}) =>
+    nextRetryDelaySeconds({ attempts, firstAttemptAt: 0, now, random, ...more });
 
   it("backs off exponentially with equal jitter, capped at an hour, and gives up after 4 hours", () => {
     expect(at(1, 0, 0)).toBe(5);

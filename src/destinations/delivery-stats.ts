@@ -10,7 +10,12 @@ export interface DeliveryCounts {
 }
 
 /** Records a consumer batch's outcomes and latencies: one upsert per destination, outcome and bucket. */
-export async function recordDeliveryStats(db: D1Database, counts: readonly DeliveryCounts[], latencies: ReadonlyMap<string, readonly number[]>, now: Date): Promise<void> {
+export async function recordDeliveryStats(
+  db: D1Database,
+  counts: readonly DeliveryCounts[],
+  latencies: ReadonlyMap<string, readonly number[]>,
+  now: Date,
+): Promise<void> {
   const hour = now.toISOString().slice(0, 13);
   const folded = new Map<string, Row>();
   for (const { destinationId, outcome, count } of counts) {
@@ -31,10 +36,18 @@ export async function recordDeliveryStats(db: D1Database, counts: readonly Deliv
     }
   }
   const statements = [
-    ...chunked(db, [...folded.values()], (values) => `INSERT INTO delivery_stats (destination_id, hour, outcome, count) VALUES ${values}
-      ON CONFLICT (destination_id, hour, outcome) DO UPDATE SET count = count + excluded.count`),
-    ...chunked(db, [...buckets.values()], (values) => `INSERT INTO delivery_latency (destination_id, hour, bucket_ms, count) VALUES ${values}
-      ON CONFLICT (destination_id, hour, bucket_ms) DO UPDATE SET count = count + excluded.count`),
+    ...chunked(
+      db,
+      [...folded.values()],
+      (values) => `INSERT INTO delivery_stats (destination_id, hour, outcome, count) VALUES ${values}
+      ON CONFLICT (destination_id, hour, outcome) DO UPDATE SET count = count + excluded.count`,
+    ),
+    ...chunked(
+      db,
+      [...buckets.values()],
+      (values) => `INSERT INTO delivery_latency (destination_id, hour, bucket_ms, count) VALUES ${values}
+      ON CONFLICT (destination_id, hour, bucket_ms) DO UPDATE SET count = count + excluded.count`,
+    ),
   ];
   if (statements.length > 0) await db.batch(statements);
 }
@@ -57,14 +70,27 @@ export interface DeliveryMetrics {
 export async function readDeliveryMetrics(db: D1Database, destinationId: string, now: Date, windowHours = 24): Promise<DeliveryMetrics> {
   const since = new Date(now.getTime() - (windowHours - 1) * 3_600_000).toISOString().slice(0, 13);
   const [outcomes, latency, pending] = await db.batch<{ outcome?: string; count: number; bucket_ms?: number }>([
-    db.prepare("SELECT outcome, SUM(count) AS count FROM delivery_stats WHERE destination_id = ? AND hour >= ? AND outcome != 'retrying' GROUP BY outcome").bind(destinationId, since),
-    db.prepare("SELECT bucket_ms, SUM(count) AS count FROM delivery_latency WHERE destination_id = ? AND hour >= ? GROUP BY bucket_ms ORDER BY bucket_ms").bind(destinationId, since),
+    db
+      .prepare("SELECT outcome, SUM(count) AS count FROM delivery_stats WHERE destination_id = ? AND hour >= ? AND outcome != 'retrying' GROUP BY outcome")
+      .bind(destinationId, since),
+    db
+      .prepare("SELECT bucket_ms, SUM(count) AS count FROM delivery_latency WHERE destination_id = ? AND hour >= ? GROUP BY bucket_ms ORDER BY bucket_ms")
+      .bind(destinationId, since),
     // A balance, so summed over all time: a retry scheduled before the window may end inside it.
     db.prepare("SELECT COALESCE(SUM(count), 0) AS count FROM delivery_stats WHERE destination_id = ? AND outcome = 'retrying'").bind(destinationId),
   ]);
   // Never below zero: a redelivered message can take its events off the balance twice.
   const retrying = Math.max(0, pending!.results[0]?.count ?? 0);
-  const metrics: DeliveryMetrics = { delivered: 0, failed: 0, retrying, retriesScheduled: 0, discarded: 0, discardedByReason: {}, p95LatencyMs: null, windowHours };
+  const metrics: DeliveryMetrics = {
+    delivered: 0,
+    failed: 0,
+    retrying,
+    retriesScheduled: 0,
+    discarded: 0,
+    discardedByReason: {},
+    p95LatencyMs: null,
+    windowHours,
+  };
   for (const { outcome, count } of outcomes!.results) {
     if (outcome === "delivered" || outcome === "failed") metrics[outcome] += count;
     else if (outcome === "retry-scheduled") metrics.retriesScheduled += count;

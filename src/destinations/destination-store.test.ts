@@ -1,12 +1,28 @@
 import { describe, expect, it } from "vitest";
 import { toDestination, toFilter } from "./destination-store";
 
-const row = { id: "ds_1", name: "Hook", type: "webhook", enabled: 1, source_ids: '["src1"]', settings: '{"url":"https://hooks.example.com"}', consent_categories: "[]" };
+const row = {
+  id: "ds_1",
+  name: "Hook",
+  type: "webhook",
+  enabled: 1,
+  source_ids: '["src1"]',
+  settings: '{"url":"https://hooks.example.com"}',
+  consent_categories: "[]",
+};
 const filterRow = { id: "df_1", destination_id: "ds_1", title: "Drop tests", expression: "all", actions: '[{"type":"DROP"}]', enabled: 1 };
 
 describe("stored destinations and filters", () => {
   it("read back as they were saved", () => {
-    expect(toDestination(row)).toEqual({ id: "ds_1", name: "Hook", type: "webhook", enabled: true, sourceIds: ["src1"], settings: { url: "https://hooks.example.com" }, consentCategories: [] });
+    expect(toDestination(row)).toEqual({
+      id: "ds_1",
+      name: "Hook",
+      type: "webhook",
+      enabled: true,
+      sourceIds: ["src1"],
+      settings: { url: "https://hooks.example.com" },
+      consentCategories: [],
+    });
     expect(toFilter(filterRow).actions).toEqual([{ type: "DROP" }]);
   });
 

@@ -95,7 +95,17 @@ export class DestinationStore {
         `INSERT INTO destinations (id, name, type, enabled, source_ids, settings, consent_categories, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .bind(destination.id, fields.name, fields.type, fields.enabled ? 1 : 0, JSON.stringify(fields.sourceIds), JSON.stringify(fields.settings), JSON.stringify(fields.consentCategories), at, at)
+      .bind(
+        destination.id,
+        fields.name,
+        fields.type,
+        fields.enabled ? 1 : 0,
+        JSON.stringify(fields.sourceIds),
+        JSON.stringify(fields.settings),
+        JSON.stringify(fields.consentCategories),
+        at,
+        at,
+      )
       .run();
     return destination;
   }
@@ -103,7 +113,15 @@ export class DestinationStore {
   async update(destination: Destination, now: Date): Promise<void> {
     await this.db
       .prepare("UPDATE destinations SET name = ?, enabled = ?, source_ids = ?, settings = ?, consent_categories = ?, updated_at = ? WHERE id = ?")
-      .bind(destination.name, destination.enabled ? 1 : 0, JSON.stringify(destination.sourceIds), JSON.stringify(destination.settings), JSON.stringify(destination.consentCategories), now.toISOString(), destination.id)
+      .bind(
+        destination.name,
+        destination.enabled ? 1 : 0,
+        JSON.stringify(destination.sourceIds),
+        JSON.stringify(destination.settings),
+        JSON.stringify(destination.consentCategories),
+        now.toISOString(),
+        destination.id,
+      )
       .run();
   }
 
@@ -116,7 +134,10 @@ export class DestinationStore {
   }
 
   async filters(destinationId: string): Promise<DestinationFilter[]> {
-    const { results } = await this.db.prepare("SELECT * FROM destination_filters WHERE destination_id = ? ORDER BY position, created_at").bind(destinationId).all<FilterRow>();
+    const { results } = await this.db
+      .prepare("SELECT * FROM destination_filters WHERE destination_id = ? ORDER BY position, created_at")
+      .bind(destinationId)
+      .all<FilterRow>();
     return results.map(toFilter);
   }
 
@@ -129,7 +150,18 @@ export class DestinationStore {
          SELECT ?, ?, (SELECT COALESCE(MAX(position), 0) + 1 FROM destination_filters WHERE destination_id = ?), ?, ?, ?, ?, ?
          WHERE (SELECT COUNT(*) FROM destination_filters WHERE destination_id = ?) < ?`,
       )
-      .bind(filter.id, destinationId, destinationId, fields.title, fields.if, JSON.stringify(fields.actions), fields.enabled ? 1 : 0, now.toISOString(), destinationId, MAX_FILTERS_PER_DESTINATION)
+      .bind(
+        filter.id,
+        destinationId,
+        destinationId,
+        fields.title,
+        fields.if,
+        JSON.stringify(fields.actions),
+        fields.enabled ? 1 : 0,
+        now.toISOString(),
+        destinationId,
+        MAX_FILTERS_PER_DESTINATION,
+      )
       .run();
     return result.meta.changes > 0 ? filter : null;
   }

@@ -15,7 +15,17 @@ const destination = (overrides: Partial<Destination>): Destination => ({
 });
 
 const event = (messageId: string, overrides: object = {}) =>
-  ({ type: "track", event: "Viewed", messageId, projectId: "s1", receivedAt: "", timestamp: "", context: {}, properties: { email: "a@b.c", plan: "pro" }, ...overrides }) as unknown as AcceptedEvent;
+  ({
+    type: "track",
+    event: "Viewed",
+    messageId,
+    projectId: "s1",
+    receivedAt: "",
+    timestamp: "",
+    context: {},
+    properties: { email: "a@b.c", plan: "pro" },
+    ...overrides,
+  }) as unknown as AcceptedEvent;
 
 describe("fanOut", () => {
   it("sends each destination its sources' events, applying consent, the integrations object and filters in order", async () => {

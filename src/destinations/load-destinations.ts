@@ -11,7 +11,9 @@ export async function loadRoutedDestinations(db: D1Database, sourceIds: readonly
   if (sourceIds.length === 0) return [];
   const [destinations, filters] = await db.batch<Record<string, unknown>>([
     db.prepare("SELECT * FROM destinations WHERE enabled = 1 ORDER BY created_at, id"),
-    db.prepare("SELECT f.* FROM destination_filters f JOIN destinations d ON d.id = f.destination_id WHERE d.enabled = 1 AND f.enabled = 1 ORDER BY f.destination_id, f.position"),
+    db.prepare(
+      "SELECT f.* FROM destination_filters f JOIN destinations d ON d.id = f.destination_id WHERE d.enabled = 1 AND f.enabled = 1 ORDER BY f.destination_id, f.position",
+    ),
   ]);
   const wanted = new Set(sourceIds);
   const byDestination = new Map<string, CompiledFilter[]>();

@@ -5,7 +5,14 @@ const event = () => ({
   type: "track",
   userId: "u1",
   messageId: "m1",
-  properties: { email: "a@b.c", plan: "pro", products: [{ sku: "A", price: 3 }, { sku: "B", price: 4 }] },
+  properties: {
+    email: "a@b.c",
+    plan: "pro",
+    products: [
+      { sku: "A", price: 3 },
+      { sku: "B", price: 4 },
+    ],
+  },
 });
 
 describe("applyFilterActions", () => {
@@ -14,7 +21,9 @@ describe("applyFilterActions", () => {
   });
 
   it("drops top-level fields, properties, and a property of every object in an array (Segment's examples)", async () => {
-    const out = await applyFilterActions(event(), [{ type: "DROP_PROPERTIES", fields: { "": ["userId"], properties: ["email"], "properties.products": ["price"] } }]);
+    const out = await applyFilterActions(event(), [
+      { type: "DROP_PROPERTIES", fields: { "": ["userId"], properties: ["email"], "properties.products": ["price"] } },
+    ]);
     expect(out).toEqual({ type: "track", messageId: "m1", properties: { plan: "pro", products: [{ sku: "A" }, { sku: "B" }] } });
   });
 
@@ -26,7 +35,8 @@ describe("applyFilterActions", () => {
   });
 
   it("samples deterministically by a path, so one user's events are kept or dropped together", async () => {
-    const kept = async (userId: string) => (await applyFilterActions({ ...event(), userId, messageId: crypto.randomUUID() }, [{ type: "SAMPLE", percent: 0.3, path: "userId" }])) !== null;
+    const kept = async (userId: string) =>
+      (await applyFilterActions({ ...event(), userId, messageId: crypto.randomUUID() }, [{ type: "SAMPLE", percent: 0.3, path: "userId" }])) !== null;
     const users = Array.from({ length: 400 }, (_, i) => `user-${i}`);
     const first = await Promise.all(users.map(kept));
     const second = await Promise.all(users.map(kept));

@@ -22,7 +22,7 @@ describe("applyFilter", () => {
   it("drops the event when the condition cannot be evaluated, or does not parse", async () => {
     const notAList = compileFilter({ if: "'a' in properties.email", actions: [] });
     expect(await applyFilter(notAList, event())).toEqual({ matched: "error", event: null });
-    const unparsable = compileFilter({ if: "event = oops\"", actions: [] });
+    const unparsable = compileFilter({ if: 'event = oops"', actions: [] });
     expect(await applyFilter(unparsable, event())).toEqual({ matched: "error", event: null });
   });
 

@@ -81,10 +81,12 @@ const argument = fc.oneof({ arbitrary: leaf, weight: 12 }, { arbitrary: listOf(l
 const operand = fc.oneof({ arbitrary: leaf, weight: 8 }, { arbitrary: listOf(leaf), weight: 1 }, { arbitrary: callOf(argument), weight: 3 });
 
 /** `in` mostly looks for a field or literal in a list literal, as filters write it. */
-const comparison = fc.oneof(
-  fc.tuple(fc.constantFrom("=", "!=", "<", "<=", ">", ">=") as fc.Arbitrary<"=">, operand, operand),
-  fc.tuple(fc.constant("in" as const), fc.oneof({ arbitrary: leaf, weight: 6 }, operand), fc.oneof({ arbitrary: listOf(leaf), weight: 6 }, operand)),
-).map(([operator, left, right]): Condition => ({ kind: "compare", operator, left, right }));
+const comparison = fc
+  .oneof(
+    fc.tuple(fc.constantFrom("=", "!=", "<", "<=", ">", ">=") as fc.Arbitrary<"=">, operand, operand),
+    fc.tuple(fc.constant("in" as const), fc.oneof({ arbitrary: leaf, weight: 6 }, operand), fc.oneof({ arbitrary: listOf(leaf), weight: 6 }, operand)),
+  )
+  .map(([operator, left, right]): Condition => ({ kind: "compare", operator, left, right }));
 
 const { condition } = fc.letrec<{ condition: Condition }>((tie) => ({
   condition: fc.oneof(
@@ -165,7 +167,8 @@ function readAsFql(event: unknown, path: string[]): unknown {
   let current = event;
   for (const key of path) {
     if (Array.isArray(current) && /^(0|[1-9][0-9]*)$/.test(key)) current = current[Number(key)];
-    else if (current !== null && typeof current === "object" && !Array.isArray(current) && Object.hasOwn(current, key)) current = (current as Record<string, unknown>)[key];
+    else if (current !== null && typeof current === "object" && !Array.isArray(current) && Object.hasOwn(current, key))
+      current = (current as Record<string, unknown>)[key];
     else return null;
   }
   return current ?? null;
@@ -316,7 +319,9 @@ describe("FQL evaluates as @segment/tsub does", () => {
       { numRuns: RUNS },
     );
     const reasons = [...excluded].map(([reason, count]) => `\n  ${count} × ${DELIBERATE[reason]}`).join("");
-    console.info(`FQL vs tsub: ${compared} of ${RUNS} cases compared, all agree (${Math.round((agreedAsIs / RUNS) * 1000) / 10}% agree with tsub as is); not compared:${reasons}`);
+    console.info(
+      `FQL vs tsub: ${compared} of ${RUNS} cases compared, all agree (${Math.round((agreedAsIs / RUNS) * 1000) / 10}% agree with tsub as is); not compared:${reasons}`,
+    );
     // The exclusions must leave most cases compared, or the test would prove little.
     expect(compared).toBeGreaterThanOrEqual(COMPARED);
   });

@@ -108,7 +108,7 @@ describe("Segment's documented examples", () => {
     expect(run("typeof(properties.features) = 'list' and typeof(context) = 'object'")).toBe(true);
   });
 
-  it("refuses the invalid statement of the error-handling section: userId = oops\"", () => {
+  it('refuses the invalid statement of the error-handling section: userId = oops"', () => {
     expect(parseError('userId = oops"')).toBe('at offset 13: unterminated string: expected a closing "');
   });
 });
@@ -124,9 +124,7 @@ describe("operators", () => {
   });
 
   it("keeps only lowercase operators", () => {
-    expect(parseError("true AND false")).toBe(
-      'at offset 5: expected "and", "or" or the end of the query (operators are lowercase), found "AND"',
-    );
+    expect(parseError("true AND false")).toBe('at offset 5: expected "and", "or" or the end of the query (operators are lowercase), found "AND"');
   });
 
   it("equality needs the same type", () => {
@@ -188,7 +186,7 @@ describe("field paths", () => {
   });
 
   it("unescapes backslashes: `properties.product\\ 1.price` is product 1's price", () => {
-    const event = { properties: { "product 1": { price: "19.99" }, "a.b": 1, "x-y_z": 2, "$c": 3, "1st": 4, and: 5 } };
+    const event = { properties: { "product 1": { price: "19.99" }, "a.b": 1, "x-y_z": 2, $c: 3, "1st": 4, and: 5 } };
     expect(run("properties.product\\ 1.price = '19.99'", event)).toBe(true);
     expect(run("properties.a\\.b = 1", event)).toBe(true);
     expect(run("properties.a.b = null", event)).toBe(true);
@@ -258,8 +256,7 @@ describe("errors at evaluation fail closed", () => {
 });
 
 describe("match()", () => {
-  const matches = (text: string, pattern: string): boolean | "error" =>
-    run("match(properties.text, properties.pattern)", { properties: { text, pattern } });
+  const matches = (text: string, pattern: string): boolean | "error" => run("match(properties.text, properties.pattern)", { properties: { text, pattern } });
 
   it("matches * and ?", () => {
     expect(matches("abc", "*")).toBe(true);

@@ -266,7 +266,7 @@ class Parser {
     this.depth -= 1;
     // Segment's docs never say whether `!a = b` means `!(a = b)` or `(!a) = b`; refuse to guess.
     if (this.comparison()) {
-      throw new FqlSyntaxError(bang.start, "a \"!\" before a comparison is ambiguous: write !( a = b ) or ( !a ) = b");
+      throw new FqlSyntaxError(bang.start, 'a "!" before a comparison is ambiguous: write !( a = b ) or ( !a ) = b');
     }
     return { kind: "not", operand };
   }

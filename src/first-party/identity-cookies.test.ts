@@ -1,12 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  buildIdentityCookies,
-  cookieScopeFor,
-  identityForBundle,
-  isAcceptableId,
-  normalizeIdValue,
-  readIdentityCookies,
-} from "./identity-cookies";
+import { buildIdentityCookies, cookieScopeFor, identityForBundle, isAcceptableId, normalizeIdValue, readIdentityCookies } from "./identity-cookies";
 
 const site = { domain: "example.com", secure: true };
 

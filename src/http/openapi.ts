@@ -63,7 +63,12 @@ export const CONFLICT = { 409: error("The change conflicts with the current stat
 
 /** `{id}` path parameter, as most admin resources name theirs. */
 export const idParam = (what: string) =>
-  z.object({ id: z.string().min(1).openapi({ param: { name: "id", in: "path" }, description: `The ${what}'s id.` }) });
+  z.object({
+    id: z
+      .string()
+      .min(1)
+      .openapi({ param: { name: "id", in: "path" }, description: `The ${what}'s id.` }),
+  });
 
 /** `{deleted: true}` for DELETE routes. */
 export const Deleted = z.object({ deleted: z.literal(true) }).openapi("Deleted");

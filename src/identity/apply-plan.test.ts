@@ -90,7 +90,10 @@ describe("applyPlan", () => {
 
 describe("lookupIdentifiers", () => {
   it("answers which profile each known identifier maps to, with those profiles", () => {
-    const graph = create(emptyGraph(), "use_1", [["user_id", "u1"], ["anonymous_id", "a1"]]);
+    const graph = create(emptyGraph(), "use_1", [
+      ["user_id", "u1"],
+      ["anonymous_id", "a1"],
+    ]);
     const { lookup, profiles } = lookupIdentifiers(graph, [
       { type: "anonymous_id", value: "a1" },
       { type: "email", value: "new@x.io" },

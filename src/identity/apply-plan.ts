@@ -72,11 +72,7 @@ export interface ApplyContext {
  * is stale (the graph changed since the lookup): that throws rather than map one identifier to
  * two people; the caller resolves again.
  */
-export function applyPlan(
-  graph: IdentityGraph,
-  plan: ResolutionPlan,
-  context: ApplyContext,
-): { graph: IdentityGraph; profileId?: string } {
+export function applyPlan(graph: IdentityGraph, plan: ResolutionPlan, context: ApplyContext): { graph: IdentityGraph; profileId?: string } {
   if (plan.kind === "reject") return { graph };
   const now = context.now.toISOString();
   for (const identifier of plan.newIdentifiers) {

@@ -7,16 +7,11 @@ import type { Violation } from "./violations";
  * remain in the payload on the event itself, they are not promoted to the externalID object
  * Segment uses to determine user profiles." Each drop is reported as `ID value blocked`.
  */
-export function dropBlockedIdentifiers(
-  config: CompiledIdentityConfig,
-  identifiers: readonly Identifier[],
-): { kept: Identifier[]; violations: Violation[] } {
+export function dropBlockedIdentifiers(config: CompiledIdentityConfig, identifiers: readonly Identifier[]): { kept: Identifier[]; violations: Violation[] } {
   const kept: Identifier[] = [];
   const violations: Violation[] = [];
   for (const identifier of identifiers) {
-    const rule = config.blocked.find(
-      (blocked) => (blocked.types === undefined || blocked.types.has(identifier.type)) && blocked.matches(identifier.value),
-    );
+    const rule = config.blocked.find((blocked) => (blocked.types === undefined || blocked.types.has(identifier.type)) && blocked.matches(identifier.value));
     if (!rule) {
       kept.push(identifier);
       continue;

@@ -50,7 +50,10 @@ export function createIdentityStore(bindings: IdentityBindings, spaceId: string)
     const results = new Array<V>(keys.length);
     await Promise.all(
       [...byShard].map(async ([name, indexes]) => {
-        const answers = await call(bindings.index(name), indexes.map((i) => indexKey(collection, keys[i]!)));
+        const answers = await call(
+          bindings.index(name),
+          indexes.map((i) => indexKey(collection, keys[i]!)),
+        );
         indexes.forEach((keyIndex, answerIndex) => (results[keyIndex] = answers[answerIndex]!));
       }),
     );
@@ -81,7 +84,7 @@ export function createIdentityStore(bindings: IdentityBindings, spaceId: string)
         survivor = forwardTo;
       }
     };
-    for (let after: string | null = null; ; ) {
+    for (let after: string | null = null; ;) {
       const page = await loser.eventPage(after, MERGE_EVENT_PAGE);
       if (page.length > 0) await handOver((profile) => profile.absorbEvents(page));
       if (page.length < MERGE_EVENT_PAGE) break;
@@ -105,8 +108,7 @@ export function createIdentityStore(bindings: IdentityBindings, spaceId: string)
 
   return {
     lookup: async (collection, keys) => toMap(keys, await perShard(collection, keys, (shard, part) => shard.lookup(part))),
-    claim: async (collection, keys, profileId) =>
-      toMap(keys, await perShard(collection, keys, (shard, part) => shard.claim(part, profileId))),
+    claim: async (collection, keys, profileId) => toMap(keys, await perShard(collection, keys, (shard, part) => shard.claim(part, profileId))),
     describe: (profileId) => bindings.profile(profileId).describe(),
     create: (profileId, collection, createdAt) => bindings.profile(profileId).create(profileId, collection, createdAt),
     addIdentifiers: (profileId, identifiers, at) => bindings.profile(profileId).addIdentifiers(identifiers, at),

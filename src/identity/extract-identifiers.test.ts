@@ -3,9 +3,7 @@ import { extractIdentifiers, MAX_IDENTIFIER_VALUE_LENGTH } from "./extract-ident
 
 describe("extractIdentifiers", () => {
   it("reads user_id, anonymous_id and email from an identify call", () => {
-    expect(
-      extractIdentifiers({ type: "identify", userId: "u1", anonymousId: "a1", traits: { email: "jane@example.com", name: "Jane" } }),
-    ).toEqual({
+    expect(extractIdentifiers({ type: "identify", userId: "u1", anonymousId: "a1", traits: { email: "jane@example.com", name: "Jane" } })).toEqual({
       users: [
         { type: "user_id", value: "u1" },
         { type: "email", value: "jane@example.com" },

@@ -13,7 +13,10 @@ describe("parseIdentityConfig", () => {
       limits: { email: { max: 1, window: "ever" }, user_id: { max: 2, window: "ever" }, anonymous_id: { max: 5, window: "weekly" } },
       priority: ["user_id", "email", "phone"],
       customIdentifiers: [{ type: "member_id", key: "member_id" }],
-      blockedValues: [{ match: "exact", value: "void" }, { match: "pattern", value: "^test-", types: ["user_id"] }],
+      blockedValues: [
+        { match: "exact", value: "void" },
+        { match: "pattern", value: "^test-", types: ["user_id"] },
+      ],
     });
     expect(result.ok).toBe(true);
   });

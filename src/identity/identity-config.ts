@@ -103,9 +103,7 @@ const blockedValue = z
 
 const customIdentifier = z.object({
   type: identifierType,
-  key: z
-    .string()
-    .regex(/^[A-Za-z0-9_$-]{1,200}$/, { error: "must be one trait or property key (letters, digits, `_`, `$`, `-`)" }),
+  key: z.string().regex(/^[A-Za-z0-9_$-]{1,200}$/, { error: "must be one trait or property key (letters, digits, `_`, `$`, `-`)" }),
 });
 
 const FIELDS = "blockedValues, limits, defaultLimit, priority, customIdentifiers";
@@ -130,8 +128,7 @@ export const identityConfigSchema = z.strictObject(
     customIdentifiers: z.array(customIdentifier).max(50, { error: "may list at most 50 identifiers" }).default([]),
   },
   {
-    error: (issue) =>
-      issue.code === "unrecognized_keys" ? `have unknown fields ${issue.keys.join(", ")}; the fields are ${FIELDS}` : undefined,
+    error: (issue) => (issue.code === "unrecognized_keys" ? `have unknown fields ${issue.keys.join(", ")}; the fields are ${FIELDS}` : undefined),
   },
 );
 

@@ -17,12 +17,7 @@ export const WINDOW_MS: Record<LimitWindow, number> = {
 };
 
 /** Values of `type` in `identifiers` that count against `limit` at `now`. */
-export function countTowardLimit(
-  identifiers: Iterable<HeldIdentifier>,
-  type: string,
-  limit: IdentifierLimit,
-  now: Date,
-): number {
+export function countTowardLimit(identifiers: Iterable<HeldIdentifier>, type: string, limit: IdentifierLimit, now: Date): number {
   const span = WINDOW_MS[limit.window];
   let count = 0;
   for (const identifier of identifiers) {

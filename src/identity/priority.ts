@@ -23,7 +23,5 @@ export function comparePriority(config: CompiledIdentityConfig, a: string, b: st
 
 /** Ranks `types` from 1 (highest priority), as the settings page shows them. */
 export function rankTypes(config: CompiledIdentityConfig, types: Iterable<string>): { type: string; priority: number }[] {
-  return [...new Set(types)]
-    .sort((a, b) => comparePriority(config, a, b))
-    .map((type, index) => ({ type, priority: index + 1 }));
+  return [...new Set(types)].sort((a, b) => comparePriority(config, a, b)).map((type, index) => ({ type, priority: index + 1 }));
 }

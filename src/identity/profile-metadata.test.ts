@@ -8,7 +8,13 @@ const event = (messageId: string, timestamp: string, sourceId = "s1") => ({ mess
 describe("recordEventInMetadata", () => {
   it("marks the first event as both first and last, and the profile updated now", () => {
     const next = recordEventInMetadata(created, event("m1", "2026-01-02T00:00:00.000Z"), "2026-01-05T00:00:00.000Z");
-    expect(next).toMatchObject({ first_message_id: "m1", last_message_id: "m1", first_source_id: "s1", updated_at: "2026-01-05T00:00:00.000Z", created_at: created.created_at });
+    expect(next).toMatchObject({
+      first_message_id: "m1",
+      last_message_id: "m1",
+      first_source_id: "s1",
+      updated_at: "2026-01-05T00:00:00.000Z",
+      created_at: created.created_at,
+    });
   });
 
   it("moves first only for an earlier event and last for one at or after the last, whatever the arrival order", () => {
@@ -27,7 +33,15 @@ describe("recordEventInMetadata", () => {
 });
 
 describe("absorbMetadata", () => {
-  const ours = { ...created, first_timestamp: "2026-01-02T00:00:00.000Z", first_message_id: "o-first", first_source_id: "s1", last_timestamp: "2026-01-04T00:00:00.000Z", last_message_id: "o-last", last_source_id: "s1" };
+  const ours = {
+    ...created,
+    first_timestamp: "2026-01-02T00:00:00.000Z",
+    first_message_id: "o-first",
+    first_source_id: "s1",
+    last_timestamp: "2026-01-04T00:00:00.000Z",
+    last_message_id: "o-last",
+    last_source_id: "s1",
+  };
   const theirs: ProfileMetadata = {
     created_at: "2025-12-01T00:00:00.000Z",
     updated_at: "2025-12-01T00:00:00.000Z",
@@ -41,7 +55,13 @@ describe("absorbMetadata", () => {
 
   it("takes the earlier first and the later last of the two; created_at stays the survivor's", () => {
     const next = absorbMetadata(ours, theirs, "2026-02-01T00:00:00.000Z");
-    expect(next).toMatchObject({ first_message_id: "t-first", first_source_id: "s2", last_message_id: "o-last", created_at: created.created_at, updated_at: "2026-02-01T00:00:00.000Z" });
+    expect(next).toMatchObject({
+      first_message_id: "t-first",
+      first_source_id: "s2",
+      last_message_id: "o-last",
+      created_at: created.created_at,
+      updated_at: "2026-02-01T00:00:00.000Z",
+    });
     expect(absorbMetadata(next, theirs, "later")).toEqual({ ...next, updated_at: "later" });
   });
 

@@ -25,4 +25,3 @@ export interface ProfileView {
   links: ProfileLink[];
   metadata: ProfileMetadata | null;
 }
-

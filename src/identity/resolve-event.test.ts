@@ -21,9 +21,7 @@ class MemoryStore implements IdentityStore {
   }
   describe(id: string) {
     const profile = this.profiles.get(id);
-    return Promise.resolve(
-      profile ?? { exists: false, id, createdAt: "", mergedInto: null, mergePending: false, mergeCount: 0, identifiers: [] },
-    );
+    return Promise.resolve(profile ?? { exists: false, id, createdAt: "", mergedInto: null, mergePending: false, mergeCount: 0, identifiers: [] });
   }
   create(id: string, _collection: Collection, createdAt: string) {
     if (!this.profiles.has(id)) {
@@ -88,14 +86,22 @@ describe("resolveEventIdentity", () => {
   it("creates, then adds to, the profile an identifier already names", async () => {
     const store = new MemoryStore();
     const first = await resolveEventIdentity(input(store, [{ type: "anonymous_id", value: "a1" }]));
-    const second = await resolveEventIdentity(input(store, [{ type: "anonymous_id", value: "a1" }, { type: "user_id", value: "u1" }]));
+    const second = await resolveEventIdentity(
+      input(store, [
+        { type: "anonymous_id", value: "a1" },
+        { type: "user_id", value: "u1" },
+      ]),
+    );
     expect(second.profileId).toBe(first.profileId);
     expect(store.profiles.get(first.profileId!)!.identifiers.map((held) => held.value)).toEqual(["a1", "u1"]);
   });
 
   it("writes nothing for an event of a known person that brings no new identifier", async () => {
     const store = new MemoryStore();
-    const ids = [{ type: "anonymous_id", value: "a1" }, { type: "user_id", value: "u1" }];
+    const ids = [
+      { type: "anonymous_id", value: "a1" },
+      { type: "user_id", value: "u1" },
+    ];
     const first = await resolveEventIdentity(input(store, ids));
     let writes = 0;
     store.addIdentifiers = () => Promise.resolve((writes += 1) > 0);
@@ -111,15 +117,28 @@ describe("resolveEventIdentity", () => {
     store.beforeClaim = (keys) => {
       store.beforeClaim = undefined;
       void store.create("use_racer", "users", "2026-02-28T00:00:00.000Z");
-      store.index.set(keys.find((key) => key.startsWith("ios.id"))!, "use_racer");
+      store.index.set(
+        keys.find((key) => key.startsWith("ios.id"))!,
+        "use_racer",
+      );
       void store.addIdentifiers("use_racer", [{ type: "ios.id", value: "d1" }], "2026-02-28T00:00:00.000Z");
     };
-    const result = await resolveEventIdentity(input(store, [{ type: "anonymous_id", value: "a1" }, { type: "ios.id", value: "d1" }]));
+    const result = await resolveEventIdentity(
+      input(store, [
+        { type: "anonymous_id", value: "a1" },
+        { type: "ios.id", value: "d1" },
+      ]),
+    );
 
     expect(result.profileId).toBe("use_racer");
     expect(store.resolve("anonymous_id:a1")).toBe("use_racer");
     expect(store.resolve("ios.id:d1")).toBe("use_racer");
-    expect(store.profiles.get("use_racer")!.identifiers.map((held) => held.value).sort()).toEqual(["a1", "d1"]);
+    expect(
+      store.profiles
+        .get("use_racer")!
+        .identifiers.map((held) => held.value)
+        .sort(),
+    ).toEqual(["a1", "d1"]);
   });
 
   it("finishes a merge a crash cut short when a lookup follows the pointer", async () => {
@@ -131,7 +150,12 @@ describe("resolveEventIdentity", () => {
 
     const result = await resolveEventIdentity(input(store, [{ type: "anonymous_id", value: "a2" }]));
     expect(result.profileId).toBe(a);
-    expect(store.profiles.get(a)!.identifiers.map((held) => held.value).sort()).toEqual(["a1", "a2"]);
+    expect(
+      store.profiles
+        .get(a)!
+        .identifiers.map((held) => held.value)
+        .sort(),
+    ).toEqual(["a1", "a2"]);
     expect(store.index.get("anonymous_id:a2")).toBe(a);
   });
 

@@ -157,11 +157,7 @@ describe("resolveIdentity: blocked values and system limits", () => {
   it("drops blocked values before matching and rejects an event left with none", () => {
     const plan = resolve([id("user_id", "0"), id("anonymous_id", "anonymous")]);
     expect(plan.kind).toBe("reject");
-    expect(plan.violations.map((violation) => violation.reason)).toEqual([
-      "ID value blocked",
-      "ID value blocked",
-      "No matching identifiers on event",
-    ]);
+    expect(plan.violations.map((violation) => violation.reason)).toEqual(["ID value blocked", "ID value blocked", "No matching identifiers on event"]);
   });
 
   it("stops merging at 100 merges but still resolves the event", () => {
@@ -195,9 +191,13 @@ describe("resolveIdentity: blocked values and system limits", () => {
   it("refuses a merge whose profiles together hold more than 1,000 identifiers", () => {
     const limits = { defaultLimit: { max: 1000, window: "ever" as const } };
     const first = profile("use_1", [id("user_id", "u1"), ...Array.from({ length: 599 }, (_, n) => id("device_tag", `t${n}`))]);
-    const second = profile("use_2", Array.from({ length: 402 }, (_, n) => id("anonymous_id", `a${n}`)), {
-      createdAt: "2026-02-01T00:00:00.000Z",
-    });
+    const second = profile(
+      "use_2",
+      Array.from({ length: 402 }, (_, n) => id("anonymous_id", `a${n}`)),
+      {
+        createdAt: "2026-02-01T00:00:00.000Z",
+      },
+    );
     const plan = resolve([id("user_id", "u1"), id("anonymous_id", "a0")], [first, second], limits);
     expect(plan).toMatchObject({ kind: "add", profileId: "use_1", demoted: [id("anonymous_id", "a0")] });
     expect(plan.violations[0]?.reason).toBe("Identifier mapping limit exceeded");
@@ -232,10 +232,7 @@ describe("resolveIdentity: defensive edges", () => {
   it("never builds an empty profile, even from rules that skipped validation", () => {
     const plan = resolve([id("phone", "p1")], [], { defaultLimit: { max: 0, window: "ever" } });
     expect(plan).toMatchObject({ kind: "reject", demoted: [id("phone", "p1")] });
-    expect(plan.violations.map((violation) => violation.reason)).toEqual([
-      "Identifier value limit exceeded",
-      "No matching identifiers on event",
-    ]);
+    expect(plan.violations.map((violation) => violation.reason)).toEqual(["Identifier value limit exceeded", "No matching identifiers on event"]);
   });
 
   it("deduplicates the event's identifiers", () => {

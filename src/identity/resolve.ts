@@ -172,9 +172,7 @@ function findObstacle(input: ResolutionInput, candidates: CandidateProfile[], ne
   if (mappings > MAX_MAPPINGS_PER_PROFILE) {
     return {
       reason: "Identifier mapping limit exceeded",
-      explanation:
-        `merging would give profile ${survivor.id} ${mappings} identifiers, ` +
-        `over the system limit of ${MAX_MAPPINGS_PER_PROFILE}`,
+      explanation: `merging would give profile ${survivor.id} ${mappings} identifiers, ` + `over the system limit of ${MAX_MAPPINGS_PER_PROFILE}`,
     };
   }
   return undefined;

@@ -66,9 +66,7 @@ class Space {
   }
 
   reasons(): string[] {
-    return this.violations.map((violation) =>
-      violation.type === undefined ? violation.reason : `${violation.reason}: ${violation.type}:${violation.value}`,
-    );
+    return this.violations.map((violation) => (violation.type === undefined ? violation.reason : `${violation.reason}: ${violation.type}:${violation.value}`));
   }
 }
 

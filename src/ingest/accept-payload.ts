@@ -18,12 +18,7 @@ export interface AcceptOutcome {
 const encoder = new TextEncoder();
 
 /** One event posted to `/v1/<type>`: all or nothing. */
-export function acceptSingleEvent(
-  body: unknown,
-  routeType: EventType,
-  facts: RequestFacts,
-  newMessageId: () => string,
-): AcceptedEvent {
+export function acceptSingleEvent(body: unknown, routeType: EventType, facts: RequestFacts, newMessageId: () => string): AcceptedEvent {
   const outcome = acceptEvent(body, routeType, {}, facts, newMessageId);
   if (!outcome.ok) throw new ApiError(400, outcome.error.message, outcome.error.field);
   return outcome.event;
@@ -68,11 +63,7 @@ function readBatchEnvelope(body: unknown): { events: unknown[]; defaults: BatchD
   if (!Array.isArray(batch)) throw new ApiError(400, "batch is required: an array of events.", "batch");
   if (batch.length === 0) throw new ApiError(400, "batch is empty: send at least one event.", "batch");
   if (batch.length > MAX_BATCH_EVENTS) {
-    throw new ApiError(
-      400,
-      `batch has ${batch.length} events, over the limit of ${MAX_BATCH_EVENTS}: split it into smaller batches.`,
-      "batch",
-    );
+    throw new ApiError(400, `batch has ${batch.length} events, over the limit of ${MAX_BATCH_EVENTS}: split it into smaller batches.`, "batch");
   }
   if (context !== undefined && !isPlainObject(context)) throw new ApiError(400, "context must be a JSON object.", "context");
   if (integrations !== undefined && !isPlainObject(integrations)) {

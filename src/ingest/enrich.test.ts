@@ -31,7 +31,9 @@ describe("enrichEvent", () => {
 
   it("merges batch context and integrations under the event's own, and applies batch sentAt", () => {
     const event: SegmentEvent = {
-      type: "track", userId: "u", event: "E",
+      type: "track",
+      userId: "u",
+      event: "E",
       timestamp: "2026-05-01T10:59:50.000Z",
       context: { library: { version: "2" }, page: { path: "/" } },
       integrations: { Mixpanel: false },
@@ -64,7 +66,11 @@ describe("mergeObjects", () => {
 describe("locationFromCf", () => {
   it("maps Cloudflare's geo fields to Segment's context.location", () => {
     expect(locationFromCf({ city: "Lisbon", country: "PT", region: "Lisbon", latitude: "38.7", longitude: "-9.1", colo: "LIS" })).toEqual({
-      city: "Lisbon", country: "PT", region: "Lisbon", latitude: 38.7, longitude: -9.1,
+      city: "Lisbon",
+      country: "PT",
+      region: "Lisbon",
+      latitude: 38.7,
+      longitude: -9.1,
     });
     expect(locationFromCf({ colo: "LIS" })).toBeUndefined();
     expect(locationFromCf(undefined)).toBeUndefined();

@@ -22,12 +22,7 @@ export interface BatchDefaults {
  * over the batch's; `projectId` is the authenticated source (as Segment's raw payloads name it),
  * never what the client claimed; the write key is a credential and is never archived.
  */
-export function enrichEvent(
-  event: SegmentEvent,
-  batch: BatchDefaults,
-  facts: RequestFacts,
-  newMessageId: () => string,
-): AcceptedEvent {
+export function enrichEvent(event: SegmentEvent, batch: BatchDefaults, facts: RequestFacts, newMessageId: () => string): AcceptedEvent {
   const { writeKey: _credential, ...fields } = event;
   const context = mergeObjects(batch.context, event.context);
   const integrations = mergeObjects(batch.integrations, event.integrations);
@@ -53,10 +48,7 @@ export function enrichEvent(
 }
 
 /** Deep merge of plain objects; `override` wins at every level, arrays are replaced whole. */
-export function mergeObjects(
-  base: Record<string, unknown> | undefined,
-  override: Record<string, unknown> | undefined,
-): Record<string, unknown> {
+export function mergeObjects(base: Record<string, unknown> | undefined, override: Record<string, unknown> | undefined): Record<string, unknown> {
   const merged: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(override ?? {})) {
     const current = merged[key];

@@ -1,10 +1,7 @@
 import { ApiError } from "../http/api-error";
 
 /** The 1x1 transparent GIF the pixel API answers with. */
-export const TRANSPARENT_GIF = Uint8Array.from(
-  atob("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7"),
-  (c) => c.charCodeAt(0),
-);
+export const TRANSPARENT_GIF = Uint8Array.from(atob("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7"), (c) => c.charCodeAt(0));
 
 /**
  * Decodes the pixel API's `data` parameter: base64 (standard or URL-safe, padding optional)

@@ -6,8 +6,7 @@ async function gzip(text: string): Promise<ArrayBuffer> {
   return new Response(new Blob([text]).stream().pipeThrough(new CompressionStream("gzip"))).arrayBuffer();
 }
 
-const post = (body: BodyInit, headers: Record<string, string> = {}) =>
-  new Request("https://sluice.test/v1/t", { method: "POST", body, headers });
+const post = (body: BodyInit, headers: Record<string, string> = {}) => new Request("https://sluice.test/v1/t", { method: "POST", body, headers });
 
 describe("readJsonBody", () => {
   it("parses JSON whatever the content type", async () => {

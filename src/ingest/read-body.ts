@@ -38,10 +38,7 @@ async function readTextUpTo(stream: ReadableStream<Uint8Array>, maxBytes: number
       total += value.byteLength;
       if (total > maxBytes) {
         await reader.cancel();
-        throw new ApiError(
-          400,
-          `The body is over the ${Math.round(maxBytes / 1024)} KB limit: split it into smaller batches.`,
-        );
+        throw new ApiError(400, `The body is over the ${Math.round(maxBytes / 1024)} KB limit: split it into smaller batches.`);
       }
       chunks.push(value);
     }

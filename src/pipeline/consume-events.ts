@@ -94,9 +94,7 @@ export async function consumeEventsBatch(messages: readonly QueuedMessage[], dep
   const { entries, deadLetters } = decodeBatch(deps.queue, messages);
 
   const failed = new Set<number>();
-  const checks = await deps.dedupe.check(
-    entries.map(({ event, owner }) => ({ messageId: event.messageId, sourceId: event.projectId, owner })),
-  );
+  const checks = await deps.dedupe.check(entries.map(({ event, owner }) => ({ messageId: event.messageId, sourceId: event.projectId, owner })));
   const lanes = entries.map((entry, i): Lane => ({ entry, check: checks[i]!, enforced: { event: entry.event, blocked: null, violations: [] } }));
   for (const lane of lanes) if (lane.check === "failed") failed.add(lane.entry.message);
 
@@ -128,7 +126,12 @@ export async function consumeEventsBatch(messages: readonly QueuedMessage[], dep
   if (deps.observe && committedNow.length > 0) {
     try {
       await deps.observe(
-        committedNow.map(({ entry, enforced }) => ({ received: entry.event, blocked: enforced.blocked !== null, violations: enforced.violations, forwarded: entry.forwarded })),
+        committedNow.map(({ entry, enforced }) => ({
+          received: entry.event,
+          blocked: enforced.blocked !== null,
+          violations: enforced.violations,
+          forwarded: entry.forwarded,
+        })),
       );
     } catch (error) {
       console.error("schema discovery or violation counts failed for a batch; its counts are lost, its events are not", error);
@@ -164,9 +167,7 @@ export async function consumeEventsBatch(messages: readonly QueuedMessage[], dep
   );
 
   const outcomes = messages.map((message, index): MessageOutcome =>
-    failed.has(index)
-      ? { kind: "retry", delaySeconds: computeRetryDelaySeconds(message.attempts, deps.random()) }
-      : { kind: "ack" },
+    failed.has(index) ? { kind: "retry", delaySeconds: computeRetryDelaySeconds(message.attempts, deps.random()) } : { kind: "ack" },
   );
   return {
     outcomes,

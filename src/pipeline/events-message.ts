@@ -22,9 +22,7 @@ export interface UnreadableEvent {
   event: unknown;
 }
 
-export type DecodeResult =
-  | { ok: true; events: AcceptedEvent[]; unreadable: UnreadableEvent[]; forwarded: boolean }
-  | { ok: false; reason: string };
+export type DecodeResult = { ok: true; events: AcceptedEvent[]; unreadable: UnreadableEvent[]; forwarded: boolean } | { ok: false; reason: string };
 
 export function decodeEventsMessage(body: unknown): DecodeResult {
   const parsed = envelope.safeParse(body);

@@ -23,7 +23,15 @@ export interface SourceProtocols {
 }
 
 /** A source without a plan, settings, blocks or transformations of its own. */
-export const noProtocols = (): SourceProtocols => ({ settings: DEFAULT_SCHEMA_SETTINGS, plan: null, planId: null, planName: "", sourceName: "", blocks: NO_SCHEMA_BLOCKS, transformations: [] });
+export const noProtocols = (): SourceProtocols => ({
+  settings: DEFAULT_SCHEMA_SETTINGS,
+  plan: null,
+  planId: null,
+  planName: "",
+  sourceName: "",
+  blocks: NO_SCHEMA_BLOCKS,
+  transformations: [],
+});
 
 /** Compiled plans by `id@updatedAt`: validators are built once per isolate and plan version. */
 const compiledPlans = new Map<string, CompiledPlan>();

@@ -47,7 +47,15 @@ const ErrorBody = z
   .openapi("ProfileApiError");
 const Cursor = z.object({ url: z.string(), has_more: z.boolean(), next: z.string() }).openapi("ProfileCursor");
 const ExternalId = z
-  .object({ source_id: z.string(), collection: z.string(), id: z.string(), type: z.string(), created_at: z.string(), encoding: z.literal("none"), first_message_id: z.string() })
+  .object({
+    source_id: z.string(),
+    collection: z.string(),
+    id: z.string(),
+    type: z.string(),
+    created_at: z.string(),
+    encoding: z.literal("none"),
+    first_message_id: z.string(),
+  })
   .openapi("ProfileExternalId");
 
 const params = z.object({
@@ -72,7 +80,14 @@ const list = (description: string) =>
   z
     .string()
     .optional()
-    .transform((raw) => (raw ? raw.split(",").map((item) => item.trim()).filter((item) => item !== "") : undefined))
+    .transform((raw) =>
+      raw
+        ? raw
+            .split(",")
+            .map((item) => item.trim())
+            .filter((item) => item !== "")
+        : undefined,
+    )
     .openapi({ type: "string", description });
 const cursor = z.string().optional().openapi({ description: "`cursor.next` of the previous page." });
 const instant = z
@@ -163,7 +178,9 @@ const linksRoute = profileRoute(
       data: z.array(
         z.object({
           to_collection: z.string(),
-          external_ids: z.array(z.object({ id: z.string(), type: z.string(), source_id: z.string(), collection: z.string(), created_at: z.string(), encoding: z.literal("none") })),
+          external_ids: z.array(
+            z.object({ id: z.string(), type: z.string(), source_id: z.string(), collection: z.string(), created_at: z.string(), encoding: z.literal("none") }),
+          ),
         }),
       ),
     })
@@ -212,7 +229,8 @@ async function lookUpPage(c: ProfileContext, params: ProfileParams, resource: st
   if (found instanceof Response) return found;
   if (cursor === undefined || cursor === "") return { ...found, offset: 0 };
   const offset = decodeOffset(cursor);
-  if (offset === undefined) return fail(c, 400, "validation_error", "The parameter `next` is not a cursor this API returned; pass `cursor.next` from the previous page.");
+  if (offset === undefined)
+    return fail(c, 400, "validation_error", "The parameter `next` is not a cursor this API returned; pass `cursor.next` from the previous page.");
   return { ...found, offset };
 }
 
@@ -226,7 +244,12 @@ const requireProfileToken = createMiddleware<HonoEnv>(async (c, next) => {
   c.header("Request-Id", crypto.randomUUID());
   const expected = c.env.PROFILE_TOKEN;
   if (!expected) {
-    return fail(c, 401, "authentication_error", "The Profile API is disabled on this deployment: set the PROFILE_TOKEN secret (wrangler secret put PROFILE_TOKEN).");
+    return fail(
+      c,
+      401,
+      "authentication_error",
+      "The Profile API is disabled on this deployment: set the PROFILE_TOKEN secret (wrangler secret put PROFILE_TOKEN).",
+    );
   }
   const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(c.req.header("authorization") ?? "");
   let user = "";
@@ -251,7 +274,13 @@ profileApi
     const query = c.req.valid("query");
     // Sluice computes no audiences or computed traits yet: those classes are empty.
     const state = query.class === "audience" || query.class === "computed_trait" ? {} : found.view.traits;
-    const page = traitsPage(state, { include: query.include, verbose: query.verbose === "true", limit: query.limit, next: query.next || undefined, url: found.url });
+    const page = traitsPage(state, {
+      include: query.include,
+      verbose: query.verbose === "true",
+      limit: query.limit,
+      next: query.next || undefined,
+      url: found.url,
+    });
     return c.json(page, 200);
   })
   .openapi(externalIdsRoute, async (c) => {
@@ -284,5 +313,10 @@ profileApi
   })
   // Anything else under /v1/spaces answers in the Profile API's error shape, not the app's.
   .get("/v1/spaces/*", (c) =>
-    fail(c, 404, "not_found", "No Profile API route here: use /v1/spaces/<space>/collections/{users|accounts}/profiles/<type>:<value>/{traits,external_ids,events,metadata,links}."),
+    fail(
+      c,
+      404,
+      "not_found",
+      "No Profile API route here: use /v1/spaces/<space>/collections/{users|accounts}/profiles/<type>:<value>/{traits,external_ids,events,metadata,links}.",
+    ),
   );

@@ -50,7 +50,12 @@ describe("enforcePlan: Segment's documented cases", () => {
     expect((allowed.event.context as { protocols: { violations: unknown[] } }).protocols.violations).toEqual([
       { type: "Required", field: "properties.subscription_id", description: "properties.subscription_id is required" },
     ]);
-    const blocked = enforcePlan(track("Subscription Cancelled", { customer_type: "enterprise" }), plan, settings({ track: { allowEventOnViolations: false } }), "src1");
+    const blocked = enforcePlan(
+      track("Subscription Cancelled", { customer_type: "enterprise" }),
+      plan,
+      settings({ track: { allowEventOnViolations: false } }),
+      "src1",
+    );
     expect(blocked.blocked).toBe("Violations");
   });
 

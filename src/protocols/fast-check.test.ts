@@ -52,7 +52,11 @@ describe("fastValidator", () => {
     ];
     for (const properties of samples as unknown[]) {
       const event = properties === undefined ? { type: "track" } : { type: "track", properties };
-      expect({ properties, fast: fast(event), full: full.validate(event).valid }).toEqual({ properties, fast: full.validate(event).valid, full: full.validate(event).valid });
+      expect({ properties, fast: fast(event), full: full.validate(event).valid }).toEqual({
+        properties,
+        fast: full.validate(event).valid,
+        full: full.validate(event).valid,
+      });
     }
   });
 });

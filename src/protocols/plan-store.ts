@@ -56,7 +56,9 @@ export class PlanStore {
     const at = now.toISOString();
     const plan: TrackingPlan = { id: `tp_${randomBase62(24)}`, name, rules, createdAt: at, updatedAt: at };
     await this.db.batch([
-      this.db.prepare("INSERT INTO tracking_plans (id, name, rules, created_at, updated_at) VALUES (?, ?, ?, ?, ?)").bind(plan.id, name, JSON.stringify(rules), at, at),
+      this.db
+        .prepare("INSERT INTO tracking_plans (id, name, rules, created_at, updated_at) VALUES (?, ?, ?, ?, ?)")
+        .bind(plan.id, name, JSON.stringify(rules), at, at),
       this.logChange(plan.id, { at, action: "created", detail: { name, rules: rules.length } }),
     ]);
     return plan;
@@ -68,7 +70,10 @@ export class PlanStore {
     if (!current) return null;
     const at = now.toISOString();
     const next: TrackingPlan = { ...current, name: changes.name ?? current.name, rules: changes.rules ?? current.rules, updatedAt: at };
-    const detail = { ...(changes.name !== undefined && changes.name !== current.name ? { name: { from: current.name, to: changes.name } } : {}), ...diffRules(current.rules, next.rules) };
+    const detail = {
+      ...(changes.name !== undefined && changes.name !== current.name ? { name: { from: current.name, to: changes.name } } : {}),
+      ...diffRules(current.rules, next.rules),
+    };
     await this.db.batch([
       this.db.prepare("UPDATE tracking_plans SET name = ?, rules = ?, updated_at = ? WHERE id = ?").bind(next.name, JSON.stringify(next.rules), at, id),
       this.logChange(id, { at, action: "updated", detail }),
@@ -78,7 +83,10 @@ export class PlanStore {
 
   /** Sources using the plan; a plan is deleted only once none does. */
   async sourcesUsing(id: string): Promise<string[]> {
-    const { results } = await this.db.prepare("SELECT source_id FROM source_protocols WHERE tracking_plan_id = ? ORDER BY source_id").bind(id).all<{ source_id: string }>();
+    const { results } = await this.db
+      .prepare("SELECT source_id FROM source_protocols WHERE tracking_plan_id = ? ORDER BY source_id")
+      .bind(id)
+      .all<{ source_id: string }>();
     return results.map((row) => row.source_id);
   }
 
@@ -95,12 +103,21 @@ export class PlanStore {
       .prepare("SELECT at, action, detail FROM tracking_plan_changes WHERE plan_id = ? ORDER BY seq")
       .bind(id)
       .all<{ at: string; action: PlanChange["action"]; detail: string }>();
-    return results.map((row) => ({ at: row.at, action: row.action, detail: parseStoredJson(changeDetail, row.detail, `tracking_plan_changes.detail of ${id} at ${row.at}`) }));
+    return results.map((row) => ({
+      at: row.at,
+      action: row.action,
+      detail: parseStoredJson(changeDetail, row.detail, `tracking_plan_changes.detail of ${id} at ${row.at}`),
+    }));
   }
 
   async sourceProtocols(sourceId: string): Promise<{ trackingPlanId: string | null; settings: SchemaSettings }> {
-    const row = await this.db.prepare("SELECT tracking_plan_id, settings FROM source_protocols WHERE source_id = ?").bind(sourceId).first<{ tracking_plan_id: string | null; settings: string }>();
-    return row ? { trackingPlanId: row.tracking_plan_id, settings: readStoredSettings(row.settings, sourceId) } : { trackingPlanId: null, settings: DEFAULT_SCHEMA_SETTINGS };
+    const row = await this.db
+      .prepare("SELECT tracking_plan_id, settings FROM source_protocols WHERE source_id = ?")
+      .bind(sourceId)
+      .first<{ tracking_plan_id: string | null; settings: string }>();
+    return row
+      ? { trackingPlanId: row.tracking_plan_id, settings: readStoredSettings(row.settings, sourceId) }
+      : { trackingPlanId: null, settings: DEFAULT_SCHEMA_SETTINGS };
   }
 
   /** Connects `planId` to the source (null disconnects), logging it on the plans involved. */
@@ -115,7 +132,8 @@ export class PlanStore {
         )
         .bind(sourceId, planId, JSON.stringify(current.settings), at),
     ];
-    if (current.trackingPlanId && current.trackingPlanId !== planId) statements.push(this.logChange(current.trackingPlanId, { at, action: "disconnected", detail: { sourceId } }));
+    if (current.trackingPlanId && current.trackingPlanId !== planId)
+      statements.push(this.logChange(current.trackingPlanId, { at, action: "disconnected", detail: { sourceId } }));
     if (planId && current.trackingPlanId !== planId) statements.push(this.logChange(planId, { at, action: "connected", detail: { sourceId } }));
     await this.db.batch(statements);
   }

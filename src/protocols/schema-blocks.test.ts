@@ -3,7 +3,10 @@ import { applySchemaBlocks, setBlocked } from "./schema-blocks";
 
 describe("applySchemaBlocks", () => {
   const blocks = {
-    events: [{ type: "track" as const, name: "Page Viewed" }, { type: "track" as const, name: "Spam" }],
+    events: [
+      { type: "track" as const, name: "Page Viewed" },
+      { type: "track" as const, name: "Spam" },
+    ],
     traits: [{ type: "identify" as const, name: "ssn" }],
   };
 

@@ -15,13 +15,18 @@ describe("readStoredSettings", () => {
 
   it("fails naming the table and source when a row no longer reads", () => {
     expect(() => readStoredSettings('{"track":{"allowUnplannedEvents":"no"}}', "src1")).toThrow(StoredDataError);
-    expect(() => readStoredSettings('{"track":{"allowUnplannedEvents":"no"}}', "src1")).toThrow(/source_protocols\.settings of src1 is not readable: track\.allowUnplannedEvents/);
+    expect(() => readStoredSettings('{"track":{"allowUnplannedEvents":"no"}}', "src1")).toThrow(
+      /source_protocols\.settings of src1 is not readable: track\.allowUnplannedEvents/,
+    );
   });
 });
 
 describe("readStoredSchemaBlocks", () => {
   it("reads blocks and refuses a row of the wrong shape", () => {
-    expect(readStoredSchemaBlocks('{"events":[{"type":"track","name":"A"}],"traits":[]}', "src1")).toEqual({ events: [{ type: "track", name: "A" }], traits: [] });
+    expect(readStoredSchemaBlocks('{"events":[{"type":"track","name":"A"}],"traits":[]}', "src1")).toEqual({
+      events: [{ type: "track", name: "A" }],
+      traits: [],
+    });
     expect(() => readStoredSchemaBlocks('{"events":[{"type":"page","name":"A"}],"traits":[]}', "src1")).toThrow(/source_protocols\.schema_blocks of src1/);
   });
 });

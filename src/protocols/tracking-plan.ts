@@ -48,7 +48,8 @@ export const planRulesSchema = z
     const seen = new Set<string>();
     rules.forEach((rule, index) => {
       const id = `${rule.type}\u0000${rule.key ?? ""}\u0000${rule.version}`;
-      if (seen.has(id)) ctx.addIssue({ code: "custom", path: [index], message: `repeats ${rule.type} ${JSON.stringify(rule.key ?? "")} version ${rule.version}` });
+      if (seen.has(id))
+        ctx.addIssue({ code: "custom", path: [index], message: `repeats ${rule.type} ${JSON.stringify(rule.key ?? "")} version ${rule.version}` });
       seen.add(id);
     });
   });

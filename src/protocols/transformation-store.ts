@@ -29,7 +29,10 @@ export class TransformationStore {
   constructor(private readonly db: D1Database) {}
 
   async list(sourceId: string): Promise<Transformation[]> {
-    const { results } = await this.db.prepare("SELECT * FROM source_transformations WHERE source_id = ? ORDER BY created_at, id").bind(sourceId).all<TransformationRow>();
+    const { results } = await this.db
+      .prepare("SELECT * FROM source_transformations WHERE source_id = ? ORDER BY created_at, id")
+      .bind(sourceId)
+      .all<TransformationRow>();
     return results.map(toTransformation);
   }
 
@@ -42,7 +45,17 @@ export class TransformationStore {
         `INSERT OR IGNORE INTO source_transformations (id, source_id, event_type, event_name, new_event_name, renames, enabled, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .bind(transformation.id, sourceId, fields.eventType, fields.eventName, fields.newEventName, JSON.stringify(fields.renames), fields.enabled ? 1 : 0, at, at)
+      .bind(
+        transformation.id,
+        sourceId,
+        fields.eventType,
+        fields.eventName,
+        fields.newEventName,
+        JSON.stringify(fields.renames),
+        fields.enabled ? 1 : 0,
+        at,
+        at,
+      )
       .run();
     return result.meta.changes > 0 ? transformation : null;
   }

@@ -16,7 +16,13 @@ describe("applyTransformations", () => {
   it("renames a track event and moves properties in and out of objects", () => {
     const event = { type: "track", event: "order_completed", properties: { orderId: "o1", total: 3, meta: { ref: "x" } } };
     const out = applyTransformations(event, [
-      rule({ newEventName: "Order Completed", renames: [{ from: "orderId", to: "order.id" }, { from: "meta.ref", to: "referrer" }] }),
+      rule({
+        newEventName: "Order Completed",
+        renames: [
+          { from: "orderId", to: "order.id" },
+          { from: "meta.ref", to: "referrer" },
+        ],
+      }),
     ]);
     expect(out).toEqual({ type: "track", event: "Order Completed", properties: { total: 3, meta: {}, order: { id: "o1" }, referrer: "x" } });
     expect(event.properties.orderId).toBe("o1");

@@ -39,9 +39,12 @@ export const transformationInput = z
     enabled: z.boolean().default(true),
   })
   .superRefine((input, ctx) => {
-    if (input.eventType === "track" && input.eventName === "") ctx.addIssue({ code: "custom", path: ["eventName"], message: "must name the track event to transform" });
-    if (input.eventType !== "track" && input.newEventName !== null) ctx.addIssue({ code: "custom", path: ["newEventName"], message: "applies to track events only" });
-    if (input.newEventName === null && input.renames.length === 0) ctx.addIssue({ code: "custom", path: ["renames"], message: "send newEventName and/or renames: this transformation would do nothing" });
+    if (input.eventType === "track" && input.eventName === "")
+      ctx.addIssue({ code: "custom", path: ["eventName"], message: "must name the track event to transform" });
+    if (input.eventType !== "track" && input.newEventName !== null)
+      ctx.addIssue({ code: "custom", path: ["newEventName"], message: "applies to track events only" });
+    if (input.newEventName === null && input.renames.length === 0)
+      ctx.addIssue({ code: "custom", path: ["renames"], message: "send newEventName and/or renames: this transformation would do nothing" });
   });
 
 /** `a.b\.c` → `["a", "b.c"]`. */

@@ -16,7 +16,11 @@ export async function recordProtocolViolations(db: D1Database, violations: reado
     const key = [violation.sourceId, violation.eventType, violation.eventName, violation.field, violation.type].join("\u0000");
     const entry = folded.get(key);
     if (entry) entry.count += 1;
-    else folded.set(key, { row: [violation.sourceId, violation.eventType, violation.eventName, violation.field, violation.type, violation.description], count: 1 });
+    else
+      folded.set(key, {
+        row: [violation.sourceId, violation.eventType, violation.eventName, violation.field, violation.type, violation.description],
+        count: 1,
+      });
   }
   const at = now.toISOString();
   const rows = [...folded.values()].map(({ row, count }): Row => [...row, count, at]);

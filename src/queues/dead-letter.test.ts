@@ -17,11 +17,18 @@ describe("dead letters", () => {
   it("keeps the reason of a message sent on purpose, and says when retries ran out", () => {
     const wrapped = { deadLetter: { queue: "sluice-events", messageId: "m1", reason: "unreadable" }, body: { v: 9 } };
     expect(deadLetterRecord("sluice-events-dlq", { id: "dlq-id", attempts: 1, body: wrapped }, now)).toEqual({
-      queue: "sluice-events-dlq", originalQueue: "sluice-events", messageId: "m1", reason: "unreadable",
-      attempts: 1, deadLetteredAt: now.toISOString(), body: { v: 9 },
+      queue: "sluice-events-dlq",
+      originalQueue: "sluice-events",
+      messageId: "m1",
+      reason: "unreadable",
+      attempts: 1,
+      deadLetteredAt: now.toISOString(),
+      body: { v: 9 },
     });
     expect(deadLetterRecord("sluice-events-dlq", { id: "m2", attempts: 3, body: { v: 1 } }, now)).toMatchObject({
-      messageId: "m2", reason: "retries exhausted", body: { v: 1 },
+      messageId: "m2",
+      reason: "retries exhausted",
+      body: { v: 1 },
     });
     expect(deadLetterKey("sluice-events-dlq", "m1", now)).toBe("dead-letter/sluice-events-dlq/2026-02-03/m1.json");
     // Deliveries are kept per destination; a client's messageId cannot add path segments.

@@ -46,11 +46,7 @@ function isEnvelope(body: unknown): body is DeadLetterEnvelope {
   return typeof body === "object" && body !== null && "deadLetter" in body && "body" in body;
 }
 
-export function deadLetterRecord(
-  queue: string,
-  message: { id: string; attempts: number; body: unknown },
-  now: Date,
-): DeadLetterRecord {
+export function deadLetterRecord(queue: string, message: { id: string; attempts: number; body: unknown }, now: Date): DeadLetterRecord {
   if (isEnvelope(message.body)) {
     const { deadLetter, body } = message.body;
     return {

@@ -6,8 +6,15 @@ import { packEventsIntoMessages } from "./pack-events";
 
 function eventOfBytes(n: number, id: number): AcceptedEvent {
   return {
-    type: "track", event: "E", userId: "u", messageId: `m${id}`, receivedAt: "2026-01-01T00:00:00.000Z",
-    timestamp: "2026-01-01T00:00:00.000Z", projectId: "s", context: {}, properties: { pad: "x".repeat(n) },
+    type: "track",
+    event: "E",
+    userId: "u",
+    messageId: `m${id}`,
+    receivedAt: "2026-01-01T00:00:00.000Z",
+    timestamp: "2026-01-01T00:00:00.000Z",
+    projectId: "s",
+    context: {},
+    properties: { pad: "x".repeat(n) },
   };
 }
 

@@ -37,9 +37,5 @@ export function groupIntoSendBatches<M extends { bytes: number }>(messages: read
 }
 
 export async function sendMessages<Body>(queue: Queue<Body>, messages: readonly SizedMessage<Body>[]): Promise<void> {
-  await Promise.all(
-    groupIntoSendBatches(messages).map((call) =>
-      queue.sendBatch(call.map(({ body }) => ({ body, contentType: "json" as const }))),
-    ),
-  );
+  await Promise.all(groupIntoSendBatches(messages).map((call) => queue.sendBatch(call.map(({ body }) => ({ body, contentType: "json" as const })))));
 }

@@ -90,10 +90,7 @@ function scanForBacktrackingRisks(pattern: string): string | undefined {
       if (quantifier.max === Infinity) unbounded += 1;
       if (typeof last === "object" && quantifier.max > 1) {
         if (last.hasQuantifier) {
-          return (
-            "repeats a group that contains a quantifier (like `(a+)+`), which can make matching " +
-            "exponentially slow; quantify the inner part only"
-          );
+          return "repeats a group that contains a quantifier (like `(a+)+`), which can make matching " + "exponentially slow; quantify the inner part only";
         }
         if (last.hasAlternation) {
           return (

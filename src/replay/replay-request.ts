@@ -19,7 +19,10 @@ export const replayRequest = z
       .refine((ids) => new Set(ids).size === ids.length, { error: "destinationIds lists a destination twice" }),
     from: z.iso.datetime({ offset: true, error: "from must be an ISO-8601 instant, e.g. 2026-01-31T00:00:00Z" }),
     to: z.iso.datetime({ offset: true, error: "to must be an ISO-8601 instant, e.g. 2026-02-01T00:00:00Z" }),
-    eventTypes: z.array(z.enum(EVENT_TYPES, { error: `eventTypes are ${EVENT_TYPES.join(", ")}` })).min(1).optional(),
+    eventTypes: z
+      .array(z.enum(EVENT_TYPES, { error: `eventTypes are ${EVENT_TYPES.join(", ")}` }))
+      .min(1)
+      .optional(),
     eventNames: z.array(z.string().min(1).max(200)).min(1).max(1_000).optional(),
     ratePerSecond: z.number().int().min(1).max(MAX_REPLAY_RATE_PER_SECOND).optional(),
   })

@@ -265,7 +265,10 @@ export class ReplayRunner {
       part.after = key;
     };
 
-    const requests = await this.requestsFor(target, kept.map(({ event }) => event));
+    const requests = await this.requestsFor(
+      target,
+      kept.map(({ event }) => event),
+    );
     for (const [index, request] of requests.entries()) {
       // Cancelled, or a slow destination used up this alarm: the rest of the chunk waits for the next.
       if (store.phase() !== "sending" || this.deps.now() > deadline) return null;
@@ -276,7 +279,10 @@ export class ReplayRunner {
         passTo(chunk.at(-1)!.key);
         if (!this.scheduleRetry(part, 1, this.deps.now(), outcome.retryAfterSeconds)) {
           // Asked to wait past the whole 4-hour window: exhausted at once, as live delivery does.
-          await this.deps.deadLetter(part.destinationId, parked.map((event) => ({ event, reason: `${describeExhausted(outcome.retryAfterSeconds)} (during a replay)` })));
+          await this.deps.deadLetter(
+            part.destinationId,
+            parked.map((event) => ({ event, reason: `${describeExhausted(outcome.retryAfterSeconds)} (during a replay)` })),
+          );
           part.failed += parked.length;
           count("failed", parked.length);
           store.savePart(part);
@@ -287,7 +293,12 @@ export class ReplayRunner {
         count("retry-scheduled", parked.length);
         return part.retryAt;
       }
-      await this.recordAnswer(part, outcome, carried.map(({ event }) => event), count);
+      await this.recordAnswer(
+        part,
+        outcome,
+        carried.map(({ event }) => event),
+        count,
+      );
       passTo(carried.reduce((last, { key }) => (compareReplayKeys(key, last) > 0 ? key : last), carried[0]!.key));
       store.savePart(part);
     }
@@ -300,7 +311,10 @@ export class ReplayRunner {
   private async retryPending(part: ReplayPart, target: ReplayTarget, count: Count): Promise<number | null> {
     const { store } = this.deps;
     const pending = store.pending(part.destinationId);
-    const requests = await this.requestsFor(target, pending.map(({ event }) => event));
+    const requests = await this.requestsFor(
+      target,
+      pending.map(({ event }) => event),
+    );
     for (const [index, request] of requests.entries()) {
       if (store.phase() !== "sending") return null;
       const outcome = await sendRequest(request, this.deps.fetcher);
@@ -315,7 +329,10 @@ export class ReplayRunner {
           count("retry-scheduled", rest.length);
           return part.retryAt;
         }
-        await this.deps.deadLetter(part.destinationId, rest.map(({ event }) => ({ event, reason: `${describeExhausted(outcome.retryAfterSeconds)} (during a replay)` })));
+        await this.deps.deadLetter(
+          part.destinationId,
+          rest.map(({ event }) => ({ event, reason: `${describeExhausted(outcome.retryAfterSeconds)} (during a replay)` })),
+        );
         part.failed += rest.length;
         count("failed", rest.length);
         count("retrying", -rest.length);
@@ -323,7 +340,12 @@ export class ReplayRunner {
         store.savePart(part, { removePending: rest.map(({ position }) => position) });
         return null;
       }
-      await this.recordAnswer(part, outcome, carried.map(({ event }) => event), count);
+      await this.recordAnswer(
+        part,
+        outcome,
+        carried.map(({ event }) => event),
+        count,
+      );
       count("retrying", -carried.length);
       store.savePart(part, { removePending: carried.map(({ position }) => position) });
     }
@@ -340,13 +362,21 @@ export class ReplayRunner {
   }
 
   /** Counts a final answer for the events one request carried: delivered, or refused into the dead letters. */
-  private async recordAnswer(part: ReplayPart, outcome: Exclude<DeliveryOutcome, { kind: "retry" }>, events: readonly Record<string, unknown>[], count: Count): Promise<void> {
+  private async recordAnswer(
+    part: ReplayPart,
+    outcome: Exclude<DeliveryOutcome, { kind: "retry" }>,
+    events: readonly Record<string, unknown>[],
+    count: Count,
+  ): Promise<void> {
     if (outcome.kind === "delivered") {
       part.sent += events.length;
       count("delivered", events.length);
       return;
     }
-    await this.deps.deadLetter(part.destinationId, events.map((event) => ({ event, reason: `destination ${outcome.reason} during a replay; not retried` })));
+    await this.deps.deadLetter(
+      part.destinationId,
+      events.map((event) => ({ event, reason: `destination ${outcome.reason} during a replay; not retried` })),
+    );
     part.failed += events.length;
     count("failed", events.length);
   }
@@ -354,7 +384,14 @@ export class ReplayRunner {
   /** Sets the part's next retry (what the destination asked, else the backoff); false when it would end past the 4-hour window. */
   private scheduleRetry(part: ReplayPart, attempts: number, since: number, retryAfterSeconds?: number): boolean {
     const now = this.deps.now();
-    const delay = nextRetryDelaySeconds({ attempts, firstAttemptAt: since, now, random: this.deps.random(), firstDelaySeconds: this.deps.firstRetryDelaySeconds, retryAfterSeconds });
+    const delay = nextRetryDelaySeconds({
+      attempts,
+      firstAttemptAt: since,
+      now,
+      random: this.deps.random(),
+      firstDelaySeconds: this.deps.firstRetryDelaySeconds,
+      retryAfterSeconds,
+    });
     if (delay === null) return false;
     part.retryAttempts = attempts;
     part.retrySince = since;

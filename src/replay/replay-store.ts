@@ -129,7 +129,9 @@ export class ReplayStore {
   setPhase(phase: ReplayPhase, now: Date, error?: string): void {
     this.sql.exec(
       "UPDATE replay SET phase = ?, error = COALESCE(?, error), updated_at = ? WHERE id = 1 AND phase NOT IN ('finished', 'failed')",
-      phase, error ?? null, now.toISOString(),
+      phase,
+      error ?? null,
+      now.toISOString(),
     );
   }
 
@@ -164,7 +166,10 @@ export class ReplayStore {
 
   /** A group's object keys in order; empty past the last group. */
   groupKeys(group: number): string[] {
-    return this.sql.exec<{ key: string }>("SELECT key FROM objects WHERE grp = ? ORDER BY seq", group).toArray().map((row) => row.key);
+    return this.sql
+      .exec<{ key: string }>("SELECT key FROM objects WHERE grp = ? ORDER BY seq", group)
+      .toArray()
+      .map((row) => row.key);
   }
 
   uncounted(limit: number): { seq: number; key: string }[] {
@@ -210,13 +215,29 @@ export class ReplayStore {
       this.sql.exec(
         `UPDATE parts SET group_seq = ?, after_at = ?, after_id = ?, group_passed = ?, total = ?, sent = ?, discarded = ?, failed = ?, state = ?, error = ?,
            retry_at = ?, retry_attempts = ?, retry_since = ? WHERE destination_id = ?`,
-        part.groupSeq, part.after?.at ?? null, part.after?.messageId ?? null, part.groupPassed, part.total, part.sent, part.discarded, part.failed, part.state, part.error,
-        part.retryAt, part.retryAttempts, part.retrySince, part.destinationId,
+        part.groupSeq,
+        part.after?.at ?? null,
+        part.after?.messageId ?? null,
+        part.groupPassed,
+        part.total,
+        part.sent,
+        part.discarded,
+        part.failed,
+        part.state,
+        part.error,
+        part.retryAt,
+        part.retryAttempts,
+        part.retrySince,
+        part.destinationId,
       );
-      for (const position of change.removePending ?? []) this.sql.exec("DELETE FROM pending WHERE destination_id = ? AND position = ?", part.destinationId, position);
+      for (const position of change.removePending ?? [])
+        this.sql.exec("DELETE FROM pending WHERE destination_id = ? AND position = ?", part.destinationId, position);
       if (change.addPending?.length) {
-        let next = this.sql.exec<{ next: number }>("SELECT COALESCE(MAX(position), -1) + 1 AS next FROM pending WHERE destination_id = ?", part.destinationId).one().next;
-        for (const event of change.addPending) this.sql.exec("INSERT INTO pending (destination_id, position, event) VALUES (?, ?, ?)", part.destinationId, next++, JSON.stringify(event));
+        let next = this.sql
+          .exec<{ next: number }>("SELECT COALESCE(MAX(position), -1) + 1 AS next FROM pending WHERE destination_id = ?", part.destinationId)
+          .one().next;
+        for (const event of change.addPending)
+          this.sql.exec("INSERT INTO pending (destination_id, position, event) VALUES (?, ?, ?)", part.destinationId, next++, JSON.stringify(event));
       }
     });
   }
@@ -225,7 +246,10 @@ export class ReplayStore {
     return this.sql
       .exec<{ position: number; event: string }>("SELECT position, event FROM pending WHERE destination_id = ? ORDER BY position", destinationId)
       .toArray()
-      .map((row) => ({ position: row.position, event: parseStoredJson(storedEvent, row.event, `pending event ${row.position} of destination ${destinationId}`) }));
+      .map((row) => ({
+        position: row.position,
+        event: parseStoredJson(storedEvent, row.event, `pending event ${row.position} of destination ${destinationId}`),
+      }));
   }
 
   /** What leaves the destinations' `retrying` balance when a replay ends with events still waiting for a retry. */
@@ -239,7 +263,9 @@ export class ReplayStore {
   progress(): ReplayProgress | null {
     const spec = this.spec();
     if (!spec) return null;
-    const row = this.sql.exec<{ phase: ReplayPhase; error: string | null; updated_at: string }>("SELECT phase, error, updated_at FROM replay WHERE id = 1").one();
+    const row = this.sql
+      .exec<{ phase: ReplayPhase; error: string | null; updated_at: string }>("SELECT phase, error, updated_at FROM replay WHERE id = 1")
+      .one();
     const status: ReplayStatus = row.phase === "finished" ? "finished" : row.phase === "failed" ? "failed" : "running";
     const parts = this.parts();
     const sum = (pick: (part: ReplayPart) => number) => parts.reduce((total, part) => total + pick(part), 0);

@@ -35,12 +35,18 @@ describe("schemaCsv", () => {
   });
 
   it("writes traits for identify and group", () => {
-    const csv = schemaCsv([view({ type: "identify", name: "", properties: [{ path: "email", types: ["string"], firstSeen: "a", lastSeen: "b" }] })], "identify");
+    const csv = schemaCsv(
+      [view({ type: "identify", name: "", properties: [{ path: "email", types: ["string"], firstSeen: "a", lastSeen: "b" }] })],
+      "identify",
+    );
     expect(csv).toBe("Trait Name,Last Seen At (UTC),Allowed,Blocked,Total\r\nemail,b,3,2,5\r\n");
   });
 
   it("quotes separators and defuses formulas in names sent by clients", () => {
-    const csv = schemaCsv([view({ name: '=HYPERLINK("http://evil")', properties: [{ path: "a,b", types: ["string"], firstSeen: "x", lastSeen: "y" }] })], "track");
+    const csv = schemaCsv(
+      [view({ name: '=HYPERLINK("http://evil")', properties: [{ path: "a,b", types: ["string"], firstSeen: "x", lastSeen: "y" }] })],
+      "track",
+    );
     expect(csv.split("\r\n")[1]).toBe(`"'=HYPERLINK(""http://evil"")",y,"a,b",3,2,5`);
   });
 });

@@ -26,7 +26,10 @@ describe("observeEvent", () => {
         at: "2026-03-01T10:00:00.000Z",
         note: "2026 was good",
         address: { city: "Paris", geo: { lat: 48.85 } },
-        products: [{ sku: "A", price: 3 }, { sku: "B", price: 3.5 }],
+        products: [
+          { sku: "A", price: 3 },
+          { sku: "B", price: 3.5 },
+        ],
         tags: ["x", 1],
       },
     };

@@ -6,7 +6,6 @@ import { tallyEvents, type TallyInput } from "./tally";
 
 const uniqueSource = () => `src_${crypto.randomUUID().slice(0, 8)}`;
 
-
 const track = (sourceId: string, name: string, properties: object, seenAt: string, blocked = false): TallyInput => ({
   event: { type: "track", event: name, properties },
   sourceId,
@@ -20,7 +19,11 @@ describe("schema store (D1)", () => {
     const now = new Date("2026-03-31T12:00:00Z");
     const ago = (hours: number) => new Date(now.getTime() - hours * 3_600_000).toISOString();
     await recordTallies(env.DB, tallyEvents([track(sourceId, "Viewed", { id: 1 }, ago(50 * 24))]), now);
-    await recordTallies(env.DB, tallyEvents([track(sourceId, "Viewed", { id: "x" }, ago(10 * 24)), track(sourceId, "Viewed", { id: 2, tags: ["a"] }, ago(2))]), now);
+    await recordTallies(
+      env.DB,
+      tallyEvents([track(sourceId, "Viewed", { id: "x" }, ago(10 * 24)), track(sourceId, "Viewed", { id: 2, tags: ["a"] }, ago(2))]),
+      now,
+    );
     await recordTallies(env.DB, tallyEvents([track(sourceId, "Viewed", {}, ago(1), true)]), now);
 
     const { events } = await readSchema(env.DB, sourceId, now);
@@ -47,7 +50,9 @@ describe("schema store (D1)", () => {
 
   it("costs a bounded number of statements: 1,000 events with 20 names", async () => {
     const sourceId = uniqueSource();
-    const inputs = Array.from({ length: 1_000 }, (_, i) => track(sourceId, `Event ${i % 20}`, { order: i, total: i / 3, nested: { a: i } }, "2026-03-01T10:00:00.000Z"));
+    const inputs = Array.from({ length: 1_000 }, (_, i) =>
+      track(sourceId, `Event ${i % 20}`, { order: i, total: i / 3, nested: { a: i } }, "2026-03-01T10:00:00.000Z"),
+    );
     const { db, statements } = countingDb(env.DB);
     await recordTallies(db, tallyEvents(inputs), new Date("2026-03-01T10:30:00Z"));
     // 3 reads + events (2) + counts (2 rows per name: 2) + paths (80 rows: 6) + pruning (2).

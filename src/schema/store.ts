@@ -48,7 +48,11 @@ async function readKnown(db: D1Database, tallies: readonly SchemaTally[]): Promi
   const sources = [...new Set(tallies.map((tally) => tally.sourceId))];
   const keys = tallies.map((tally): Row => [tally.sourceId, tally.type, tally.name]);
   const statements = [
-    ...chunked(db, sources.map((id) => [id]), (values) => `SELECT source_id, COUNT(*) AS n FROM schema_events WHERE source_id IN (VALUES ${values}) GROUP BY source_id`),
+    ...chunked(
+      db,
+      sources.map((id) => [id]),
+      (values) => `SELECT source_id, COUNT(*) AS n FROM schema_events WHERE source_id IN (VALUES ${values}) GROUP BY source_id`,
+    ),
     ...chunked(db, keys, (values) => `SELECT source_id, type, name, path FROM schema_properties WHERE (source_id, type, name) IN (VALUES ${values})`),
     ...chunked(db, keys, (values) => `SELECT source_id, type, name FROM schema_events WHERE (source_id, type, name) IN (VALUES ${values})`),
   ];
@@ -190,7 +194,9 @@ export async function readSchema(db: D1Database, sourceId: string, now: Date, op
   const dayAgo = (days: number) => `d:${new Date(now.getTime() - days * 86_400_000).toISOString().slice(0, 10)}`;
   const [events, counts, properties, overflow] = await db.batch<Record<string, string | number>>([
     db
-      .prepare(`SELECT type, name, first_seen, last_seen, total, blocked, archived FROM schema_events WHERE source_id = ? ${options.includeArchived ? "" : "AND archived = 0"} ORDER BY last_seen DESC, type, name`)
+      .prepare(
+        `SELECT type, name, first_seen, last_seen, total, blocked, archived FROM schema_events WHERE source_id = ? ${options.includeArchived ? "" : "AND archived = 0"} ORDER BY last_seen DESC, type, name`,
+      )
       .bind(sourceId),
     db
       .prepare(

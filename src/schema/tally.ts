@@ -47,7 +47,18 @@ export function tallyEvents(inputs: readonly TallyInput[]): SchemaTally[] {
     const key = tallyKey(sourceId, observed.type, observed.name);
     let tally = tallies.get(key);
     if (!tally) {
-      tally = { sourceId, type: observed.type, name: observed.name, count: 0, blocked: 0, firstSeen: seenAt, lastSeen: seenAt, paths: new Map(), hours: new Map(), truncated: false };
+      tally = {
+        sourceId,
+        type: observed.type,
+        name: observed.name,
+        count: 0,
+        blocked: 0,
+        firstSeen: seenAt,
+        lastSeen: seenAt,
+        paths: new Map(),
+        hours: new Map(),
+        truncated: false,
+      };
       tallies.set(key, tally);
     }
     tally.count += 1;

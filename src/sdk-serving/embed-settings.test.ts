@@ -11,7 +11,12 @@ describe("embedding settings in the bundle", () => {
   });
 
   it("wraps the SDK in a function whose parameter is __sluice", () => {
-    const settings = embeddedSettingsFor({ id: "src1", writeKey: "wk" }, new URL("https://data.example.com/analytics.js/v1/wk/analytics.min.js"), "example.com", "1.2.3");
+    const settings = embeddedSettingsFor(
+      { id: "src1", writeKey: "wk" },
+      new URL("https://data.example.com/analytics.js/v1/wk/analytics.min.js"),
+      "example.com",
+      "1.2.3",
+    );
     expect(settings).toEqual({ writeKey: "wk", apiHost: "https://data.example.com/v1", cookieDomain: "example.com", sourceId: "src1", version: "1.2.3" });
     const body = wrapSdk("window.got=__sluice//trailing comment", settings);
     expect(body).toBe(`(function(__sluice){window.got=__sluice//trailing comment\n})(${JSON.stringify(settings)});`);

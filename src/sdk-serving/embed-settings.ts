@@ -23,12 +23,7 @@ export function wrapSdk(sdkSource: string, settings: EmbeddedSettings): string {
  * one the browser used (scheme included), so `X-Forwarded-Proto` is ignored: any client can send
  * it, and nothing here should depend on a header a proxy did not vouch for.
  */
-export function embeddedSettingsFor(
-  source: { id: string; writeKey: string },
-  requestUrl: URL,
-  cookieDomain: string,
-  version: string,
-): EmbeddedSettings {
+export function embeddedSettingsFor(source: { id: string; writeKey: string }, requestUrl: URL, cookieDomain: string, version: string): EmbeddedSettings {
   return {
     writeKey: source.writeKey,
     apiHost: `${requestUrl.protocol}//${requestUrl.host}/v1`,

@@ -121,8 +121,7 @@ export function createAnalytics(settings: EmbeddedSettings, options: LoadOptions
       alias: [event.userId, event.previousId, options],
     })[event.type] ?? [event];
 
-  const hasDeclinedAll = () =>
-    consent.model === "opt-in" && !!consent.categoryPreferences && !Object.values(consent.categoryPreferences).some(Boolean);
+  const hasDeclinedAll = () => consent.model === "opt-in" && !!consent.categoryPreferences && !Object.values(consent.categoryPreferences).some(Boolean);
 
   async function runMiddleware(event: SegmentEvent, integrations: Dict): Promise<SegmentEvent | null> {
     for (const middleware of middlewares) {
@@ -291,9 +290,7 @@ export function createAnalytics(settings: EmbeddedSettings, options: LoadOptions
     setConsent(categoryPreferences: Record<string, boolean>) {
       consent.categoryPreferences = categoryPreferences;
       const declinedAll = hasDeclinedAll();
-      delivery.edit((event) =>
-        declinedAll ? null : { ...event, context: { consent: { categoryPreferences }, ...event.context } },
-      );
+      delivery.edit((event) => (declinedAll ? null : { ...event, context: { consent: { categoryPreferences }, ...event.context } }));
       delivery.hold(declinedAll);
       return declinedAll ? Promise.resolve({ event: {} }) : api.track(CONSENT_EVENT, {});
     },

@@ -12,12 +12,22 @@ describe("splitIntoBatches", () => {
   });
 
   it("fits keepalive's 64 KB budget when the page is unloading", () => {
-    const batches = splitIntoBatches(Array.from({ length: 10 }, () => 25 * 1024), size, MAX_KEEPALIVE_BYTES);
+    const batches = splitIntoBatches(
+      Array.from({ length: 10 }, () => 25 * 1024),
+      size,
+      MAX_KEEPALIVE_BYTES,
+    );
     expect(batches.map((b) => b.length)).toEqual([2, 2, 2, 2, 2]);
     expect(MAX_KEEPALIVE_BYTES).toBeLessThan(64 * 1024);
   });
 
   it("caps the number of events per batch", () => {
-    expect(splitIntoBatches(Array.from({ length: 250 }, () => 10), size, MAX_BATCH_BYTES).map((b) => b.length)).toEqual([100, 100, 50]);
+    expect(
+      splitIntoBatches(
+        Array.from({ length: 250 }, () => 10),
+        size,
+        MAX_BATCH_BYTES,
+      ).map((b) => b.length),
+    ).toEqual([100, 100, 50]);
   });
 });

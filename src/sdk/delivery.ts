@@ -127,7 +127,9 @@ export function createDelivery(config: DeliveryConfig) {
     },
     /** Rewrites the waiting events (to stamp consent on them), or drops them all when `edit` gives null. */
     edit(edit: (event: SegmentEvent) => SegmentEvent | null) {
-      const kept = read().map(edit).filter((event): event is SegmentEvent => event !== null);
+      const kept = read()
+        .map(edit)
+        .filter((event): event is SegmentEvent => event !== null);
       write(kept);
     },
   };

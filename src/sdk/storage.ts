@@ -43,10 +43,7 @@ function safeJson(text: string | null): unknown {
   }
 }
 
-export function createStore<Values extends Record<string, string | Dict>>(
-  embeddedDomain: string,
-  options: CookieOptions = {},
-): Store<Values> {
+export function createStore<Values extends Record<string, string | Dict>>(embeddedDomain: string, options: CookieOptions = {}): Store<Values> {
   const secure = options.secure ?? location.protocol === "https:";
   const attributes = (domain: string, maxAgeSeconds: number) =>
     `; max-age=${maxAgeSeconds}; path=${options.path ?? "/"}; samesite=${options.sameSite ?? "Lax"}` +

@@ -5,7 +5,6 @@ import { app } from "../../workers/app";
 import { SourceCache } from "./source-cache";
 import { SourceStore } from "./source-store";
 
-
 describe("SourceCache", () => {
   it("asks D1 once per write key, remembers unknown keys too, and fills the colo cache through waitUntil", async () => {
     const source = await new SourceStore(env.DB).create("Cached", new Date());

@@ -55,11 +55,7 @@ export class SourceStore {
    * source, or when another source already has the alias (one statement, so no race can slip a
    * duplicate in between a check and the write; the unique index backs it up).
    */
-  async update(
-    id: string,
-    changes: { name?: string; enabled?: boolean; scriptAlias?: string | null },
-    now: Date,
-  ): Promise<Source | null> {
+  async update(id: string, changes: { name?: string; enabled?: boolean; scriptAlias?: string | null }, now: Date): Promise<Source | null> {
     const row = await this.db
       .prepare(
         `UPDATE sources SET name = COALESCE(?1, name), enabled = COALESCE(?2, enabled),

@@ -8,22 +8,14 @@ import { isIsoDateTime } from "./timestamps";
  */
 
 function missingOr(kind: string, missing: string) {
-  return (issue: { input?: unknown }) =>
-    issue.input === undefined || issue.input === null || issue.input === ""
-      ? missing
-      : `must be ${kind}`;
+  return (issue: { input?: unknown }) => (issue.input === undefined || issue.input === null || issue.input === "" ? missing : `must be ${kind}`);
 }
 
 /** Segment ids may be strings or numbers; libraries coerce numbers to strings, so do we. */
 const identifier = (missing: string) =>
-  z
-    .union([z.string().min(1), z.number()], { error: missingOr("a non-empty string or a number", missing) })
-    .transform(String);
+  z.union([z.string().min(1), z.number()], { error: missingOr("a non-empty string or a number", missing) }).transform(String);
 
-const optionalIdentifier = z
-  .union([z.string(), z.number()], { error: "must be a string or a number" })
-  .transform(String)
-  .nullish();
+const optionalIdentifier = z.union([z.string(), z.number()], { error: "must be a string or a number" }).transform(String).nullish();
 
 const dateTime = z
   .string({ error: "must be an ISO-8601 date-time string" })
@@ -61,15 +53,14 @@ const track = withIdentity(
   z.looseObject({
     ...common,
     type: z.literal("track"),
-    event: z.string({ error: missingOr("a string", "is required: a track call needs an event name") })
+    event: z
+      .string({ error: missingOr("a string", "is required: a track call needs an event name") })
       .min(1, { error: "is required: a track call needs an event name" }),
     properties: jsonObject.optional(),
   }),
 );
 
-const identify = withIdentity(
-  z.looseObject({ ...common, type: z.literal("identify"), traits: jsonObject.optional() }),
-);
+const identify = withIdentity(z.looseObject({ ...common, type: z.literal("identify"), traits: jsonObject.optional() }));
 
 const page = withIdentity(
   z.looseObject({

@@ -8,11 +8,7 @@ export interface EventTimes {
   originalTimestamp?: string;
 }
 
-export function correctTimestamp(input: {
-  receivedAt: Date;
-  sentAt?: string;
-  clientTimestamp?: string;
-}): EventTimes {
+export function correctTimestamp(input: { receivedAt: Date; sentAt?: string; clientTimestamp?: string }): EventTimes {
   const { receivedAt, sentAt, clientTimestamp } = input;
   if (clientTimestamp === undefined) return { timestamp: receivedAt.toISOString() };
 
@@ -34,6 +30,5 @@ function isWithinIsoYears(ms: number): boolean {
 
 /** ISO-8601 date-time as JavaScript can parse it; used to reject junk before it is archived. */
 export function isIsoDateTime(value: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) &&
-    !Number.isNaN(Date.parse(value));
+  return /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) && !Number.isNaN(Date.parse(value));
 }

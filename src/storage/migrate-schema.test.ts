@@ -21,7 +21,9 @@ async function inBlankObject<T>(run: (storage: DurableObjectStorage) => T): Prom
   const stub = env.DEDUPE.get(env.DEDUPE.idFromName(`migrate-${crypto.randomUUID()}`));
   return runInDurableObject(stub, (_instance, state) => {
     const { sql } = state.storage;
-    const tables = sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'").toArray();
+    const tables = sql
+      .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'")
+      .toArray();
     for (const { name } of tables) sql.exec(`DROP TABLE ${name}`);
     return run(state.storage);
   });

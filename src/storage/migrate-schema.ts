@@ -23,7 +23,9 @@ export type SchemaStep = string | ((sql: SqlStorage) => void);
 export function pendingSteps(recorded: number, stepCount: number): number[] {
   if (!Number.isInteger(recorded) || recorded < 0) throw new Error(`schema_version holds ${recorded}, not a version: the object's storage is damaged`);
   if (recorded > stepCount) {
-    throw new Error(`the object's schema is at version ${recorded}, newer than this code knows (${stepCount}): deploy the newer code again instead of rolling back`);
+    throw new Error(
+      `the object's schema is at version ${recorded}, newer than this code knows (${stepCount}): deploy the newer code again instead of rolling back`,
+    );
   }
   return Array.from({ length: stepCount - recorded }, (_, index) => recorded + index);
 }
@@ -49,5 +51,8 @@ export function migrateSchema(storage: DurableObjectStorage, steps: readonly Sch
 
 /** Whether `table` has `column`: for steps that add a column an older object may already have. */
 export function hasColumn(sql: SqlStorage, table: string, column: string): boolean {
-  return sql.exec<{ name: string }>(`PRAGMA table_info(${table})`).toArray().some((row) => row.name === column);
+  return sql
+    .exec<{ name: string }>(`PRAGMA table_info(${table})`)
+    .toArray()
+    .some((row) => row.name === column);
 }

@@ -35,10 +35,7 @@ describe("@segment/analytics-next in Chromium against Sluice", () => {
     const sent = await page.evaluate(async (probe) => {
       const analytics = window.analyticsNext!;
       const within = <T>(promise: Promise<T>, what: string) =>
-        Promise.race([
-          promise,
-          new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} did not settle within 15 s`)), 15_000)),
-        ]);
+        Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} did not settle within 15 s`)), 15_000))]);
       const track = await within(analytics.track("Next Track", { probe }), "analytics-next track()");
       const page = await within(analytics.page("Docs", "Next Page", { probe }), "analytics-next page()");
       return { track: track.event.messageId ?? null, page: page.event.messageId ?? null };

@@ -23,8 +23,7 @@ async function identityCookies(tab: Tab): Promise<string> {
 }
 
 /** Events of one visitor (each test has its own browser context, so its own anonymousId). */
-const from = (anonymousId: string, type?: string) => (event: ArchivedEvent) =>
-  event.anonymousId === anonymousId && (type === undefined || event.type === type);
+const from = (anonymousId: string, type?: string) => (event: ArchivedEvent) => event.anonymousId === anonymousId && (type === undefined || event.type === type);
 
 /**
  * The Segment API surface beyond track/page/identify basics: group, alias, page with category
@@ -190,7 +189,10 @@ describe("analytics.js API payloads", () => {
     expect(sent!.integrations).toEqual({ All: false, "Segment.io": true });
     await drain(page, suite.source.id, log);
     const arrived = (await readArchive({ sourceId: suite.source.id })).filter(withProbe(probe));
-    expect(arrived.map((event) => propertiesOf(event).n), "only n = 3 reached the archive").toEqual([3]);
+    expect(
+      arrived.map((event) => propertiesOf(event).n),
+      "only n = 3 reached the archive",
+    ).toEqual([3]);
   });
 
   it('setAnonymousId("custom-anon"): user().anonymousId() returns it and the following events carry it', async () => {
@@ -238,10 +240,9 @@ describe("analytics.js API payloads", () => {
     const [pageCall] = await waitForEvents(suite.source.id, pageEventsAt(path), { log, what: "the held page call" });
     expect(pageCall!.anonymousId).toBe(oldAnonymousId);
 
-    expect(
-      (await readIdentity(page)).anonymousId,
-      `user().anonymousId() after the old batch's response; cookies: ${await identityCookies(tab)}`,
-    ).toBe("custom-anon-2");
+    expect((await readIdentity(page)).anonymousId, `user().anonymousId() after the old batch's response; cookies: ${await identityCookies(tab)}`).toBe(
+      "custom-anon-2",
+    );
     const probe = uniqueId("after-inflight");
     await fireSdk(page, "track", ["After In-Flight", { probe }]);
     const [track] = await waitForEvents(suite.source.id, withProbe(probe), { log, what: "the track after setAnonymousId()" });

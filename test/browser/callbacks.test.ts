@@ -60,7 +60,10 @@ describe("middleware, callbacks and events", () => {
     await waitForEvents(suite.source.id, withProbe(probe), { log, what: 'the "Keep Me" track after the dropped one' });
     await drain(page, suite.source.id, log);
     const arrived = (await readArchive({ sourceId: suite.source.id })).filter(withProbe(probe));
-    expect(arrived.map((event) => event.event), 'only "Keep Me" reached the archive').toEqual(["Keep Me"]);
+    expect(
+      arrived.map((event) => event.event),
+      'only "Keep Me" reached the archive',
+    ).toEqual(["Keep Me"]);
   });
 
   it("track(..., callback): the promise resolves with {event}, whose messageId is the archived one, and the callback gets the same", async () => {

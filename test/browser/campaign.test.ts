@@ -11,10 +11,13 @@ describe("campaign parameters", () => {
     const { page, log } = await suite.newTab();
     const dir = `/${uniqueId("campaign")}`;
     const utm = "utm_source=news&utm_medium=email&utm_campaign=spring&utm_term=shoes&utm_content=hero";
-    const landing = suite.pages.page(`${dir}/landing`, scriptTagPage(suite.sluice, suite.source.writeKey, {
-      title: "Landing",
-      body: `<a id="next" href="${dir}/next">Next</a>`,
-    }));
+    const landing = suite.pages.page(
+      `${dir}/landing`,
+      scriptTagPage(suite.sluice, suite.source.writeKey, {
+        title: "Landing",
+        body: `<a id="next" href="${dir}/next">Next</a>`,
+      }),
+    );
     const next = suite.pages.page(`${dir}/next`, scriptTagPage(suite.sluice, suite.source.writeKey, { title: "Next" }));
 
     await page.goto(`${landing}?${utm}`);

@@ -96,16 +96,22 @@ describe("consent", () => {
     });
 
     expect(held.find((event) => event.type === "page")!.properties).toMatchObject({ path });
-    expect(held.filter((event) => event.type === "track").map((event) => propertiesOf(event).n).sort()).toEqual([1, 2]);
+    expect(
+      held
+        .filter((event) => event.type === "track")
+        .map((event) => propertiesOf(event).n)
+        .sort(),
+    ).toEqual([1, 2]);
     for (const event of [...held, consentEvent!]) {
       expect(consentOf(event), `context.consent of the ${event.type} ${JSON.stringify(event.event ?? "")}`).toEqual({ Analytics: true });
     }
     await drain(page, suite.source.id, log);
     const all = await readArchive({ sourceId: suite.source.id });
     const counts = countByMessageId(all);
-    expect(all.filter(visitor(anonymousId)).map((event) => counts.get(event.messageId)), "each event once").toSatisfy((list: unknown[]) =>
-      list.every((count) => count === 1),
-    );
+    expect(
+      all.filter(visitor(anonymousId)).map((event) => counts.get(event.messageId)),
+      "each event once",
+    ).toSatisfy((list: unknown[]) => list.every((count) => count === 1));
     expect(all.filter(isHeld), "the held events, once each").toHaveLength(4);
   });
 
@@ -126,8 +132,14 @@ describe("consent", () => {
     await drain(page, suite.source.id, log);
 
     const all = (await readArchive({ sourceId: suite.source.id })).filter(visitor(anonymousId));
-    expect(all.filter((event) => event.type === "page"), "the page call held before declining").toEqual([]);
-    expect(all.filter((event) => event.type === "identify"), "the identify held before declining").toEqual([]);
+    expect(
+      all.filter((event) => event.type === "page"),
+      "the page call held before declining",
+    ).toEqual([]);
+    expect(
+      all.filter((event) => event.type === "identify"),
+      "the identify held before declining",
+    ).toEqual([]);
     expect(all.filter(withProbe(probe)), "the tracks held before declining").toEqual([]);
     expect(all.filter((event) => event.event === CONSENT_EVENT).map(consentOf), "one consent event: the opt-in's").toEqual([
       { Analytics: true, Advertising: false },
@@ -149,7 +161,10 @@ describe("consent", () => {
     await waitForEvents(suite.source.id, withProbe(after), { log, what: "the track after opting in" });
     await drain(page, suite.source.id, log);
     const all = (await readArchive({ sourceId: suite.source.id })).filter(visitor(anonymousId));
-    expect(all.filter((event) => event.type === "page" || event.type === "identify" || withProbe(probe)(event)), "events made while every category was declined").toEqual([]);
+    expect(
+      all.filter((event) => event.type === "page" || event.type === "identify" || withProbe(probe)(event)),
+      "events made while every category was declined",
+    ).toEqual([]);
   });
 
   it("opt-in, declined: events tracked while every category is declined are not sent when the visitor opts in later", async () => {

@@ -68,7 +68,10 @@ describe("identity in the browser", () => {
     // Two loads, two page calls, one visitor; the one after the reload knows the user.
     const pages = await waitForEvents(suite.source.id, pageEventsAt(path), { count: 2, log, what: "both page calls" });
     expect(pages.map((event) => event.anonymousId)).toEqual([anonymousId, anonymousId]);
-    expect(pages.filter((event) => event.userId === "user-42"), "page call after the reload carries the userId").toHaveLength(1);
+    expect(
+      pages.filter((event) => event.userId === "user-42"),
+      "page call after the reload carries the userId",
+    ).toHaveLength(1);
 
     expect((await cookie(context, "ajs_anonymous_id"))?.value, "cookie ajs_anonymous_id (plain value)").toBe(anonymousId);
     expect((await cookie(context, "ajs_user_id"))?.value, "cookie ajs_user_id (plain value)").toBe("user-42");

@@ -1,15 +1,6 @@
 import type { BrowserContext, Page, Request, Route } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import {
-  countByMessageId,
-  drain,
-  readArchive,
-  uniqueId,
-  useBrowserSuite,
-  waitForEvents,
-  withProbe,
-  type ArchivedEvent,
-} from "./support/harness";
+import { countByMessageId, drain, readArchive, uniqueId, useBrowserSuite, waitForEvents, withProbe, type ArchivedEvent } from "./support/harness";
 import type { PageLog } from "./support/page-log";
 import { snippetPage } from "./support/pages";
 import { fireSdk, waitForSdk } from "./support/sdk";
@@ -155,10 +146,16 @@ describe("delivery retries", () => {
 
     // Exactly once: forwarded once by the route, archived once.
     const forwarded = attempts.filter((attempt) => attempt.outcome === "forwarded").flatMap((attempt) => attempt.messageIds);
-    expect(refused.map((id) => forwarded.filter((sent) => sent === id).length), `each event forwarded to Sluice once\n${trace}`).toEqual([1, 1, 1, 1]);
+    expect(
+      refused.map((id) => forwarded.filter((sent) => sent === id).length),
+      `each event forwarded to Sluice once\n${trace}`,
+    ).toEqual([1, 1, 1, 1]);
     const all = await readArchive({ sourceId: suite.source.id });
     const counts = countByMessageId(all);
-    expect(refused.map((id) => counts.get(id)), "each event of the refused batch archived once").toEqual([1, 1, 1, 1]);
+    expect(
+      refused.map((id) => counts.get(id)),
+      "each event of the refused batch archived once",
+    ).toEqual([1, 1, 1, 1]);
     expect(tracks.map((event: ArchivedEvent) => event.messageId).every((id) => refused.includes(id))).toBe(true);
     expect(await queuedMessageIds(page, suite.source.writeKey), "the SDK's queue once delivered").toEqual([]);
   });
@@ -172,12 +169,20 @@ describe("delivery retries", () => {
 
     await page.goto(url);
     await waitForSdk(page, log);
-    await waitUntil("the first batch at the route", () => attempts.length, (n) => n > 0);
+    await waitUntil(
+      "the first batch at the route",
+      () => attempts.length,
+      (n) => n > 0,
+    );
     const refused = attempts[0]!.messageIds;
     expect(refused.length, `the first batch: the page call and the 2 buffered tracks\n${describeAttempts(attempts, start)}`).toBe(3);
 
     // Sentinel: a later track, sent once the 400 came back, arrives (see expectNoResend).
-    await waitUntil("the answer to the first batch", () => attempts[0]!.answeredAt, (at) => at !== undefined);
+    await waitUntil(
+      "the answer to the first batch",
+      () => attempts[0]!.answeredAt,
+      (at) => at !== undefined,
+    );
     const after = uniqueId("after-400");
     await fireSdk(page, "track", ["After Refusal", { probe: after }]);
     await waitForEvents(suite.source.id, withProbe(after), { log, what: "a track sent after the 400" });
@@ -185,10 +190,16 @@ describe("delivery retries", () => {
     await drain(page, suite.source.id, log);
 
     const trace = describeAttempts(attempts, start);
-    expect(attempts.filter((attempt) => attempt.messageIds.some((id) => refused.includes(id))), `batches carrying the refused events\n${trace}`).toHaveLength(1);
+    expect(
+      attempts.filter((attempt) => attempt.messageIds.some((id) => refused.includes(id))),
+      `batches carrying the refused events\n${trace}`,
+    ).toHaveLength(1);
     expect((await readArchive({ sourceId: suite.source.id })).filter(withProbe(probe)), "the refused tracks").toEqual([]);
     const queued = await queuedMessageIds(page, suite.source.writeKey);
-    expect(queued.filter((id) => refused.includes(id)), "the refused events left the SDK's queue").toEqual([]);
+    expect(
+      queued.filter((id) => refused.includes(id)),
+      "the refused events left the SDK's queue",
+    ).toEqual([]);
   });
 
   it("a 400 from Sluice itself (a track without an event name) is not retried", async () => {
@@ -205,9 +216,17 @@ describe("delivery retries", () => {
     await page.goto(url);
     await waitForSdk(page, log);
     // Let the snippet's page call go alone first, so the invalid track is alone in its batch.
-    await waitUntil("Sluice's answer to the page call's batch", () => statuses.length, (n) => n > 0);
+    await waitUntil(
+      "Sluice's answer to the page call's batch",
+      () => statuses.length,
+      (n) => n > 0,
+    );
     await fireSdk(page, "track", []);
-    await waitUntil("Sluice's answer to the invalid track's batch", () => statuses.length, (n) => n > 1);
+    await waitUntil(
+      "Sluice's answer to the invalid track's batch",
+      () => statuses.length,
+      (n) => n > 1,
+    );
     expect(statuses[1], `Sluice's answer to a batch whose only event has no name\n${describeAttempts(attempts, start)}`).toBe(400);
     const refused = attempts[1]!.messageIds;
     expect(refused).toHaveLength(1);

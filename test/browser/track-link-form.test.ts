@@ -54,9 +54,7 @@ describe("trackLink and trackForm", () => {
     }, probe);
     await Promise.all([page.waitForURL(`${thanks}?email=ada%40example.com`, { timeout: 10_000 }), page.click("#send")]);
     expect(await page.title()).toBe("Thanks");
-    expect(suite.pages.requests, "the page server received the submission, once").toEqual(
-      expect.arrayContaining([`${dir}/thanks?email=ada%40example.com`]),
-    );
+    expect(suite.pages.requests, "the page server received the submission, once").toEqual(expect.arrayContaining([`${dir}/thanks?email=ada%40example.com`]));
     expect(suite.pages.requests.filter((request) => request.startsWith(`${dir}/thanks`))).toHaveLength(1);
 
     const [event] = await waitForEvents(suite.source.id, withProbe(probe), { log, what: "the trackForm event" });

@@ -1,16 +1,6 @@
 import { Analytics } from "@segment/analytics-node";
 import { beforeAll, describe, expect, it } from "vitest";
-import {
-  baseUrl,
-  countByMessageId,
-  createSource,
-  pipelineStats,
-  readArchive,
-  uniqueId,
-  waitForMessages,
-  waitUntil,
-  type Source,
-} from "./support/sluice";
+import { baseUrl, countByMessageId, createSource, pipelineStats, readArchive, uniqueId, waitForMessages, waitUntil, type Source } from "./support/sluice";
 
 /**
  * Segment's own server library, unchanged except for `host`, talking to Sluice's /v1/batch.
@@ -171,7 +161,11 @@ describe("@segment/analytics-node against Sluice", () => {
     const otherId = client.sent.find((event) => event.event === "Trial Started")!.messageId;
 
     await waitForMessages(dedupeSource.id, [duplicateId, otherId]);
-    const stats = await waitUntil("the duplicate counted in the pipeline stats", () => pipelineStats(dedupeSource.id), (answer) => answer.duplicates >= 1);
+    const stats = await waitUntil(
+      "the duplicate counted in the pipeline stats",
+      () => pipelineStats(dedupeSource.id),
+      (answer) => answer.duplicates >= 1,
+    );
     expect(stats).toMatchObject({ windowHours: 24, archived: 2 });
     expect(stats.duplicates).toBeGreaterThanOrEqual(1);
 

@@ -20,9 +20,7 @@ interface Metrics {
 }
 
 type Action =
-  | { type: "DROP" }
-  | { type: "DROP_PROPERTIES" | "ALLOW_PROPERTIES"; fields: Record<string, string[]> }
-  | { type: "SAMPLE"; percent: number; path?: string };
+  { type: "DROP" } | { type: "DROP_PROPERTIES" | "ALLOW_PROPERTIES"; fields: Record<string, string[]> } | { type: "SAMPLE"; percent: number; path?: string };
 
 type Event = Record<string, unknown>;
 
@@ -60,7 +58,11 @@ async function createDestination(source: Source, name: string, path: string, con
   return created.body.destination.id;
 }
 
-async function addFilter(destinationId: string, condition: string, actions: Action[] = [{ type: "DROP" }]): Promise<{ status: number; body: { error?: string } }> {
+async function addFilter(
+  destinationId: string,
+  condition: string,
+  actions: Action[] = [{ type: "DROP" }],
+): Promise<{ status: number; body: { error?: string } }> {
   return api("POST", `/api/v1/destinations/${destinationId}/filters`, { title: condition.slice(0, 200), if: condition, actions });
 }
 
@@ -77,7 +79,13 @@ async function deliveryMetrics(destinationId: string): Promise<Metrics> {
 
 /** Sends labelled events in one /v1/batch; each label becomes its event's messageId prefix. */
 async function sendBatch(source: Source, events: Record<string, Event>): Promise<void> {
-  const batch = Object.entries(events).map(([label, event]) => ({ type: "track", userId: "routing-user", event: "Routed", ...event, messageId: uniqueId(label) }));
+  const batch = Object.entries(events).map(([label, event]) => ({
+    type: "track",
+    userId: "routing-user",
+    event: "Routed",
+    ...event,
+    messageId: uniqueId(label),
+  }));
   const answer = await send("/v1/batch", { batch }, { writeKey: source.writeKey });
   expect(answer.status, answer.text).toBe(200);
 }
@@ -86,7 +94,11 @@ async function sendBatch(source: Source, events: Record<string, Event>): Promise
 const labelOf = (body: Event) => String(body.messageId).slice(0, -37);
 
 /** Labels of the events the receiver accepted on `path`, sorted. */
-const labelsAt = (path: string) => receiver.accepted(path).map(({ body }) => labelOf(body)).sort();
+const labelsAt = (path: string) =>
+  receiver
+    .accepted(path)
+    .map(({ body }) => labelOf(body))
+    .sort();
 
 /** The body the receiver accepted on `path` for the event labelled `label`. */
 const bodyAt = (path: string, label: string) => receiver.accepted(path).find(({ body }) => labelOf(body) === label)?.body;
@@ -253,7 +265,17 @@ describe("destination routing on wrangler dev", () => {
 
     const [metrics] = await waitUntilSettled([destination], 17);
     expect(labelsAt("/fql/functions")).toEqual(
-      sorted(["matchKeep", "containsKeep", "lengthListKeep", "lengthBytesKeep", "lowercaseKeep", "typeofKeep", "escapedKeep", "evaluatedMatch", "evaluatedNoMatch"]),
+      sorted([
+        "matchKeep",
+        "containsKeep",
+        "lengthListKeep",
+        "lengthBytesKeep",
+        "lowercaseKeep",
+        "typeofKeep",
+        "escapedKeep",
+        "evaluatedMatch",
+        "evaluatedNoMatch",
+      ]),
     );
     expect(bodyAt("/fql/functions", "evaluatedMatch")?.properties).toEqual({ other: 1 });
     expect(bodyAt("/fql/functions", "evaluatedNoMatch")?.properties).toEqual({ code: "abc" });
@@ -272,7 +294,15 @@ describe("destination routing on wrangler dev", () => {
       ['event = "Sample User"', [{ type: "SAMPLE", percent: 0.5, path: "userId" }]],
     ]);
 
-    const full = { email: "a@example.com", phone: "555", plan: "pro", items: [{ sku: "s1", price: 3 }, { sku: "s2", price: 4 }] };
+    const full = {
+      email: "a@example.com",
+      phone: "555",
+      plan: "pro",
+      items: [
+        { sku: "s1", price: 3 },
+        { sku: "s2", price: 4 },
+      ],
+    };
     const events: Record<string, Event> = {
       dropped: { event: "Drop Me" },
       dropProps: { event: "Drop Props", properties: full },
@@ -333,12 +363,9 @@ describe("destination routing on wrangler dev", () => {
     expect(answer.status).toBe(200);
 
     // Retries after ~1, 2 and 4 s (jittered down to half), plus queue batching.
-    await waitUntil(
-      "the flaky event accepted by the receiver",
-      () => receiver.accepted("/retries").some(({ body }) => body.messageId === ids.flaky),
-      Boolean,
-      { timeoutMs: 30_000 },
-    );
+    await waitUntil("the flaky event accepted by the receiver", () => receiver.accepted("/retries").some(({ body }) => body.messageId === ids.flaky), Boolean, {
+      timeoutMs: 30_000,
+    });
     // No fixed wait for "never resent": every resend is a retry the consumer schedules, and the
     // metrics count each scheduled event (retriesScheduled, and `retrying` until its attempt) in
     // the same write that counts the delivery. Once both events count as delivered, with nothing

@@ -47,7 +47,11 @@ describe("webhook destination on wrangler dev", () => {
       actions: [{ type: "DROP" }],
     });
     expect(filter.status).toBe(201);
-    const badFilter = await adminJson<{ error: string }>("POST", `/api/v1/destinations/${destinationId}/filters`, { title: "Broken", if: 'event = "x" and', actions: [{ type: "DROP" }] });
+    const badFilter = await adminJson<{ error: string }>("POST", `/api/v1/destinations/${destinationId}/filters`, {
+      title: "Broken",
+      if: 'event = "x" and',
+      actions: [{ type: "DROP" }],
+    });
     expect(badFilter.status).toBe(400);
 
     const ids = { ok: uniqueId("m"), retried: uniqueId("m"), spam: uniqueId("m"), spamEmail: uniqueId("m"), noConsent: uniqueId("m") };
@@ -70,7 +74,14 @@ describe("webhook destination on wrangler dev", () => {
     }
     expect(flaky.has(ids.retried)).toBe(false);
 
-    type Metrics = { delivered: number; retrying: number; retriesScheduled: number; discarded: number; discardedByReason: Record<string, number>; p95LatencyMs: number | null };
+    type Metrics = {
+      delivered: number;
+      retrying: number;
+      retriesScheduled: number;
+      discarded: number;
+      discardedByReason: Record<string, number>;
+      p95LatencyMs: number | null;
+    };
     const metrics = await waitUntil(
       "2 delivered and 3 discarded in the destination's metrics",
       async () => (await adminJson<Metrics>("GET", `/api/v1/destinations/${destinationId}/delivery`)).body,
@@ -81,14 +92,19 @@ describe("webhook destination on wrangler dev", () => {
     expect(byId.has(ids.spam) || byId.has(ids.spamEmail) || byId.has(ids.noConsent)).toBe(false);
     expect(receivedIds().filter((id) => [ids.spam, ids.spamEmail, ids.noConsent].includes(id))).toEqual([]);
     // Nothing waits for a retry any more; one retry was scheduled on the way.
-    expect(metrics).toMatchObject({ delivered: 2, retrying: 0, retriesScheduled: 1, discarded: 3, discardedByReason: { "Filtered at destination": 2, "Filtered by end user consent": 1 } });
+    expect(metrics).toMatchObject({
+      delivered: 2,
+      retrying: 0,
+      retriesScheduled: 1,
+      discarded: 3,
+      discardedByReason: { "Filtered at destination": 2, "Filtered by end user consent": 1 },
+    });
     expect(metrics.p95LatencyMs).toBeGreaterThan(0);
 
-    const tested = await adminJson<{ outcome: { kind: string }; attempts: { request: { url: string; body: string }; response: { status: number; body: string } }[] }>(
-      "POST",
-      `/api/v1/destinations/${destinationId}/test`,
-      {},
-    );
+    const tested = await adminJson<{
+      outcome: { kind: string };
+      attempts: { request: { url: string; body: string }; response: { status: number; body: string } }[];
+    }>("POST", `/api/v1/destinations/${destinationId}/test`, {});
     expect(tested.body.outcome.kind).toBe("delivered");
     expect(tested.body.attempts[0]).toMatchObject({ request: { url: receiverUrl }, response: { status: 200, body: "ok" } });
   });
@@ -96,8 +112,18 @@ describe("webhook destination on wrangler dev", () => {
   it("a destination that keeps failing delays no other destination", async () => {
     const source = await createSource(`two destinations ${uniqueId("e2e")}`);
     // Nothing listens on port 9 of localhost: every attempt fails and is retried.
-    const down = await adminJson<{ destination: { id: string } }>("POST", "/api/v1/destinations", { name: "Down", type: "webhook", sourceIds: [source.id], settings: { url: "http://127.0.0.1:9/down" } });
-    const up = await adminJson<{ destination: { id: string } }>("POST", "/api/v1/destinations", { name: "Up", type: "webhook", sourceIds: [source.id], settings: { url: receiverUrl } });
+    const down = await adminJson<{ destination: { id: string } }>("POST", "/api/v1/destinations", {
+      name: "Down",
+      type: "webhook",
+      sourceIds: [source.id],
+      settings: { url: "http://127.0.0.1:9/down" },
+    });
+    const up = await adminJson<{ destination: { id: string } }>("POST", "/api/v1/destinations", {
+      name: "Up",
+      type: "webhook",
+      sourceIds: [source.id],
+      settings: { url: receiverUrl },
+    });
     const id = uniqueId("m");
     const analytics = new Analytics({ writeKey: source.writeKey, host: baseUrl(), flushAt: 1, flushInterval: 50 });
     analytics.track({ userId: "u2", event: "Ordered", messageId: id });
@@ -105,12 +131,19 @@ describe("webhook destination on wrangler dev", () => {
     await waitUntil("the event at the working destination", () => receivedIds().includes(id), Boolean, { timeoutMs: 15_000 });
     const metricsOf = async (destinationId: string) =>
       (await adminJson<{ delivered: number; failed: number; retrying: number }>("GET", `/api/v1/destinations/${destinationId}/delivery`)).body;
-    const delivered = await waitUntil("the delivery counted for the working destination", () => metricsOf(up.body.destination.id), (m) => m.delivered > 0);
+    const delivered = await waitUntil(
+      "the delivery counted for the working destination",
+      () => metricsOf(up.body.destination.id),
+      (m) => m.delivered > 0,
+    );
     expect(delivered.delivered).toBe(1);
     // Not delayed by the failing one: the working destination has the event while the failing
     // one's copy still waits for a retry (it fails for 4 hours), not after it was given up.
-    const failing = await waitUntil("the failing destination's first attempt counted", () => metricsOf(down.body.destination.id), (m) => m.retrying > 0);
+    const failing = await waitUntil(
+      "the failing destination's first attempt counted",
+      () => metricsOf(down.body.destination.id),
+      (m) => m.retrying > 0,
+    );
     expect(failing).toMatchObject({ delivered: 0, failed: 0, retrying: 1 });
   });
 });
-

@@ -52,7 +52,11 @@ describe("the API description on wrangler dev", () => {
 describe("admin bodies whatever their Content-Type", () => {
   it("reads a curl -d body (form-urlencoded) and a fetch string body (text/plain) as JSON", async () => {
     for (const contentType of ["application/x-www-form-urlencoded", "text/plain;charset=UTF-8"]) {
-      const response = await adminFetch("/api/v1/sources", { method: "POST", headers: { "Content-Type": contentType }, body: JSON.stringify({ name: `labelled ${contentType}` }) });
+      const response = await adminFetch("/api/v1/sources", {
+        method: "POST",
+        headers: { "Content-Type": contentType },
+        body: JSON.stringify({ name: `labelled ${contentType}` }),
+      });
       expect(response.status, contentType).toBe(201);
       expect(((await response.json()) as { source: { name: string } }).source.name).toBe(`labelled ${contentType}`);
     }

@@ -24,7 +24,10 @@ describe("Protocols on wrangler dev", () => {
           type: "TRACK",
           key: "Order Completed",
           version: 1,
-          jsonSchema: { type: "object", properties: { properties: { type: "object", properties: { revenue: { type: "number" }, order_id: { type: "string" } }, required: ["order_id"] } } },
+          jsonSchema: {
+            type: "object",
+            properties: { properties: { type: "object", properties: { revenue: { type: "number" }, order_id: { type: "string" } }, required: ["order_id"] } },
+          },
         },
       ],
     });
@@ -46,7 +49,11 @@ describe("Protocols on wrangler dev", () => {
       { type: "Invalid Type", field: "properties.revenue", description: "Invalid type. Expected: number, given: string" },
     ]);
 
-    const schema = await waitUntil("2 events in the source's schema", () => adminJson<{ events: { name: string; total: number; blocked: number }[] }>("GET", `/api/v1/sources/${source.id}/schema`), (answer) => answer.events.length === 2);
+    const schema = await waitUntil(
+      "2 events in the source's schema",
+      () => adminJson<{ events: { name: string; total: number; blocked: number }[] }>("GET", `/api/v1/sources/${source.id}/schema`),
+      (answer) => answer.events.length === 2,
+    );
     expect(schema.events.find((event) => event.name === "Coupon Entered")).toMatchObject({ total: 1, blocked: 1 });
     expect(schema.events.find((event) => event.name === "Order Completed")).toMatchObject({ total: 2, blocked: 0 });
     const { violations } = await adminJson<{ violations: { type: string; field: string }[] }>("GET", `/api/v1/sources/${source.id}/violations`);

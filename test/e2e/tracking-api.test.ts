@@ -97,9 +97,7 @@ describe("single-call routes", () => {
 
   it("accepts the seeded local-dev source's write key (dev_write_key) into dev_website", async () => {
     const messageId = uniqueId("seeded");
-    expectSuccess(
-      await send("/v1/track", { userId: "seeded-user", event: "Seeded Source Used", messageId }, { writeKey: DEV.writeKey }),
-    );
+    expectSuccess(await send("/v1/track", { userId: "seeded-user", event: "Seeded Source Used", messageId }, { writeKey: DEV.writeKey }));
     const archived = await waitForMessages(DEV.sourceId, [messageId]);
     expect(archived.get(messageId)).toMatchObject({ type: "track", event: "Seeded Source Used", projectId: DEV.sourceId });
   });
@@ -117,14 +115,7 @@ describe("batch routes", () => {
       expectSuccess(await send(path, { batch }, { writeKey: source.writeKey }));
     }
     const archived = await waitForMessages(source.id, ids);
-    expect([...archived.values()].map((event) => event.type).sort()).toEqual([
-      "identify",
-      "identify",
-      "identify",
-      "track",
-      "track",
-      "track",
-    ]);
+    expect([...archived.values()].map((event) => event.type).sort()).toEqual(["identify", "identify", "identify", "track", "track", "track"]);
   });
 
   it("merges batch-level context and integrations into each event, the event's own values winning", async () => {
@@ -236,11 +227,10 @@ describe("encodings and credentials", () => {
   it("accepts gzip-encoded bodies on single-call and batch routes", async () => {
     const [single, batched] = [uniqueId("gzip-single"), uniqueId("gzip-batch")];
     expectSuccess(
-      await send(
-        "/v1/track",
-        gzipSync(JSON.stringify({ userId: "gzip-user", event: "Gzipped", messageId: single, properties: { n: 1 } })),
-        { writeKey: source.writeKey, headers: { "Content-Encoding": "gzip" } },
-      ),
+      await send("/v1/track", gzipSync(JSON.stringify({ userId: "gzip-user", event: "Gzipped", messageId: single, properties: { n: 1 } })), {
+        writeKey: source.writeKey,
+        headers: { "Content-Encoding": "gzip" },
+      }),
     );
     expectSuccess(
       await send(
@@ -261,13 +251,7 @@ describe("encodings and credentials", () => {
   it("takes the write key from a text/plain body (as browsers send it) and never archives it", async () => {
     const [single, batched] = [uniqueId("text-single"), uniqueId("text-batch")];
     const headers = { "Content-Type": "text/plain" };
-    expectSuccess(
-      await send(
-        "/v1/t",
-        JSON.stringify({ writeKey: source.writeKey, userId: "text-user", event: "Text Plain", messageId: single }),
-        { headers },
-      ),
-    );
+    expectSuccess(await send("/v1/t", JSON.stringify({ writeKey: source.writeKey, userId: "text-user", event: "Text Plain", messageId: single }), { headers }));
     expectSuccess(
       await send(
         "/v1/batch",
@@ -316,9 +300,13 @@ describe("encodings and credentials", () => {
     expect(refused.status).toBe(403);
     expect(refused.json).toMatchObject({ success: false });
     expect(String(refused.json!.error)).toMatch(/disabled/i);
-    const refusedBatch = await send("/v1/batch", { batch: [{ type: "track", ...event(uniqueId("disabled-batch")) }] }, {
-      writeKey: toggled.writeKey,
-    });
+    const refusedBatch = await send(
+      "/v1/batch",
+      { batch: [{ type: "track", ...event(uniqueId("disabled-batch")) }] },
+      {
+        writeKey: toggled.writeKey,
+      },
+    );
     expect(refusedBatch.status).toBe(403);
 
     expect(await updateSource(toggled.id, { enabled: true })).toMatchObject({ enabled: true });
@@ -340,14 +328,15 @@ describe("pixel API", () => {
     );
     expect(trackResponse.status).toBe(200);
     expect(trackResponse.headers.get("content-type")).toMatch(/^image\/gif/);
-    expect(Buffer.from(await trackResponse.arrayBuffer()).subarray(0, 4).toString("latin1")).toBe("GIF8");
+    expect(
+      Buffer.from(await trackResponse.arrayBuffer())
+        .subarray(0, 4)
+        .toString("latin1"),
+    ).toBe("GIF8");
 
     // URL-safe base64 without padding, as some email tools produce it.
     const pageResponse = await fetch(
-      `${baseUrl()}/v1/pixel/page?data=${pixelData(
-        { writeKey: source.writeKey, anonymousId: "pixel-anon", name: "Newsletter", messageId: paged },
-        true,
-      )}`,
+      `${baseUrl()}/v1/pixel/page?data=${pixelData({ writeKey: source.writeKey, anonymousId: "pixel-anon", name: "Newsletter", messageId: paged }, true)}`,
     );
     expect(pageResponse.status).toBe(200);
     expect(pageResponse.headers.get("content-type")).toMatch(/^image\/gif/);
@@ -381,9 +370,7 @@ describe("CORS", () => {
   const requestHeaders = "authorization,content-type,x-retry-count";
 
   function allowedHeaders(response: Response): string[] {
-    return (response.headers.get("access-control-allow-headers") ?? "")
-      .split(",")
-      .map((header) => header.trim().toLowerCase());
+    return (response.headers.get("access-control-allow-headers") ?? "").split(",").map((header) => header.trim().toLowerCase());
   }
 
   it("echoes a listed origin on preflight, with credentials and the headers Segment clients send", async () => {
@@ -521,7 +508,12 @@ describe("400 answers", () => {
     const smallId = uniqueId("beside-big");
     const response = await send(
       "/v1/batch",
-      { batch: [{ type: "track", ...big }, { type: "track", userId: "big-user", event: "Small", messageId: smallId }] },
+      {
+        batch: [
+          { type: "track", ...big },
+          { type: "track", userId: "big-user", event: "Small", messageId: smallId },
+        ],
+      },
       { writeKey: source.writeKey },
     );
     expect(response.status).toBe(200);
@@ -543,9 +535,7 @@ describe("400 answers", () => {
     await expectBadRequest("/v1/batch", { batch }, { error: /500 KB/ });
 
     // A small gzip body that inflates past the limit: refused without reading it all.
-    const inflating = gzipSync(
-      JSON.stringify({ batch: [{ type: "track", userId: "u", event: "E" }], padding: "z".repeat(600 * 1024) }),
-    );
+    const inflating = gzipSync(JSON.stringify({ batch: [{ type: "track", userId: "u", event: "E" }], padding: "z".repeat(600 * 1024) }));
     expect(inflating.byteLength).toBeLessThan(10 * 1024);
     const response = await send("/v1/batch", inflating, {
       writeKey: source.writeKey,
@@ -580,10 +570,14 @@ describe("400 answers", () => {
 
   it("refuses a messageId over 100 characters and accepts one of exactly 100", async () => {
     const tooLong = "m".repeat(101);
-    await expectBadRequest("/v1/track", { userId: "u", event: "Long Id", messageId: tooLong }, {
-      field: "messageId",
-      error: /100 characters/,
-    });
+    await expectBadRequest(
+      "/v1/track",
+      { userId: "u", event: "Long Id", messageId: tooLong },
+      {
+        field: "messageId",
+        error: /100 characters/,
+      },
+    );
 
     const longest = `${uniqueId("max")}-`.padEnd(100, "m");
     expect(longest).toHaveLength(100);
@@ -640,7 +634,10 @@ describe("admin API", () => {
 
     const response = await adminFetch(archivePath({ sourceId: source.id }));
     expect(response.headers.get("content-type")).toMatch(/^application\/x-ndjson/);
-    const all = (await response.text()).split("\n").filter(Boolean).map((line) => JSON.parse(line) as ArchivedEvent);
+    const all = (await response.text())
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as ArchivedEvent);
     expect(all.length).toBeGreaterThan(0);
     expect(all.every((e) => e.projectId === source.id)).toBe(true);
 

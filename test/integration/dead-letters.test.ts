@@ -27,7 +27,10 @@ describe("the deliveries dead-letter queue", () => {
     });
     const destinationId = created.body.destination.id;
     const ids = [unique("refused"), unique("refused/with a slash")];
-    await sendBatch(source.writeKey, ids.map((messageId) => ({ type: "track", event: "Refused", userId: "u1", messageId })));
+    await sendBatch(
+      source.writeKey,
+      ids.map((messageId) => ({ type: "track", event: "Refused", userId: "u1", messageId })),
+    );
 
     const listed = await waitUntil(
       "2 dead letters listed for the destination",
@@ -40,16 +43,30 @@ describe("the deliveries dead-letter queue", () => {
     expect((await admin<{ deadLetters: unknown[] }>("GET", `/destinations/${bystander.body.destination.id}/dead-letters`)).body.deadLetters).toEqual([]);
     const paged = await admin<{ deadLetters: DeadLetteredDelivery[]; next?: string }>("GET", `/destinations/${destinationId}/dead-letters?limit=1`);
     expect(paged.body.deadLetters).toHaveLength(1);
-    const rest = await admin<{ deadLetters: DeadLetteredDelivery[]; next?: string }>("GET", `/destinations/${destinationId}/dead-letters?limit=1&after=${encodeURIComponent(paged.body.next!)}`);
+    const rest = await admin<{ deadLetters: DeadLetteredDelivery[]; next?: string }>(
+      "GET",
+      `/destinations/${destinationId}/dead-letters?limit=1&after=${encodeURIComponent(paged.body.next!)}`,
+    );
     expect(rest.body.deadLetters.map((letter) => letter.id)).not.toEqual(paged.body.deadLetters.map((letter) => letter.id));
     expect(rest.body.next).toBeUndefined();
 
-    const foreign = await admin<{ error: string }>("POST", `/destinations/${destinationId}/dead-letters/redrive`, { ids: ["dead-letter/sluice-deliveries-dlq/other/x.json"] });
+    const foreign = await admin<{ error: string }>("POST", `/destinations/${destinationId}/dead-letters/redrive`, {
+      ids: ["dead-letter/sluice-deliveries-dlq/other/x.json"],
+    });
     expect(foreign.status).toBe(400);
-    const redriven = await admin<{ redriven: { deadLetters: number; events: number }; remaining: boolean }>("POST", `/destinations/${destinationId}/dead-letters/redrive`, {});
+    const redriven = await admin<{ redriven: { deadLetters: number; events: number }; remaining: boolean }>(
+      "POST",
+      `/destinations/${destinationId}/dead-letters/redrive`,
+      {},
+    );
     expect(redriven.body).toEqual({ redriven: { deadLetters: 2, events: 2 }, remaining: false });
 
-    const answers = await waitUntil(`2 re-driven requests answered 200 at ${hook}`, () => received(hook), (list) => list.filter((request) => request.status === 200).length === 2, { timeoutMs: 20_000 });
+    const answers = await waitUntil(
+      `2 re-driven requests answered 200 at ${hook}`,
+      () => received(hook),
+      (list) => list.filter((request) => request.status === 200).length === 2,
+      { timeoutMs: 20_000 },
+    );
     for (const id of ids) expect(answers.filter((request) => request.body.messageId === id).map((request) => request.status)).toEqual([400, 200]);
     expect((await admin<{ deadLetters: unknown[] }>("GET", `/destinations/${destinationId}/dead-letters`)).body.deadLetters).toEqual([]);
     const metrics = await admin<{ delivered: number; failed: number }>("GET", `/destinations/${destinationId}/delivery`);

@@ -27,9 +27,17 @@ describe("webhook destination, batched", () => {
     });
     expect(created.status).toBe(201);
     const ids = [unique("b"), unique("b"), unique("b")];
-    await sendBatch(source.writeKey, ids.map((messageId) => ({ type: "track", event: "Batched", userId: "u1", messageId })));
+    await sendBatch(
+      source.writeKey,
+      ids.map((messageId) => ({ type: "track", event: "Batched", userId: "u1", messageId })),
+    );
 
-    const requests = await waitUntil(`3 events posted to ${hook}`, () => received(hook), (list) => list.flatMap((request) => JSON.parse(request.raw) as object[]).length >= 3, { timeoutMs: 20_000 });
+    const requests = await waitUntil(
+      `3 events posted to ${hook}`,
+      () => received(hook),
+      (list) => list.flatMap((request) => JSON.parse(request.raw) as object[]).length >= 3,
+      { timeoutMs: 20_000 },
+    );
     const events = requests.flatMap((request) => JSON.parse(request.raw) as { messageId: string }[]);
     expect(events.map((event) => event.messageId).sort()).toEqual([...ids].sort());
     expect(requests.length).toBeLessThan(3);
@@ -60,7 +68,12 @@ describe("segment destination", () => {
     ]);
 
     const path = `${new URL(endpoint).pathname}/v1/batch`;
-    const requests = await waitUntil(`3 events batched to ${path}`, () => received(path), (list) => list.flatMap((request) => request.body.batch as object[]).length >= 3, { timeoutMs: 20_000 });
+    const requests = await waitUntil(
+      `3 events batched to ${path}`,
+      () => received(path),
+      (list) => list.flatMap((request) => request.body.batch as object[]).length >= 3,
+      { timeoutMs: 20_000 },
+    );
     const batch = requests.flatMap((request) => request.body.batch as Record<string, unknown>[]);
     expect(batch.map((event) => event.messageId).sort()).toEqual([...ids].sort());
     for (const request of requests) {

@@ -12,7 +12,10 @@ import { acceptedEvent, eventsMessage, uniqueId } from "../support/workerd/event
 const realShard = (name: string): DedupeShard => env.DEDUPE.get(env.DEDUPE.idFromName(name));
 
 async function deliver(messages: { id: string; body: unknown; attempts?: number }[]) {
-  const batch = createMessageBatch("sluice-events", messages.map((m) => ({ ...m, timestamp: new Date(), attempts: m.attempts ?? 1 })));
+  const batch = createMessageBatch(
+    "sluice-events",
+    messages.map((m) => ({ ...m, timestamp: new Date(), attempts: m.attempts ?? 1 })),
+  );
   const ctx = createExecutionContext();
   await worker.queue(batch, env);
   return getQueueResult(batch, ctx);
@@ -20,11 +23,12 @@ async function deliver(messages: { id: string; body: unknown; attempts?: number 
 
 async function duplicatesCounted(sourceId: string): Promise<number> {
   const stats = await Promise.all(
-    Array.from({ length: DEDUPE_SHARD_COUNT }, (_, shard) =>
-      env.DEDUPE.get(env.DEDUPE.idFromName(dedupeShardName(env.SPACE_ID, shard))).stats(),
-    ),
+    Array.from({ length: DEDUPE_SHARD_COUNT }, (_, shard) => env.DEDUPE.get(env.DEDUPE.idFromName(dedupeShardName(env.SPACE_ID, shard))).stats()),
   );
-  return stats.flat().filter((row) => row.sourceId === sourceId).reduce((sum, row) => sum + row.duplicates, 0);
+  return stats
+    .flat()
+    .filter((row) => row.sourceId === sourceId)
+    .reduce((sum, row) => sum + row.duplicates, 0);
 }
 
 /**
@@ -35,8 +39,9 @@ async function duplicatesCounted(sourceId: string): Promise<number> {
 async function unflushed(spaceId: string, sourceId: string): Promise<number> {
   const counts = await Promise.all(
     Array.from({ length: DEDUPE_SHARD_COUNT }, (_, shard) =>
-      runInDurableObject(env.DEDUPE.get(env.DEDUPE.idFromName(dedupeShardName(spaceId, shard))), (_instance, state) =>
-        state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM outbox WHERE source_id = ?", sourceId).one().n,
+      runInDurableObject(
+        env.DEDUPE.get(env.DEDUPE.idFromName(dedupeShardName(spaceId, shard))),
+        (_instance, state) => state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM outbox WHERE source_id = ?", sourceId).one().n,
       ),
     ),
   );
@@ -45,7 +50,11 @@ async function unflushed(spaceId: string, sourceId: string): Promise<number> {
 
 /** Waits until every event of `sourceId` committed so far is in R2 (see `unflushed`). */
 function waitForFlushed(spaceId: string, sourceId: string) {
-  return waitUntil(`the dedupe shards of space ${spaceId} to flush every event of source ${sourceId}`, () => unflushed(spaceId, sourceId), (n) => n === 0);
+  return waitUntil(
+    `the dedupe shards of space ${spaceId} to flush every event of source ${sourceId}`,
+    () => unflushed(spaceId, sourceId),
+    (n) => n === 0,
+  );
 }
 
 describe("exactly-once archive", () => {
@@ -62,9 +71,7 @@ describe("exactly-once archive", () => {
     // for this source, a second copy would already be in R2.
     await waitForFlushed(env.SPACE_ID, sourceId);
     const archived = await readArchivedEvents(sourceId);
-    expect(countBy(archived, (e) => e.event.messageId)).toEqual(
-      new Map(events.map((e) => [e.messageId, 1])),
-    );
+    expect(countBy(archived, (e) => e.event.messageId)).toEqual(new Map(events.map((e) => [e.messageId, 1])));
     expect(archived.every(({ key }) => /^archive\/[^/]+\/\d{4}-\d{2}-\d{2}\/\d{2}\/[^/]+\.ndjson\.gz$/.test(key))).toBe(true);
     expect(await duplicatesCounted(sourceId)).toBe(0);
   });
@@ -137,9 +144,7 @@ describe("exactly-once archive", () => {
   it("rewrites the same objects when a flush to R2 crashes halfway", async () => {
     const stub = env.DEDUPE.get(env.DEDUPE.idFromName(uniqueId("flush-crash")));
     const sources = [uniqueId("src"), uniqueId("src"), uniqueId("src")];
-    const entries = sources.flatMap((sourceId) =>
-      Array.from({ length: 4 }, (_, i) => ({ owner: "q1", event: acceptedEvent(sourceId, `${sourceId}-${i}`) })),
-    );
+    const entries = sources.flatMap((sourceId) => Array.from({ length: 4 }, (_, i) => ({ owner: "q1", event: acceptedEvent(sourceId, `${sourceId}-${i}`) })));
 
     await runInDurableObject(stub, async (instance, state) => {
       await instance.commit("crash-shard", entries);

@@ -4,7 +4,13 @@ import { admin } from "../support/workerd/admin";
 type Preview = { matched: boolean; event: Record<string, unknown> | null };
 type Refusal = { success: false; error: string; field?: string };
 
-const order = { type: "track", event: "Order Completed", userId: "u1", properties: { plan: "trial-7", total: 30, email: "a@example.com" }, context: { ip: "203.0.113.9" } };
+const order = {
+  type: "track",
+  event: "Order Completed",
+  userId: "u1",
+  properties: { plan: "trial-7", total: 30, email: "a@example.com" },
+  context: { ip: "203.0.113.9" },
+};
 
 describe("POST /api/v1/filters/preview", () => {
   it("answers whether the condition holds and the event the actions leave", async () => {
@@ -28,7 +34,11 @@ describe("POST /api/v1/filters/preview", () => {
 
   it("evaluates as Segment does: a function on another type is false, not an error that drops the event", async () => {
     const numericPlan = { ...order, properties: { plan: 7 } };
-    const answer = await admin<Preview>("POST", "/filters/preview", { if: "match(properties.plan, 'trial*')", actions: [{ type: "DROP" }], event: numericPlan });
+    const answer = await admin<Preview>("POST", "/filters/preview", {
+      if: "match(properties.plan, 'trial*')",
+      actions: [{ type: "DROP" }],
+      event: numericPlan,
+    });
     expect(answer.body).toEqual({ matched: false, event: numericPlan });
   });
 

@@ -37,7 +37,10 @@ describe("identity under concurrency", () => {
       acceptedEvent(sourceId, unique("m"), {
         userId: undefined,
         anonymousId: anon,
-        context: { device: { id: device, type: "ios" }, externalIds: [{ id: anons[(i + 1) % anons.length], type: "anonymous_id", collection: "users", encoding: "none" }] },
+        context: {
+          device: { id: device, type: "ios" },
+          externalIds: [{ id: anons[(i + 1) % anons.length], type: "anonymous_id", collection: "users", encoding: "none" }],
+        },
       }),
     );
     const outcomes = await Promise.all(events.map((event) => resolveEvents([event], deps)));

@@ -143,7 +143,11 @@ describe("Profile API and merges cut short", () => {
 
 describe("identity admin API", () => {
   it("validates and stores the rules, and counts violations by reason", async () => {
-    const bad = await app.request("/api/v1/identity/config", { method: "PUT", headers: ADMIN, body: JSON.stringify({ limits: { user_id: { max: 0, window: "ever" } } }) }, env);
+    const bad = await app.request(
+      "/api/v1/identity/config",
+      { method: "PUT", headers: ADMIN, body: JSON.stringify({ limits: { user_id: { max: 0, window: "ever" } } }) },
+      env,
+    );
     expect(bad.status).toBe(400);
     expect((await bad.json<{ error: string }>()).error).toMatch(/limits\.user_id\.max/);
 

@@ -1,21 +1,18 @@
 import { describe, expect, it } from "vitest";
-import {
-  createSource,
-  externalIds,
-  getProfile,
-  profileEventIds,
-  profilePath,
-  segmentIdOf,
-  sendBatch,
-  unique,
-  waitForEvent,
-} from "../support/workerd/profiles";
+import { createSource, externalIds, getProfile, profileEventIds, profilePath, segmentIdOf, sendBatch, unique, waitForEvent } from "../support/workerd/profiles";
 
 /** Segment's documented identity sequences, sent through the Tracking API and read back through the Profile API. */
 describe("identity resolution through the pipeline", () => {
   it("Segment's e-commerce example ends with one profile: 3 anonymous_ids, 1 user_id, 1 ios.id, 1 android.id", async () => {
     const source = await createSource();
-    const [anon1, anon2, anon3, userId, ios, android] = ["anon", "anon", "anon", "user", "ios", "and"].map(unique) as [string, string, string, string, string, string];
+    const [anon1, anon2, anon3, userId, ios, android] = ["anon", "anon", "anon", "user", "ios", "and"].map(unique) as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
     const iphone = { app: { name: "SegKicks" }, device: { id: ios, type: "ios" } };
     const phone = { id: android, type: "android" };
     const last = unique("msg");

@@ -10,7 +10,11 @@ import { createSource, PROFILE_AUTH, profilePath, sendBatch, unique, waitForEven
  */
 
 type Json = Record<string, unknown>;
-type Document = { openapi: string; paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: Schema }> }>; security?: object[] }>>; components: Json };
+type Document = {
+  openapi: string;
+  paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: Schema }> }>; security?: object[] }>>;
+  components: Json;
+};
 
 const ADMIN = { Authorization: "Bearer test_admin_token", "Content-Type": "application/json" };
 /** Routes that describe the API rather than belong to it, and the Profile API's 404 for any other path. */
@@ -52,7 +56,13 @@ function expectDocumented(method: string, template: string, status: number, body
   expect(result.errors, `${method} ${template} ${status}: ${JSON.stringify(body).slice(0, 500)}`).toEqual([]);
 }
 
-async function call(method: string, path: string, template: string, body?: object, headers: Record<string, string> = ADMIN): Promise<{ status: number; body: Json }> {
+async function call(
+  method: string,
+  path: string,
+  template: string,
+  body?: object,
+  headers: Record<string, string> = ADMIN,
+): Promise<{ status: number; body: Json }> {
   const response = await app.request(path, { method, headers, ...(body ? { body: JSON.stringify(body) } : {}) }, env);
   const answer = await response.json<Json>();
   expectDocumented(method, template, response.status, answer);
@@ -155,7 +165,11 @@ describe("live answers match their documented schemas", () => {
     const tested = await call("POST", `/api/v1/destinations/${id}/test`, "/api/v1/destinations/{id}/test", {});
     expect(tested.body.outcome).toMatchObject({ kind: "delivered" });
 
-    await call("POST", "/api/v1/filters/preview", "/api/v1/filters/preview", { if: "event = 'A'", actions: [{ type: "DROP" }], event: { type: "track", event: "A" } });
+    await call("POST", "/api/v1/filters/preview", "/api/v1/filters/preview", {
+      if: "event = 'A'",
+      actions: [{ type: "DROP" }],
+      event: { type: "track", event: "A" },
+    });
     await call("GET", "/api/v1/replays", "/api/v1/replays");
     const replay = await call("POST", "/api/v1/replays", "/api/v1/replays", {
       sourceId: source.id,

@@ -34,14 +34,29 @@ describe("tracking plans through the pipeline", () => {
     const ids = { unplanned: unique("m"), omitted: unique("m"), missing: unique("m"), v2: unique("m"), v1: unique("m") };
     await sendBatch(source.writeKey, [
       { type: "track", event: "subscription_cancelled", userId: "u1", messageId: ids.unplanned },
-      { type: "track", event: "Subscription Cancelled", userId: "u1", properties: { subscription_id: "23r90jfs9ej", subscription_name: "premium" }, messageId: ids.omitted },
+      {
+        type: "track",
+        event: "Subscription Cancelled",
+        userId: "u1",
+        properties: { subscription_id: "23r90jfs9ej", subscription_name: "premium" },
+        messageId: ids.omitted,
+      },
       { type: "track", event: "Subscription Cancelled", userId: "u1", properties: {}, messageId: ids.missing },
-      { type: "track", event: "Order Completed", userId: "u1", properties: { order_id: "o1", subtotal: 2.5 }, context: { protocols: { event_version: 2 } }, messageId: ids.v2 },
+      {
+        type: "track",
+        event: "Order Completed",
+        userId: "u1",
+        properties: { order_id: "o1", subtotal: 2.5 },
+        context: { protocols: { event_version: 2 } },
+        messageId: ids.v2,
+      },
       { type: "track", event: "Order Completed", userId: "u1", properties: { order_id: "o2" }, messageId: ids.v1 },
     ]);
 
     const archived = await waitForArchived(source.id, 4);
-    const byId = new Map(archived.map(({ event }) => [event.messageId, event as unknown as Record<string, unknown> & { context: { protocols?: Record<string, unknown> } }]));
+    const byId = new Map(
+      archived.map(({ event }) => [event.messageId, event as unknown as Record<string, unknown> & { context: { protocols?: Record<string, unknown> } }]),
+    );
     expect(byId.has(ids.unplanned)).toBe(false);
     expect(byId.size).toBe(4);
     expect(byId.get(ids.omitted)!.properties).toEqual({ subscription_id: "23r90jfs9ej" });
@@ -136,7 +151,11 @@ describe("transformations through the pipeline", () => {
       renames: [{ from: "orderId", to: "order.id" }],
     });
     expect(created.status).toBe(201);
-    const again = await admin<{ error: string }>("POST", `/sources/${source.id}/transformations`, { eventType: "track", eventName: "order_completed", newEventName: "X" });
+    const again = await admin<{ error: string }>("POST", `/sources/${source.id}/transformations`, {
+      eventType: "track",
+      eventName: "order_completed",
+      newEventName: "X",
+    });
     expect(again.status).toBe(409);
 
     const id = unique("m");

@@ -26,7 +26,11 @@ interface Archived {
 }
 
 /** A day of archive: `perHour` track events in each hour, timestamps out of order within an hour. */
-async function archiveDay(sourceId: string, perHour: number, extra: (hour: number, index: number) => Record<string, unknown> = () => ({})): Promise<Archived[]> {
+async function archiveDay(
+  sourceId: string,
+  perHour: number,
+  extra: (hour: number, index: number) => Record<string, unknown> = () => ({}),
+): Promise<Archived[]> {
   const objects: Archived[] = [];
   for (let hour = 0; hour < 24; hour += 1) {
     const hh = String(hour).padStart(2, "0");
@@ -72,7 +76,13 @@ async function webhook(sourceId: string, hook: string, extra: object = {}): Prom
 
 /** Starts a replay through the admin API (201 expected) and answers it as created. */
 async function startReplay(sourceId: string, destinationId: string, from: string, to: string, options: object = {}): Promise<{ id: string; status: string }> {
-  const started = await admin<{ replay: { id: string; status: string } }>("POST", "/replays", { sourceId, destinationIds: [destinationId], from, to, ...options });
+  const started = await admin<{ replay: { id: string; status: string } }>("POST", "/replays", {
+    sourceId,
+    destinationIds: [destinationId],
+    from,
+    to,
+    ...options,
+  });
   expect(started.status, JSON.stringify(started.body)).toBe(201);
   return started.body.replay;
 }
@@ -119,21 +129,35 @@ describe("replay from the archive", () => {
   it("selects by time, type and name, leaves out blocked events, and applies the destination's consent and filters", async () => {
     const source = await createSource("Replay selection");
     await archiveDay(source.id, 6, (hour, index) =>
-      index === 0 ? { event: "Spam" } : index === 1 ? { context: { consent: { categoryPreferences: { Advertising: false } } } } : index === 2 ? { event: "Blocked Thing" } : {},
+      index === 0
+        ? { event: "Spam" }
+        : index === 1
+          ? { context: { consent: { categoryPreferences: { Advertising: false } } } }
+          : index === 2
+            ? { event: "Blocked Thing" }
+            : {},
     );
     const blocked = await admin("PATCH", `/sources/${source.id}/schema/events`, { type: "track", name: "Blocked Thing", blocked: true });
     expect(blocked.status).toBe(200);
     const hook = `/hooks/${unique("select")}`;
     const destinationId = await webhook(source.id, hook, { consentCategories: ["Advertising"] });
-    expect((await admin("POST", `/destinations/${destinationId}/filters`, { title: "No spam", if: 'event = "Spam"', actions: [{ type: "DROP" }] })).status).toBe(201);
+    expect(
+      (await admin("POST", `/destinations/${destinationId}/filters`, { title: "No spam", if: 'event = "Spam"', actions: [{ type: "DROP" }] })).status,
+    ).toBe(201);
 
     // Hours 10 to 13 only (4 hours of 6 events): 2 blocked are left out, so 4 × 5 = 20 selected.
-    const started = await startReplay(source.id, destinationId, `${DAY}T10:00:00Z`, `${DAY}T14:00:00Z`, { eventTypes: ["track"], eventNames: ["Order Completed", "Spam", "Blocked Thing"], ratePerSecond: 5_000 });
+    const started = await startReplay(source.id, destinationId, `${DAY}T10:00:00Z`, `${DAY}T14:00:00Z`, {
+      eventTypes: ["track"],
+      eventNames: ["Order Completed", "Spam", "Blocked Thing"],
+      ratePerSecond: 5_000,
+    });
     const done = await replayUntilDone(started.id);
     expect(done).toMatchObject({ status: "finished", total: 20, sent: 12, discarded: 8, failed: 0 });
     const arrived = (await received(hook)).map((request) => request.body as { event: string; properties: { hour: number; index: number } });
     expect(arrived).toHaveLength(12);
-    expect(arrived.every(({ event, properties }) => event === "Order Completed" && properties.hour >= 10 && properties.hour < 14 && properties.index >= 3)).toBe(true);
+    expect(
+      arrived.every(({ event, properties }) => event === "Order Completed" && properties.hour >= 10 && properties.hour < 14 && properties.index >= 3),
+    ).toBe(true);
 
     const metrics = await admin<{ delivered: number; discarded: Record<string, number> | number }>("GET", `/destinations/${destinationId}/delivery`);
     expect(metrics.body.delivered).toBe(12);
@@ -224,7 +248,11 @@ describe("replay from the archive", () => {
         while ((await runner.tick()) !== null);
       })();
     });
-    await waitUntil(`the request in flight at the crash (#${crashAfter + 1})`, () => received(hook), (list) => list.length > crashAfter);
+    await waitUntil(
+      `the request in flight at the crash (#${crashAfter + 1})`,
+      () => received(hook),
+      (list) => list.length > crashAfter,
+    );
 
     const progress = await runInDurableObject(stub, async (_instance, state) => {
       const store = new ReplayStore(state.storage);
@@ -246,7 +274,13 @@ describe("replay from the archive", () => {
     await archiveDay(source.id, 10);
     const firstHook = `/hooks/${unique("first")}`;
     const secondHook = `/hooks/${unique("second")}`;
-    const spec = replaySpecFor(source.id, [await webhook(source.id, firstHook), await webhook(source.id, secondHook)], `${DAY}T00:00:00.000Z`, `${DAY}T03:00:00.000Z`, 7);
+    const spec = replaySpecFor(
+      source.id,
+      [await webhook(source.id, firstHook), await webhook(source.id, secondHook)],
+      `${DAY}T00:00:00.000Z`,
+      `${DAY}T03:00:00.000Z`,
+      7,
+    );
     const stub = env.REPLAYS.get(env.REPLAYS.idFromName(spec.id));
     const { progress, nextRun, tickStarted } = await runInDurableObject(stub, async (_instance, state) => {
       const store = new ReplayStore(state.storage);
@@ -284,7 +318,10 @@ describe("replay from the archive", () => {
     const shardKey = archiveKey(source.id, `${DAY}/04`, "shard-0-04");
     const shard = archived[4]!.events.filter((_, index) => index % 2 === 0);
     expect(shard.filter((event) => removed.has(String(event.messageId)))).toHaveLength(2);
-    await env.ARCHIVE.put(shardKey, await encodeNdjsonGzip(shard.filter((event) => !removed.has(String(event.messageId))).map((event) => JSON.stringify(event))));
+    await env.ARCHIVE.put(
+      shardKey,
+      await encodeNdjsonGzip(shard.filter((event) => !removed.has(String(event.messageId))).map((event) => JSON.stringify(event))),
+    );
 
     const progress = await runInDurableObject(stub, async (_instance, state) => {
       const store = new ReplayStore(state.storage);
@@ -335,7 +372,11 @@ describe("replay from the archive", () => {
     const hook = `/hooks/${unique("cancel")}`;
     const destinationId = await webhook(source.id, hook);
     const started = await startReplay(source.id, destinationId, `${DAY}T00:00:00Z`, "2026-03-15T00:00:00Z", { ratePerSecond: 5 });
-    await waitUntil("the replay's first 5 requests", () => received(hook), (list) => list.length >= 5);
+    await waitUntil(
+      "the replay's first 5 requests",
+      () => received(hook),
+      (list) => list.length >= 5,
+    );
     const cancelled = await admin<{ replay: ReplayProgress }>("POST", `/replays/${started.id}/cancel`);
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.replay).toMatchObject({ status: "failed", error: "cancelled by an admin", total: 240 });
@@ -373,8 +414,16 @@ describe("replay from the archive", () => {
     const stub = env.REPLAYS.get(env.REPLAYS.idFromName(spec.id));
     await runInDurableObject(stub, (_instance, state) => void new ReplayStore(state.storage).init(spec, new Date())); // stored, no alarm
     expect((await stub.progress())?.status).toBe("running");
-    await waitUntil("both events of the woken replay", () => received(hook), (list) => list.length === 2);
-    const done = await waitUntil("the woken replay to finish", async () => await stub.progress(), (progress) => progress?.status === "finished");
+    await waitUntil(
+      "both events of the woken replay",
+      () => received(hook),
+      (list) => list.length === 2,
+    );
+    const done = await waitUntil(
+      "the woken replay to finish",
+      async () => await stub.progress(),
+      (progress) => progress?.status === "finished",
+    );
     expect(done).toMatchObject({ status: "finished", sent: 2, total: 2 });
   });
 
@@ -384,10 +433,19 @@ describe("replay from the archive", () => {
     const hook = `/hooks/${unique("busy")}`;
     const destinationId = await webhook(source.id, hook);
     const started = await startReplay(source.id, destinationId, `${DAY}T00:00:00Z`, "2026-03-15T00:00:00Z", { ratePerSecond: 5 }); // 240 events: most of a minute
-    await waitUntil("the replay's first 5 requests", () => received(hook), (list) => list.length >= 5);
+    await waitUntil(
+      "the replay's first 5 requests",
+      () => received(hook),
+      (list) => list.length >= 5,
+    );
     const live = unique("live");
     await sendBatch(source.writeKey, [{ type: "track", event: "Live", userId: "u1", messageId: live }]);
-    const arrived = await waitUntil("the live event, during the replay", () => received(hook), (list) => list.some((request) => request.body.messageId === live), { timeoutMs: 15_000 });
+    const arrived = await waitUntil(
+      "the live event, during the replay",
+      () => received(hook),
+      (list) => list.some((request) => request.body.messageId === live),
+      { timeoutMs: 15_000 },
+    );
     expect(arrived.some((request) => request.body.messageId === live)).toBe(true);
     const replay = (await admin<{ replay: ReplayProgress }>("GET", `/replays/${started.id}`)).body.replay;
     expect(replay.status).toBe("running");

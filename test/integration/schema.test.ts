@@ -26,7 +26,11 @@ describe("schema discovery through the pipeline", () => {
       { type: "page", name: "Home", anonymousId: "a1", properties: { path: "/" } },
       { type: "identify", userId: "u1", traits: { email: "u1@example.com", created: "2026-03-01T00:00:00Z" } },
     ]);
-    const schema = await waitUntil("3 events in the source's schema", () => schemaOf(source.id), (answer) => answer.events.length === 3);
+    const schema = await waitUntil(
+      "3 events in the source's schema",
+      () => schemaOf(source.id),
+      (answer) => answer.events.length === 3,
+    );
     const byName = Object.fromEntries(schema.events.map((event) => [`${event.type}/${event.name}`, event]));
     expect(byName["track/Order Completed"]).toMatchObject({ count24h: 2, count30d: 2, total: 2 });
     expect(Object.fromEntries(byName["track/Order Completed"]!.properties.map((p) => [p.path, p.types]))).toEqual({
@@ -58,7 +62,8 @@ describe("schema discovery through the pipeline", () => {
 
   it("blocks events and traits from the schema, plan or no plan: not archived, counted", async () => {
     const source = await createSource("Schema blocks");
-    const patch = (path: string, body: object) => app.request(`/api/v1/sources/${source.id}/schema/${path}`, { method: "PATCH", headers: ADMIN, body: JSON.stringify(body) }, env);
+    const patch = (path: string, body: object) =>
+      app.request(`/api/v1/sources/${source.id}/schema/${path}`, { method: "PATCH", headers: ADMIN, body: JSON.stringify(body) }, env);
     expect((await patch("events", { type: "track", name: "Page Viewed", blocked: true })).status).toBe(200);
     expect((await patch("traits", { type: "identify", name: "ssn", blocked: true })).status).toBe(200);
     const [page, kept, identify] = [unique("m"), unique("m"), unique("m")];
@@ -68,18 +73,28 @@ describe("schema discovery through the pipeline", () => {
       { type: "identify", userId: "u1", traits: { ssn: "078-05-1120", plan: "pro" }, messageId: identify },
     ]);
     const archived = await waitForArchived(source.id, 2);
-    const byId = new Map(archived.map(({ event }) => [event.messageId, event as unknown as Record<string, unknown> & { context: { protocols?: Record<string, unknown> } }]));
+    const byId = new Map(
+      archived.map(({ event }) => [event.messageId, event as unknown as Record<string, unknown> & { context: { protocols?: Record<string, unknown> } }]),
+    );
     expect([...byId.keys()].sort()).toEqual([kept, identify].sort());
     expect(byId.get(identify)!.traits).toEqual({ plan: "pro" });
     expect(byId.get(identify)!.context.protocols).toEqual({ omitted: ["ssn"] });
-    const schema = await waitUntil("3 events in the source's schema", () => schemaOf(source.id), (answer) => answer.events.length === 3);
+    const schema = await waitUntil(
+      "3 events in the source's schema",
+      () => schemaOf(source.id),
+      (answer) => answer.events.length === 3,
+    );
     expect(schema.events.find((event) => event.name === "Page Viewed")).toMatchObject({ total: 1, blocked: 1 });
   });
 
   it("answers 404 for an unknown source and 400 naming the field for a bad archive request", async () => {
     expect((await app.request(`/api/v1/sources/${unique("nope")}/schema`, { headers: ADMIN }, env)).status).toBe(404);
     const source = await createSource("Schema errors");
-    const bad = await app.request(`/api/v1/sources/${source.id}/schema/events`, { method: "PATCH", headers: ADMIN, body: JSON.stringify({ type: "page", name: "x", archived: true }) }, env);
+    const bad = await app.request(
+      `/api/v1/sources/${source.id}/schema/events`,
+      { method: "PATCH", headers: ADMIN, body: JSON.stringify({ type: "page", name: "x", archived: true }) },
+      env,
+    );
     expect(bad.status).toBe(400);
     expect((await bad.json<{ error: string }>()).error).toMatch(/^type: must be one of track, identify, group/);
   });

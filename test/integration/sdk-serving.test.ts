@@ -15,8 +15,7 @@ async function createSource(name = "Website") {
   return (await response.json<{ source: SourceJson }>()).source;
 }
 
-const patchSource = (id: string, body: object) =>
-  app.request(`/api/v1/sources/${id}`, { method: "PATCH", headers: ADMIN, body: JSON.stringify(body) }, env);
+const patchSource = (id: string, body: object) => app.request(`/api/v1/sources/${id}`, { method: "PATCH", headers: ADMIN, body: JSON.stringify(body) }, env);
 
 const get = (url: string, headers: Record<string, string> = {}) => app.request(url, { headers }, env);
 const bundleUrl = (writeKey: string, host = HOST) => `${host}/analytics.js/v1/${writeKey}/analytics.min.js`;
@@ -208,7 +207,9 @@ describe("analytics-next settings endpoint", () => {
       remotePlugins: [],
     });
 
-    const local = await (await get(`http://localhost:8787/v1/projects/${source.writeKey}/settings`)).json<{
+    const local = await (
+      await get(`http://localhost:8787/v1/projects/${source.writeKey}/settings`)
+    ).json<{
       integrations: Record<string, { apiHost: string; protocol: string }>;
     }>();
     expect(local.integrations["Segment.io"]).toMatchObject({ apiHost: "localhost:8787/v1", protocol: "http" });
@@ -222,10 +223,14 @@ describe("analytics-next settings endpoint", () => {
     expect(unknownAnswer).toMatchObject({ success: false });
     expect(unknownAnswer.error).toContain("write key");
 
-    const preflight = await app.request(`${HOST}/v1/projects/x/settings`, {
-      method: "OPTIONS",
-      headers: { Origin: "https://www.example.com", "Access-Control-Request-Method": "GET" },
-    }, env);
+    const preflight = await app.request(
+      `${HOST}/v1/projects/x/settings`,
+      {
+        method: "OPTIONS",
+        headers: { Origin: "https://www.example.com", "Access-Control-Request-Method": "GET" },
+      },
+      env,
+    );
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get("access-control-allow-origin")).toBe("*");
   });

@@ -72,7 +72,11 @@ describe("Tracking API in workerd", () => {
     expect(response.status).toBe(200);
     const body = await response.json<{ success: boolean; errors: { index: number; field: string; message: string }[] }>();
     expect(body.success).toBe(true);
-    expect(body.errors.map((e) => [e.index, e.field])).toEqual([[1, "event"], [2, "userId"], [3, ""]]);
+    expect(body.errors.map((e) => [e.index, e.field])).toEqual([
+      [1, "event"],
+      [2, "userId"],
+      [3, ""],
+    ]);
     expect(body.errors[2]!.message).toMatch(/32 KB/);
 
     const archived = await waitForArchived(source.id, 2);
@@ -86,7 +90,10 @@ describe("Tracking API in workerd", () => {
   it("accepts a batch near the 500 KB limit and archives all of it", async () => {
     const source = await createSource();
     const batch = Array.from({ length: 300 }, (_, i) => ({
-      type: "track", userId: `u${i % 7}`, event: "Product Viewed", messageId: `near-limit-${i}`,
+      type: "track",
+      userId: `u${i % 7}`,
+      event: "Product Viewed",
+      messageId: `near-limit-${i}`,
       properties: { sku: `sku-${i}`, description: "d".repeat(1_400) },
     }));
     const body = JSON.stringify({ batch });
@@ -111,7 +118,11 @@ describe("Tracking API in workerd", () => {
     expect(tooManyAnswer.field).toBe("batch");
     expect(tooManyAnswer.error).toContain("2500");
 
-    const tooBig = await send("/v1/batch", { batch: Array.from({ length: 20 }, () => ({ type: "track", userId: "u", event: "E", properties: { pad: "x".repeat(30_000) } })) }, { headers });
+    const tooBig = await send(
+      "/v1/batch",
+      { batch: Array.from({ length: 20 }, () => ({ type: "track", userId: "u", event: "E", properties: { pad: "x".repeat(30_000) } })) },
+      { headers },
+    );
     expect(tooBig.status).toBe(400);
     expect((await tooBig.json<{ error: string }>()).error).toContain("500 KB");
   });
@@ -179,7 +190,11 @@ describe("Tracking API in workerd", () => {
 
   it("answers CORS preflights: credentials for configured origins, * for the rest", async () => {
     const preflight = (origin: string) =>
-      app.request("/v1/t", { method: "OPTIONS", headers: { Origin: origin, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type" } }, env);
+      app.request(
+        "/v1/t",
+        { method: "OPTIONS", headers: { Origin: origin, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type" } },
+        env,
+      );
     const configured = await preflight("https://www.example.org");
     expect(configured.status).toBe(204);
     expect(configured.headers.get("access-control-allow-origin")).toBe("https://www.example.org");
@@ -215,7 +230,10 @@ describe("admin API auth", () => {
     const read = (query: string) => app.request(`/api/v1/archive?sourceId=${source.id}${query}`, { headers: ADMIN }, env);
     const all = await read("");
     expect(all.headers.get("content-type")).toMatch(/application\/x-ndjson/);
-    const lines = (await all.text()).trim().split("\n").map((line) => JSON.parse(line) as { messageId: string });
+    const lines = (await all.text())
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { messageId: string });
     expect(lines.map((e) => e.messageId).sort()).toEqual(["x1", "x2"]);
 
     const future = new Date(Date.now() + 3_600_000).toISOString();

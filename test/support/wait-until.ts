@@ -23,12 +23,7 @@ export interface WaitOptions<T> {
  * the timeout and the last value seen (or the probe's last error) when `timeoutMs` passes first.
  * A probe that throws is tried again until the timeout: the state it reads may not exist yet.
  */
-export async function waitUntil<T>(
-  what: string,
-  probe: () => T | Promise<T>,
-  done: (value: T) => boolean,
-  options: WaitOptions<T> = {},
-): Promise<T> {
+export async function waitUntil<T>(what: string, probe: () => T | Promise<T>, done: (value: T) => boolean, options: WaitOptions<T> = {}): Promise<T> {
   const { timeoutMs = 10_000, intervalMs = 200, describe = describeValue } = options;
   const deadline = Date.now() + timeoutMs;
   let last: { value: T } | { error: unknown } | undefined;
@@ -43,8 +38,7 @@ export async function waitUntil<T>(
     if (Date.now() >= deadline) break;
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, Math.min(intervalMs, deadline - Date.now()))));
   }
-  const seen =
-    last === undefined ? "nothing" : "error" in last ? `an error: ${errorText(last.error)}` : describe(last.value);
+  const seen = last === undefined ? "nothing" : "error" in last ? `an error: ${errorText(last.error)}` : describe(last.value);
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last seen: ${seen}`);
 }
 

@@ -8,7 +8,13 @@ export const webhookSettings = z.object({
   url: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }),
   sharedSecret: z.string().min(1).max(500).optional(),
   headers: z
-    .record(z.string().regex(headerName, { error: "header names are letters, digits and -" }), z.string().max(2_000).regex(/^[^\r\n]*$/, { error: "header values are one line" }))
+    .record(
+      z.string().regex(headerName, { error: "header names are letters, digits and -" }),
+      z
+        .string()
+        .max(2_000)
+        .regex(/^[^\r\n]*$/, { error: "header values are one line" }),
+    )
     .refine((headers) => Object.keys(headers).length <= 20, { error: "at most 20 headers" })
     .optional(),
   /** POST one JSON array per batch instead of one event per request. */

@@ -28,7 +28,10 @@ describe("consumeIdentityBatch", () => {
         resolve: (events) => {
           calls.push(events.map((e) => e.messageId));
           const c = events.findIndex((e) => e.messageId === "c");
-          return Promise.resolve({ violations: [{ reason: "ID value blocked", type: "anonymous_id", message: "blocked", messageId: "a" }], failed: new Set([c]) });
+          return Promise.resolve({
+            violations: [{ reason: "ID value blocked", type: "anonymous_id", message: "blocked", messageId: "a" }],
+            failed: new Set([c]),
+          });
         },
       },
     );

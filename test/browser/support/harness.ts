@@ -1,7 +1,17 @@
 import { readFileSync } from "node:fs";
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, inject } from "vitest";
-import { countByMessageId, createSource, pipelineStats, readArchive, uniqueId, waitForArchive, waitUntil, type ArchivedEvent, type Source } from "../../e2e/support/sluice";
+import {
+  countByMessageId,
+  createSource,
+  pipelineStats,
+  readArchive,
+  uniqueId,
+  waitForArchive,
+  waitUntil,
+  type ArchivedEvent,
+  type Source,
+} from "../../e2e/support/sluice";
 import { launchChromium } from "./chromium";
 import { PageLog } from "./page-log";
 import { startPageServer, type PageServer } from "./page-server";
@@ -96,7 +106,7 @@ export interface EventContext {
 }
 
 export function contextOf(event: ArchivedEvent): EventContext {
-  return (event.context ?? {});
+  return event.context ?? {};
 }
 
 export function propertiesOf(event: ArchivedEvent): Record<string, unknown> {
@@ -150,7 +160,9 @@ export async function waitForEvents(
 function reloadNote(): string {
   try {
     const reloads = readFileSync(inject("sluiceLogPath"), "utf8").split("Reloading local server").length - 1;
-    return reloads > 0 ? `\nNOTE: wrangler reloaded the Worker ${reloads} time(s) during this run (a source file changed); events in flight may have been lost to that, not to the SDK.\n` : "";
+    return reloads > 0
+      ? `\nNOTE: wrangler reloaded the Worker ${reloads} time(s) during this run (a source file changed); events in flight may have been lost to that, not to the SDK.\n`
+      : "";
   } catch {
     return "";
   }

@@ -44,8 +44,6 @@ export class PageLog {
   }
 
   describe(): string {
-    return this.lines.length === 0
-      ? "--- browser log: nothing recorded ---"
-      : `--- browser log (last ${this.lines.length}) ---\n${this.lines.join("\n")}`;
+    return this.lines.length === 0 ? "--- browser log: nothing recorded ---" : `--- browser log (last ${this.lines.length}) ---\n${this.lines.join("\n")}`;
   }
 }

@@ -28,12 +28,7 @@ export type SourceMiddleware = (input: {
 
 export interface SluiceAnalytics {
   initialized?: boolean;
-  track(
-    event: string,
-    properties?: Record<string, unknown>,
-    options?: Record<string, unknown>,
-    callback?: (ctx?: SdkContext) => void,
-  ): Promise<unknown>;
+  track(event: string, properties?: Record<string, unknown>, options?: Record<string, unknown>, callback?: (ctx?: SdkContext) => void): Promise<unknown>;
   page(...args: unknown[]): Promise<unknown>;
   identify(...args: unknown[]): Promise<unknown>;
   screen(...args: unknown[]): Promise<unknown>;

@@ -71,20 +71,12 @@ async function adminJson<T>(path: string, init: RequestInit, expectedStatus: num
 
 /** A fresh source, so a test file sees only its own events in the archive. */
 export async function createSource(name: string): Promise<Source> {
-  const { source } = await adminJson<{ source: Source }>(
-    "/api/v1/sources",
-    { method: "POST", body: JSON.stringify({ name }) },
-    201,
-  );
+  const { source } = await adminJson<{ source: Source }>("/api/v1/sources", { method: "POST", body: JSON.stringify({ name }) }, 201);
   return source;
 }
 
 export async function updateSource(id: string, changes: { name?: string; enabled?: boolean }): Promise<Source> {
-  const { source } = await adminJson<{ source: Source }>(
-    `/api/v1/sources/${encodeURIComponent(id)}`,
-    { method: "PATCH", body: JSON.stringify(changes) },
-    200,
-  );
+  const { source } = await adminJson<{ source: Source }>(`/api/v1/sources/${encodeURIComponent(id)}`, { method: "PATCH", body: JSON.stringify(changes) }, 200);
   return source;
 }
 
@@ -128,16 +120,18 @@ export async function waitForArchive(
   return waitUntil(`${what} in the archive of source ${sourceId}`, () => readArchive({ sourceId }), predicate, {
     timeoutMs,
     intervalMs: 250,
-    describe: (events) => `${events.length} events (last: ${events.map((event) => `${event.type}:${event.messageId}`).slice(-20).join(", ") || "none"})`,
+    describe: (events) =>
+      `${events.length} events (last: ${
+        events
+          .map((event) => `${event.type}:${event.messageId}`)
+          .slice(-20)
+          .join(", ") || "none"
+      })`,
   });
 }
 
 /** Waits until the archive holds an event with each of `messageIds`; returns them by messageId. */
-export async function waitForMessages(
-  sourceId: string,
-  messageIds: readonly string[],
-  timeoutMs = 10_000,
-): Promise<Map<string, ArchivedEvent>> {
+export async function waitForMessages(sourceId: string, messageIds: readonly string[], timeoutMs = 10_000): Promise<Map<string, ArchivedEvent>> {
   const events = await waitForArchive(
     sourceId,
     (all) => {

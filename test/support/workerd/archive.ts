@@ -11,7 +11,8 @@ export async function readArchivedEvents(sourceId: string): Promise<{ key: strin
     const page = await env.ARCHIVE.list({ prefix: `archive/${sourceId}/`, cursor });
     for (const object of page.objects) {
       const body = await env.ARCHIVE.get(object.key);
-      for await (const line of readNdjsonGzipLines(body!.body as ReadableStream<Uint8Array>)) found.push({ key: object.key, event: JSON.parse(line) as AcceptedEvent });
+      for await (const line of readNdjsonGzipLines(body!.body as ReadableStream<Uint8Array>))
+        found.push({ key: object.key, event: JSON.parse(line) as AcceptedEvent });
     }
     cursor = page.truncated ? page.cursor : undefined;
   } while (cursor);
@@ -20,10 +21,15 @@ export async function readArchivedEvents(sourceId: string): Promise<{ key: strin
 
 /** Waits until a source's archive holds at least `count` events and returns them; throws on timeout. */
 export function waitForArchived(sourceId: string, count: number, timeoutMs = 20_000) {
-  return waitUntil(`${count} archived events of source ${sourceId}`, () => readArchivedEvents(sourceId), (events) => events.length >= count, {
-    timeoutMs,
-    describe: (events) => `${events.length} events: ${events.map(({ event }) => event.messageId).join(", ")}`,
-  });
+  return waitUntil(
+    `${count} archived events of source ${sourceId}`,
+    () => readArchivedEvents(sourceId),
+    (events) => events.length >= count,
+    {
+      timeoutMs,
+      describe: (events) => `${events.length} events: ${events.map(({ event }) => event.messageId).join(", ")}`,
+    },
+  );
 }
 
 export function countBy<T>(items: readonly T[], key: (item: T) => string): Map<string, number> {

@@ -37,7 +37,9 @@ export async function profileEventIds(identifier: string, collection = "users"):
   const ids: string[] = [];
   let query = "?limit=100";
   for (let page = 0; page < 20; page += 1) {
-    const answer = await getProfile<{ data?: { message_id: string }[]; cursor?: { has_more: boolean; next: string } }>(profilePath(identifier, "events", query, collection));
+    const answer = await getProfile<{ data?: { message_id: string }[]; cursor?: { has_more: boolean; next: string } }>(
+      profilePath(identifier, "events", query, collection),
+    );
     if (answer.status !== 200) return { status: answer.status, ids };
     ids.push(...(answer.body.data ?? []).map((event) => event.message_id));
     if (!answer.body.cursor?.has_more) break;
