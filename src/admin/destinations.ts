@@ -98,8 +98,8 @@ function typeOf(type: string) {
 }
 
 function validSettings(type: string, given: Record<string, unknown>): Record<string, unknown> {
-  const parsed = typeOf(type).settings.safeParse(given);
-  if (parsed.success) return parsed.data as Record<string, unknown>;
+  const parsed = typeOf(type).parseSettings(given);
+  if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
   throw new ApiError(400, `settings.${issue.path.join(".")}: ${issue.message}`, `settings.${issue.path.join(".")}`);
 }

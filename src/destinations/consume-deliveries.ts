@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { AcceptedEvent } from "../spec/accepted-event";
 import { deliverBatch } from "./deliver";
 import { describeExhausted, nextRetryDelaySeconds } from "./delivery-policy";
-import type { DestinationType } from "./destination-type";
+import type { RegisteredDestinationType } from "./types";
 
 /** One DELIVERIES message: a batch of events for one destination, and its retry state. */
 export interface DeliveriesMessage {
@@ -36,7 +36,7 @@ export interface DeliveryDecision {
 }
 
 export interface DeliveryDeps {
-  destination: (id: string) => Promise<{ enabled: boolean; type: DestinationType<unknown>; settings: unknown } | null>;
+  destination: (id: string) => Promise<{ enabled: boolean; type: RegisteredDestinationType; settings: Record<string, unknown> } | null>;
   fetcher: typeof fetch;
   now: () => number;
   random: () => number;

@@ -1,6 +1,6 @@
 import { parseRetryAfter } from "../retry/retry-after";
 import { classifyAnswer, type DeliveryOutcome } from "./delivery-policy";
-import type { DestinationType, OutgoingRequest } from "./destination-type";
+import type { OutgoingRequest } from "./destination-type";
 
 /** A request that takes longer is a timeout, retried like a 5xx. */
 export const DELIVERY_TIMEOUT_MS = 10_000;
@@ -23,7 +23,7 @@ export interface AttemptRecord {
  * tester shows them).
  */
 export async function deliverBatch<Settings>(
-  type: DestinationType<Settings>,
+  type: { requests(events: readonly Record<string, unknown>[], settings: Settings): Promise<OutgoingRequest[]> },
   settings: Settings,
   events: readonly Record<string, unknown>[],
   fetcher: typeof fetch,

@@ -20,7 +20,8 @@ describe("stored destinations and filters", () => {
       type: "webhook",
       enabled: true,
       sourceIds: ["src1"],
-      settings: { url: "https://hooks.example.com" },
+      // Read through the webhook type's own schema: its defaults apply.
+      settings: { url: "https://hooks.example.com", batch: false },
       consentCategories: [],
     });
     expect(toFilter(filterRow).actions).toEqual([{ type: "DROP" }]);
@@ -29,6 +30,8 @@ describe("stored destinations and filters", () => {
   it("fail loudly, naming the table, column and id, when a row no longer reads", () => {
     expect(() => toDestination({ ...row, source_ids: '"src1"' })).toThrow(/destinations\.source_ids of ds_1 is not readable/);
     expect(() => toDestination({ ...row, settings: "not json" })).toThrow(/destinations\.settings of ds_1 is not readable: not JSON/);
+    expect(() => toDestination({ ...row, settings: '{"headers":"X-Team: growth"}' })).toThrow(/destinations\.settings of ds_1 is not readable: url: /);
+    expect(() => toDestination({ ...row, type: "carrier-pigeon" })).toThrow(/destinations\.type of ds_1 is not readable: no destination type "carrier-pigeon"/);
     expect(() => toFilter({ ...filterRow, actions: '[{"type":"EXPLODE"}]' })).toThrow(/destination_filters\.actions of df_1 is not readable/);
   });
 });

@@ -1,7 +1,8 @@
 import { randomBase62 } from "../sources/source";
 import { z } from "zod";
 import { filterActionSchema, type FilterAction } from "../filters/actions";
-import { parseStoredJson } from "../storage/stored-json";
+import { parseStoredJson, StoredDataError } from "../storage/stored-json";
+import { DESTINATION_TYPES, type RegisteredDestinationType } from "./types";
 
 export interface Destination {
   id: string;
@@ -46,23 +47,35 @@ interface FilterRow {
 }
 
 /**
- * The stored shapes (what the admin API validated). A row that no longer reads fails loudly,
- * in the pipeline too: skipping it would silently stop that destination's deliveries, and
- * guessing at filter actions could deliver properties a filter was set to drop.
+ * The stored shapes (what the admin API validated): settings through the destination type's own
+ * schema. A row that no longer reads fails loudly, in the pipeline too: skipping it would
+ * silently stop that destination's deliveries, guessing at settings would send to a wrong URL,
+ * and guessing at filter actions could deliver properties a filter was set to drop.
  */
 const storedIds = z.array(z.string());
-const storedSettings = z.record(z.string(), z.unknown());
 const storedActions = z.array(filterActionSchema);
 
-export const toDestination = (row: DestinationRow): Destination => ({
-  id: row.id,
-  name: row.name,
-  type: row.type,
-  enabled: row.enabled === 1,
-  sourceIds: parseStoredJson(storedIds, row.source_ids, `destinations.source_ids of ${row.id}`),
-  settings: parseStoredJson(storedSettings, row.settings, `destinations.settings of ${row.id}`),
-  consentCategories: parseStoredJson(storedIds, row.consent_categories, `destinations.consent_categories of ${row.id}`),
-});
+function storedSettings(type: RegisteredDestinationType, row: DestinationRow): Record<string, unknown> {
+  const where = `destinations.settings of ${row.id}`;
+  const parsed = type.parseSettings(parseStoredJson(z.unknown(), row.settings, where));
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new StoredDataError(where, `${issue?.path.join(".") ?? ""}: ${issue?.message ?? "unexpected shape"}`);
+}
+
+export function toDestination(row: DestinationRow): Destination {
+  const type = DESTINATION_TYPES[row.type];
+  if (!type) throw new StoredDataError(`destinations.type of ${row.id}`, `no destination type ${JSON.stringify(row.type)}`);
+  return {
+    id: row.id,
+    name: row.name,
+    type: row.type,
+    enabled: row.enabled === 1,
+    sourceIds: parseStoredJson(storedIds, row.source_ids, `destinations.source_ids of ${row.id}`),
+    settings: storedSettings(type, row),
+    consentCategories: parseStoredJson(storedIds, row.consent_categories, `destinations.consent_categories of ${row.id}`),
+  };
+}
 
 export const toFilter = (row: FilterRow): DestinationFilter => ({
   id: row.id,

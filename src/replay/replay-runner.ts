@@ -2,7 +2,8 @@ import { dayPrefixes, partitionOfKey, partitionOverlaps } from "../archive/archi
 import { sendRequest } from "../destinations/deliver";
 import { describeExhausted, nextRetryDelaySeconds, type DeliveryOutcome } from "../destinations/delivery-policy";
 import type { DeliveryCounts } from "../destinations/delivery-stats";
-import type { DestinationType, OutgoingRequest } from "../destinations/destination-type";
+import type { OutgoingRequest } from "../destinations/destination-type";
+import type { RegisteredDestinationType } from "../destinations/types";
 import { routeToDestination, type RoutedDestination } from "../destinations/fan-out";
 import { groupArchiveObjects } from "./replay-groups";
 import type { ReplaySpec } from "./replay-request";
@@ -36,7 +37,7 @@ export class ReplayPartError extends Error {
 
 export interface ReplayTarget {
   routed: RoutedDestination;
-  type: DestinationType<unknown>;
+  type: RegisteredDestinationType;
 }
 
 export interface ReplayDeps {
