@@ -2,27 +2,15 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { streamArchive } from "../archive/read-archive";
 import { ApiError } from "../http/api-error";
 import { ADMIN_ERRORS, ADMIN_SECURITY, adminRouter } from "../http/openapi";
-
-const instant = (name: string, bound: string) =>
-  z
-    .string()
-    .optional()
-    .transform((value, ctx) => {
-      if (value === undefined || value === "") return undefined;
-      const time = Date.parse(value);
-      if (!Number.isNaN(time)) return new Date(time);
-      ctx.addIssue({ code: "custom", message: "must be an ISO-8601 date-time, like 2026-01-31T00:00:00Z" });
-      return z.NEVER;
-    })
-    .openapi({ type: "string", format: "date-time", description: `${bound} of receivedAt.`, param: { name, in: "query" } });
+import { queryInstant } from "../http/query";
 
 const archiveQuery = z.object({
   sourceId: z
     .union([z.string(), z.array(z.string())])
     .optional()
     .openapi({ description: "Sources to read; repeat for several, leave out for all.", param: { style: "form", explode: true } }),
-  from: instant("from", "Inclusive lower bound"),
-  to: instant("to", "Exclusive upper bound"),
+  from: queryInstant("Inclusive lower bound of receivedAt."),
+  to: queryInstant("Exclusive upper bound of receivedAt."),
 });
 
 /**

@@ -3,6 +3,7 @@ import { DeliveryDeadLetters, MAX_LISTED } from "../destinations/dead-letters";
 import { deliveriesMessages } from "../destinations/route-deliveries";
 import { ApiError } from "../http/api-error";
 import { ADMIN_ERRORS, ADMIN_SECURITY, CONFLICT, NOT_FOUND, adminRouter, idParam, json, jsonBody } from "../http/openapi";
+import { queryText, queryWholeNumber } from "../http/query";
 import { sendMessages } from "../queues/send-messages";
 import { requireDestination } from "./destinations";
 
@@ -31,13 +32,8 @@ const DeadLetter = z
   .openapi("DeadLetter");
 
 const listQuery = z.object({
-  limit: z.coerce
-    .number({ error: `must be a whole number from 1 to ${MAX_LISTED}` })
-    .int({ error: `must be a whole number from 1 to ${MAX_LISTED}` })
-    .min(1, { error: `must be a whole number from 1 to ${MAX_LISTED}` })
-    .max(MAX_LISTED, { error: `must be a whole number from 1 to ${MAX_LISTED}` })
-    .default(50),
-  after: z.string().optional().openapi({ description: "`next` of the previous page." }),
+  limit: queryWholeNumber(MAX_LISTED, 50),
+  after: queryText("`next` of the previous page."),
 });
 
 const route = { tags: ["Dead letters"], security: ADMIN_SECURITY };

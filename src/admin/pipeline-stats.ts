@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ADMIN_ERRORS, ADMIN_SECURITY, adminRouter, json } from "../http/openapi";
+import { queryText } from "../http/query";
 import { DEDUPE_SHARD_COUNT, dedupeShardName } from "../dedupe/shards";
 
 const PipelineStats = z.object({ windowHours: z.literal(24), archived: z.number().int(), duplicates: z.number().int() }).openapi("PipelineStats");
@@ -15,7 +16,7 @@ export const pipelineStatsApi = adminRouter().openapi(
     method: "get",
     path: "/",
     summary: "Events archived and duplicates dropped in the 24-hour dedupe window",
-    request: { query: z.object({ sourceId: z.string().optional().openapi({ description: "One source; all when left out." }) }) },
+    request: { query: z.object({ sourceId: queryText("One source; all when left out.") }) },
     responses: { 200: json(PipelineStats, "Totals over every dedupe shard."), ...ADMIN_ERRORS },
   }),
   async (c) => {

@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ApiError } from "../http/api-error";
 import { ADMIN_ERRORS, ADMIN_SECURITY, NOT_FOUND, adminRouter, idParam, json, jsonBody } from "../http/openapi";
+import { queryChoice, queryFlag } from "../http/query";
 import { PlanStore } from "../protocols/plan-store";
 import { setBlocked } from "../protocols/schema-blocks";
 import { schemaCsv } from "../schema/export-csv";
@@ -84,19 +85,14 @@ export const schemaApi = adminRouter()
       description: "Events and their properties with types, counts and when they were seen, newest first.",
       request: {
         params: sourceParam,
-        query: z.object({
-          archived: z
-            .enum(["true", "false"], { error: "must be true or false" })
-            .optional()
-            .openapi({ description: "`true` includes archived (hidden) events." }),
-        }),
+        query: z.object({ archived: queryFlag("`true` includes archived (hidden) events.") }),
       },
       responses: { 200: json(Schema, "The source's schema."), ...ADMIN_ERRORS, ...NOT_FOUND },
     }),
     async (c) => {
       const { id } = c.req.valid("param");
       await requireSource(c.env.DB, id);
-      return c.json(await readSchema(c.env.DB, id, new Date(), { includeArchived: c.req.valid("query").archived === "true" }), 200);
+      return c.json(await readSchema(c.env.DB, id, new Date(), { includeArchived: c.req.valid("query").archived }), 200);
     },
   )
   .openapi(
@@ -174,14 +170,14 @@ export const schemaApi = adminRouter()
       description: "Segment's Schema CSV export: one row per event and property.",
       request: {
         params: sourceParam,
-        query: z.object({ type: z.enum(SCHEMA_TYPES, { error: `must be one of ${SCHEMA_TYPES.join(", ")}` }).default("track") }),
+        query: z.object({ type: queryChoice(SCHEMA_TYPES, "Which calls' schema: `track` (the default), `identify` or `group`.") }),
       },
       responses: { 200: { content: { "text/csv": { schema: z.string() } }, description: "The CSV file." }, ...ADMIN_ERRORS, ...NOT_FOUND },
     }),
     async (c) => {
       const { id } = c.req.valid("param");
       await requireSource(c.env.DB, id);
-      const { type } = c.req.valid("query");
+      const type = c.req.valid("query").type ?? "track";
       const { events } = await readSchema(c.env.DB, id, new Date(), { includeArchived: true });
       const day = new Date().toISOString().slice(0, 16).replace(":", "-");
       return c.body(schemaCsv(events, type), 200, {

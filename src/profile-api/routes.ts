@@ -5,6 +5,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { HonoEnv } from "../env";
 import { credentialsMatch } from "../http/constant-time";
 import { PROFILE_SECURITY, json } from "../http/openapi";
+import { queryChoice, queryFlag, queryInstant, queryList, queryText, queryWholeNumber } from "../http/query";
 import { parseIdentifierKey } from "../identity/identifier";
 import { identityShardName, indexKey, type Collection } from "../identity/index-shards";
 import { isSegmentId } from "../identity/profile-id";
@@ -69,33 +70,7 @@ const params = z.object({
     .openapi({ description: "`<type>:<value>` such as `user_id:u123` or `email:a@example.com`, or the profile's segment_id (`use_…`)." }),
 });
 
-const wholeNumber = (max: number) =>
-  z.coerce
-    .number({ error: `must be a whole number from 1 to ${max}` })
-    .int({ error: `must be a whole number from 1 to ${max}` })
-    .min(1, { error: `must be a whole number from 1 to ${max}` })
-    .max(max, { error: `must be a whole number from 1 to ${max}` })
-    .default(10);
-const list = (description: string) =>
-  z
-    .string()
-    .optional()
-    .transform((raw) =>
-      raw
-        ? raw
-            .split(",")
-            .map((item) => item.trim())
-            .filter((item) => item !== "")
-        : undefined,
-    )
-    .openapi({ type: "string", description });
-const cursor = z.string().optional().openapi({ description: "`cursor.next` of the previous page." });
-const instant = z
-  .string()
-  .optional()
-  .refine((raw) => !raw || !Number.isNaN(Date.parse(raw)), { error: "must be an ISO-8601 time like 2026-01-31T00:00:00Z" })
-  .transform((raw) => (raw ? new Date(raw).toISOString() : undefined))
-  .openapi({ type: "string", format: "date-time" });
+const cursor = queryText("`cursor.next` of the previous page.");
 
 const ERRORS = {
   400: json(ErrorBody, "A parameter is invalid (`validation_error`)."),
@@ -118,10 +93,10 @@ const traitsRoute = profileRoute(
   "traits",
   "A profile's traits",
   z.object({
-    class: z.enum(["audience", "computed_trait", "trait", ""], { error: "must be `audience` or `computed_trait`" }).optional(),
-    limit: wholeNumber(200),
-    verbose: z.enum(["true", "false"], { error: "must be true or false" }).optional(),
-    include: list("Comma-separated trait names."),
+    class: queryChoice(["audience", "computed_trait", "trait"], "`audience` or `computed_trait` (Sluice computes neither yet: both are empty)."),
+    limit: queryWholeNumber(200, 10),
+    verbose: queryFlag("`true` answers each trait with when it was set and by which source."),
+    include: queryList("Comma-separated trait names."),
     next: cursor,
   }),
   z.object({ traits: z.record(z.string(), z.unknown()), cursor: Cursor }).openapi("ProfileTraits"),
@@ -130,7 +105,7 @@ const traitsRoute = profileRoute(
 const externalIdsRoute = profileRoute(
   "external_ids",
   "A profile's identifiers",
-  z.object({ limit: wholeNumber(100), include: list("Comma-separated identifier types."), next: cursor, cursor }),
+  z.object({ limit: queryWholeNumber(100, 10), include: queryList("Comma-separated identifier types."), next: cursor, cursor }),
   z.object({ data: z.array(ExternalId), cursor: Cursor }).openapi("ProfileExternalIds"),
   "Identifiers, oldest first, paged.",
 );
@@ -138,11 +113,11 @@ const eventsRoute = profileRoute(
   "events",
   "A profile's events (14 days)",
   z.object({
-    limit: wholeNumber(100),
-    sort: z.enum(["asc", "desc"], { error: "must be `asc` or `desc`" }).default("desc"),
-    start: instant,
-    end: instant,
-    exclude: list("Comma-separated event types or names to leave out."),
+    limit: queryWholeNumber(100, 10),
+    sort: queryChoice(["asc", "desc"], "Newest first (`desc`, the default) or oldest first."),
+    start: queryInstant("Events at or after this time."),
+    end: queryInstant("Events before this time."),
+    exclude: queryList("Comma-separated event types or names to leave out."),
     next: cursor,
     cursor,
   }),
@@ -276,7 +251,7 @@ profileApi
     const state = query.class === "audience" || query.class === "computed_trait" ? {} : found.view.traits;
     const page = traitsPage(state, {
       include: query.include,
-      verbose: query.verbose === "true",
+      verbose: query.verbose,
       limit: query.limit,
       next: query.next || undefined,
       url: found.url,
@@ -297,7 +272,14 @@ profileApi
     const page = await lookUpPage(c, params, "events", query.next ?? query.cursor);
     if (page instanceof Response) return page;
     const { stub, view, offset, url } = page;
-    const rows = await stub.readEvents({ start: query.start, end: query.end, sort: query.sort, exclude: query.exclude ?? [], offset, limit: query.limit });
+    const rows = await stub.readEvents({
+      start: query.start?.toISOString(),
+      end: query.end?.toISOString(),
+      sort: query.sort ?? "desc",
+      exclude: query.exclude ?? [],
+      offset,
+      limit: query.limit,
+    });
     const externalIds = view.identifiers.map((id) => ({ collection: params.collection, type: id.type, id: id.value, encoding: "none" }));
     return c.json(eventsPage(rows, { collection: params.collection, segmentId: view.id, externalIds }, { limit: query.limit, offset, url }), 200);
   })

@@ -26,6 +26,7 @@ describe("Profile API", () => {
     const invalid = [
       profilePath(`user_id:${userId}`, "traits", "?limit=0"),
       profilePath(`user_id:${userId}`, "traits", "?limit=201"),
+      profilePath(`user_id:${userId}`, "traits", "?limit=1e1"),
       profilePath(`user_id:${userId}`, "events", "?limit=101"),
       profilePath(`user_id:${userId}`, "events", "?sort=sideways"),
       profilePath(`user_id:${userId}`, "events", "?start=yesterday"),
@@ -48,6 +49,11 @@ describe("Profile API", () => {
     const ok = await getProfile(path);
     expect(ok.status).toBe(200);
     expect(ok.headers.get("Request-Id")).toMatch(/^[0-9a-f-]{36}$/);
+
+    // As the routes always read them: an empty parameter is absent, a repeated one counts by its
+    // first value, and a flag is on only when it is `true`.
+    const lenient = await getProfile<{ traits: Record<string, unknown> }>(profilePath(`user_id:${userId}`, "traits", "?limit=&include=plan&include=other&verbose=1"));
+    expect(lenient).toMatchObject({ status: 200, body: { traits: { plan: "pro" } } });
   });
 
   it("finds a profile by URL-encoded values, and lists external ids, events and metadata with paging", async () => {
