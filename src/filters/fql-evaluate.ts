@@ -106,7 +106,9 @@ function readEventField(event: Record<string, unknown>, path: readonly string[])
 /**
  * As Segment's evaluator (tsub, which says "FQL is 100% type strict"): `=` needs the same type
  * and value, `<` `<=` `>` `>=` hold only between two numbers (never strings), and `in` finds a
- * value in a list. A non-list for `in` cannot be evaluated; a missing list holds nothing.
+ * value in a list. Anything but a list for `in`, a missing one included, cannot be evaluated (tsub
+ * throws there too), so a filter such as `userId in properties.blocklist` never lets an event
+ * through because the list was left out.
  */
 function compare(operator: FqlComparison, left: unknown, right: unknown): boolean | Failed {
   switch (operator) {
@@ -115,7 +117,6 @@ function compare(operator: FqlComparison, left: unknown, right: unknown): boolea
     case "!=":
       return !isEqual(left, right);
     case "in":
-      if (right === null) return false;
       return Array.isArray(right) ? right.some((item) => isEqual(left, item)) : FAILED;
     default:
       // NaN (the length of a number, say) compares false with everything, as in tsub.

@@ -188,7 +188,6 @@ const DELIBERATE = {
     "= or != with a list literal on one side and not a list of literals on the other: tsub compares the JSON of its IR ({value: …} items) with the other side, so a list literal never equals an event's list",
   inCompound: "in looking for a list or object: tsub compares each item by reference, so it is never found; we compare as = does",
   inEventList: "in against a list from the event: tsub reads its items as IR (a string item as a field path, a number as the whole event)",
-  inNull: "in against null or a missing field: tsub throws (null has no find()); we answer false, a missing list holds nothing",
   lengthBytes: "length() of a string with non-ASCII characters: Segment's docs count bytes (ア is 3); tsub counts UTF-16 units",
   malformedGlob:
     "match() with a malformed glob pattern from the event: tsub answers false (it drops the Go glob's error); we fail closed, the pattern cannot be evaluated (a literal one is refused when the filter is saved)",
@@ -238,9 +237,7 @@ function deliberateDifference(root: Condition, event: Record<string, Json>): Rea
           if (right.kind === "field") {
             const list = valueOf(right);
             if (Array.isArray(list)) return "inEventList";
-            if (list === null) return "inNull";
           }
-          if (right.kind === "literal" && right.value === null) return "inNull";
           return visit(left, "argument") ?? visit(right, "argument");
         }
         if ((operator === "=" || operator === "!=") && (left.kind === "list" || right.kind === "list") && !(isLiteralList(left) && isLiteralList(right))) {

@@ -157,10 +157,10 @@ describe("operators", () => {
     expect(run("length(properties.s) > 0", event)).toBe(true);
   });
 
-  it("in looks for a value in a list; a missing list holds nothing", () => {
+  it("in looks for a value in a list; a missing list cannot be evaluated (the event is dropped)", () => {
     expect(run("type in ['identify', 'track']")).toBe(true);
     expect(run("1 in [1, 2] and null in [null] and !(1 in ['1'])")).toBe(true);
-    expect(run("'x' in properties.missing")).toBe(false);
+    expect(run("'x' in properties.missing")).toBe("error");
     expect(run("'x' in []")).toBe(false);
   });
 

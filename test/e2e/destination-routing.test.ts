@@ -237,9 +237,12 @@ describe("destination routing on wrangler dev", () => {
       ['lowercase(properties.plan) = "pro"'],
       ['typeof(properties.v) = "number"'],
       ["properties.product\\ 1.price > 100"],
-      // contains() of a number is a type error: Segment drops such events rather than guess.
-      // The action only removes `code`, so an event reaching the receiver was not dropped by it.
+      // contains() of a number is false, as Segment's evaluator answers (tsub): the event passes
+      // untouched. The action only removes `code`, so a `code` still there was not matched.
       ['contains(properties.code, "x")', [{ type: "DROP_PROPERTIES", fields: { properties: ["code"] } }]],
+      // `in` needs a list: against a missing one the filter cannot be evaluated, and the event is
+      // dropped (fail-closed), so a blocklist left out never lets an event through.
+      ["properties.tier != null and properties.tier in properties.blocked_tiers"],
     ]);
 
     const properties = (values: Event) => ({ properties: values });
@@ -260,10 +263,12 @@ describe("destination routing on wrangler dev", () => {
       escapedKeep: properties({ "product 1": { price: 50 }, product: { price: 150 } }),
       evaluatedMatch: properties({ code: "xyz", other: 1 }),
       evaluatedNoMatch: properties({ code: "abc" }),
-      typeErrorDrop: properties({ code: 42 }),
+      numberKeep: properties({ code: 42 }),
+      inListKeep: properties({ tier: "gold", blocked_tiers: ["free"] }),
+      inMissingListDrop: properties({ tier: "gold" }),
     });
 
-    const [metrics] = await waitUntilSettled([destination], 17);
+    const [metrics] = await waitUntilSettled([destination], 19);
     expect(labelsAt("/fql/functions")).toEqual(
       sorted([
         "matchKeep",
@@ -275,11 +280,14 @@ describe("destination routing on wrangler dev", () => {
         "escapedKeep",
         "evaluatedMatch",
         "evaluatedNoMatch",
+        "numberKeep",
+        "inListKeep",
       ]),
     );
     expect(bodyAt("/fql/functions", "evaluatedMatch")?.properties).toEqual({ other: 1 });
     expect(bodyAt("/fql/functions", "evaluatedNoMatch")?.properties).toEqual({ code: "abc" });
-    expect(metrics).toMatchObject({ delivered: 9, discarded: 8, discardedByReason: { "Filtered at destination": 8 } });
+    expect(bodyAt("/fql/functions", "numberKeep")?.properties).toEqual({ code: 42 });
+    expect(metrics).toMatchObject({ delivered: 11, discarded: 8, discardedByReason: { "Filtered at destination": 8 } });
   });
 
   it("applies DROP, DROP_PROPERTIES, ALLOW_PROPERTIES and SAMPLE", async () => {
