@@ -16,12 +16,12 @@ describe("identity config store", () => {
     expect(await loadIdentityConfig(env.DB, spaceId)).toEqual(rules);
   });
 
-  it("falls back to the defaults when a stored row holds rules the schema refuses", async () => {
-    const spaceId = space();
-    await env.DB.prepare("INSERT INTO identity_config (space_id, config, updated_at) VALUES (?, ?, ?)")
-      .bind(spaceId, JSON.stringify({ priority: "user_id" }), now.toISOString())
-      .run();
-    expect(await loadIdentityConfig(env.DB, spaceId)).toEqual(DEFAULT_IDENTITY_CONFIG);
+  it("falls back to the defaults when a stored row holds rules the schema refuses, or no JSON at all", async () => {
+    for (const stored of [JSON.stringify({ priority: "user_id" }), "{not json"]) {
+      const spaceId = space();
+      await env.DB.prepare("INSERT INTO identity_config (space_id, config, updated_at) VALUES (?, ?, ?)").bind(spaceId, stored, now.toISOString()).run();
+      expect(await loadIdentityConfig(env.DB, spaceId), stored).toEqual(DEFAULT_IDENTITY_CONFIG);
+    }
   });
 
   it("counts violations by reason and type, once per event", async () => {

@@ -1,19 +1,24 @@
 import { z } from "zod";
-import { DEFAULT_IDENTITY_CONFIG, parseIdentityConfig, type IdentityConfig } from "./identity-config";
+import { StoredDataError, parseStoredJson } from "../storage/stored-json";
+import { DEFAULT_IDENTITY_CONFIG, identityConfigSchema, type IdentityConfig } from "./identity-config";
 import type { EventViolation } from "./violations";
 
 /** An `identity_config` row: the rules as the JSON text `saveIdentityConfig` wrote. */
-const storedConfigRow = z.object({ config: z.string().transform((text): unknown => JSON.parse(text)) });
+const storedConfigRow = z.object({ config: z.string() });
 
 /** A space's identity rules as saved through the admin API; the defaults until one is saved. */
 export async function loadIdentityConfig(db: D1Database, spaceId: string): Promise<IdentityConfig> {
   const row = await db.prepare("SELECT config FROM identity_config WHERE space_id = ?").bind(spaceId).first();
   if (!row) return DEFAULT_IDENTITY_CONFIG;
-  // Saved rules were validated when saved; parse again so a hand-edited row cannot break the consumer.
-  const parsed = parseIdentityConfig(storedConfigRow.parse(row).config);
-  if (parsed.ok) return parsed.config;
-  console.error(`identity rules of space ${spaceId} are invalid (${parsed.errors.join(" ")}); using the defaults`);
-  return DEFAULT_IDENTITY_CONFIG;
+  // Saved rules were validated when saved; parse again so a hand-edited row cannot break the
+  // consumer: rules that no longer read are logged, and the defaults apply until they are fixed.
+  try {
+    return parseStoredJson(identityConfigSchema, storedConfigRow.parse(row).config, `identity_config.config of ${spaceId}`);
+  } catch (error) {
+    if (!(error instanceof StoredDataError)) throw error;
+    console.error(`${error.message} Using the default identity rules meanwhile.`);
+    return DEFAULT_IDENTITY_CONFIG;
+  }
 }
 
 export async function saveIdentityConfig(db: D1Database, spaceId: string, config: IdentityConfig, now: Date): Promise<void> {

@@ -36,7 +36,7 @@ describe("parseIdentityConfig", () => {
         expect.stringMatching(/^limits\.user_id\.window must be one of ever, weekly, monthly, annually/),
         expect.stringMatching(/^priority must not list a type twice/),
         expect.stringMatching(/^blockedValues\.0\.value pattern repeats a group that contains a quantifier/),
-        "rules have unknown fields extra; the fields are blockedValues, limits, defaultLimit, priority, customIdentifiers.",
+        "Unknown fields extra: the fields are blockedValues, limits, defaultLimit, priority, customIdentifiers.",
       ]),
     );
   });

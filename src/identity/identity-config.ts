@@ -128,7 +128,7 @@ export const identityConfigSchema = z.strictObject(
     customIdentifiers: z.array(customIdentifier).max(50, { error: "may list at most 50 identifiers" }).default([]),
   },
   {
-    error: (issue) => (issue.code === "unrecognized_keys" ? `have unknown fields ${issue.keys.join(", ")}; the fields are ${FIELDS}` : undefined),
+    error: (issue) => (issue.code === "unrecognized_keys" ? `Unknown fields ${issue.keys.join(", ")}: the fields are ${FIELDS}` : undefined),
   },
 );
 
@@ -140,7 +140,7 @@ export function parseIdentityConfig(input: unknown): IdentityConfigResult {
   if (parsed.success) return { ok: true, config: parsed.data };
   return {
     ok: false,
-    errors: parsed.error.issues.map((issue) => `${issue.path.join(".") || "rules"} ${issue.message}.`),
+    errors: parsed.error.issues.map((issue) => (issue.path.length > 0 ? `${issue.path.join(".")} ${issue.message}.` : `${issue.message}.`)),
   };
 }
 
