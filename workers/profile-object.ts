@@ -147,17 +147,17 @@ export class ProfileObject extends DurableObject<AppEnv> {
    * Takes in a merged profile's data once (by its id), after its events (`absorbEvents`). A profile merged away itself takes nothing
    * and names where it went, so the caller hands the data on to the live survivor.
    */
-  absorb(from: ProfileSnapshot): { forwardTo: string | null } {
+  absorb(from: ProfileSnapshot, at: string): { forwardTo: string | null } {
     return this.ctx.storage.transactionSync(() => {
       const meta = this.meta();
       if (meta.merged_into) return { forwardTo: meta.merged_into };
       if (this.sql.exec("SELECT 1 FROM absorbed WHERE from_id = ?", from.id).toArray().length > 0) return { forwardTo: null };
-      this.sql.exec("INSERT INTO absorbed (from_id, at) VALUES (?, ?)", from.id, new Date().toISOString());
+      this.sql.exec("INSERT INTO absorbed (from_id, at) VALUES (?, ?)", from.id, at);
       for (const identifier of from.identifiers) this.insertIdentifier(identifier);
       for (const link of from.links) this.insertLink(link);
       this.setMeta("traits", JSON.stringify(mergeTraitStates(this.traits(), from.traits)));
       this.setMeta("merge_count", String(Number(meta.merge_count ?? 0) + from.mergeCount + 1));
-      this.saveMetadata(meta, absorbMetadata(metadataState(meta), from.metadata, new Date().toISOString()));
+      this.saveMetadata(meta, absorbMetadata(metadataState(meta), from.metadata, at));
       return { forwardTo: null };
     });
   }

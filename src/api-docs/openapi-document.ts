@@ -28,15 +28,19 @@ const TAGS = [
   ["Profile API", "Segment's Profile API: traits, identifiers, events, metadata and links of a profile."],
 ] as const;
 
-let cached: Document | undefined;
+const built = new WeakMap<OpenAPIHono<HonoEnv>, Document>();
 
 /**
  * The OpenAPI 3.1 document of every route `app` declared, built from their zod schemas once per
  * isolate; `origin` becomes its server, so the document's examples point at this host.
  */
 export function describeApi(app: OpenAPIHono<HonoEnv>, origin: string): Document {
-  cached ??= buildDocument(app);
-  return { ...cached, servers: [{ url: origin, description: "This Sluice deployment" }] };
+  let document = built.get(app);
+  if (!document) {
+    document = buildDocument(app);
+    built.set(app, document);
+  }
+  return { ...document, servers: [{ url: origin, description: "This Sluice deployment" }] };
 }
 
 function buildDocument(app: OpenAPIHono<HonoEnv>): Document {

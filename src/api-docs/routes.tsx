@@ -1,5 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { Hono } from "hono";
+import { html } from "hono/html";
 import type { HonoEnv } from "../env";
 import { describeApi } from "./openapi-document";
 import { ApiReferencePage } from "./reference-page";
@@ -25,7 +26,8 @@ export function apiDescription(app: OpenAPIHono<HonoEnv>) {
       c.header("Referrer-Policy", "no-referrer");
       // A plain object literal: the page reads the document as JSON, whatever its typed shape.
       const document: Record<string, unknown> = { ...describeApi(app, new URL(c.req.url).origin) };
-      return c.html(<ApiReferencePage document={document} stylesheet={STYLESHEET_PATH} documentUrl={DOCUMENT_PATH} />);
+      // Standards mode: the page is HTML5, not a quirks-mode document.
+      return c.html(html`<!DOCTYPE html>${(<ApiReferencePage document={document} stylesheet={STYLESHEET_PATH} documentUrl={DOCUMENT_PATH} />)}`);
     })
     .get(STYLESHEET_PATH, (c) => {
       c.header("Cache-Control", "public, max-age=3600");

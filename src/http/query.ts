@@ -60,7 +60,15 @@ export const queryList = (description: string) =>
 
 /** `true` or not: anything but `true` is false, as the routes always read such flags. */
 export const queryFlag = (description: string) =>
-  z.preprocess(firstValue, z.string().optional().transform((raw) => raw === "true")).openapi({ type: "boolean", description });
+  z
+    .preprocess(
+      firstValue,
+      z
+        .string()
+        .optional()
+        .transform((raw) => raw === "true"),
+    )
+    .openapi({ type: "boolean", description });
 
 /** One of `values`, or absent (the route says what absent means). */
 export const queryChoice = <const T extends readonly [string, ...string[]]>(values: T, description: string) =>

@@ -23,7 +23,7 @@ export interface ProfileHandle {
   snapshot(): Promise<ProfileSnapshot>;
   eventPage(after: string | null, limit: number): Promise<RecordedEvent[]>;
   absorbEvents(events: RecordedEvent[]): Promise<{ forwardTo: string | null }>;
-  absorb(from: ProfileSnapshot): Promise<{ forwardTo: string | null }>;
+  absorb(from: ProfileSnapshot, at: string): Promise<{ forwardTo: string | null }>;
   markMergedInto(id: string): Promise<string>;
   confirmMerged(): Promise<void>;
 }
@@ -91,7 +91,8 @@ export function createIdentityStore(bindings: IdentityBindings, spaceId: string)
       after = page[page.length - 1]!.messageId;
     }
     const snapshot = await loser.snapshot();
-    await handOver((profile) => profile.absorb(snapshot));
+    const at = new Date().toISOString();
+    await handOver((profile) => profile.absorb(snapshot, at));
     const keys = snapshot.identifiers.map((identifier) => `${identifier.type}:${identifier.value}`);
     await perShard(collection, keys, async (shard, part) => {
       await shard.repoint(part, from, survivor);

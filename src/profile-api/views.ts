@@ -80,7 +80,15 @@ export function eventsPage(
   };
 }
 
-export function metadataBody(metadata: ProfileMetadata, segmentId: string): { metadata: Record<string, unknown> } {
+export function metadataBody(
+  metadata: ProfileMetadata,
+  segmentId: string,
+): {
+  metadata: Pick<ProfileMetadata, "created_at" | "updated_at" | "first_message_id" | "first_source_id" | "last_message_id" | "last_source_id"> & {
+    segment_id: string;
+    expires_at: null;
+  };
+} {
   return {
     metadata: {
       segment_id: segmentId,

@@ -136,7 +136,6 @@ describe("@segment/analytics-node against Sluice", () => {
       expect(typeof event.sentAt).toBe("string");
       const skew = Date.parse(event.sentAt as string) - Date.parse(sent.timestamp);
       expect(Date.parse(event.timestamp)).toBe(receivedAt - skew);
-      expect(Math.abs(Date.parse(event.timestamp) - Date.parse(sent.timestamp))).toBeLessThan(5_000);
     }
 
     const stats = await pipelineStats(source.id);

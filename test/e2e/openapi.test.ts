@@ -51,7 +51,12 @@ describe("the API description on wrangler dev", () => {
 
 describe("admin bodies whatever their Content-Type", () => {
   it("reads a curl -d body (form-urlencoded) and a fetch string body (text/plain) as JSON", async () => {
-    for (const contentType of ["application/x-www-form-urlencoded", "text/plain;charset=UTF-8", "application/json ; charset=utf-8", "application/vnd.example+json"]) {
+    for (const contentType of [
+      "application/x-www-form-urlencoded",
+      "text/plain;charset=UTF-8",
+      "application/json ; charset=utf-8",
+      "application/vnd.example+json",
+    ]) {
       const response = await adminFetch("/api/v1/sources", {
         method: "POST",
         headers: { "Content-Type": contentType },

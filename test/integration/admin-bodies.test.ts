@@ -17,7 +17,14 @@ type Answer = { success?: boolean; error?: string; field?: string; source?: { na
 
 describe("admin request bodies", () => {
   it("are JSON whatever their Content-Type says", async () => {
-    for (const contentType of [undefined, "application/json", "application/json; charset=utf-8", "application/json ; charset=utf-8", "text/plain", "application/x-www-form-urlencoded"]) {
+    for (const contentType of [
+      undefined,
+      "application/json",
+      "application/json; charset=utf-8",
+      "application/json ; charset=utf-8",
+      "text/plain",
+      "application/x-www-form-urlencoded",
+    ]) {
       const response = await post("/sources", { body: JSON.stringify({ name: `Labelled ${contentType}` }), contentType });
       expect(response.status, String(contentType)).toBe(201);
       expect((await response.json<Answer>()).source?.name).toBe(`Labelled ${contentType}`);

@@ -52,7 +52,9 @@ describe("Profile API", () => {
 
     // As the routes always read them: an empty parameter is absent, a repeated one counts by its
     // first value, and a flag is on only when it is `true`.
-    const lenient = await getProfile<{ traits: Record<string, unknown> }>(profilePath(`user_id:${userId}`, "traits", "?limit=&include=plan&include=other&verbose=1"));
+    const lenient = await getProfile<{ traits: Record<string, unknown> }>(
+      profilePath(`user_id:${userId}`, "traits", "?limit=&include=plan&include=other&verbose=1"),
+    );
     expect(lenient).toMatchObject({ status: 200, body: { traits: { plan: "pro" } } });
   });
 

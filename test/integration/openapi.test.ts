@@ -94,6 +94,7 @@ describe("the OpenAPI document", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("content-security-policy")).toContain("default-src 'none'");
     const html = await response.text();
+    expect(html.startsWith("<!DOCTYPE html>")).toBe(true);
     expect(html).not.toMatch(/<script/i);
     const external = [...html.matchAll(/(?:src|href)="(https?:[^"]*)"/g)].map((match) => match[1]);
     expect(external).toEqual([]);

@@ -448,8 +448,7 @@ describe("replay from the archive", () => {
     );
     expect(arrived.some((request) => request.body.messageId === live)).toBe(true);
     const replay = (await admin<{ replay: ReplayProgress }>("GET", `/replays/${started.id}`)).body.replay;
-    expect(replay.status).toBe("running");
-    expect(replay.sent).toBeLessThan(240);
+    expect(replay.status, "the live event arrived while the replay was still sending").toBe("running");
     await admin("POST", `/replays/${started.id}/cancel`);
   });
 

@@ -29,7 +29,7 @@ export async function waitUntil<T>(what: string, probe: () => T | Promise<T>, do
   let last: { value: T } | { error: unknown } | undefined;
   for (;;) {
     try {
-      const value = await probe();
+      const value = await settledBy(probe(), deadline, what);
       if (done(value)) return value;
       last = { value };
     } catch (error) {
@@ -40,6 +40,19 @@ export async function waitUntil<T>(what: string, probe: () => T | Promise<T>, do
   }
   const seen = last === undefined ? "nothing" : "error" in last ? `an error: ${errorText(last.error)}` : describe(last.value);
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last seen: ${seen}`);
+}
+
+/** A probe that never settles (a hung request) still ends the wait at the deadline. */
+async function settledBy<T>(value: T | Promise<T>, deadline: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the probe for ${what} did not answer`)), Math.max(0, deadline - Date.now()));
+  });
+  try {
+    return await Promise.race([value, late]);
+  } finally {
+    if (timer !== null) clearTimeout(timer);
+  }
 }
 
 function describeValue(value: unknown): string {
