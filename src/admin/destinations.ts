@@ -1,12 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ApiError } from "../http/api-error";
-import { ADMIN_ERRORS, ADMIN_SECURITY, CONFLICT, Deleted, NOT_FOUND, adminRouter, idParam, json, jsonBody } from "../http/openapi";
+import { ADMIN_ERRORS, ADMIN_SECURITY, Deleted, NOT_FOUND, adminRouter, idParam, json, jsonBody } from "../http/openapi";
 import { deliverBatch, type AttemptRecord } from "../destinations/deliver";
 import { readDeliveryMetrics } from "../destinations/delivery-stats";
-import { DestinationStore, MAX_FILTERS_PER_DESTINATION, type Destination } from "../destinations/destination-store";
+import { DestinationStore, type Destination } from "../destinations/destination-store";
 import { DESTINATION_TYPES } from "../destinations/types";
-import { filterActionSchema } from "../filters/actions";
-import { parseFql } from "../filters/fql";
 import { SourceStore } from "../sources/source-store";
 
 /** What the admin API shows for a secret setting; sending it back keeps the stored value. */
@@ -42,14 +40,6 @@ const updateDestination = z
     consentCategories: consentCategories.optional(),
   })
   .openapi("DestinationUpdate");
-const createFilter = z
-  .object({
-    title: z.string({ error: "title is required" }).trim().min(1).max(200),
-    if: z.string({ error: "if is required: an FQL condition, or `all`" }).min(1).openapi({ description: "An FQL condition, or `all` for every event." }),
-    actions: z.array(filterActionSchema).min(1, { error: "give at least one action" }).max(10),
-    enabled: z.boolean().default(true),
-  })
-  .openapi("DestinationFilterCreate");
 const testEvent = z
   .object({ event: z.record(z.string(), z.unknown()).optional().openapi({ description: "The event to send; a sample track call when left out." }) })
   .openapi("EventTest");
@@ -65,9 +55,6 @@ export const DestinationBody = z
     consentCategories: z.array(z.string()),
   })
   .openapi("Destination");
-const Filter = z
-  .object({ id: z.string(), destinationId: z.string(), title: z.string(), if: z.string(), actions: z.array(filterActionSchema), enabled: z.boolean() })
-  .openapi("DestinationFilter");
 const DeliveryMetrics = z
   .object({
     delivered: z.number().int(),
@@ -141,7 +128,7 @@ const route = { tags: ["Destinations"], security: ADMIN_SECURITY };
 const destinationParam = idParam("destination");
 const destinationAnswer = (description: string) => json(z.object({ destination: DestinationBody }), description);
 
-/** `/api/v1/destinations`: destinations, their filters, delivery metrics and the event tester. */
+/** `/api/v1/destinations`: destinations, their delivery metrics and the event tester (filters: destination-filters.ts). */
 export const destinationsApi = adminRouter()
   .openapi(
     createRoute({
@@ -218,61 +205,6 @@ export const destinationsApi = adminRouter()
     async (c) => {
       const { id } = c.req.valid("param");
       if (!(await new DestinationStore(c.env.DB).delete(id))) throw new ApiError(404, `No destination with id ${id}.`);
-      return c.json({ deleted: true as const }, 200);
-    },
-  )
-  .openapi(
-    createRoute({
-      ...route,
-      tags: ["Filters"],
-      method: "get",
-      path: "/{id}/filters",
-      summary: "A destination's filters, in the order they apply",
-      request: { params: destinationParam },
-      responses: { 200: json(z.object({ filters: z.array(Filter) }), "The filters."), ...ADMIN_ERRORS, ...NOT_FOUND },
-    }),
-    async (c) => {
-      const { id } = c.req.valid("param");
-      await requireDestination(c.env.DB, id);
-      return c.json({ filters: await new DestinationStore(c.env.DB).filters(id) }, 200);
-    },
-  )
-  .openapi(
-    createRoute({
-      ...route,
-      tags: ["Filters"],
-      method: "post",
-      path: "/{id}/filters",
-      summary: "Add a filter to a destination",
-      description: `Segment's destination filters: when \`if\` holds, the actions apply. At most ${MAX_FILTERS_PER_DESTINATION} per destination.`,
-      request: { params: destinationParam, body: jsonBody(createFilter) },
-      responses: { 201: json(z.object({ filter: Filter }), "The new filter."), ...ADMIN_ERRORS, ...NOT_FOUND, ...CONFLICT },
-    }),
-    async (c) => {
-      const destination = await requireDestination(c.env.DB, c.req.valid("param").id);
-      const body = c.req.valid("json");
-      if (body.if.trim() !== "all") {
-        const parsed = parseFql(body.if);
-        if (!parsed.ok) throw new ApiError(400, `if: ${parsed.error}`, "if");
-      }
-      const filter = await new DestinationStore(c.env.DB).addFilter(destination.id, body, new Date());
-      if (!filter) throw new ApiError(409, `A destination has at most ${MAX_FILTERS_PER_DESTINATION} filters: delete one first.`);
-      return c.json({ filter }, 201);
-    },
-  )
-  .openapi(
-    createRoute({
-      ...route,
-      tags: ["Filters"],
-      method: "delete",
-      path: "/{id}/filters/{filterId}",
-      summary: "Delete a filter",
-      request: { params: destinationParam.extend({ filterId: z.string().min(1).openapi({ description: "The filter's id." }) }) },
-      responses: { 200: json(Deleted, "Deleted."), ...ADMIN_ERRORS, ...NOT_FOUND },
-    }),
-    async (c) => {
-      const { id, filterId } = c.req.valid("param");
-      if (!(await new DestinationStore(c.env.DB).deleteFilter(id, filterId))) throw new ApiError(404, `No filter ${filterId} on destination ${id}.`);
       return c.json({ deleted: true as const }, 200);
     },
   )

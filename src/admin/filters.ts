@@ -1,15 +1,14 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { filterActionSchema } from "../filters/actions";
 import { applyFilter, compileFilter } from "../filters/apply-filter";
-import { parseFql } from "../filters/fql";
-import { ApiError } from "../http/api-error";
+import { fqlCondition } from "../filters/fql-condition";
 import { ADMIN_ERRORS, ADMIN_SECURITY, adminRouter, json, jsonBody } from "../http/openapi";
 
 const event = z.record(z.string(), z.unknown(), { error: 'must be an event object, like {"type":"track","event":"Order Completed"}' });
 
 const previewRequest = z
   .object({
-    if: z.string({ error: "if is required: an FQL condition, or `all`" }).min(1).openapi({ description: "An FQL condition, or `all`." }),
+    if: fqlCondition.openapi({ description: "An FQL condition, or `all`." }),
     actions: z.array(filterActionSchema).max(10).default([]).openapi({ description: "Applied in order when `if` holds." }),
     event: event.openapi({ description: "The event to try the filter on." }),
   })
@@ -39,10 +38,6 @@ export const filtersApi = adminRouter().openapi(
   }),
   async (c) => {
     const request = c.req.valid("json");
-    if (request.if.trim() !== "all") {
-      const parsed = parseFql(request.if);
-      if (!parsed.ok) throw new ApiError(400, `if: ${parsed.error}`, "if");
-    }
     const outcome = await applyFilter(compileFilter(request), request.event);
     return c.json({ matched: outcome.matched === true, event: outcome.event }, 200);
   },

@@ -4,6 +4,7 @@ import { readBodiesAsJson } from "../http/json-body";
 import { requireAdminToken } from "../http/require-token";
 import { archiveApi } from "./archive";
 import { deadLettersApi } from "./dead-letters";
+import { destinationFiltersApi } from "./destination-filters";
 import { destinationsApi } from "./destinations";
 import { filtersApi } from "./filters";
 import { identityApi } from "./identity";
@@ -29,6 +30,7 @@ adminApi
   .route("/sources", transformationsApi)
   .route("/tracking-plans", trackingPlansApi)
   .route("/destinations", destinationsApi)
+  .route("/destinations", destinationFiltersApi)
   .route("/destinations", deadLettersApi)
   .route("/filters", filtersApi)
   .route("/replays", replaysApi)
