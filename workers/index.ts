@@ -2,6 +2,7 @@ import type { AppEnv } from "../src/env";
 import { app } from "./app";
 import { handleQueue } from "./queue";
 
+export { DebuggerObject } from "./debugger-object";
 export { DedupeObject } from "./dedupe-object";
 export { IdentityIndexObject } from "./identity-index-object";
 export { ProfileObject } from "./profile-object";

@@ -1,0 +1,58 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { debuggerFor } from "../../src/debugger/debugger-stub";
+import type { DebuggerEntry } from "../../src/debugger/entry";
+import type { StreamMessage } from "../../src/debugger/stream-messages";
+import { waitUntil } from "../support/wait-until";
+import { unique } from "../support/workerd/profiles";
+
+const stubFor = (sourceId: string) => debuggerFor(env, sourceId);
+
+const entry = (messageId: string, second: number): DebuggerEntry => ({
+  id: messageId,
+  messageId,
+  sourceId: "src_object_test",
+  receivedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, second)).toISOString(),
+  kind: "accepted",
+  event: { type: "track", event: "Clicked", messageId },
+  journey: { archived: true },
+});
+
+describe("DebuggerObject", () => {
+  it("keeps recorded entries newest first and merges updates into them", async () => {
+    const stub = stubFor(unique("debugger"));
+    await stub.record([entry("a", 1), entry("b", 2)]);
+    await stub.update([{ messageId: "a", journey: { deliveries: { dst_1: { status: "delivered", attempts: 1, outcome: "delivered" } } } }]);
+    const recent = await stub.recent();
+    expect(recent.map(({ id }) => id)).toEqual(["b", "a"]);
+    expect(recent[1]!.journey).toEqual({ archived: true, deliveries: { dst_1: { status: "delivered", attempts: 1, outcome: "delivered" } } });
+  });
+
+  it("streams new entries and updates to an open WebSocket, nothing before it", async () => {
+    const stub = stubFor(unique("debugger"));
+    await stub.record([entry("before", 1)]);
+    const response = await stub.fetch(new Request("https://debugger/", { headers: { Upgrade: "websocket" } }));
+    expect(response.status).toBe(101);
+    const socket = response.webSocket!;
+    socket.accept();
+    const received: StreamMessage[] = [];
+    socket.addEventListener("message", (message) => {
+      received.push(JSON.parse(message.data as string) as StreamMessage);
+    });
+
+    await stub.record([entry("after", 2)]);
+    await stub.update([{ messageId: "after", journey: { deliveries: { dst_1: { status: "retrying", attempts: 1, outcome: "answered 503" } } } }]);
+    await waitUntil(
+      "two stream messages",
+      () => received.length,
+      (count) => count >= 2,
+    );
+    expect(received.map((message) => message.entries.map(({ id }) => id))).toEqual([["after"], ["after"]]);
+    expect(received[1]!.entries[0]!.journey.deliveries).toEqual({ dst_1: { status: "retrying", attempts: 1, outcome: "answered 503" } });
+    socket.close(1000, "done");
+  });
+
+  it("refuses a plain request: it only upgrades", async () => {
+    expect((await stubFor(unique("debugger")).fetch(new Request("https://debugger/"))).status).toBe(426);
+  });
+});
