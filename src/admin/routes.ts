@@ -4,6 +4,7 @@ import { readBodiesAsJson } from "../http/json-body";
 import { requireAdminToken } from "../http/require-token";
 import { archiveApi } from "./archive";
 import { deadLettersApi } from "./dead-letters";
+import { debuggerApi } from "./debugger";
 import { destinationFiltersApi } from "./destination-filters";
 import { destinationsApi } from "./destinations";
 import { filtersApi } from "./filters";
@@ -28,6 +29,7 @@ adminApi
   .route("/sources", schemaApi)
   .route("/sources", sourceProtocolsApi)
   .route("/sources", transformationsApi)
+  .route("/sources", debuggerApi)
   .route("/tracking-plans", trackingPlansApi)
   .route("/destinations", destinationsApi)
   .route("/destinations", destinationFiltersApi)

@@ -122,6 +122,8 @@ describe("live answers match their documented schemas", () => {
     await call("GET", `/api/v1/sources/${id}/settings`, "/api/v1/sources/{id}/settings");
     await call("PATCH", `/api/v1/sources/${id}/settings`, "/api/v1/sources/{id}/settings", { track: { allowUnplannedEvents: false } });
     await call("GET", `/api/v1/sources/${id}/violations`, "/api/v1/sources/{id}/violations");
+    await call("GET", `/api/v1/sources/${id}/debugger`, "/api/v1/sources/{id}/debugger");
+    expect((await call("GET", "/api/v1/sources/nope/debugger", "/api/v1/sources/{id}/debugger")).status).toBe(404);
 
     const plan = await call("POST", "/api/v1/tracking-plans", "/api/v1/tracking-plans", {
       name: "OpenAPI plan",
