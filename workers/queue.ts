@@ -20,6 +20,9 @@ import { recordViolations } from "../src/identity/config-store";
 import { consumeIdentityBatch } from "../src/pipeline/identity/consume-identity";
 import { createIdentityResolver } from "../src/pipeline/identity/identity-step";
 import { sendMessages, sizeOf } from "../src/queues/send-messages";
+import { debuggerFor } from "../src/debugger/debugger-stub";
+import { bySource, deliveryJourneys, entriesFromPipeline, type SeenEvent } from "../src/debugger/pipeline-entries";
+import type { JourneyUpdate } from "../src/debugger/entry";
 
 /**
  * Queue consumers: EVENTS dedupes and archives, then hands archived events off to IDENTITY, which
@@ -74,12 +77,15 @@ async function consumeEvents(batch: MessageBatch, env: AppEnv): Promise<void> {
     await sendMessages(env.DELIVERIES, messages);
     await recordDeliveryStats(env.DB, discards, new Map(), now).catch((error: unknown) => console.error("could not count discards", error));
   };
+  // One DebuggerObject call per source per batch.
+  const debug = (seen: SeenEvent[]) => recordInDebuggers(env, entriesFromPipeline(seen), (stub, entries) => stub.record(entries));
   const summary = await consumeEventsBatch(batch.messages, {
     queue: batch.queue,
     dedupe,
     random: Math.random,
     enforce,
     observe,
+    debug,
     handOffToIdentity,
     fanOut,
     forwardToSources,
@@ -115,6 +121,7 @@ async function consumeDeliveries(batch: MessageBatch, env: AppEnv): Promise<void
   };
   const counts: DeliveryCounts[] = [];
   const latencies = new Map<string, number[]>();
+  const journeys: (JourneyUpdate & { sourceId: string })[] = [];
   await Promise.all(
     batch.messages.map(async (message) => {
       const body = parseDeliveriesMessage(message.body);
@@ -163,6 +170,7 @@ async function consumeDeliveries(batch: MessageBatch, env: AppEnv): Promise<void
         if (decision.discarded)
           counts.push({ destinationId: body.destinationId, outcome: `discarded:${decision.discarded.reason}`, count: decision.discarded.count });
         latencies.set(body.destinationId, [...(latencies.get(body.destinationId) ?? []), ...decision.latenciesMs]);
+        journeys.push(...deliveryJourneys(body, decision));
         message.ack();
       } catch (error) {
         // Our side failed (queue or D1): the whole message comes back; the destination may see
@@ -172,7 +180,24 @@ async function consumeDeliveries(batch: MessageBatch, env: AppEnv): Promise<void
       }
     }),
   );
-  await recordDeliveryStats(env.DB, counts, latencies, new Date()).catch((error: unknown) => console.error("could not record delivery stats", error));
+  await Promise.all([
+    recordDeliveryStats(env.DB, counts, latencies, new Date()).catch((error: unknown) => console.error("could not record delivery stats", error)),
+    // The messages are already settled: the debugger's news never decides a delivery.
+    recordInDebuggers(env, journeys, (stub, updates) => stub.update(updates.map(({ messageId, journey }) => ({ messageId, journey })))).catch(
+      (error: unknown) => console.error("the live debugger could not take delivery outcomes", error),
+    ),
+  ]);
+}
+
+/** Sends each source's share to its DebuggerObject, all sources at once; fails if any call did. */
+async function recordInDebuggers<T extends { sourceId: string }>(
+  env: AppEnv,
+  items: readonly T[],
+  send: (stub: ReturnType<typeof debuggerFor>, items: T[]) => Promise<void>,
+): Promise<void> {
+  const results = await Promise.allSettled([...bySource(items)].map(([sourceId, part]) => send(debuggerFor(env, sourceId), part)));
+  const failures = results.flatMap((result) => (result.status === "rejected" ? [result.reason as unknown] : []));
+  if (failures.length > 0) throw new AggregateError(failures, `${failures.length} debugger calls failed`);
 }
 
 /** Applies a consumer's decisions: dead letters first (before any ack), then ack or retry each message. */

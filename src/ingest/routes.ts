@@ -15,6 +15,7 @@ import { waitUntilOf } from "../http/wait-until";
 import { enqueueEvents } from "./enqueue";
 import { decodePixelData, TRANSPARENT_GIF } from "./pixel";
 import { readJsonBody } from "./read-body";
+import { recordInvalidEvents } from "./record-invalid";
 import { readWriteKeyFromAuthorization, readWriteKeyFromBody } from "./write-key";
 
 /** The Segment-compatible Tracking API: `/v1/<call>`, `/v1/batch`, `/v1/import`, the pixel API. */
@@ -40,6 +41,14 @@ for (const path of ["/v1/batch", "/v1/b", "/v1/import"]) {
     const body = await readJsonBody(c.req.raw, MAX_BATCH_BYTES);
     const source = await authenticate(c, readWriteKeyFromBody(body));
     const { events, rejected } = acceptBatch(body, requestFacts(c, source), newMessageId);
+    if (rejected.length > 0) {
+      const batch = (body as { batch: unknown[] }).batch; // acceptBatch read it: an array
+      recordInvalidEvents(
+        c,
+        source.id,
+        rejected.map(({ index, field, message }) => ({ payload: batch[index], error: { message, field } })),
+      );
+    }
     if (events.length === 0) {
       return c.json({ success: false, error: "No event in the batch is valid: see errors by index.", errors: rejected }, 400);
     }
@@ -75,7 +84,14 @@ trackingApi.get("/v1/pixel/:call{track|page}", async (c) => {
 });
 
 async function ingestOne(c: Context<HonoEnv>, body: unknown, type: EventType, source: Source): Promise<void> {
-  await enqueueEvents(c.env.EVENTS, [acceptSingleEvent(body, type, requestFacts(c, source), newMessageId)]);
+  let event;
+  try {
+    event = acceptSingleEvent(body, type, requestFacts(c, source), newMessageId);
+  } catch (error) {
+    if (error instanceof ApiError) recordInvalidEvents(c, source.id, [{ payload: body, error: { message: error.message, field: error.field ?? "" } }]);
+    throw error;
+  }
+  await enqueueEvents(c.env.EVENTS, [event]);
 }
 
 async function authenticate(c: Context<HonoEnv>, bodyWriteKey: string | undefined): Promise<Source> {

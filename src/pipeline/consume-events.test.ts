@@ -133,3 +133,47 @@ describe("consumeEventsBatch: tracking plans", () => {
     expect(summary.outcomes[0]).toMatchObject({ kind: "retry" });
   });
 });
+
+describe("consumeEventsBatch: the live debugger", () => {
+  it("reports duplicates, blocked and archived events with their verdicts, and nothing whose commit failed", async () => {
+    const reported: { id: string; duplicate: boolean; blocked: string | null; archived: boolean; owner: string }[] = [];
+    await consumeEventsBatch(
+      [
+        { id: "q1", attempts: 1, body: { v: 1, events: [event("new"), event("dup"), event("spam")] } },
+        { id: "q2", attempts: 1, body: { v: 1, events: [event("lost"), event("dup-late")] } },
+      ],
+      {
+        queue: "sluice-events",
+        random: () => 0.5,
+        dedupe: scriptedDedupe({ dup: "duplicate" }, { lost: "failed", "dup-late": "duplicate" }),
+        enforce: (events) => Promise.resolve(events.map((e) => ({ event: e, blocked: e.messageId === "spam" ? "Blocked in Schema" : null, violations: [] }))),
+        debug: (events) => {
+          reported.push(...events.map((e) => ({ id: e.received.messageId, duplicate: e.duplicate, blocked: e.blocked, archived: e.archived, owner: e.owner })));
+          return Promise.resolve();
+        },
+      },
+    );
+    expect(reported).toEqual([
+      { id: "new", duplicate: false, blocked: null, archived: true, owner: "q1" },
+      { id: "dup", duplicate: true, blocked: null, archived: false, owner: "q1" },
+      { id: "spam", duplicate: false, blocked: "Blocked in Schema", archived: false, owner: "q1" },
+      { id: "dup-late", duplicate: true, blocked: null, archived: false, owner: "q2" },
+    ]);
+  });
+
+  it("acknowledges the batch and still hands events on when the debugger fails", async () => {
+    const handedOff: string[] = [];
+    const summary = await consumeEventsBatch([{ id: "q1", attempts: 1, body: { v: 1, events: [event("new")] } }], {
+      queue: "sluice-events",
+      random: () => 0.5,
+      dedupe: scriptedDedupe({}, {}),
+      debug: () => Promise.reject(new Error("debugger unavailable")),
+      fanOut: (events) => {
+        handedOff.push(...events.map((e) => e.messageId));
+        return Promise.resolve();
+      },
+    });
+    expect(summary.outcomes).toEqual([{ kind: "ack" }]);
+    expect(handedOff).toEqual(["new"]);
+  });
+});

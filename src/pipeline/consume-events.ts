@@ -5,6 +5,7 @@ import { decodeBatch, type BatchEntry } from "./events-message";
 import type { DedupeGateway } from "../dedupe/gateway";
 import type { CheckVerdict, CommitVerdict } from "../dedupe/verdicts";
 import { computeRetryDelaySeconds } from "./retry-policy";
+import type { SeenEvent } from "../debugger/pipeline-entries";
 
 export interface QueuedMessage {
   id: string;
@@ -60,6 +61,11 @@ export interface PipelineDeps {
    * each event counts once, as a redelivery finds it `retried`. A failure is logged, not retried.
    */
   observe?: (events: CommittedEvent[]) => Promise<void>;
+  /**
+   * The live debugger: what this delivery decided for each event (duplicates included), once the
+   * archive is settled. Best-effort: a failure is logged, and neither retries nor holds anything.
+   */
+  debug?: (events: SeenEvent[]) => Promise<void>;
   /**
    * Hands archived events off to identity resolution (the IDENTITY queue), in message order;
    * throws to retry the messages they came from. Absent: identity does not run.
@@ -123,7 +129,8 @@ export async function consumeEventsBatch(messages: readonly QueuedMessage[], dep
   });
 
   const committedNow = toCommit.filter((lane) => lane.commit === "archived");
-  if (deps.observe && committedNow.length > 0) {
+  const observe = async () => {
+    if (!deps.observe || committedNow.length === 0) return;
     try {
       await deps.observe(
         committedNow.map(({ entry, enforced }) => ({
@@ -136,7 +143,17 @@ export async function consumeEventsBatch(messages: readonly QueuedMessage[], dep
     } catch (error) {
       console.error("schema discovery or violation counts failed for a batch; its counts are lost, its events are not", error);
     }
-  }
+  };
+  const debug = async () => {
+    const seen = lanes.flatMap((lane) => seenEvent(lane, failed));
+    if (!deps.debug || seen.length === 0) return;
+    try {
+      await deps.debug(seen);
+    } catch (error) {
+      console.error("the live debugger could not record a batch; the pipeline goes on without it", error);
+    }
+  };
+  await Promise.all([observe(), debug()]);
 
   // Later stages get events committed now or by an earlier delivery of the same message (a crash
   // between the commit and the hand-off must still pass them on); they are idempotent. They run
@@ -176,4 +193,25 @@ export async function consumeEventsBatch(messages: readonly QueuedMessage[], dep
     blocked: committedNow.filter((lane) => lane.enforced.blocked !== null).length,
     duplicates: lanes.filter((lane) => lane.check === "duplicate" || lane.commit === "duplicate").length,
   };
+}
+
+/** What the debugger shows of a lane: duplicates, and events in the archive or blocked; nothing while a commit is open. */
+function seenEvent({ entry, check, enforced, commit }: Lane, failed: ReadonlySet<number>): SeenEvent[] {
+  const duplicate = check === "duplicate" || commit === "duplicate";
+  const archived = check === "retried" || commit === "archived" || commit === "retried";
+  if (!duplicate && !archived) return [];
+  // A retried event's verdicts come from the plan run just now: if that failed, the retry shows it.
+  if (check === "retried" && failed.has(entry.message)) return [];
+  const blocked = duplicate ? null : enforced.blocked;
+  return [
+    {
+      received: entry.event,
+      owner: entry.owner,
+      duplicate,
+      blocked,
+      violations: enforced.violations,
+      forwarded: entry.forwarded,
+      archived: archived && blocked === null,
+    },
+  ];
 }
