@@ -1,6 +1,7 @@
 import { Validator, type Schema } from "@cfworker/json-schema";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, inject, it } from "vitest";
+import { debuggerFor } from "../../src/debugger/debugger-stub";
 import { app } from "../../workers/app";
 import { createSource, PROFILE_AUTH, profilePath, sendBatch, unique, waitForEvent } from "../support/workerd/profiles";
 
@@ -122,7 +123,35 @@ describe("live answers match their documented schemas", () => {
     await call("GET", `/api/v1/sources/${id}/settings`, "/api/v1/sources/{id}/settings");
     await call("PATCH", `/api/v1/sources/${id}/settings`, "/api/v1/sources/{id}/settings", { track: { allowUnplannedEvents: false } });
     await call("GET", `/api/v1/sources/${id}/violations`, "/api/v1/sources/{id}/violations");
-    await call("GET", `/api/v1/sources/${id}/debugger`, "/api/v1/sources/{id}/debugger");
+    // Entries of every kind, so the answer's schema is checked against real content.
+    await debuggerFor(env, id).record([
+      {
+        id: "m1",
+        messageId: "m1",
+        sourceId: id,
+        receivedAt: new Date().toISOString(),
+        kind: "accepted",
+        event: { type: "track", event: "A" },
+        journey: {
+          plan: { verdict: "violated", violations: [{ type: "Required", field: "properties.id", description: "properties.id is required" }] },
+          blocked: null,
+          archived: true,
+          deliveries: { dst_1: { status: "retrying", attempts: 1, outcome: "retried in 10 s" } },
+        },
+      },
+      {
+        id: "i1",
+        messageId: null,
+        sourceId: id,
+        receivedAt: new Date().toISOString(),
+        kind: "invalid",
+        event: { blob: "x".repeat(50_000) },
+        error: { message: "The event is 49 KB, over the 32 KB limit per event: trim its properties or traits.", field: "" },
+        journey: {},
+      },
+    ]);
+    const debugged = await call("GET", `/api/v1/sources/${id}/debugger`, "/api/v1/sources/{id}/debugger");
+    expect((debugged.body.events as unknown[]).length).toBe(2);
     expect((await call("GET", "/api/v1/sources/nope/debugger", "/api/v1/sources/{id}/debugger")).status).toBe(404);
 
     const plan = await call("POST", "/api/v1/tracking-plans", "/api/v1/tracking-plans", {
