@@ -1,10 +1,12 @@
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { debuggerFor } from "../../src/debugger/debugger-stub";
+import { debuggerFor, debuggerObjectName } from "../../src/debugger/debugger-stub";
 import type { DebuggerEntry } from "../../src/debugger/entry";
 import type { StreamMessage } from "../../src/debugger/stream-messages";
 import { waitUntil } from "../support/wait-until";
 import { unique } from "../support/workerd/profiles";
+import { DebuggerObject } from "../../workers/debugger-object";
 
 const stubFor = (sourceId: string) => debuggerFor(env, sourceId);
 
@@ -50,6 +52,14 @@ describe("DebuggerObject", () => {
     expect(received.map((message) => message.entries.map(({ id }) => id))).toEqual([["after"], ["after"]]);
     expect(received[1]!.entries[0]!.journey.deliveries).toEqual({ dst_1: { status: "retrying", attempts: 1, outcome: "answered 503" } });
     socket.close(1000, "done");
+  });
+
+  it("reads its buffer back from SQLite when it wakes with nothing in memory (after hibernation or eviction)", async () => {
+    const sourceId = unique("debugger");
+    await stubFor(sourceId).record([entry("a", 1), entry("b", 2)]);
+    const stub = env.DEBUGGER.get(env.DEBUGGER.idFromName(debuggerObjectName(env.SPACE_ID, sourceId)));
+    const recent = await runInDurableObject(stub, (_instance, state) => new DebuggerObject(state, env).recent());
+    expect(recent.map(({ id }) => id)).toEqual(["b", "a"]);
   });
 
   it("refuses a plain request: it only upgrades", async () => {
