@@ -43,9 +43,8 @@ main { padding: 2rem 1.5rem; max-width: 64rem; margin: 0 auto; }
 .next li { margin: .35rem 0; }
 @media (max-width: 720px) {
   .bar { gap: .5rem 1rem; padding: .6rem 1rem; }
-  .bar nav { order: 3; flex-basis: 100%; overflow-x: auto; }
-  .bar ul { flex-wrap: nowrap; }
-  .bar li a, .bar li .soon { white-space: nowrap; }
+  .bar nav { order: 3; flex-basis: 100%; }
+  .bar li a, .bar li .soon { white-space: nowrap; padding: .25rem .5rem; }
   .account { margin-left: auto; }
   main { padding: 1.5rem 1rem; }
 }
