@@ -2,6 +2,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
 import { adminApi } from "../src/admin/routes";
 import { apiDescription } from "../src/api-docs/routes";
+import { consoleApp } from "../src/console/routes";
 import type { HonoEnv } from "../src/env";
 import { ApiError } from "../src/http/api-error";
 import { trackingApi } from "../src/ingest/routes";
@@ -12,7 +13,8 @@ import { sdkServing } from "../src/sdk-serving/routes";
  * The HTTP surface: the Profile API (/v1/spaces/*), analytics.js and settings, the Tracking API
  * at the root, admin API under /api/v1. sdkServing goes first: its public CORS for /v1/projects/*
  * must answer before the Tracking API's credentialed CORS for /v1/*. The API description is
- * mounted before the admin API so it answers without the admin token.
+ * mounted before the admin API so it answers without the admin token. The console (/console)
+ * signs people in with its own session cookie.
  */
 export const app = new OpenAPIHono<HonoEnv>();
 app
@@ -21,6 +23,7 @@ app
   .route("/", trackingApi)
   .route("/", apiDescription(app))
   .route("/api/v1", adminApi)
+  .route("/console", consoleApp())
   .get("/health", (c) => c.json({ ok: true }));
 
 app.notFound((c) => c.json({ success: false, error: `No route for ${c.req.method} ${new URL(c.req.url).pathname}.` }, 404));

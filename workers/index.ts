@@ -7,6 +7,7 @@ export { DedupeObject } from "./dedupe-object";
 export { IdentityIndexObject } from "./identity-index-object";
 export { ProfileObject } from "./profile-object";
 export { ReplayObject } from "./replay-object";
+export { SignInThrottleObject } from "./sign-in-throttle-object";
 
 export default {
   fetch: app.fetch,

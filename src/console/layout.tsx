@@ -1,0 +1,98 @@
+import type { Child, FC } from "hono/jsx";
+import { CSRF_FIELD } from "./csrf";
+
+/**
+ * The console's page shell and its signed-in layout. Pure functions of their props: JSX escapes
+ * every value, no script runs, the only stylesheet is the Worker's own.
+ */
+
+export const STYLESHEET_PATH = "/console/console.css";
+
+/** The HTML document around every console page. */
+export const Page: FC<{ title: string; children?: Child }> = ({ title, children }) => (
+  <html lang="en">
+    <head>
+      <meta charset="utf-8" />
+      <meta name="viewport" content="width=device-width, initial-scale=1" />
+      <meta name="robots" content="noindex" />
+      <title>{`${title} · Sluice`}</title>
+      <link rel="icon" href="data:," />
+      <link rel="stylesheet" href={STYLESHEET_PATH} />
+    </head>
+    <body>{children}</body>
+  </html>
+);
+
+/** The console's sections, in navigation order. `href` is absent while a section is still to come. */
+export const SECTIONS: readonly { id: string; label: string; href?: string }[] = [
+  { id: "overview", label: "Overview", href: "/console" },
+  { id: "sources", label: "Sources" },
+  { id: "schema", label: "Schema" },
+  { id: "tracking-plans", label: "Tracking plans" },
+  { id: "destinations", label: "Destinations" },
+  { id: "profiles", label: "Profiles" },
+  { id: "replays", label: "Replays" },
+  { id: "api", label: "API", href: "/api/v1/docs" },
+];
+
+export interface LayoutProps {
+  title: string;
+  /** The section shown, highlighted in the navigation. */
+  current: string;
+  /** Who is signed in: "admin" for the admin token, else the Access identity. */
+  subject: string;
+  csrfToken: string;
+  children?: Child;
+}
+
+/** A signed-in page: navigation, who is signed in with a sign-out button, and the content. */
+export const Layout: FC<LayoutProps> = ({ title, current, subject, csrfToken, children }) => (
+  <Page title={title}>
+    <div class="shell">
+      <header class="bar">
+        <a class="brand" href="/console">
+          Sluice
+        </a>
+        <Navigation current={current} />
+        <div class="account">
+          <span class="who" title="Signed in as">
+            {subject === "admin" ? "Admin token" : subject}
+          </span>
+          <SignOutForm csrfToken={csrfToken} />
+        </div>
+      </header>
+      <main>
+        <h1>{title}</h1>
+        {children}
+      </main>
+    </div>
+  </Page>
+);
+
+const Navigation: FC<{ current: string }> = ({ current }) => (
+  <nav aria-label="Console">
+    <ul>
+      {SECTIONS.map((section) => (
+        <li>
+          {section.href ? (
+            <a href={section.href} aria-current={section.id === current ? "page" : undefined}>
+              {section.label}
+            </a>
+          ) : (
+            <span class="soon" aria-disabled="true" title="Coming soon">
+              {section.label}
+            </span>
+          )}
+        </li>
+      ))}
+    </ul>
+  </nav>
+);
+
+/** Sign-out is a POST with the session's CSRF token, never a link another site could load. */
+export const SignOutForm: FC<{ csrfToken: string }> = ({ csrfToken }) => (
+  <form method="post" action="/console/sign-out" class="sign-out">
+    <input type="hidden" name={CSRF_FIELD} value={csrfToken} />
+    <button type="submit">Sign out</button>
+  </form>
+);

@@ -1,0 +1,51 @@
+/** The console's one stylesheet, served by the Worker (`/console/console.css`), so pages load nothing else. */
+export const CONSOLE_CSS = `
+:root { color-scheme: light dark; --fg: #1b1f24; --muted: #57606a; --line: #d0d7de; --bg: #f6f8fa; --panel: #fff; --code: #eff2f5; --accent: #0b63ce; --accent-fg: #fff; --danger: #b42318; --danger-bg: #fef3f2; }
+@media (prefers-color-scheme: dark) { :root { --fg: #e6edf3; --muted: #9da7b3; --line: #30363d; --bg: #0d1117; --panel: #161b22; --code: #21262d; --accent: #4c9aff; --accent-fg: #0d1117; --danger: #ff7b72; --danger-bg: #2d1214; } }
+* { box-sizing: border-box; }
+html, body { margin: 0; min-height: 100%; }
+body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--fg); background: var(--bg); }
+a { color: var(--accent); }
+code { font: 13px ui-monospace, SFMono-Regular, Menlo, monospace; background: var(--code); padding: 1px 4px; border-radius: 4px; overflow-wrap: anywhere; }
+h1 { font-size: 22px; line-height: 1.25; margin: 0 0 1rem; }
+button, input { font: inherit; }
+button { cursor: pointer; border: 1px solid transparent; border-radius: 6px; padding: .5rem 1rem; font-weight: 600; background: var(--accent); color: var(--accent-fg); }
+button:focus-visible, input:focus-visible, a:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
+.brand { font-weight: 700; font-size: 17px; letter-spacing: .01em; color: var(--fg); text-decoration: none; margin: 0; }
+.error { color: var(--danger); background: var(--danger-bg); border: 1px solid var(--danger); border-radius: 6px; padding: .5rem .75rem; }
+.hint { color: var(--muted); font-size: 13px; margin-bottom: 0; }
+
+/* Signed out: one centered card. */
+.card { max-width: 24rem; margin: 12vh auto 2rem; padding: 2rem; background: var(--panel); border: 1px solid var(--line); border-radius: 10px; box-shadow: 0 1px 3px rgba(0,0,0,.06); }
+.card .brand { margin-bottom: 1.25rem; }
+.card form { display: grid; gap: .5rem; margin: 1rem 0; }
+.card label { font-weight: 600; font-size: 14px; }
+.card input { width: 100%; padding: .55rem .7rem; border: 1px solid var(--line); border-radius: 6px; background: var(--bg); color: var(--fg); }
+.card button { margin-top: .5rem; }
+@media (max-width: 480px) { .card { margin: 2rem 1rem; padding: 1.5rem; } }
+
+/* Signed in: a bar with the sections, then the page. */
+.bar { display: flex; align-items: center; gap: 1.5rem; padding: .6rem 1.5rem; background: var(--panel); border-bottom: 1px solid var(--line); flex-wrap: wrap; }
+.bar nav { flex: 1; min-width: 0; }
+.bar ul { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: .25rem; }
+.bar li a, .bar li .soon { display: block; padding: .3rem .6rem; border-radius: 6px; font-size: 14px; text-decoration: none; }
+.bar li a { color: var(--fg); }
+.bar li a:hover { background: var(--code); }
+.bar li a[aria-current="page"] { background: var(--code); font-weight: 600; }
+.bar li .soon { color: var(--muted); cursor: default; }
+.account { display: flex; align-items: center; gap: .75rem; font-size: 13px; color: var(--muted); }
+.who { max-width: 16rem; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.sign-out { margin: 0; }
+.sign-out button { background: transparent; color: var(--fg); border-color: var(--line); padding: .3rem .75rem; font-size: 13px; }
+main { padding: 2rem 1.5rem; max-width: 64rem; margin: 0 auto; }
+.lead { font-size: 16px; color: var(--muted); max-width: 40rem; }
+.next { padding-left: 1.25rem; }
+.next li { margin: .35rem 0; }
+@media (max-width: 720px) {
+  .bar { gap: .5rem 1rem; padding: .6rem 1rem; }
+  .bar nav { order: 3; flex-basis: 100%; }
+  .bar li a, .bar li .soon { white-space: nowrap; padding: .25rem .5rem; }
+  .account { margin-left: auto; }
+  main { padding: 1.5rem 1rem; }
+}
+`;
