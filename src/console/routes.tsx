@@ -1,9 +1,6 @@
 import { Hono, type Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
-import { html } from "hono/html";
-import type { Child } from "hono/jsx";
-import type { HonoEnv } from "../env";
 import { credentialsMatch } from "../http/constant-time";
 import { ACCESS_HEADER, accessConfigOf, remoteAccessKeys, verifyAccessAssertion, type AccessKeys } from "./access";
 import { CSRF_FIELD, csrfTokenFor, isCsrfTokenValid, isSameOriginPost } from "./csrf";
@@ -11,14 +8,14 @@ import { HomePage, NotFoundPage, RefusedPage, SignInPage, TooManyAttemptsPage, U
 import { issueSession, newCsrfSecret, SESSION_TTL_SECONDS, verifySession, type Session } from "./session";
 import { throttleKeyFor } from "./sign-in-throttle";
 import { CONSOLE_CSS } from "./styles";
+import { render, type ConsoleEnv } from "./context";
+import { sections } from "./sections";
 
 export const SESSION_COOKIE = "sluice_session";
 
 /** No script yet, nothing from another origin, no framing; forms post only to the console itself. */
 export const CONSOLE_CSP =
   "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
-
-type ConsoleEnv = HonoEnv & { Variables: { session: Session | null } };
 
 export interface ConsoleOptions {
   /** Cloudflare Access key sets by team domain; tests pass locally generated keys. */
@@ -97,6 +94,7 @@ export function consoleApp(options: ConsoleOptions = {}) {
       deleteCookie(c, SESSION_COOKIE, { path: "/console", secure: isHttps(c), httpOnly: true, sameSite: "Strict" });
       return c.redirect("/console", 303);
     })
+    .route("/", sections)
     .get("/*", (c) => render(c, <NotFoundPage path={new URL(c.req.url).pathname} />, 404));
 }
 
@@ -123,8 +121,3 @@ async function startSession(c: Context<ConsoleEnv>, adminToken: string, subject:
 
 /** Secure cookies need HTTPS; local development is plain http://localhost. */
 const isHttps = (c: Context) => new URL(c.req.url).protocol === "https:";
-
-/** A page, in standards mode. */
-function render(c: Context<ConsoleEnv>, page: Child, status: 200 | 403 | 404 | 429 | 503 = 200) {
-  return c.html(html`<!DOCTYPE html>${page}`, status);
-}
