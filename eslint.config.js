@@ -4,7 +4,18 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", ".wrangler/", "worker-configuration.d.ts", "bench/", "scripts/", "dist/", "src/sdk/bundle.generated.ts"] },
+  {
+    ignores: [
+      "node_modules/",
+      ".wrangler/",
+      "worker-configuration.d.ts",
+      "bench/",
+      "scripts/",
+      "dist/",
+      "src/sdk/bundle.generated.ts",
+      "src/console/client/scripts.generated.ts",
+    ],
+  },
   {
     files: ["**/*.ts", "**/*.tsx"],
     extends: [tseslint.configs.recommendedTypeChecked],

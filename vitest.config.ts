@@ -1,5 +1,6 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+import { buildConsole } from "./scripts/build-console.mjs";
 import { buildSdk } from "./scripts/build-sdk.mjs";
 
 /**
@@ -15,6 +16,7 @@ export default defineConfig(async () => {
   // `npx vitest run` on a fresh clone works without `npm test`'s pretest. Watch mode does not
   // rebuild it: rerun `npm run build:sdk` after editing src/sdk.
   await buildSdk({ log: () => {} });
+  await buildConsole({ log: () => {} });
   const migrations = await readD1Migrations("./migrations");
   return {
     test: {

@@ -48,4 +48,33 @@ main { padding: 2rem 1.5rem; max-width: 64rem; margin: 0 auto; }
   .account { margin-left: auto; }
   main { padding: 1.5rem 1rem; }
 }
+
+/* debugger */
+.debugger-bar { display: flex; flex-wrap: wrap; align-items: center; gap: .5rem .75rem; position: sticky; top: 0; z-index: 1; padding: .5rem 0; background: var(--bg); }
+.debugger-bar input[type="search"] { flex: 1 1 16rem; min-width: 0; padding: .5rem .7rem; border: 1px solid var(--line); border-radius: 6px; background: var(--panel); color: var(--fg); }
+.debugger-bar button[aria-pressed="true"] { background: var(--panel); color: var(--fg); border-color: var(--line); }
+.debugger .status { font-size: 13px; color: var(--muted); min-width: 6rem; }
+.debugger .empty { background: var(--panel); border: 1px dashed var(--line); border-radius: 8px; padding: 1rem 1.25rem; }
+.debugger .empty p:first-child { margin-top: 0; }
+.entries { list-style: none; margin: 1rem 0 0; padding: 0; display: grid; gap: .4rem; }
+.entry { background: var(--panel); border: 1px solid var(--line); border-left: 4px solid var(--line); border-radius: 6px; min-width: 0; }
+.entry.accepted { border-left-color: #1a7f37; }
+.entry.invalid { border-left-color: var(--danger); }
+.entry.duplicate { border-left-color: #9a6700; }
+.entry summary { display: flex; flex-wrap: wrap; align-items: baseline; gap: .25rem .75rem; padding: .5rem .75rem; cursor: pointer; }
+.entry summary .name { font-weight: 600; flex: 1 1 10rem; min-width: 0; overflow-wrap: anywhere; }
+.entry summary .who, .entry summary time { font-size: 13px; color: var(--muted); overflow-wrap: anywhere; }
+.entry .kind { font: 12px ui-monospace, SFMono-Regular, Menlo, monospace; padding: 1px 6px; border-radius: 4px; background: var(--code); }
+.entry .kind.invalid { color: var(--danger); background: var(--danger-bg); }
+.entry .kind.duplicate { color: #9a6700; }
+.entry .detail { padding: 0 .75rem .75rem; border-top: 1px solid var(--line); }
+.entry h3 { font-size: 13px; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); margin: .75rem 0 .25rem; }
+.entry .error { margin: .75rem 0 0; overflow-wrap: anywhere; }
+.journey { list-style: none; margin: 0; padding: 0; font-size: 14px; }
+.journey li { padding: .15rem 0 .15rem 1.1rem; position: relative; overflow-wrap: anywhere; }
+.journey li::before { content: ""; position: absolute; left: 0; top: .55rem; width: .5rem; height: .5rem; border-radius: 50%; background: var(--muted); }
+.journey li.ok::before { background: #1a7f37; }
+.journey li.bad::before { background: var(--danger); }
+.journey li.wait::before { background: #bf8700; }
+.debugger pre { margin: 0; padding: .6rem .75rem; background: var(--code); border-radius: 6px; font: 12.5px/1.45 ui-monospace, SFMono-Regular, Menlo, monospace; overflow-x: auto; max-height: 24rem; white-space: pre-wrap; overflow-wrap: anywhere; }
 `;

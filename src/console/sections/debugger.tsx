@@ -1,0 +1,109 @@
+import { Hono } from "hono";
+import { jsx, type FC } from "hono/jsx";
+import { debuggerFor } from "../../debugger/debugger-stub";
+import type { DebuggerEntry } from "../../debugger/entry";
+import type { Source } from "../../sources/source";
+import { SourceStore } from "../../sources/source-store";
+import { CONSOLE_SCRIPTS } from "../client/scripts.generated";
+import { render, type SignedIn, type SignedInEnv } from "../context";
+import { entryView, type ViewNode } from "../debugger-view";
+import { Layout } from "../layout";
+import { NotFoundPage } from "../pages";
+
+/**
+ * A source's live debugger: `GET /console/sources/:id/debugger` renders the buffer's entries
+ * (newest first) on the server; the page's one script (`/console/assets/debugger.js`, built from
+ * src/console/client/debugger.ts) opens `…/debugger/stream` and adds what arrives, with search
+ * and pause. The stream is the source's DebuggerObject socket, reached through the session cookie
+ * (a browser WebSocket cannot send the admin API's bearer token) and only from the console's own
+ * origin: a WebSocket is not bound by the same-origin policy, so without that check any site
+ * could open it with the visitor's cookie (cross-site WebSocket hijacking).
+ */
+
+export const DEBUGGER_SCRIPT_PATH = "/console/assets/debugger.js";
+
+export interface DebuggerPageProps {
+  source: Pick<Source, "id" | "name">;
+  entries: readonly DebuggerEntry[];
+  signedIn: SignedIn;
+}
+
+export const DebuggerPage: FC<DebuggerPageProps> = ({ source, entries, signedIn }) => (
+  <Layout title={`${source.name}: live debugger`} current="sources" subject={signedIn.session.sub} csrfToken={signedIn.csrfToken}>
+    <div class="debugger" data-stream={`/console/sources/${encodeURIComponent(source.id)}/debugger/stream`}>
+      <div class="debugger-bar">
+        <input
+          type="search"
+          id="debugger-search"
+          placeholder="Search every field, context included"
+          aria-label="Search events"
+          autocomplete="off"
+          spellcheck={false}
+        />
+        <button type="button" id="debugger-pause" aria-pressed="false">
+          Pause
+        </button>
+        <span id="debugger-status" class="status" role="status">
+          Connecting…
+        </span>
+      </div>
+      <p class="hint">
+        Newest first, the last 500 events of this source: invalid ones with the error their client got, duplicates, and each event's journey through the
+        pipeline. Open an event to see it as a call and as raw JSON.
+      </p>
+      <EmptyState hidden={entries.length > 0} source={source} />
+      <p id="debugger-no-match" class="empty" hidden>
+        No event here matches the search.
+      </p>
+      <ol id="debugger-entries" class="entries">
+        {entries.map((entry) => (
+          <ViewTree node={entryView(entry)} />
+        ))}
+      </ol>
+    </div>
+    <script type="module" src={DEBUGGER_SCRIPT_PATH}></script>
+  </Layout>
+);
+
+/** What to do when the source has sent nothing yet. */
+const EmptyState: FC<{ hidden: boolean; source: Pick<Source, "id" | "name"> }> = ({ hidden, source }) => (
+  <div id="debugger-empty" class="empty" hidden={hidden}>
+    <p>
+      <strong>No events yet.</strong> Send one with this source's write key and it appears here within a few seconds, without reloading:
+    </p>
+    <pre class="code">{`curl -X POST "$SLUICE_URL/v1/track" \\
+  -u "<write key of ${source.name}>:" -H "Content-Type: application/json" \\
+  -d '{"userId":"user-1","event":"Test Event","properties":{"plan":"pro"}}'`}</pre>
+    <p class="hint">
+      Or load <code>{"/analytics.js/v1/<write key>/analytics.min.js"}</code> on a page and call <code>analytics.track("Test Event")</code>. The write key is in{" "}
+      <code>GET /api/v1/sources</code>.
+    </p>
+  </div>
+);
+
+/** A view tree (src/console/debugger-view.ts) as JSX: every string a text child, escaped. */
+const ViewTree: FC<{ node: ViewNode }> = ({ node }) =>
+  typeof node === "string" ? <>{node}</> : jsx(node.tag, { ...node.attrs }, ...(node.children ?? []).map((child) => <ViewTree node={child} />));
+
+const sameOrigin = (url: string, origin: string | undefined) => origin !== undefined && origin === new URL(url).origin;
+
+export const debuggerSection = new Hono<SignedInEnv>()
+  .get("/assets/debugger.js", (c) => c.body(CONSOLE_SCRIPTS["debugger.js"] ?? "", 200, { "Content-Type": "text/javascript; charset=utf-8" }))
+  .get("/sources/:id/debugger", async (c) => {
+    const id = c.req.param("id");
+    const source = await new SourceStore(c.env.DB).get(id);
+    if (!source) return render(c, <NotFoundPage path={new URL(c.req.url).pathname} />, 404);
+    const entries = await debuggerFor(c.env, id).recent();
+    return render(c, <DebuggerPage source={source} entries={entries} signedIn={c.get("signedIn")} />);
+  })
+  .get("/sources/:id/debugger/stream", async (c) => {
+    if (!sameOrigin(c.req.url, c.req.header("Origin"))) {
+      return c.text("Refused: the debugger's stream opens only from the console's own pages.", 403);
+    }
+    if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") return c.text("Expected a WebSocket upgrade.", 426);
+    const id = c.req.param("id");
+    if (!(await new SourceStore(c.env.DB).get(id))) return c.text(`No source with id ${id}.`, 404);
+    const upstream = await debuggerFor(c.env, id).fetch(c.req.raw);
+    // A stub's answer has immutable headers; the console's header middleware sets its own.
+    return upstream.webSocket ? new Response(null, { status: 101, webSocket: upstream.webSocket }) : new Response(upstream.body, upstream);
+  });
