@@ -100,6 +100,13 @@ export function journeyLines(entry: DebuggerEntry): { tone: "ok" | "bad" | "wait
   return lines;
 }
 
+/** What the summary line names: the event, or for an invalid one what was wrong with it. */
+function summaryName(entry: DebuggerEntry, type: string, name: string): string {
+  if (entry.kind === "invalid" && entry.error) return entry.error.message;
+  if (entry.kind === "accepted") return name;
+  return [type === "unknown" ? "" : type, name].filter(Boolean).join(" ");
+}
+
 /** One entry as a list item: a summary line, and when opened its error, journey, pretty call and raw JSON. */
 export function entryView(entry: DebuggerEntry): ViewElement {
   const { type, name, who } = summarize(entry);
@@ -115,7 +122,7 @@ export function entryView(entry: DebuggerEntry): ViewElement {
         "summary",
         null,
         h("span", { class: `kind ${entry.kind}` }, entry.kind === "accepted" ? type : KIND_LABEL[entry.kind]),
-        h("span", { class: "name" }, entry.kind === "accepted" ? name : `${type}${name ? ` ${name}` : ""}`),
+        h("span", { class: "name" }, summaryName(entry, type, name)),
         h("span", { class: "who" }, who),
         h("time", { datetime: entry.receivedAt, title: entry.receivedAt }, entry.receivedAt.slice(11, 19)),
       ),

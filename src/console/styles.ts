@@ -51,9 +51,10 @@ main { padding: 2rem 1.5rem; max-width: 64rem; margin: 0 auto; }
 
 /* debugger */
 .debugger-bar { display: flex; flex-wrap: wrap; align-items: center; gap: .5rem .75rem; position: sticky; top: 0; z-index: 1; padding: .5rem 0; background: var(--bg); }
-.debugger-bar input[type="search"] { flex: 1 1 16rem; min-width: 0; padding: .5rem .7rem; border: 1px solid var(--line); border-radius: 6px; background: var(--panel); color: var(--fg); }
+.debugger-bar input[type="search"] { flex: 1 1 12rem; min-width: 0; padding: .5rem .7rem; border: 1px solid var(--line); border-radius: 6px; background: var(--panel); color: var(--fg); }
 .debugger-bar button[aria-pressed="true"] { background: var(--panel); color: var(--fg); border-color: var(--line); }
-.debugger .status { font-size: 13px; color: var(--muted); min-width: 6rem; }
+.debugger .status { font-size: 13px; color: var(--muted); }
+.debugger > .hint { margin: .25rem 0 1rem; }
 .debugger .empty { background: var(--panel); border: 1px dashed var(--line); border-radius: 8px; padding: 1rem 1.25rem; }
 .debugger .empty p:first-child { margin-top: 0; }
 .entries { list-style: none; margin: 1rem 0 0; padding: 0; display: grid; gap: .4rem; }

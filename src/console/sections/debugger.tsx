@@ -23,20 +23,22 @@ import { NotFoundPage } from "../pages";
 export const DEBUGGER_SCRIPT_PATH = "/console/assets/debugger.js";
 
 export interface DebuggerPageProps {
-  source: Pick<Source, "id" | "name">;
+  source: Pick<Source, "id" | "name" | "writeKey">;
+  /** The console's origin, which also serves the Tracking API: the empty state's example sends there. */
+  origin: string;
   entries: readonly DebuggerEntry[];
   signedIn: SignedIn;
 }
 
-export const DebuggerPage: FC<DebuggerPageProps> = ({ source, entries, signedIn }) => (
+export const DebuggerPage: FC<DebuggerPageProps> = ({ source, origin, entries, signedIn }) => (
   <Layout title={`${source.name}: live debugger`} current="sources" subject={signedIn.session.sub} csrfToken={signedIn.csrfToken}>
     <div class="debugger" data-stream={`/console/sources/${encodeURIComponent(source.id)}/debugger/stream`}>
       <div class="debugger-bar">
         <input
           type="search"
           id="debugger-search"
-          placeholder="Search every field, context included"
-          aria-label="Search events"
+          placeholder="Search every field"
+          aria-label="Search events, in every field, context included"
           autocomplete="off"
           spellcheck={false}
         />
@@ -51,7 +53,7 @@ export const DebuggerPage: FC<DebuggerPageProps> = ({ source, entries, signedIn 
         Newest first, the last 500 events of this source: invalid ones with the error their client got, duplicates, and each event's journey through the
         pipeline. Open an event to see it as a call and as raw JSON.
       </p>
-      <EmptyState hidden={entries.length > 0} source={source} />
+      <EmptyState hidden={entries.length > 0} writeKey={source.writeKey} origin={origin} />
       <p id="debugger-no-match" class="empty" hidden>
         No event here matches the search.
       </p>
@@ -66,17 +68,16 @@ export const DebuggerPage: FC<DebuggerPageProps> = ({ source, entries, signedIn 
 );
 
 /** What to do when the source has sent nothing yet. */
-const EmptyState: FC<{ hidden: boolean; source: Pick<Source, "id" | "name"> }> = ({ hidden, source }) => (
+const EmptyState: FC<{ hidden: boolean; writeKey: string; origin: string }> = ({ hidden, writeKey, origin }) => (
   <div id="debugger-empty" class="empty" hidden={hidden}>
     <p>
       <strong>No events yet.</strong> Send one with this source's write key and it appears here within a few seconds, without reloading:
     </p>
-    <pre class="code">{`curl -X POST "$SLUICE_URL/v1/track" \\
-  -u "<write key of ${source.name}>:" -H "Content-Type: application/json" \\
+    <pre class="code">{`curl ${origin}/v1/track -u '${writeKey}:' \
+  -H 'Content-Type: application/json' \
   -d '{"userId":"user-1","event":"Test Event","properties":{"plan":"pro"}}'`}</pre>
     <p class="hint">
-      Or load <code>{"/analytics.js/v1/<write key>/analytics.min.js"}</code> on a page and call <code>analytics.track("Test Event")</code>. The write key is in{" "}
-      <code>GET /api/v1/sources</code>.
+      Or load <code>{`${origin}/analytics.js/v1/${writeKey}/analytics.min.js`}</code> on a page and call <code>analytics.track("Test Event")</code>.
     </p>
   </div>
 );
@@ -94,7 +95,7 @@ export const debuggerSection = new Hono<SignedInEnv>()
     const source = await new SourceStore(c.env.DB).get(id);
     if (!source) return render(c, <NotFoundPage path={new URL(c.req.url).pathname} />, 404);
     const entries = await debuggerFor(c.env, id).recent();
-    return render(c, <DebuggerPage source={source} entries={entries} signedIn={c.get("signedIn")} />);
+    return render(c, <DebuggerPage source={source} origin={new URL(c.req.url).origin} entries={entries} signedIn={c.get("signedIn")} />);
   })
   .get("/sources/:id/debugger/stream", async (c) => {
     if (!sameOrigin(c.req.url, c.req.header("Origin"))) {
