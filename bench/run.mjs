@@ -5,14 +5,15 @@
 //
 // Environment:
 //   SLUICE_BENCH_SECTIONS=fql,delivery  run only these sections (comma-separated summary keys:
-//                                       sdk, ingestDomain, plan, fql, edge, archive, identity,
-//                                       delivery); the summary holds only what ran
+//                                       sdk, console, ingestDomain, plan, fql, edge, archive,
+//                                       identity, delivery); the summary holds only what ran
 //   SLUICE_BENCH_DELIVERY_EVENTS=200    events the delivery section sends (default 2000)
 //   SLUICE_BENCH_ON_DISK=1              keep server state on disk instead of /dev/shm
 //   SLUICE_BENCH_KEEP=1                 keep the first server's state directory and log
 import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { benchArchive } from "./sections/archive.mjs";
+import { benchConsoleSize } from "./sections/console-size.mjs";
 import { benchDelivery } from "./sections/delivery.mjs";
 import { benchEdge } from "./sections/edge.mjs";
 import { benchFql } from "./sections/fql.mjs";
@@ -24,7 +25,7 @@ import { startDevServer } from "../scripts/dev-server.mjs";
 import { log, round } from "./lib/stats.mjs";
 
 /** Every section, in the order they run; their names are the summary's keys. */
-const SECTIONS = ["ingestDomain", "plan", "fql", "sdk", "edge", "archive", "identity", "delivery"];
+const SECTIONS = ["ingestDomain", "plan", "fql", "console", "sdk", "edge", "archive", "identity", "delivery"];
 
 /** The sections SLUICE_BENCH_SECTIONS names, or all of them. */
 function selectedSections() {
@@ -51,6 +52,7 @@ async function main() {
   if (selected("ingestDomain")) results.ingestDomain = await benchIngestDomain();
   if (selected("plan")) results.plan = await benchPlan();
   if (selected("fql")) results.fql = await benchFql();
+  if (selected("console")) results.console = await benchConsoleSize();
 
   // Local Durable Object and D1 state is SQLite files; on a slow disk their commits, not Sluice,
   // set the pace (identity writes several small transactions per event). Memory-backed state
@@ -97,6 +99,7 @@ async function main() {
     stateOn,
     sections: SECTIONS.filter(selected),
     sdk: results.sdk,
+    console: results.console,
     ingestDomain: results.ingestDomain,
     plan: results.plan,
     fql: results.fql,

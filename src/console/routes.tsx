@@ -13,7 +13,7 @@ import { sections } from "./sections";
 
 export const SESSION_COOKIE = "sluice_session";
 
-/** No script yet, nothing from another origin, no framing; forms post only to the console itself. */
+/** Scripts and sockets only from the console itself, nothing from another origin, no framing; forms post only to the console itself. */
 export const CONSOLE_CSP =
   "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
