@@ -110,6 +110,19 @@ describe("the console's live debugger", () => {
     expect(code).not.toContain("innerHTML");
   });
 
+  it("answers the buffer as JSON for a page catching up after a reconnection, with a session only", async () => {
+    const cookie = await signIn();
+    const source = await createSource("Catch up");
+    const recorded = entry(source.id, { event: { type: "track", event: "Missed", userId: "u1" } });
+    await debuggerFor(env, source.id).record([recorded]);
+    const path = `/console/sources/${source.id}/debugger/entries`;
+    const response = await get(path, { Cookie: cookie });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ entries: [recorded] });
+    expect((await get(path)).status).toBe(303);
+    expect((await get("/console/sources/src_nope/debugger/entries", { Cookie: cookie })).status).toBe(404);
+  });
+
   it("the stream refuses a request without a session, and one from another origin", async () => {
     const cookie = await signIn();
     const source = await createSource("Stream guard");

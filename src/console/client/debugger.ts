@@ -21,6 +21,8 @@ const noMatch = $("debugger-no-match");
 
 let paused = false;
 let connected = false;
+/** Failed connections in a row: after a few, the status says what may be wrong. */
+let failures = 0;
 /** Entries that arrived while paused, by id (a later version of one replaces the earlier). */
 const held = new Map<string, DebuggerEntry>();
 
@@ -42,7 +44,8 @@ function refresh(): void {
   const all = items();
   empty.hidden = all.length > 0;
   noMatch.hidden = all.length === 0 || all.some((item) => !item.hidden);
-  const state = paused ? `Paused${held.size > 0 ? `: ${held.size} new held` : ""}` : connected ? "Live" : "Reconnecting…";
+  const offline = failures >= 3 ? "Disconnected, retrying: reload the page if this lasts (your session may have ended)" : "Reconnecting…";
+  const state = paused ? `Paused${held.size > 0 ? `: ${held.size} new held` : ""}` : connected ? "Live" : offline;
   status.textContent = state;
   pauseButton.textContent = paused ? (held.size > 0 ? `Resume (${held.size} new)` : "Resume") : "Pause";
   pauseButton.setAttribute("aria-pressed", String(paused));
@@ -56,7 +59,9 @@ function show(entry: DebuggerEntry): void {
     if (shown.querySelector("details")?.open) item.querySelector("details")!.open = true;
     shown.replaceWith(item);
   } else {
-    list.prepend(item);
+    // Newest first by receivedAt: what a reconnection catches up on goes below newer live entries.
+    const newer = (other: HTMLElement) => (other.querySelector("time")?.getAttribute("datetime") ?? "") > entry.receivedAt;
+    list.insertBefore(item, items().find((other) => !newer(other)) ?? null);
     for (const extra of items().slice(MAX_SHOWN)) extra.remove();
   }
   filter(item);
@@ -71,14 +76,24 @@ function receive(entries: DebuggerEntry[]): void {
   refresh();
 }
 
-function connect(attempt: number): void {
+/** After a reconnection: what the buffer got while the socket was down (newest first), put in place. */
+async function catchUp(): Promise<void> {
+  const response = await fetch(root.dataset.entries!, { headers: { Accept: "application/json" } });
+  if (!response.ok) return;
+  const { entries } = (await response.json()) as { entries: DebuggerEntry[] };
+  receive(entries.reverse());
+}
+
+function connect(attempt: number, reconnecting: boolean): void {
   const url = new URL(root.dataset.stream!, location.href);
   url.protocol = location.protocol === "https:" ? "wss:" : "ws:";
   const socket = new WebSocket(url);
   socket.onopen = () => {
     attempt = 0;
+    failures = 0;
     connected = true;
     refresh();
+    if (reconnecting) catchUp().catch(() => undefined);
   };
   socket.onmessage = (message) => {
     const data = JSON.parse(String(message.data)) as StreamMessage;
@@ -86,10 +101,11 @@ function connect(attempt: number): void {
   };
   socket.onclose = () => {
     connected = false;
+    failures = attempt + 1;
     refresh();
     // Backoff 1, 2, 4 … 30 s, jittered, so a restarted server is not met by every tab at once.
     const delay = Math.min(30_000, 1000 * 2 ** attempt) * (0.5 + Math.random() / 2);
-    setTimeout(() => connect(attempt + 1), delay);
+    setTimeout(() => connect(attempt + 1, true), delay);
   };
 }
 
@@ -108,4 +124,4 @@ pauseButton.addEventListener("click", () => {
 });
 items().forEach(filter);
 refresh();
-connect(0);
+connect(0, false);

@@ -32,7 +32,11 @@ export interface DebuggerPageProps {
 
 export const DebuggerPage: FC<DebuggerPageProps> = ({ source, origin, entries, signedIn }) => (
   <Layout title={`${source.name}: live debugger`} current="sources" subject={signedIn.session.sub} csrfToken={signedIn.csrfToken}>
-    <div class="debugger" data-stream={`/console/sources/${encodeURIComponent(source.id)}/debugger/stream`}>
+    <div
+      class="debugger"
+      data-stream={`/console/sources/${encodeURIComponent(source.id)}/debugger/stream`}
+      data-entries={`/console/sources/${encodeURIComponent(source.id)}/debugger/entries`}
+    >
       <div class="debugger-bar">
         <input
           type="search"
@@ -96,6 +100,12 @@ export const debuggerSection = new Hono<SignedInEnv>()
     if (!source) return render(c, <NotFoundPage path={new URL(c.req.url).pathname} />, 404);
     const entries = await debuggerFor(c.env, id).recent();
     return render(c, <DebuggerPage source={source} origin={new URL(c.req.url).origin} entries={entries} signedIn={c.get("signedIn")} />);
+  })
+  // What the page catches up on after its socket reconnects (the stream carries only news).
+  .get("/sources/:id/debugger/entries", async (c) => {
+    const id = c.req.param("id");
+    if (!(await new SourceStore(c.env.DB).get(id))) return c.json({ error: `No source with id ${id}.` }, 404);
+    return c.json({ entries: await debuggerFor(c.env, id).recent() });
   })
   .get("/sources/:id/debugger/stream", async (c) => {
     if (!sameOrigin(c.req.url, c.req.header("Origin"))) {
