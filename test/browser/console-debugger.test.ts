@@ -1,8 +1,8 @@
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { Browser, Page } from "playwright-core";
+import type { Browser, Page, WebSocketRoute } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createSource, send, uniqueId, type Source } from "../e2e/support/sluice";
+import { adminFetch, createSource, send, uniqueId, waitUntil, type Source } from "../e2e/support/sluice";
 import { launchChromium } from "./support/chromium";
 
 /** Screenshots for a person to look at (ignored by git). */
@@ -34,6 +34,12 @@ describe("the console's live debugger in Chromium", () => {
   const entries = (page: Page) => page.locator("#debugger-entries > li");
   const entryNamed = (page: Page, text: string) => entries(page).filter({ hasText: text });
 
+  async function signIn(page: Page): Promise<void> {
+    await page.goto(`${sluice}/console`);
+    await page.fill('input[name="token"]', "dev_admin_token");
+    await Promise.all([page.waitForURL(`${sluice}/console`), page.click('button[type="submit"]')]);
+  }
+
   it("shows events live, searches context, pauses without losing events, and keeps payloads as text", async () => {
     const context = await browser!.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
@@ -48,9 +54,7 @@ describe("the console's live debugger in Chromium", () => {
       void dialog.dismiss();
     });
     try {
-      await page.goto(`${sluice}/console`);
-      await page.fill('input[name="token"]', "dev_admin_token");
-      await Promise.all([page.waitForURL(`${sluice}/console`), page.click('button[type="submit"]')]);
+      await signIn(page);
 
       await page.goto(`${sluice}/console/sources/${source.id}/debugger`);
       await page.locator("#debugger-empty", { hasText: "No events yet" }).waitFor();
@@ -109,6 +113,55 @@ describe("the console's live debugger in Chromium", () => {
       expect(await page.locator("#debugger-entries img").count()).toBe(0);
 
       expect(dialogs).toEqual([]);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("after its socket drops, reconnects and shows what arrived meanwhile", async () => {
+    const context = await browser!.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (error) => errors.push(error.message));
+    // Every socket of the page goes through this proxy, so the test can drop what the server sends
+    // and then cut the connection, as a network outage would.
+    const sockets: WebSocketRoute[] = [];
+    let dropping = false;
+    await page.routeWebSocket(/\/debugger\/stream$/, (ws) => {
+      sockets.push(ws);
+      const server = ws.connectToServer();
+      server.onMessage((message) => {
+        if (!dropping) ws.send(message);
+      });
+    });
+    try {
+      await signIn(page);
+      await page.goto(`${sluice}/console/sources/${source.id}/debugger`);
+      await expect.poll(() => page.locator("#debugger-status").textContent()).toBe("Live");
+
+      dropping = true;
+      const missed = uniqueId("Missed While Offline");
+      expect((await track({ event: missed })).status).toBe(200);
+      await waitUntil(
+        "the missed event, archived, in the source's buffer",
+        async () =>
+          (
+            (await (await adminFetch(`/api/v1/sources/${source.id}/debugger`)).json()) as {
+              events: { event: { event?: string }; journey: { archived?: boolean } }[];
+            }
+          ).events,
+        // Archived: the consumer has reported all it will, so only catching up can show it now.
+        (events) => events.some(({ event, journey }) => event.event === missed && journey.archived === true),
+        { timeoutMs: 15_000 },
+      );
+      expect(await entryNamed(page, missed).count()).toBe(0);
+
+      dropping = false;
+      await sockets.at(-1)!.close({ code: 1001, reason: "test: network gone" });
+      await entryNamed(page, missed).waitFor({ timeout: 15_000 });
+      expect(sockets.length).toBeGreaterThan(1);
+      await expect.poll(() => page.locator("#debugger-status").textContent()).toBe("Live");
       expect(errors).toEqual([]);
     } finally {
       await context.close();
