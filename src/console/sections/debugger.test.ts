@@ -13,7 +13,7 @@ describe("the debugger page", () => {
     expect(html).toMatch(/<input type="search" id="debugger-search"/);
     expect(html).toContain('<button type="button" id="debugger-pause" aria-pressed="false">Pause</button>');
     expect(html).toContain('data-stream="/console/sources/src_1/debugger/stream"');
-    expect(html).toContain("curl https://data.example.com/v1/track -u &#39;wk_1:&#39;");
+    expect(html).toContain("curl https://data.example.com/v1/track -u &#39;wk_1:&#39; \\\n  -H &#39;Content-Type: application/json&#39; \\\n  -d");
     expect(html).toMatch(/<div id="debugger-empty" class="empty">/);
     expect(html).toContain('<script type="module" src="/console/assets/debugger.js"></script>');
     expect(html).not.toContain("<img");

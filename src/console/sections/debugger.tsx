@@ -77,8 +77,8 @@ const EmptyState: FC<{ hidden: boolean; writeKey: string; origin: string }> = ({
     <p>
       <strong>No events yet.</strong> Send one with this source's write key and it appears here within a few seconds, without reloading:
     </p>
-    <pre class="code">{`curl ${origin}/v1/track -u '${writeKey}:' \
-  -H 'Content-Type: application/json' \
+    <pre class="code">{`curl ${origin}/v1/track -u '${writeKey}:' \\
+  -H 'Content-Type: application/json' \\
   -d '{"userId":"user-1","event":"Test Event","properties":{"plan":"pro"}}'`}</pre>
     <p class="hint">
       Or load <code>{`${origin}/analytics.js/v1/${writeKey}/analytics.min.js`}</code> on a page and call <code>analytics.track("Test Event")</code>.
