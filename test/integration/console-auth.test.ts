@@ -211,8 +211,14 @@ describe("console sign-out and CSRF", () => {
     }
   });
 
-  it("an unknown console page is an HTML 404 under the same headers", async () => {
-    const response = await app.request(`${HOST}/console/nowhere`, {}, env);
+  it("an unknown console page is an HTML 404 under the same headers; signed out, it asks to sign in first", async () => {
+    const signedOut = await app.request(`${HOST}/console/nowhere`, {}, env);
+    expect(signedOut.status).toBe(303);
+    expect(signedOut.headers.get("location")).toBe("/console");
+    expectConsoleHeaders(signedOut);
+
+    const cookie = await signedIn();
+    const response = await app.request(`${HOST}/console/nowhere`, { headers: { Cookie: `sluice_session=${cookie}` } }, env);
     expect(response.status).toBe(404);
     expectConsoleHeaders(response);
     expect(await response.text()).toContain("<code>/console/nowhere</code>");
