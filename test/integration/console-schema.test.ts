@@ -14,10 +14,10 @@ describe("console: schema", () => {
   });
 
   it("lists the sources, then a source's sent events with counts; an event expands to its properties", async () => {
-    const console = await signInToConsole();
+    const ui = await signInToConsole();
     const source = await createSource(unique("Console schema"));
-    expect((await console.get("/console/schema")).html).toContain(`href="/console/schema/${source.id}"`);
-    const empty = await console.get(`/console/schema/${source.id}`);
+    expect((await ui.get("/console/schema")).html).toContain(`href="/console/schema/${source.id}"`);
+    const empty = await ui.get(`/console/schema/${source.id}`);
     expect(empty.html).toContain("No events seen yet");
     expect(empty.html).toContain(source.writeKey);
 
@@ -27,7 +27,7 @@ describe("console: schema", () => {
     ]);
     const page = await waitUntil(
       "Order Completed on the schema page",
-      () => console.get(`/console/schema/${source.id}`),
+      () => ui.get(`/console/schema/${source.id}`),
       (answer) => answer.html.includes("Order Completed"),
       { describe: (answer) => `${answer.status}` },
     );
@@ -35,24 +35,24 @@ describe("console: schema", () => {
     expect(page.html).toContain("1–1 of 1 events");
     expect(page.html).toMatch(/Order Completed<\/a><\/th><td>track<\/td><td class="num">2<\/td><td class="num">2<\/td><td class="num">2<\/td>/);
 
-    const expanded = await console.get(`/console/schema/${source.id}?page=1&event=${encodeURIComponent("track:Order Completed")}`);
+    const expanded = await ui.get(`/console/schema/${source.id}?page=1&event=${encodeURIComponent("track:Order Completed")}`);
     expect(expanded.html).toContain("<code>total</code>");
     expect(expanded.html).toContain("integer, number");
     expect(expanded.html).toContain("<code>sku</code>");
   });
 
   it("blocks and unblocks an event through the form, as the admin API does; a POST without the CSRF token is refused", async () => {
-    const console = await signInToConsole();
+    const ui = await signInToConsole();
     const source = await createSource(unique("Console blocks"));
     const form = { type: "track", name: "Page Viewed", blocked: "true", page: "1" };
 
-    const refused = await console.post(`/console/schema/${source.id}/blocks`, form);
+    const refused = await ui.post(`/console/schema/${source.id}/blocks`, form);
     expect(refused.status).toBe(403);
-    const forged = await console.post(`/console/schema/${source.id}/blocks`, { ...form, csrf: "AAAA" });
+    const forged = await ui.post(`/console/schema/${source.id}/blocks`, { ...form, csrf: "AAAA" });
     expect(forged.status).toBe(403);
     expect((await admin<{ blocks: { events: unknown[] } }>("GET", `/sources/${source.id}/schema/blocks`)).body.blocks.events).toEqual([]);
 
-    const blocked = await console.post(`/console/schema/${source.id}/blocks`, { ...form, csrf: console.csrf });
+    const blocked = await ui.post(`/console/schema/${source.id}/blocks`, { ...form, csrf: ui.csrf });
     expect(blocked.status).toBe(303);
     expect(blocked.location).toBe(`/console/schema/${source.id}?page=1`);
     expect((await admin<{ blocks: { events: unknown[] } }>("GET", `/sources/${source.id}/schema/blocks`)).body.blocks.events).toEqual([
@@ -62,22 +62,22 @@ describe("console: schema", () => {
     await sendBatch(source.writeKey, [{ type: "page", name: "Home", anonymousId: "a1" }]);
     const page = await waitUntil(
       "the blocked page call on the schema page",
-      () => console.get(`/console/schema/${source.id}`),
+      () => ui.get(`/console/schema/${source.id}`),
       (answer) => answer.html.includes("Page Viewed"),
       { describe: (answer) => `${answer.status}` },
     );
     expect(page.html).toContain('aria-label="Unblock Page Viewed"');
     expect(page.html).toContain("1 dropped");
 
-    expect((await console.post(`/console/schema/${source.id}/blocks`, { ...form, blocked: "false", csrf: console.csrf })).status).toBe(303);
+    expect((await ui.post(`/console/schema/${source.id}/blocks`, { ...form, blocked: "false", csrf: ui.csrf })).status).toBe(303);
     expect((await admin<{ blocks: { events: unknown[] } }>("GET", `/sources/${source.id}/schema/blocks`)).body.blocks.events).toEqual([]);
   });
 
   it("an unknown source is a 404 page; a malformed block form says what to do", async () => {
-    const console = await signInToConsole();
-    expect((await console.get("/console/schema/src_nope")).status).toBe(404);
+    const ui = await signInToConsole();
+    expect((await ui.get("/console/schema/src_nope")).status).toBe(404);
     const source = await createSource(unique("Console bad form"));
-    const bad = await console.post(`/console/schema/${source.id}/blocks`, { type: "pageview", name: "x", blocked: "true", csrf: console.csrf });
+    const bad = await ui.post(`/console/schema/${source.id}/blocks`, { type: "pageview", name: "x", blocked: "true", csrf: ui.csrf });
     expect(bad.status).toBe(400);
     expect(bad.html).toContain("Reload the schema page");
   });
