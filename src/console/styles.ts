@@ -50,7 +50,7 @@ main { padding: 2rem 1.5rem; max-width: 64rem; margin: 0 auto; }
 }
 /* schema, plans, profiles */
 h2 { font-size: 17px; margin: 1.75rem 0 .75rem; }
-.panel h2 { margin-top: 0; }
+.panel h2 { margin: 0 0 .25rem; }
 .muted { color: var(--muted); }
 .small { font-size: 12px; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
@@ -64,13 +64,15 @@ h2 { font-size: 17px; margin: 1.75rem 0 .75rem; }
 table.data, table.nested { border-collapse: collapse; width: 100%; font-size: 14px; }
 table.data th, table.data td, table.nested th, table.nested td { text-align: left; padding: .45rem .75rem; border-bottom: 1px solid var(--line); vertical-align: top; }
 table.data thead th, table.nested thead th { font-size: 12px; font-weight: 600; color: var(--muted); text-transform: uppercase; letter-spacing: .03em; white-space: nowrap; }
-table.data tbody th { font-weight: 600; overflow-wrap: anywhere; }
+table.data th, table.data td, table.nested td { white-space: nowrap; }
+table.data tbody th { font-weight: 600; white-space: normal; min-width: 9rem; overflow-wrap: break-word; }
+table.data td.wrap, table.data td.value { white-space: normal; min-width: 12rem; overflow-wrap: anywhere; }
+table code { overflow-wrap: normal; }
 table.data tbody tr:last-child > * { border-bottom: 0; }
 table.data .num { text-align: right; font-variant-numeric: tabular-nums; }
 table.data tr.open > * { background: var(--code); }
 table.data tr.properties > td { background: var(--bg); padding: .5rem .75rem 1rem 1.5rem; }
 table.nested { background: var(--panel); border: 1px solid var(--line); border-radius: 6px; }
-td.value { overflow-wrap: anywhere; }
 td.actions { white-space: nowrap; }
 td.actions a { margin-right: .5rem; }
 time { white-space: nowrap; }

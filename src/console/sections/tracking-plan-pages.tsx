@@ -156,7 +156,7 @@ export const TrackingPlanPage: FC<TrackingPlanPageProps> = ({ subject, csrfToken
                   <td>{rule.type}</td>
                   <th scope="row">{ruleLabel(rule)}</th>
                   <td class="num">{rule.version}</td>
-                  <td>{plannedFields(rule)}</td>
+                  <td class="wrap">{plannedFields(rule)}</td>
                   <td class="actions">
                     <a href={`${base}?edit=${index}#rule-editor`}>Edit</a>
                     <form method="post" action={`${base}/rules/delete`} class="inline">
@@ -343,7 +343,7 @@ export const ViolationsPage: FC<Chrome & { plan: TrackingPlan; source: Source; v
                     <td>
                       <code>{violation.field}</code>
                     </td>
-                    <td>{violation.description}</td>
+                    <td class="wrap">{violation.description}</td>
                     <td class="num">{formatCount(violation.count)}</td>
                     <td>
                       <Time iso={violation.lastSeen} />
