@@ -57,8 +57,8 @@ export const SourceSchemaPage: FC<SourceSchemaPageProps> = ({ subject, csrfToken
   return (
     <Layout title={`Schema · ${source.name}`} current="schema" subject={subject} csrfToken={csrfToken}>
       <p class="lead">
-        Events <code>{source.name}</code> sent, most recently seen first. Select an event to see its properties. A blocked event is dropped at the edge of the
-        pipeline: not archived, not delivered, only counted.
+        Events this source sent, most recently seen first. Select an event to see its properties. A blocked event is dropped at the edge of the pipeline: not
+        archived, not delivered, only counted.
       </p>
       <p>
         <a href="/console/schema">← All sources</a>
