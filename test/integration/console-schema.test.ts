@@ -73,6 +73,20 @@ describe("console: schema", () => {
     expect((await admin<{ blocks: { events: unknown[] } }>("GET", `/sources/${source.id}/schema/blocks`)).body.blocks.events).toEqual([]);
   });
 
+  it("blocks an identify trait through the form, as the admin API does", async () => {
+    const ui = await signInToConsole();
+    const source = await createSource(unique("Console trait blocks"));
+    const blocked = await ui.post(`/console/schema/${source.id}/trait-blocks`, { type: "identify", name: "ssn", blocked: "true", page: "1", csrf: ui.csrf });
+    expect(blocked.status).toBe(303);
+    expect(blocked.location).toBe(`/console/schema/${source.id}?page=1&event=identify%3A`);
+    expect((await admin<{ blocks: { traits: unknown[] } }>("GET", `/sources/${source.id}/schema/blocks`)).body.blocks.traits).toEqual([
+      { type: "identify", name: "ssn" },
+    ]);
+    expect((await ui.post(`/console/schema/${source.id}/trait-blocks`, { type: "identify", name: "ssn", blocked: "false" })).status).toBe(403);
+    expect((await ui.post(`/console/schema/${source.id}/trait-blocks`, { type: "identify", name: "ssn", blocked: "false", csrf: ui.csrf })).status).toBe(303);
+    expect((await admin<{ blocks: { traits: unknown[] } }>("GET", `/sources/${source.id}/schema/blocks`)).body.blocks.traits).toEqual([]);
+  });
+
   it("an unknown source is a 404 page; a malformed block form says what to do", async () => {
     const ui = await signInToConsole();
     expect((await ui.get("/console/schema/src_nope")).status).toBe(404);

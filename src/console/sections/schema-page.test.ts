@@ -80,6 +80,28 @@ describe("schema pages", () => {
     expect(html).toContain('aria-expanded="true"');
   });
 
+  it("an expanded identify call offers to block its top-level traits", async () => {
+    const property = (path: string) => ({ path, types: ["string" as const], firstSeen: "x", lastSeen: "2026-11-30T12:00:00Z" });
+    const schema: SchemaPage = {
+      ...schemaOf(1, 0, []),
+      events: [{ type: "identify", name: "", count24h: 1, count30d: 1, count60d: 1, blocked: 0, lastSeen: "2026-11-30T12:00:00Z" }],
+      properties: [property("address"), property("address.city"), property("ssn")],
+    };
+    const html = await render(
+      SourceSchemaPage({
+        ...chrome,
+        source,
+        schema,
+        blocks: { events: [], traits: [{ type: "identify", name: "ssn" }] },
+        expanded: { type: "identify", name: "" },
+      }),
+    );
+    expect(html).toContain("(identify)");
+    expect(html).toContain('aria-label="Block trait address"');
+    expect(html).toContain('aria-label="Unblock trait ssn"');
+    expect(html).not.toContain("trait address.city");
+  });
+
   it("reads ?page= safely", () => {
     expect(parsePage(undefined)).toBe(1);
     expect(parsePage("0")).toBe(1);

@@ -127,7 +127,14 @@ export const SourceSchemaPage: FC<SourceSchemaPageProps> = ({ subject, csrfToken
                       {open ? (
                         <tr class="properties">
                           <td colspan={7}>
-                            <Properties type={event.type} properties={schema.properties ?? []} />
+                            <Properties
+                              sourceId={source.id}
+                              type={event.type}
+                              properties={schema.properties ?? []}
+                              blockedTraits={blocks.traits.filter((trait) => trait.type === event.type).map((trait) => trait.name)}
+                              page={page}
+                              csrfToken={csrfToken}
+                            />
                           </td>
                         </tr>
                       ) : null}
@@ -144,16 +151,25 @@ export const SourceSchemaPage: FC<SourceSchemaPageProps> = ({ subject, csrfToken
   );
 };
 
-const Properties: FC<{ type: string; properties: NonNullable<SchemaPage["properties"]> }> = ({ type, properties }) =>
-  properties.length === 0 ? (
-    <p class="muted">{type === "track" ? "This event was sent without properties." : "This call was sent without traits."}</p>
-  ) : (
+/** Identify traits and group properties can be blocked one by one (by top-level name), as Segment's Schema tab allows. */
+const Properties: FC<{
+  sourceId: string;
+  type: string;
+  properties: NonNullable<SchemaPage["properties"]>;
+  blockedTraits: string[];
+  page: number;
+  csrfToken: string;
+}> = ({ sourceId, type, properties, blockedTraits, page, csrfToken }) => {
+  const traits = type === "identify" || type === "group";
+  if (properties.length === 0) return <p class="muted">{traits ? "This call was sent without traits." : "This event was sent without properties."}</p>;
+  return (
     <table class="nested">
       <thead>
         <tr>
-          <th scope="col">{type === "track" ? "Property" : "Trait"}</th>
+          <th scope="col">{traits ? "Trait" : "Property"}</th>
           <th scope="col">Types</th>
           <th scope="col">Last seen</th>
+          {traits ? <th scope="col">Status</th> : null}
         </tr>
       </thead>
       <tbody>
@@ -166,11 +182,47 @@ const Properties: FC<{ type: string; properties: NonNullable<SchemaPage["propert
             <td>
               <Time iso={property.lastSeen} />
             </td>
+            {traits ? (
+              <td>
+                {property.path.includes(".") ? null : (
+                  <TraitBlockForm
+                    sourceId={sourceId}
+                    type={type}
+                    name={property.path}
+                    blocked={blockedTraits.includes(property.path)}
+                    page={page}
+                    csrfToken={csrfToken}
+                  />
+                )}
+              </td>
+            ) : null}
           </tr>
         ))}
       </tbody>
     </table>
   );
+};
+
+const TraitBlockForm: FC<{ sourceId: string; type: string; name: string; blocked: boolean; page: number; csrfToken: string }> = ({
+  sourceId,
+  type,
+  name,
+  blocked,
+  page,
+  csrfToken,
+}) => (
+  <form method="post" action={`/console/schema/${encodeURIComponent(sourceId)}/trait-blocks`} class="inline">
+    <CsrfField token={csrfToken} />
+    <input type="hidden" name="type" value={type} />
+    <input type="hidden" name="name" value={name} />
+    <input type="hidden" name="blocked" value={blocked ? "false" : "true"} />
+    <input type="hidden" name="page" value={String(page)} />
+    {blocked ? <span class="tag danger">Blocked</span> : <span class="tag">Allowed</span>}{" "}
+    <button type="submit" class="small-button secondary" aria-label={`${blocked ? "Unblock" : "Block"} trait ${name}`}>
+      {blocked ? "Unblock" : "Block"}
+    </button>
+  </form>
+);
 
 /** Block or unblock: a POST with the CSRF token, back to the same page afterwards. */
 const BlockForm: FC<{ sourceId: string; event: { type: string; name: string }; blocked: boolean; page: number; csrfToken: string }> = ({

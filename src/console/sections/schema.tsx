@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { setSchemaEventBlocked } from "../../protocols/block-schema-event";
+import { setSchemaEventBlocked, setSchemaTraitBlocked } from "../../protocols/block-schema-event";
 import { PlanStore } from "../../protocols/plan-store";
 import { readSchemaPage } from "../../schema/read-page";
 import { SourceStore } from "../../sources/source-store";
@@ -8,6 +8,13 @@ import { formFields, render, type SignedInEnv } from "../context";
 import { NotFoundPage, RefusedPage } from "../pages";
 import { SCHEMA_PAGE_SIZE, SchemaSourcesPage, SourceSchemaPage } from "./schema-page";
 import { parsePage } from "./schema-ui";
+
+const traitBlockForm = z.object({
+  type: z.enum(["identify", "group"]),
+  name: z.string().min(1).max(1000),
+  blocked: z.enum(["true", "false"]),
+  page: z.string().optional(),
+});
 
 const blockForm = z.object({
   type: z.enum(["track", "identify", "group"]),
@@ -50,4 +57,15 @@ export const schemaSection = new Hono<SignedInEnv>()
     const { type, name, blocked, page } = form.data;
     await setSchemaEventBlocked(c.env.DB, source.id, { type, name }, blocked === "true", new Date());
     return c.redirect(`/console/schema/${encodeURIComponent(source.id)}?page=${parsePage(page)}`, 303);
+  })
+  .post("/schema/:sourceId/trait-blocks", async (c) => {
+    const source = await new SourceStore(c.env.DB).get(c.req.param("sourceId"));
+    if (!source) return render(c, <NotFoundPage path={new URL(c.req.url).pathname} />, 404);
+    const form = traitBlockForm.safeParse(await formFields(c));
+    if (!form.success)
+      return render(c, <RefusedPage message="This block form is incomplete. Reload the schema page and use its Block or Unblock button." />, 400);
+    const { type, name, blocked, page } = form.data;
+    await setSchemaTraitBlocked(c.env.DB, source.id, { type, name }, blocked === "true", new Date());
+    const expanded = `${type}:`;
+    return c.redirect(`/console/schema/${encodeURIComponent(source.id)}?page=${parsePage(page)}&event=${encodeURIComponent(expanded)}`, 303);
   });
