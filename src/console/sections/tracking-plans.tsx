@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { PlanStore, type TrackingPlan } from "../../protocols/plan-store";
-import { listProtocolViolations } from "../../protocols/violation-store";
+import { pageProtocolViolations } from "../../protocols/violation-store";
 import { SourceStore } from "../../sources/source-store";
 import { formFields, render, type SignedInContext, type SignedInEnv } from "../context";
 import { NotFoundPage } from "../pages";
@@ -108,10 +108,9 @@ export const trackingPlansSection = new Hono<SignedInEnv>()
     const [plan, source] = await Promise.all([new PlanStore(c.env.DB).get(c.req.param("id")), new SourceStore(c.env.DB).get(c.req.param("sourceId"))]);
     if (!plan || !source) return notFound(c);
     const page = parsePage(c.req.query("page"));
-    const all = await listProtocolViolations(c.env.DB, source.id);
-    const violations = all.slice((page - 1) * VIOLATIONS_PAGE_SIZE, page * VIOLATIONS_PAGE_SIZE);
+    const { violations, total } = await pageProtocolViolations(c.env.DB, source.id, { offset: (page - 1) * VIOLATIONS_PAGE_SIZE, limit: VIOLATIONS_PAGE_SIZE });
     return render(
       c,
-      <ViolationsPage subject={session.sub} csrfToken={csrfToken} plan={plan} source={source} violations={violations} page={page} total={all.length} />,
+      <ViolationsPage subject={session.sub} csrfToken={csrfToken} plan={plan} source={source} violations={violations} page={page} total={total} />,
     );
   });
