@@ -62,7 +62,7 @@ h2 { font-size: 17px; margin: 1.75rem 0 .75rem; }
 .plain-list li { padding: .5rem 0; border-bottom: 1px solid var(--line); display: flex; flex-wrap: wrap; align-items: center; gap: .5rem; }
 .table-wrap { overflow-x: auto; border: 1px solid var(--line); border-radius: 8px; background: var(--panel); }
 table.data, table.nested { border-collapse: collapse; width: 100%; font-size: 14px; }
-table.data th, table.data td, table.nested th, table.nested td { text-align: left; padding: .45rem .75rem; border-bottom: 1px solid var(--line); vertical-align: top; }
+table.data th, table.data td, table.nested th, table.nested td { text-align: left; padding: .45rem .75rem; border-bottom: 1px solid var(--line); vertical-align: middle; }
 table.data thead th, table.nested thead th { font-size: 12px; font-weight: 600; color: var(--muted); text-transform: uppercase; letter-spacing: .03em; white-space: nowrap; }
 table.data th, table.data td, table.nested td { white-space: nowrap; }
 table.data tbody th { font-weight: 600; white-space: normal; min-width: 9rem; overflow-wrap: break-word; }

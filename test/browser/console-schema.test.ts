@@ -110,6 +110,9 @@ describe("console schema, tracking plans and profiles in Chromium", () => {
         await page.click("text=Order Completed");
         await page.locator("code", { hasText: "products.$.sku" }).waitFor();
         await shot("schema-source");
+        await page.click("text=(identify)");
+        await page.locator('button[aria-label="Block trait email"]').waitFor();
+        await shot("schema-identify");
 
         await Promise.all([page.waitForURL(/\/console\/schema\/.+\?page=1$/), page.click('button[aria-label="Block Product Viewed"]')]);
         await page.locator('button[aria-label="Unblock Product Viewed"]').waitFor();
