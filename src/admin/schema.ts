@@ -2,8 +2,8 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { ApiError } from "../http/api-error";
 import { ADMIN_ERRORS, ADMIN_SECURITY, NOT_FOUND, adminRouter, idParam, json, jsonBody } from "../http/openapi";
 import { queryChoice, queryFlag } from "../http/query";
+import { setSchemaEventBlocked, setSchemaTraitBlocked } from "../protocols/block-schema-event";
 import { PlanStore } from "../protocols/plan-store";
-import { setBlocked } from "../protocols/schema-blocks";
 import { schemaCsv } from "../schema/export-csv";
 import { archiveSchemaEvent, readSchema } from "../schema/store";
 import { requireSource } from "./require-source";
@@ -119,11 +119,7 @@ export const schemaApi = adminRouter()
       if (archived !== undefined && !(await archiveSchemaEvent(c.env.DB, id, type, name, archived))) {
         throw new ApiError(404, `The schema of source ${id} has no ${type} event ${JSON.stringify(name)}.`);
       }
-      if (blocked !== undefined) {
-        const store = new PlanStore(c.env.DB);
-        const blocks = await store.schemaBlocks(id);
-        await store.saveSchemaBlocks(id, { ...blocks, events: setBlocked(blocks.events, { type, name }, blocked) }, new Date());
-      }
+      if (blocked !== undefined) await setSchemaEventBlocked(c.env.DB, id, { type, name }, blocked, new Date());
       return c.json({ event: { type, name, ...(archived === undefined ? {} : { archived }), ...(blocked === undefined ? {} : { blocked }) } }, 200);
     },
   )
@@ -140,9 +136,7 @@ export const schemaApi = adminRouter()
       const { id } = c.req.valid("param");
       await requireSource(c.env.DB, id);
       const { type, name, blocked } = c.req.valid("json");
-      const store = new PlanStore(c.env.DB);
-      const blocks = await store.schemaBlocks(id);
-      await store.saveSchemaBlocks(id, { ...blocks, traits: setBlocked(blocks.traits, { type, name }, blocked) }, new Date());
+      await setSchemaTraitBlocked(c.env.DB, id, { type, name }, blocked, new Date());
       return c.json({ trait: { type, name, blocked } }, 200);
     },
   )

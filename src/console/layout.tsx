@@ -27,10 +27,10 @@ export const Page: FC<{ title: string; children?: Child }> = ({ title, children 
 export const SECTIONS: readonly { id: string; label: string; href?: string }[] = [
   { id: "overview", label: "Overview", href: "/console" },
   { id: "sources", label: "Sources" },
-  { id: "schema", label: "Schema" },
-  { id: "tracking-plans", label: "Tracking plans" },
+  { id: "schema", label: "Schema", href: "/console/schema" },
+  { id: "tracking-plans", label: "Tracking plans", href: "/console/tracking-plans" },
   { id: "destinations", label: "Destinations" },
-  { id: "profiles", label: "Profiles" },
+  { id: "profiles", label: "Profiles", href: "/console/profiles" },
   { id: "replays", label: "Replays" },
   { id: "api", label: "API", href: "/api/v1/docs" },
 ];

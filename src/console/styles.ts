@@ -78,4 +78,57 @@ main { padding: 2rem 1.5rem; max-width: 64rem; margin: 0 auto; }
 .journey li.bad::before { background: var(--danger); }
 .journey li.wait::before { background: #bf8700; }
 .debugger pre { margin: 0; padding: .6rem .75rem; background: var(--code); border-radius: 6px; font: 12.5px/1.45 ui-monospace, SFMono-Regular, Menlo, monospace; overflow-x: auto; max-height: 24rem; white-space: pre-wrap; overflow-wrap: anywhere; }
+/* schema, plans, profiles */
+h2 { font-size: 17px; margin: 1.75rem 0 .75rem; }
+.panel h2 { margin: 0 0 .25rem; }
+.muted { color: var(--muted); }
+.small { font-size: 12px; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+.empty { border: 1px dashed var(--line); border-radius: 8px; padding: 1rem 1.25rem; background: var(--panel); margin: 1rem 0; }
+.empty p { margin: .25rem 0 0; }
+.empty-title { font-weight: 600; margin: 0; }
+.notice { border: 1px solid var(--line); border-left: 4px solid var(--accent); background: var(--panel); border-radius: 6px; padding: .5rem .75rem; }
+.plain-list { list-style: none; padding: 0; margin: 1rem 0; }
+.plain-list li { padding: .5rem 0; border-bottom: 1px solid var(--line); display: flex; flex-wrap: wrap; align-items: center; gap: .5rem; }
+.table-wrap { overflow-x: auto; border: 1px solid var(--line); border-radius: 8px; background: var(--panel); }
+table.data, table.nested { border-collapse: collapse; width: 100%; font-size: 14px; }
+table.data th, table.data td, table.nested th, table.nested td { text-align: left; padding: .45rem .75rem; border-bottom: 1px solid var(--line); vertical-align: middle; }
+table.data thead th, table.nested thead th { font-size: 12px; font-weight: 600; color: var(--muted); text-transform: uppercase; letter-spacing: .03em; white-space: nowrap; }
+table.data th, table.data td, table.nested td { white-space: nowrap; }
+table.data tbody th { font-weight: 600; white-space: normal; min-width: 9rem; overflow-wrap: break-word; }
+table.data td.wrap, table.data td.value { white-space: normal; min-width: 12rem; overflow-wrap: anywhere; }
+table code { overflow-wrap: normal; }
+table.data tbody tr:last-child > * { border-bottom: 0; }
+table.data .num { text-align: right; font-variant-numeric: tabular-nums; }
+table.data tr.open > * { background: var(--code); }
+table.data tr.properties > td { background: var(--bg); padding: .5rem .75rem 1rem 1.5rem; }
+table.nested { background: var(--panel); border: 1px solid var(--line); border-radius: 6px; }
+td.actions { white-space: nowrap; }
+td.actions a { margin-right: .5rem; }
+time { white-space: nowrap; }
+.tag { display: inline-block; font-size: 12px; padding: 0 .45rem; border-radius: 999px; border: 1px solid var(--line); color: var(--muted); }
+.tag.danger { color: var(--danger); border-color: var(--danger); background: var(--danger-bg); }
+form.inline { display: inline-flex; align-items: center; gap: .35rem; margin: 0; }
+.small-button { padding: .15rem .6rem; font-size: 13px; }
+button.secondary { background: transparent; color: var(--fg); border-color: var(--line); }
+.pager { display: flex; flex-wrap: wrap; align-items: center; gap: 1rem; margin: .75rem 0; font-size: 14px; color: var(--muted); }
+.panel { background: var(--panel); border: 1px solid var(--line); border-radius: 8px; padding: 1rem 1.25rem; margin: 1.5rem 0; }
+.stack { display: flex; flex-direction: column; gap: .35rem; }
+.row { display: flex; flex-wrap: wrap; gap: .75rem; align-items: flex-start; }
+.grow { flex: 1; min-width: 12rem; }
+.end { justify-content: flex-end; align-self: flex-end; }
+.panel label, .lookup label { font-weight: 600; font-size: 14px; }
+.panel input, .panel select, .panel textarea, form.row select { font: inherit; padding: .45rem .6rem; border: 1px solid var(--line); border-radius: 6px; background: var(--bg); color: var(--fg); max-width: 100%; }
+.panel textarea.code { font: 13px/1.45 ui-monospace, SFMono-Regular, Menlo, monospace; width: 100%; resize: vertical; }
+[aria-invalid="true"] { border-color: var(--danger) !important; }
+.field-error { color: var(--danger); font-size: 13px; margin: 0; }
+.lookup { display: flex; flex-wrap: wrap; gap: .75rem; align-items: flex-end; }
+.facts { display: grid; grid-template-columns: max-content 1fr; gap: .35rem 1rem; margin: 0; }
+.facts dt { color: var(--muted); font-size: 14px; }
+.facts dd { margin: 0; overflow-wrap: anywhere; }
+@media (max-width: 720px) {
+  .facts { grid-template-columns: 1fr; gap: .1rem; }
+  .facts dd { margin-bottom: .5rem; }
+  .lookup > .stack { flex: 1 1 100%; }
+}
 `;

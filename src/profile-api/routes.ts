@@ -4,12 +4,7 @@ import { createMiddleware } from "hono/factory";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { HonoEnv } from "../env";
 import { credentialsMatch } from "../http/constant-time";
-import { parseIdentifierKey } from "../identity/identifier";
-import { identityShardName, indexKey, type Collection } from "../identity/index-shards";
-import { isSegmentId } from "../identity/profile-id";
-import type { RecordedEvent } from "../identity/profile-record";
-import type { EventQuery, ProfileView } from "../identity/profile-view";
-import { identityStore } from "../identity/durable-store";
+import { findProfile } from "./find-profile";
 import { eventsRoute, externalIdsRoute, linksRoute, metadataRoute, params, traitsRoute } from "./route-definitions";
 import { decodeOffset, eventsPage, externalIdsPage, linksBody, metadataBody, traitsPage } from "./views";
 
@@ -19,14 +14,6 @@ import { decodeOffset, eventsPage, externalIdsPage, linksBody, metadataBody, tra
  * Basic with the Profile API token as user name. Errors are `{"error":{"code","message"}}`.
  */
 type ProfileContext = Context<HonoEnv>;
-
-/** What the routes need of a ProfileObject. */
-interface ProfileReader {
-  view(): Promise<ProfileView>;
-  readEvents(query: EventQuery): Promise<RecordedEvent[]>;
-}
-
-const MAX_FORWARDS = 20;
 
 type ErrorCode = "authentication_error" | "not_found" | "validation_error";
 
@@ -42,37 +29,13 @@ const rejectInvalid: Hook<unknown, HonoEnv, string, Response | undefined> = (res
   return fail(c as ProfileContext, 400, "validation_error", `The parameter \`${name}\` ${issue?.message ?? "is invalid"}.`);
 };
 
-/** Finds the live profile for an identifier (or a segment_id), following merges. */
-async function findProfile(c: ProfileContext, collection: Collection, identifier: string) {
-  const env = c.env;
-  let profileId: string | null;
-  if (isSegmentId(identifier)) {
-    profileId = identifier;
-  } else {
-    const parsed = parseIdentifierKey(identifier)!;
-    const key = indexKey(collection, `${parsed.type}:${parsed.value}`);
-    const shard = env.IDENTITY_INDEX.get(env.IDENTITY_INDEX.idFromName(identityShardName(env.SPACE_ID, collection, key)));
-    profileId = (await shard.lookup([key]))[0] ?? null;
-  }
-  for (let hops = 0; profileId !== null && hops < MAX_FORWARDS; hops += 1) {
-    const stub: ProfileReader = env.PROFILES.get(env.PROFILES.idFromName(profileId));
-    const view = await stub.view();
-    if (!view.exists || view.collection !== collection) return undefined;
-    if (view.mergedInto === null) return { stub, view };
-    // A merge cut short is finished here too, so the survivor shows everything it absorbs.
-    if (view.mergePending) await identityStore(env).finishMerge(collection, view.id, view.mergedInto);
-    profileId = view.mergedInto;
-  }
-  return undefined;
-}
-
 type ProfileParams = z.output<typeof params>;
 type Found = NonNullable<Awaited<ReturnType<typeof findProfile>>> & { url: string };
 
 /** The profile the path names, or the Profile API's 404 answer. */
 async function lookUp(c: ProfileContext, { spaceId, collection, identifier }: ProfileParams, resource: string) {
   if (spaceId !== c.env.SPACE_ID) return fail(c, 404, "not_found", `Space \`${spaceId}\` was not found.`);
-  const found = await findProfile(c, collection, identifier);
+  const found = await findProfile(c.env, collection, identifier);
   if (!found) return fail(c, 404, "not_found", "Profile was not found.");
   return { ...found, url: `/v1/spaces/${spaceId}/collections/${collection}/profiles/${found.view.id}/${resource}` } satisfies Found;
 }

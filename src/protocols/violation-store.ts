@@ -56,3 +56,21 @@ export async function listProtocolViolations(db: D1Database, sourceId: string): 
     .all<ViolationSummary>();
   return results;
 }
+
+/** One page of `listProtocolViolations`, in the same order, and how many there are in all (the console pages through them). */
+export async function pageProtocolViolations(
+  db: D1Database,
+  sourceId: string,
+  page: { offset: number; limit: number },
+): Promise<{ violations: ViolationSummary[]; total: number }> {
+  const [rows, count] = await db.batch<Record<string, string | number>>([
+    db
+      .prepare(
+        `SELECT event_name AS eventName, event_type AS eventType, type, field, description, count, last_seen AS lastSeen
+         FROM protocol_violations WHERE source_id = ? ORDER BY last_seen DESC, event_name, field, event_type, type LIMIT ? OFFSET ?`,
+      )
+      .bind(sourceId, page.limit, page.offset),
+    db.prepare("SELECT COUNT(*) AS n FROM protocol_violations WHERE source_id = ?").bind(sourceId),
+  ]);
+  return { violations: rows!.results as unknown as ViolationSummary[], total: Number(count!.results[0]?.n ?? 0) };
+}

@@ -1,10 +1,18 @@
 import { Hono } from "hono";
 import { requireSignedIn, type SignedInEnv } from "../context";
 import { debuggerSection } from "./debugger";
+import { profilesSection } from "./profiles";
+import { schemaSection } from "./schema";
+import { trackingPlansSection } from "./tracking-plans";
 
 /**
  * The console's signed-in sections, each a small Hono app of its own (one file per section in
  * this folder), mounted under `/console`. Every route here needs a session, and every POST the
  * session's CSRF token (`requireSignedIn`).
  */
-export const sections = new Hono<SignedInEnv>().use("*", requireSignedIn).route("/", debuggerSection);
+export const sections = new Hono<SignedInEnv>()
+  .use("*", requireSignedIn)
+  .route("/", debuggerSection)
+  .route("/", schemaSection)
+  .route("/", trackingPlansSection)
+  .route("/", profilesSection);
