@@ -15,6 +15,10 @@ describe("fastValidator", () => {
     // zod ignores a required name it has no property schema for.
     expect(fastValidator({ type: "object", required: ["userId"] })).toBeUndefined();
     expect(fastValidator(section({ n: { type: "number", minimum: 1, exclusiveMinimum: true } }))).toBeUndefined();
+    // Without the `type` they belong to, zod ignores properties, items and bounds; JSON Schema does not.
+    expect(fastValidator({ properties: { properties: { type: "object", properties: { total: { type: "number" } }, required: ["total"] } } })).toBeUndefined();
+    expect(fastValidator(section({ n: { minimum: 1 } }))).toBeUndefined();
+    expect(fastValidator(section({ tags: { items: { type: "string" } } }))).toBeUndefined();
   });
 
   it("never accepts what the JSON Schema validator rejects", () => {

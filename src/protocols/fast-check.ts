@@ -67,10 +67,33 @@ function sectionsOnly(schema: Record<string, unknown>): Record<string, unknown> 
   return typeof properties === "object" && properties !== null && !Array.isArray(properties) ? (properties as Record<string, unknown>) : undefined;
 }
 
+/**
+ * JSON Schema applies `properties`, `items` or `minimum` to values of their type whatever `type`
+ * says, but zod's `fromJSONSchema` ignores them when `type` is absent (`{properties: {total:
+ * {type: "number"}}}` accepted `{total: "12"}`): such keywords are the same only beside the
+ * `type` they belong to.
+ */
+const KEYWORD_TYPES: Readonly<Record<string, readonly string[]>> = {
+  properties: ["object"],
+  required: ["object"],
+  additionalProperties: ["object"],
+  items: ["array"],
+  minItems: ["array"],
+  maxItems: ["array"],
+  minimum: ["number", "integer"],
+  maximum: ["number", "integer"],
+  exclusiveMinimum: ["number", "integer"],
+  exclusiveMaximum: ["number", "integer"],
+};
+
 function usesOnlySameMeaningKeywords(schema: unknown): boolean {
   if (typeof schema === "boolean") return true;
   if (typeof schema !== "object" || schema === null || Array.isArray(schema)) return false;
   const record = schema as Record<string, unknown>;
+  for (const keyword of Object.keys(record)) {
+    const types = KEYWORD_TYPES[keyword];
+    if (types && !(typeof record.type === "string" && types.includes(record.type))) return false;
+  }
   // zod enforces `required` only for names it has a schema for (found by this file's tests).
   if (record.required !== undefined) {
     const declared = typeof record.properties === "object" && record.properties !== null ? record.properties : {};
