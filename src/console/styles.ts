@@ -66,7 +66,9 @@ table.list .num { text-align: right; font-variant-numeric: tabular-nums; white-s
 .pill-ok { color: #1a7f37; } .pill-warn { color: #9a6700; } .pill-bad { color: var(--danger); } .pill-off { color: var(--muted); }
 .stack { display: grid; gap: .75rem; max-width: 44rem; }
 .stack label { display: grid; gap: .25rem; font-weight: 600; font-size: 14px; }
-.stack label.inline, label.inline { display: flex; gap: .4rem; align-items: center; font-weight: 400; flex-wrap: wrap; }
+.stack label.inline, label.inline { display: flex; gap: .5rem; align-items: baseline; font-weight: 400; }
+label.inline input { flex: none; }
+fieldset.choices { display: flex; flex-wrap: wrap; gap: .5rem 1.25rem; } fieldset.choices > .muted { flex-basis: 100%; }
 fieldset { border: 1px solid var(--line); border-radius: 8px; padding: .75rem 1rem; margin: 0; display: grid; gap: .5rem; min-width: 0; }
 legend { font-weight: 600; font-size: 14px; padding: 0 .3rem; }
 .stack input:not([type=checkbox]):not([type=radio]), .stack select, .stack textarea { width: 100%; padding: .45rem .6rem; border: 1px solid var(--line); border-radius: 6px; background: var(--bg); color: var(--fg); font: inherit; font-weight: 400; }
@@ -87,8 +89,9 @@ button:disabled { opacity: .5; cursor: not-allowed; }
 .result { margin-top: 1rem; }
 .error-text { color: var(--danger); font-size: 13px; }
 progress { width: 100%; max-width: 20rem; height: .8rem; }
-.chart { margin: 0; } .chart svg { width: 100%; max-width: 48rem; height: auto; display: block; }
-.chart .axis { stroke: var(--line); } .chart .tick { fill: var(--muted); font-size: 9px; }
+.chart { margin: 0; } .chart svg { width: 100%; height: 140px; display: block; }
+.ticks { display: flex; justify-content: space-between; font-size: 11px; color: var(--muted); margin: .2rem 0 .5rem; }
+.chart .axis { stroke: var(--line); }
 .chart .bar-slot { fill: transparent; } .chart g:hover .bar-slot { fill: var(--code); }
 .bar-delivered { fill: #2da44e; } .bar-failed { fill: #cf222e; } .bar-discarded { fill: #8c959f; }
 .chart figcaption { font-size: 13px; display: flex; flex-wrap: wrap; gap: .25rem 1rem; }

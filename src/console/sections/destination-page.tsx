@@ -190,7 +190,7 @@ const PreviewSection: FC<{ preview: FilterPreview; csrfToken: string; path: stri
     <h2 id="preview">Try a filter</h2>
     <p class="muted">What a filter does to one event, through the same code as live delivery. Paste any event, e.g. one from the debugger.</p>
     <ErrorNote message={preview.error} />
-    <form method="post" action={`${path}/preview`} class="stack">
+    <form method="post" action={`${path}/preview#preview-result`} class="stack">
       <Csrf token={csrfToken} />
       <FilterFields values={preview.values} withNone={true} />
       <label>
@@ -204,7 +204,7 @@ const PreviewSection: FC<{ preview: FilterPreview; csrfToken: string; path: stri
       </div>
     </form>
     {preview.result ? (
-      <div class="result" role="status">
+      <div class="result" id="preview-result" role="status">
         <p>
           <span class={`pill ${preview.result.matched ? "pill-ok" : "pill-off"}`}>{preview.result.matched ? "Matched" : "Not matched"}</span>{" "}
           {preview.result.event === null ? <b>Dropped: the destination would not receive this event.</b> : "The destination would receive:"}
@@ -224,7 +224,7 @@ const TesterSection: FC<{ test: { event: string; result?: EventTest | undefined;
     <h2 id="tester">Event tester</h2>
     <p class="muted">Sends one event now, without filters or consent, and shows what was sent and what came back.</p>
     <ErrorNote message={test.error} />
-    <form method="post" action={`${path}/test`} class="stack">
+    <form method="post" action={`${path}/test#tester-result`} class="stack">
       <Csrf token={csrfToken} />
       <label>
         Event <span class="muted">(JSON)</span>
@@ -241,7 +241,7 @@ const TesterSection: FC<{ test: { event: string; result?: EventTest | undefined;
 );
 
 const Attempts: FC<{ result: EventTest }> = ({ result }) => (
-  <div class="result" role="status">
+  <div class="result" id="tester-result" role="status">
     <p>
       Outcome: <b>{result.outcome ? result.outcome.kind : "nothing sent"}</b>
       {result.outcome && "reason" in result.outcome && typeof result.outcome.reason === "string" ? ` (${result.outcome.reason})` : ""}

@@ -79,7 +79,8 @@ describe("destination pages", () => {
     expect(html).toContain("********");
     expect(html).toContain("No filters: every event its sources send reaches it.");
     expect(html).toContain("No dead letters");
-    expect(html).toContain('<svg viewBox="0 0 480 120" role="img"');
+    expect(html).toContain("No deliveries in the last 24 hours.");
+    expect(html).not.toContain("<svg");
     expect(html.match(/name="csrf" value="tok"/g)?.length).toBe(5); // sign-out, enable, add filter, preview, tester;
   });
 
@@ -105,6 +106,7 @@ describe("destination pages", () => {
               ],
             },
           },
+          hours: foldDeliveryHours([{ hour: "2026-05-01T12", outcome: "delivered", count: 7 }], NOW, 24),
           deadLetters: [{ id: "k", reason: hostile, deadLetteredAt: "2026-05-01T00:00:00Z", from: "deliveries", events: [{ event: hostile } as never] }],
         }),
       ),
@@ -114,6 +116,10 @@ describe("destination pages", () => {
     expect(html).toContain("X-Signature: abc");
     expect(html).toContain("Outcome: <b>failed</b>");
     expect(html).toContain("Re-drive all");
+    expect(html).toContain(
+      '<svg viewBox="0 0 480 120" role="img" aria-label="Deliveries per hour over the last 24 hours: 7 delivered, 0 failed, 0 discarded."',
+    );
+    expect(html).toContain("<title>2026-05-01T12:00 UTC: 7 delivered, 0 failed, 0 discarded</title>");
   });
 
   it("health in a word", () => {

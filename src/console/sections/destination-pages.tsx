@@ -104,10 +104,12 @@ const CreateDestinationForm: FC<{ csrfToken: string; sources: readonly Source[];
       <fieldset>
         <legend>Type</legend>
         <label class="inline">
-          <input type="radio" name="type" value="webhook" checked={form.type !== "segment"} /> Webhook
+          <input type="radio" name="type" value="webhook" checked={form.type !== "segment"} />
+          <span>Webhook</span>
         </label>
         <label class="inline">
-          <input type="radio" name="type" value="segment" checked={form.type === "segment"} /> Segment (any Segment-compatible API)
+          <input type="radio" name="type" value="segment" checked={form.type === "segment"} />
+          <span>Segment (any Segment-compatible API)</span>
         </label>
       </fieldset>
       <fieldset>
@@ -126,7 +128,8 @@ const CreateDestinationForm: FC<{ csrfToken: string; sources: readonly Source[];
           </textarea>
         </label>
         <label class="inline">
-          <input type="checkbox" name="batch" checked={form.batch} /> Send events in batches (one JSON array per request)
+          <input type="checkbox" name="batch" checked={form.batch} />
+          <span>Send events in batches (one JSON array per request)</span>
         </label>
       </fieldset>
       <fieldset>

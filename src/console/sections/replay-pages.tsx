@@ -118,12 +118,13 @@ export const ReplaysPage: FC<ReplaysPageProps> = ({ subject, csrfToken, replays,
                 To (UTC) <input name="to" type="datetime-local" step={1} value={form.to} required />
               </label>
             </div>
-            <fieldset>
+            <fieldset class="choices">
               <legend>Event types</legend>
               <span class="muted">None checked: every type.</span>{" "}
               {REPLAY_EVENT_TYPES.map((type) => (
                 <label class="inline">
-                  <input type="checkbox" name="eventTypes" value={type} checked={form.eventTypes.includes(type)} /> {type}
+                  <input type="checkbox" name="eventTypes" value={type} checked={form.eventTypes.includes(type)} />
+                  <span>{type}</span>
                 </label>
               ))}
             </fieldset>
