@@ -1,8 +1,10 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, inject, it } from "vitest";
 import { admin } from "../support/workerd/admin";
 import { getSignedOut, signInToConsole } from "../support/workerd/console";
 import { createSource, unique } from "../support/workerd/profiles";
 import { received } from "../support/workerd/received";
+import { waitUntil } from "../support/wait-until";
 
 /** The destinations section through the Worker: forms in, pages out, checked by the admin API's own code. */
 describe("console destinations", () => {
@@ -96,6 +98,62 @@ describe("console destinations", () => {
     const disabled = await session.post(`${path}/enabled`, { enabled: "false" });
     expect(disabled.status).toBe(303);
     expect((await admin<{ destination: { enabled: boolean } }>("GET", `/destinations/${id}`)).body.destination.enabled).toBe(false);
+  });
+
+  it("shows a dead letter with what was sent, refuses a re-drive without CSRF, and re-drives it to the destination", async () => {
+    const session = await signInToConsole();
+    const source = await createSource("Console dead letters source");
+    const hook = `/hooks/${unique("redrive")}`;
+    const created = await admin<{ destination: { id: string } }>("POST", "/destinations", {
+      name: "Console re-drive",
+      type: "webhook",
+      sourceIds: [source.id],
+      settings: { url: `${inject("receiverUrl")}${hook}` },
+    });
+    const id = created.body.destination.id;
+    const messageId = unique("dead");
+    // As the DLQ consumer keeps a refused delivery (src/queues/dead-letter.ts).
+    await env.ARCHIVE.put(
+      `dead-letter/sluice-deliveries-dlq/${encodeURIComponent(id)}/2026-05-01/${messageId}.json`,
+      JSON.stringify({
+        queue: "sluice-deliveries-dlq",
+        messageId,
+        reason: "answered 400: <b>bad</b>",
+        attempts: 1,
+        deadLetteredAt: "2026-05-01T10:00:00.000Z",
+        body: {
+          destinationId: id,
+          event: {
+            type: "track",
+            event: "<script>x</script>",
+            messageId,
+            projectId: source.id,
+            userId: "u1",
+            receivedAt: new Date().toISOString(),
+            properties: {},
+            context: {},
+          },
+        },
+      }),
+    );
+    const path = `/console/destinations/${encodeURIComponent(id)}`;
+    const page = await (await session.get(path)).text();
+    expect(page).toContain("answered 400: &lt;b&gt;bad&lt;/b&gt;");
+    expect(page).toContain("&lt;script&gt;x&lt;/script&gt;");
+    expect(page).not.toContain("<script>x");
+
+    expect((await session.post(`${path}/dead-letters/redrive`, {}, { csrf: false })).status).toBe(403);
+    const redriven = await session.post(`${path}/dead-letters/redrive`, {});
+    expect(redriven.status).toBe(200);
+    expect(await redriven.text()).toContain("Re-drove 1 dead letter(s), 1 event(s).");
+    await waitUntil(
+      "the re-driven event delivered",
+      () => admin<{ delivered: number }>("GET", `/destinations/${id}/delivery`),
+      (answer) => answer.body.delivered === 1,
+      { timeoutMs: 20_000 },
+    );
+    expect((await received(hook)).map((request) => request.body.messageId)).toEqual([messageId]);
+    expect(await (await session.get(path)).text()).toContain("No dead letters");
   });
 
   it("keeps what was typed and says what to fix when the settings do not pass the type's schema", async () => {
