@@ -89,6 +89,7 @@ button:disabled { opacity: .5; cursor: not-allowed; }
 .result { margin-top: 1rem; }
 .error-text { color: var(--danger); font-size: 13px; }
 progress { width: 100%; max-width: 20rem; height: .8rem; }
+.panel > p:first-child { margin-top: 0; } .panel > progress { display: block; margin: .5rem 0 1rem; }
 .chart { margin: 0; } .chart svg { width: 100%; height: 140px; display: block; }
 .ticks { display: flex; justify-content: space-between; font-size: 11px; color: var(--muted); margin: .2rem 0 .5rem; }
 .chart .axis { stroke: var(--line); }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ReplayProgress } from "../../replay/replay-store";
-import { ReplayPage, ReplaysPage } from "./replay-pages";
+import { ReplayPage, ReplaysPage, shortInstant } from "./replay-pages";
 import { instantOf } from "./replays";
 
 const hostile = `<script>alert(1)</script>"'`;
@@ -63,6 +63,11 @@ describe("replay pages", () => {
     expect(ended).not.toContain("Cancel replay");
     const listing = await render(ReplayPage({ subject: "admin", csrfToken: "tok", replay: progress({ destinations: [] }), destinationNames: {} }));
     expect(listing).toContain("No destination has started yet");
+  });
+
+  it("shows instants short", () => {
+    expect(shortInstant("2026-05-01T10:00:00.000Z")).toBe("2026-05-01 10:00");
+    expect(shortInstant("2026-05-01T10:00:30.000Z")).toBe("2026-05-01 10:00:30");
   });
 
   it("reads a datetime-local value as UTC and leaves anything else to the schema", () => {

@@ -26,6 +26,9 @@ export interface ReplaysPageProps extends PageContext {
   error?: string | undefined;
 }
 
+/** `2026-05-01T10:00:00.000Z` → `2026-05-01 10:00` (seconds only when there are some; UTC). */
+export const shortInstant = (iso: string) => iso.replace("T", " ").replace(/(:00)?(\.0+)?Z$/, "");
+
 const percent = (done: number, total: number) => (total === 0 ? 100 : Math.min(100, Math.floor((done / total) * 100)));
 
 const Status: FC<{ status: string }> = ({ status }) => (
@@ -68,7 +71,7 @@ export const ReplaysPage: FC<ReplaysPageProps> = ({ subject, csrfToken, replays,
                   </td>
                   <td>{names[replay.sourceId] ?? replay.sourceId}</td>
                   <td>{replay.destinationIds.map((id) => names[id] ?? id).join(", ")}</td>
-                  <td>{`${replay.from} → ${replay.to}`}</td>
+                  <td>{`${shortInstant(replay.from)} → ${shortInstant(replay.to)}`}</td>
                   <td class="num">{`${replay.sent} / ${replay.total}`}</td>
                 </tr>
               ))}
@@ -162,7 +165,7 @@ export const ReplayPage: FC<ReplayPageProps> = ({ subject, csrfToken, replay, de
       ) : null}
       <section class="panel">
         <p>
-          {`Source ${replay.sourceId}, events received ${replay.from} → ${replay.to}. `}
+          {`Source ${replay.sourceId}, events received ${shortInstant(replay.from)} → ${shortInstant(replay.to)} UTC. `}
           {`${done} of ${replay.total} done: ${replay.sent} sent, ${replay.discarded} discarded, ${replay.failed} failed.`}
         </p>
         <progress max={100} value={percent(done, replay.total)} aria-label="Overall progress" />
