@@ -98,5 +98,5 @@ progress { width: 100%; max-width: 20rem; height: .8rem; }
 .chart figcaption { font-size: 13px; display: flex; flex-wrap: wrap; gap: .25rem 1rem; }
 .key::before { content: ""; display: inline-block; width: .7rem; height: .7rem; border-radius: 2px; margin-right: .3rem; vertical-align: -1px; }
 .key-delivered::before { background: #2da44e; } .key-failed::before { background: #cf222e; } .key-discarded::before { background: #8c959f; }
-@media (max-width: 720px) { .panel { padding: 1rem; } .facts { grid-template-columns: 1fr; } .facts dd { margin-bottom: .4rem; } }
+@media (max-width: 720px) { table.list .wide { display: none; } .panel { padding: 1rem; } .facts { grid-template-columns: 1fr; } .facts dd { margin-bottom: .4rem; } }
 `;

@@ -52,12 +52,12 @@ export const DestinationsPage: FC<DestinationsPageProps> = ({ subject, csrfToken
           <thead>
             <tr>
               <th>Name</th>
-              <th>Type</th>
+              <th class="wide">Type</th>
               <th>Health (24 h)</th>
-              <th class="num">Delivered</th>
-              <th class="num">Failed</th>
-              <th class="num">Discarded</th>
-              <th class="num">p95</th>
+              <th class="num wide">Delivered</th>
+              <th class="num wide">Failed</th>
+              <th class="num wide">Discarded</th>
+              <th class="num wide">p95</th>
             </tr>
           </thead>
           <tbody>
@@ -68,14 +68,14 @@ export const DestinationsPage: FC<DestinationsPageProps> = ({ subject, csrfToken
                   <td>
                     <a href={`/console/destinations/${encodeURIComponent(destination.id)}`}>{destination.name}</a>
                   </td>
-                  <td>{destination.type}</td>
+                  <td class="wide">{destination.type}</td>
                   <td>
                     <span class={`pill pill-${health.tone}`}>{health.label}</span>
                   </td>
-                  <td class="num">{metrics.delivered}</td>
-                  <td class="num">{metrics.failed}</td>
-                  <td class="num">{metrics.discarded}</td>
-                  <td class="num">{metrics.p95LatencyMs === null ? "–" : `${metrics.p95LatencyMs} ms`}</td>
+                  <td class="num wide">{metrics.delivered}</td>
+                  <td class="num wide">{metrics.failed}</td>
+                  <td class="num wide">{metrics.discarded}</td>
+                  <td class="num wide">{metrics.p95LatencyMs === null ? "–" : `${metrics.p95LatencyMs} ms`}</td>
                 </tr>
               );
             })}

@@ -52,9 +52,9 @@ export const ReplaysPage: FC<ReplaysPageProps> = ({ subject, csrfToken, replays,
               <tr>
                 <th>Replay</th>
                 <th>Status</th>
-                <th>Source</th>
-                <th>Destinations</th>
-                <th>Range (UTC)</th>
+                <th class="wide">Source</th>
+                <th class="wide">Destinations</th>
+                <th class="wide">Range (UTC)</th>
                 <th class="num">Sent</th>
               </tr>
             </thead>
@@ -69,9 +69,9 @@ export const ReplaysPage: FC<ReplaysPageProps> = ({ subject, csrfToken, replays,
                   <td>
                     <Status status={replay.status} />
                   </td>
-                  <td>{names[replay.sourceId] ?? replay.sourceId}</td>
-                  <td>{replay.destinationIds.map((id) => names[id] ?? id).join(", ")}</td>
-                  <td>{`${shortInstant(replay.from)} → ${shortInstant(replay.to)}`}</td>
+                  <td class="wide">{names[replay.sourceId] ?? replay.sourceId}</td>
+                  <td class="wide">{replay.destinationIds.map((id) => names[id] ?? id).join(", ")}</td>
+                  <td class="wide">{`${shortInstant(replay.from)} → ${shortInstant(replay.to)}`}</td>
                   <td class="num">{`${replay.sent} / ${replay.total}`}</td>
                 </tr>
               ))}
@@ -191,9 +191,9 @@ export const ReplayPage: FC<ReplayPageProps> = ({ subject, csrfToken, replay, de
                   <th>Destination</th>
                   <th>Status</th>
                   <th>Progress</th>
-                  <th class="num">Sent</th>
-                  <th class="num">Discarded</th>
-                  <th class="num">Failed</th>
+                  <th class="num wide">Sent</th>
+                  <th class="num wide">Discarded</th>
+                  <th class="num wide">Failed</th>
                 </tr>
               </thead>
               <tbody>
@@ -212,9 +212,9 @@ export const ReplayPage: FC<ReplayPageProps> = ({ subject, csrfToken, replay, de
                       <progress max={100} value={percent(part.sent + part.discarded + part.failed, part.total)} />{" "}
                       {`${part.sent + part.discarded + part.failed} / ${part.total}`}
                     </td>
-                    <td class="num">{part.sent}</td>
-                    <td class="num">{part.discarded}</td>
-                    <td class="num">{part.failed}</td>
+                    <td class="num wide">{part.sent}</td>
+                    <td class="num wide">{part.discarded}</td>
+                    <td class="num wide">{part.failed}</td>
                   </tr>
                 ))}
               </tbody>
