@@ -1,14 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { DeliveryDeadLetters, MAX_LISTED } from "../destinations/dead-letters";
-import { deliveriesMessages } from "../destinations/route-deliveries";
+import { MAX_REDRIVEN, redriveDeadLetters } from "../destinations/redrive-dead-letters";
 import { ApiError } from "../http/api-error";
 import { ADMIN_ERRORS, ADMIN_SECURITY, CONFLICT, NOT_FOUND, adminRouter, idParam, json, jsonBody } from "../http/openapi";
 import { queryText, queryWholeNumber } from "../http/query";
-import { sendMessages } from "../queues/send-messages";
 import { requireDestination } from "./destinations";
-
-/** Records one re-drive call moves at most; `remaining` says to call again. */
-const MAX_REDRIVEN = 500;
 
 const redriveRequest = z
   .object({
@@ -84,19 +80,8 @@ export const deadLettersApi = adminRouter()
     }),
     async (c) => {
       const destination = await requireDestination(c.env.DB, c.req.valid("param").id);
-      if (!destination.enabled) throw new ApiError(409, `Destination ${destination.id} is disabled: enable it before re-driving its dead letters.`);
-      const { ids: named } = c.req.valid("json");
-      const ids = named && [...new Set(named)];
-      const store = new DeliveryDeadLetters(c.env.ARCHIVE);
-      for (const id of ids ?? []) {
-        if (!(await store.belongsTo(id, destination.id))) throw new ApiError(400, `${id} is not one of destination ${destination.id}'s dead letters.`, "ids");
-      }
-      const keys = ids ?? (await store.keys(destination.id, MAX_REDRIVEN + 1));
-      const chosen = keys.slice(0, MAX_REDRIVEN);
-      const records = (await Promise.all(chosen.map((key) => store.read(key)))).filter((record) => record !== null);
-      const events = records.flatMap((record) => record.events);
-      await sendMessages(c.env.DELIVERIES, deliveriesMessages(destination.id, events, new Date()));
-      await store.remove(records.map((record) => record.id));
-      return c.json({ redriven: { deadLetters: records.length, events: events.length }, remaining: keys.length > MAX_REDRIVEN }, 200);
+      const result = await redriveDeadLetters(c.env, destination, c.req.valid("json").ids, new Date());
+      if (!result.ok) throw new ApiError(result.status, result.message, result.field);
+      return c.json({ redriven: result.redriven, remaining: result.remaining }, 200);
     },
   );

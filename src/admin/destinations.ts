@@ -1,16 +1,13 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ApiError } from "../http/api-error";
 import { ADMIN_ERRORS, ADMIN_SECURITY, Deleted, NOT_FOUND, adminRouter, idParam, json, jsonBody } from "../http/openapi";
-import { deliverBatch, type AttemptRecord } from "../destinations/deliver";
 import { readDeliveryMetrics } from "../destinations/delivery-stats";
 import { DestinationStore, type Destination } from "../destinations/destination-store";
-import { DESTINATION_TYPES } from "../destinations/types";
+import { checkDestinationSettings, DESTINATION_TYPE_NAMES, destinationTypeOf, MASK, withMaskedSecrets } from "../destinations/destination-settings";
+import { sampleEvent, testDestination } from "../destinations/event-tester";
 import { SourceStore } from "../sources/source-store";
 
-/** What the admin API shows for a secret setting; sending it back keeps the stored value. */
-const MASK = "********";
-
-const TYPE_NAMES = Object.keys(DESTINATION_TYPES).join(", ");
+const TYPE_NAMES = DESTINATION_TYPE_NAMES;
 const name = z.string({ error: "name is required" }).trim().min(1).max(200);
 const sourceIds = z.array(z.string().min(1)).max(100).openapi({ description: "Sources whose events it receives." });
 const consentCategories = z
@@ -79,23 +76,18 @@ const Attempt = z
   .openapi("DeliveryAttempt");
 
 function typeOf(type: string) {
-  const found = DESTINATION_TYPES[type];
-  if (!found) throw new ApiError(400, `type must be one of ${TYPE_NAMES}.`, "type");
+  const found = destinationTypeOf(type);
+  if (!("parseSettings" in found)) throw new ApiError(400, found.message, found.field);
   return found;
 }
 
-function validSettings(type: string, given: Record<string, unknown>): Record<string, unknown> {
-  const parsed = typeOf(type).parseSettings(given);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  throw new ApiError(400, `settings.${issue.path.join(".")}: ${issue.message}`, `settings.${issue.path.join(".")}`);
+function validSettings(type: string, given: Record<string, unknown>, current?: Record<string, unknown>): Record<string, unknown> {
+  const checked = checkDestinationSettings(type, given, current);
+  if (checked.ok) return checked.settings;
+  throw new ApiError(400, checked.message, checked.field);
 }
 
-function shown(destination: Destination): Destination {
-  const masked = { ...destination.settings };
-  for (const secret of typeOf(destination.type).secrets) if (masked[secret] !== undefined) masked[secret] = MASK;
-  return { ...destination, settings: masked };
-}
+const shown = withMaskedSecrets;
 
 async function requireSources(db: D1Database, ids: readonly string[]): Promise<void> {
   const store = new SourceStore(db);
@@ -106,22 +98,6 @@ export async function requireDestination(db: D1Database, id: string): Promise<De
   const destination = await new DestinationStore(db).get(id);
   if (!destination) throw new ApiError(404, `No destination with id ${id}.`);
   return destination;
-}
-
-/** A sample event for the event tester when none is given. */
-const sampleEvent = () => ({
-  type: "track",
-  event: "Sluice Test Event",
-  userId: "test-user",
-  messageId: `test-${crypto.randomUUID()}`,
-  timestamp: new Date().toISOString(),
-  properties: { source: "Sluice event tester" },
-  context: { library: { name: "sluice-event-tester", version: "1" } },
-});
-
-/** The event tester shows the request as sent, except credentials. */
-function maskHeaders(headers: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers).map(([key, value]) => [key, key.toLowerCase() === "authorization" ? MASK : value]));
 }
 
 const route = { tags: ["Destinations"], security: ADMIN_SECURITY };
@@ -184,9 +160,7 @@ export const destinationsApi = adminRouter()
       if (body.sourceIds) await requireSources(c.env.DB, body.sourceIds);
       let next = current.settings;
       if (body.settings) {
-        const given = { ...body.settings };
-        for (const secret of typeOf(current.type).secrets) if (given[secret] === MASK) given[secret] = current.settings[secret];
-        next = validSettings(current.type, given);
+        next = validSettings(current.type, body.settings, current.settings);
       }
       const updated: Destination = { ...current, ...body, settings: next };
       await new DestinationStore(c.env.DB).update(updated, new Date());
@@ -239,9 +213,7 @@ export const destinationsApi = adminRouter()
     async (c) => {
       const destination = await requireDestination(c.env.DB, c.req.valid("param").id);
       const { event } = c.req.valid("json");
-      const attempts: AttemptRecord[] = [];
-      const [result] = await deliverBatch(typeOf(destination.type), destination.settings, [event ?? sampleEvent()], fetch, (attempt) => attempts.push(attempt));
-      const masked = attempts.map((attempt) => ({ ...attempt, request: { ...attempt.request, headers: maskHeaders(attempt.request.headers) } }));
-      return c.json({ outcome: result?.outcome ?? null, attempts: masked }, 200);
+      typeOf(destination.type);
+      return c.json(await testDestination(destination, event ?? sampleEvent(), fetch), 200);
     },
   );

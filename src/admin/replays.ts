@@ -1,14 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { HonoEnv } from "../env";
-import { DestinationStore } from "../destinations/destination-store";
 import { ApiError } from "../http/api-error";
 import { ADMIN_ERRORS, ADMIN_SECURITY, NOT_FOUND, adminRouter, idParam, json, jsonBody } from "../http/openapi";
-import { PlanStore } from "../protocols/plan-store";
 import { ReplayRegistry } from "../replay/replay-registry";
 import type { ReplayProgress } from "../replay/replay-store";
-import { replayRequest, replaySpec } from "../replay/replay-request";
-import { randomBase62 } from "../sources/source";
-import { requireSource } from "./require-source";
+import { replayRequest } from "../replay/replay-request";
+import { askReplay, startReplay } from "../replay/start-replay";
 
 const STATUS = z.enum(["running", "finished", "failed"]);
 const counts = { total: z.number().int(), sent: z.number().int(), discarded: z.number().int(), failed: z.number().int() };
@@ -64,31 +61,9 @@ export const replaysApi = adminRouter()
       responses: { 201: replayAnswer("The replay, started."), ...ADMIN_ERRORS, ...NOT_FOUND },
     }),
     async (c) => {
-      const request = c.req.valid("json");
-      await requireSource(c.env.DB, request.sourceId);
-      const store = new DestinationStore(c.env.DB);
-      for (const id of request.destinationIds) {
-        const destination = await store.get(id);
-        if (!destination) throw new ApiError(400, `No destination with id ${id}.`, "destinationIds");
-        if (!destination.enabled) throw new ApiError(400, `Destination ${id} is disabled: enable it before replaying into it.`, "destinationIds");
-        if (!destination.sourceIds.includes(request.sourceId)) {
-          throw new ApiError(400, `Destination ${id} is not connected to source ${request.sourceId}: add the source to its sourceIds first.`, "destinationIds");
-        }
-      }
-      const blocks = await new PlanStore(c.env.DB).schemaBlocks(request.sourceId);
-      const spec = replaySpec(`rpl_${randomBase62(20)}`, request, blocks, new Date());
-      const registry = new ReplayRegistry(c.env.DB);
-      await registry.add(spec);
-      const replay = c.env.REPLAYS.get(c.env.REPLAYS.idFromName(spec.id));
-      try {
-        return c.json({ replay: await replay.start(spec) }, 201);
-      } catch (error) {
-        // The answer may be what was lost: a replay that started stays listed; one that did not goes.
-        const started = await replay.progress().catch(() => null);
-        if (started) return c.json({ replay: started }, 201);
-        await registry.remove(spec.id);
-        throw error;
-      }
+      const started = await startReplay(c.env, c.req.valid("json"), new Date());
+      if (!started.ok) throw new ApiError(started.status, started.message, started.status === 404 ? undefined : started.field);
+      return c.json({ replay: started.replay }, 201);
     },
   )
   .openapi(
@@ -130,7 +105,7 @@ async function answered(
   ask: (replay: ReturnType<HonoEnv["Bindings"]["REPLAYS"]["get"]>) => Promise<ReplayProgress | null>,
   env: HonoEnv["Bindings"],
 ): Promise<ReplayProgress> {
-  const progress = (await new ReplayRegistry(env.DB).exists(id)) ? await ask(env.REPLAYS.get(env.REPLAYS.idFromName(id))) : null;
+  const progress = await askReplay(env, id, ask);
   if (!progress) throw new ApiError(404, `No replay with id ${id}.`);
   return progress;
 }

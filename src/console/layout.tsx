@@ -29,9 +29,9 @@ export const SECTIONS: readonly { id: string; label: string; href?: string }[] =
   { id: "sources", label: "Sources" },
   { id: "schema", label: "Schema", href: "/console/schema" },
   { id: "tracking-plans", label: "Tracking plans", href: "/console/tracking-plans" },
-  { id: "destinations", label: "Destinations" },
+  { id: "destinations", label: "Destinations", href: "/console/destinations" },
   { id: "profiles", label: "Profiles", href: "/console/profiles" },
-  { id: "replays", label: "Replays" },
+  { id: "replays", label: "Replays", href: "/console/replays" },
   { id: "api", label: "API", href: "/api/v1/docs" },
 ];
 

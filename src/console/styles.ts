@@ -131,4 +131,55 @@ button.secondary { background: transparent; color: var(--fg); border-color: var(
   .facts dd { margin-bottom: .5rem; }
   .lookup > .stack { flex: 1 1 100%; }
 }
+/* destinations, replays */
+h2 { font-size: 17px; margin: 0 0 .75rem; }
+h3 { font-size: 14px; margin: 1rem 0 .4rem; }
+.muted { color: var(--muted); font-size: 13px; font-weight: 400; }
+.empty { color: var(--muted); background: var(--panel); border: 1px dashed var(--line); border-radius: 8px; padding: 1rem; }
+.panel { background: var(--panel); border: 1px solid var(--line); border-radius: 10px; padding: 1.25rem; margin: 1.25rem 0; min-width: 0; }
+.panel .empty { background: var(--bg); }
+.notice { border: 1px solid var(--line); background: var(--panel); border-radius: 6px; padding: .5rem .75rem; }
+.crumbs { margin: -.5rem 0 1rem; color: var(--muted); display: flex; flex-wrap: wrap; gap: .4rem; align-items: center; }
+.table-wrap { overflow-x: auto; }
+table.list { width: 100%; border-collapse: collapse; background: var(--panel); font-size: 14px; }
+table.list th, table.list td { text-align: left; padding: .5rem .6rem; border-bottom: 1px solid var(--line); vertical-align: top; }
+table.list th { font-size: 12px; text-transform: uppercase; letter-spacing: .03em; color: var(--muted); }
+table.list .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.pill { display: inline-block; font-size: 12px; font-weight: 600; border-radius: 999px; padding: .05rem .55rem; border: 1px solid currentColor; white-space: nowrap; }
+.pill-ok { color: #1a7f37; } .pill-warn { color: #9a6700; } .pill-bad { color: var(--danger); } .pill-off { color: var(--muted); }
+.stack { display: grid; gap: .75rem; max-width: 44rem; }
+.stack label { display: grid; gap: .25rem; font-weight: 600; font-size: 14px; }
+.stack label.inline, label.inline { display: flex; gap: .5rem; align-items: baseline; font-weight: 400; }
+label.inline input { flex: none; }
+fieldset.choices { display: flex; flex-wrap: wrap; gap: .5rem 1.25rem; } fieldset.choices > .muted { flex-basis: 100%; }
+fieldset { border: 1px solid var(--line); border-radius: 8px; padding: .75rem 1rem; margin: 0; display: grid; gap: .5rem; min-width: 0; }
+legend { font-weight: 600; font-size: 14px; padding: 0 .3rem; }
+.stack input:not([type=checkbox]):not([type=radio]), .stack select, .stack textarea { width: 100%; padding: .45rem .6rem; border: 1px solid var(--line); border-radius: 6px; background: var(--bg); color: var(--fg); font: inherit; font-weight: 400; }
+.mono, pre { font: 13px/1.45 ui-monospace, SFMono-Regular, Menlo, monospace; }
+pre { background: var(--code); border-radius: 6px; padding: .6rem .75rem; overflow: auto; max-height: 24rem; white-space: pre-wrap; overflow-wrap: anywhere; }
+.row { display: flex; gap: 1rem; flex-wrap: wrap; } .row > label { flex: 1 1 12rem; }
+button.secondary { background: transparent; color: var(--fg); border-color: var(--line); }
+button.danger { background: var(--danger); color: #fff; }
+button.small { padding: .2rem .6rem; font-size: 13px; }
+button:disabled { opacity: .5; cursor: not-allowed; }
+.inline-form { margin: .3rem 0 0; }
+.facts { display: grid; grid-template-columns: max-content 1fr; gap: .3rem 1rem; margin: 0 0 1rem; }
+.facts dt { color: var(--muted); font-size: 13px; } .facts dd { margin: 0; min-width: 0; }
+.stats { list-style: none; padding: 0; margin: 0 0 1rem; display: flex; flex-wrap: wrap; gap: .5rem 1.5rem; }
+.stats b { font-size: 18px; font-variant-numeric: tabular-nums; }
+.filters { padding-left: 1.25rem; } .filters li { margin: .6rem 0; }
+.dead-letters { list-style: none; padding: 0; } .dead-letters li { border-top: 1px solid var(--line); padding: .5rem 0; } .dead-letters p { margin: 0 0 .3rem; }
+.result { margin-top: 1rem; }
+.error-text { color: var(--danger); font-size: 13px; }
+progress { width: 100%; max-width: 20rem; height: .8rem; }
+.panel > p:first-child { margin-top: 0; } .panel > progress { display: block; margin: .5rem 0 1rem; }
+.chart { margin: 0; } .chart svg { width: 100%; height: 140px; display: block; }
+.ticks { display: flex; justify-content: space-between; font-size: 11px; color: var(--muted); margin: .2rem 0 .5rem; }
+.chart .axis { stroke: var(--line); }
+.chart .bar-slot { fill: transparent; } .chart g:hover .bar-slot { fill: var(--code); }
+.bar-delivered { fill: #2da44e; } .bar-failed { fill: #cf222e; } .bar-discarded { fill: #8c959f; }
+.chart figcaption { font-size: 13px; display: flex; flex-wrap: wrap; gap: .25rem 1rem; }
+.key::before { content: ""; display: inline-block; width: .7rem; height: .7rem; border-radius: 2px; margin-right: .3rem; vertical-align: -1px; }
+.key-delivered::before { background: #2da44e; } .key-failed::before { background: #cf222e; } .key-discarded::before { background: #8c959f; }
+@media (max-width: 720px) { table.list .wide { display: none; } .panel { padding: 1rem; } .facts { grid-template-columns: 1fr; } .facts dd { margin-bottom: .4rem; } }
 `;

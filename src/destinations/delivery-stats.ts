@@ -125,3 +125,38 @@ export function histogramQuantile(buckets: readonly { bucket_ms: number; count: 
   }
   return null;
 }
+
+/** One hour of a destination's deliveries (the console's chart). */
+export interface DeliveryHour {
+  /** `YYYY-MM-DDTHH`, UTC. */
+  hour: string;
+  delivered: number;
+  failed: number;
+  discarded: number;
+}
+
+/** A destination's outcomes per hour over the last `hours` hours, oldest first, hours without deliveries as zeros. */
+export async function readDeliveryHours(db: D1Database, destinationId: string, now: Date, hours = 24): Promise<DeliveryHour[]> {
+  const first = new Date(now.getTime() - (hours - 1) * 3_600_000).toISOString().slice(0, 13);
+  const { results } = await db
+    .prepare("SELECT hour, outcome, SUM(count) AS count FROM delivery_stats WHERE destination_id = ? AND hour >= ? GROUP BY hour, outcome")
+    .bind(destinationId, first)
+    .all<{ hour: string; outcome: string; count: number }>();
+  return foldDeliveryHours(results, now, hours);
+}
+
+/** Rows of `delivery_stats` folded into one entry per hour of the window ending at `now`. */
+export function foldDeliveryHours(rows: readonly { hour: string; outcome: string; count: number }[], now: Date, hours: number): DeliveryHour[] {
+  const byHour = new Map<string, DeliveryHour>();
+  for (let index = hours - 1; index >= 0; index--) {
+    const hour = new Date(now.getTime() - index * 3_600_000).toISOString().slice(0, 13);
+    byHour.set(hour, { hour, delivered: 0, failed: 0, discarded: 0 });
+  }
+  for (const { hour, outcome, count } of rows) {
+    const entry = byHour.get(hour);
+    if (!entry) continue;
+    if (outcome === "delivered" || outcome === "failed") entry[outcome] += count;
+    else if (outcome.startsWith("discarded:")) entry.discarded += count;
+  }
+  return [...byHour.values()];
+}

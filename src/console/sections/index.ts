@@ -1,7 +1,9 @@
 import { Hono } from "hono";
 import { requireSignedIn, type SignedInEnv } from "../context";
 import { debuggerSection } from "./debugger";
+import { destinationsSection } from "./destinations";
 import { profilesSection } from "./profiles";
+import { replaysSection } from "./replays";
 import { schemaSection } from "./schema";
 import { trackingPlansSection } from "./tracking-plans";
 
@@ -15,4 +17,6 @@ export const sections = new Hono<SignedInEnv>()
   .route("/", debuggerSection)
   .route("/", schemaSection)
   .route("/", trackingPlansSection)
-  .route("/", profilesSection);
+  .route("/", profilesSection)
+  .route("/", destinationsSection)
+  .route("/", replaysSection);

@@ -1,0 +1,309 @@
+import type { FC } from "hono/jsx";
+import type { DeadLetteredDelivery } from "../../destinations/dead-letters";
+import type { DestinationFilter } from "../../destinations/destination-store";
+import type { EventTest } from "../../destinations/event-tester";
+import type { FilterAction } from "../../filters/actions";
+import { Layout } from "../layout";
+import { DeliveryChart } from "./delivery-chart";
+import { Csrf, ErrorNote, healthOf, type DestinationPageProps, type FilterPreview } from "./destination-pages";
+import type { FilterFormValues } from "./destination-form";
+
+const pretty = (value: unknown) => JSON.stringify(value, null, 2);
+const base = (id: string) => `/console/destinations/${encodeURIComponent(id)}`;
+
+/** `/console/destinations/:id`: settings, filters and their preview, delivery, the event tester, dead letters. */
+export const DestinationPage: FC<DestinationPageProps> = (props) => {
+  const { destination, csrfToken, metrics } = props;
+  const health = healthOf(destination, metrics);
+  const path = base(destination.id);
+  return (
+    <Layout title={destination.name} current="destinations" subject={props.subject} csrfToken={csrfToken}>
+      <p class="crumbs">
+        <a href="/console/destinations">Destinations</a> / <code>{destination.id}</code> <span class={`pill pill-${health.tone}`}>{health.label}</span>
+      </p>
+      <ErrorNote message={props.error} />
+      {props.notice ? (
+        <p class="notice" role="status">
+          {props.notice}
+        </p>
+      ) : null}
+
+      <section class="panel" aria-labelledby="settings">
+        <h2 id="settings">Settings</h2>
+        <dl class="facts">
+          <dt>Type</dt>
+          <dd>{destination.type}</dd>
+          {Object.entries(destination.settings).map(([key, value]) => (
+            <>
+              <dt>{key}</dt>
+              <dd>
+                <code>{typeof value === "string" ? value : JSON.stringify(value)}</code>
+              </dd>
+            </>
+          ))}
+          <dt>Sources</dt>
+          <dd>
+            {destination.sourceIds.length === 0
+              ? "None: it receives no events until a source is connected (admin API: PATCH /api/v1/destinations/:id)."
+              : destination.sourceIds.map((id) => props.sourceNames[id] ?? id).join(", ")}
+          </dd>
+          <dt>Consent categories</dt>
+          <dd>{destination.consentCategories.length === 0 ? "None required" : destination.consentCategories.join(", ")}</dd>
+        </dl>
+        <form method="post" action={`${path}/enabled`}>
+          <Csrf token={csrfToken} />
+          <input type="hidden" name="enabled" value={destination.enabled ? "false" : "true"} />
+          <button type="submit" class={destination.enabled ? "secondary" : ""}>
+            {destination.enabled ? "Disable" : "Enable"}
+          </button>{" "}
+          <span class="muted">{destination.enabled ? "Enabled: receiving events." : "Disabled: receives nothing until enabled."}</span>
+        </form>
+      </section>
+
+      <section class="panel" aria-labelledby="delivery">
+        <h2 id="delivery">Delivery, last {metrics.windowHours} hours</h2>
+        <ul class="stats">
+          <li>
+            <b>{metrics.delivered}</b> delivered
+          </li>
+          <li>
+            <b>{metrics.failed}</b> failed
+          </li>
+          <li>
+            <b>{metrics.retrying}</b> waiting for a retry
+          </li>
+          <li>
+            <b>{metrics.discarded}</b> discarded
+          </li>
+          <li>
+            <b>{metrics.p95LatencyMs === null ? "–" : `${metrics.p95LatencyMs} ms`}</b> p95 latency
+          </li>
+        </ul>
+        {Object.keys(metrics.discardedByReason).length > 0 ? (
+          <p class="muted">
+            Discarded by reason:{" "}
+            {Object.entries(metrics.discardedByReason)
+              .map(([reason, count]) => `${reason} ${count}`)
+              .join(", ")}
+          </p>
+        ) : null}
+        <DeliveryChart hours={props.hours} />
+      </section>
+
+      <section class="panel" aria-labelledby="filters">
+        <h2 id="filters">Filters</h2>
+        <FilterList filters={props.filters} csrfToken={csrfToken} path={path} />
+        <h3>Add a filter</h3>
+        <ErrorNote message={props.filterError} />
+        <form method="post" action={`${path}/filters`} class="stack">
+          <Csrf token={csrfToken} />
+          <label>
+            Title <input name="title" value={props.filterForm.title} required maxlength={200} />
+          </label>
+          <FilterFields values={props.filterForm} withNone={false} />
+          <div>
+            <button type="submit">Add filter</button>
+          </div>
+        </form>
+      </section>
+
+      <PreviewSection preview={props.preview} csrfToken={csrfToken} path={path} />
+      <TesterSection test={props.test} csrfToken={csrfToken} path={path} />
+      <DeadLetters deadLetters={props.deadLetters} more={props.moreDeadLetters} csrfToken={csrfToken} path={path} enabled={destination.enabled} />
+    </Layout>
+  );
+};
+
+const describeAction = (action: FilterAction): string =>
+  action.type === "DROP"
+    ? "drop the event"
+    : action.type === "SAMPLE"
+      ? `keep ${action.percent * 100}%`
+      : `${action.type === "DROP_PROPERTIES" ? "drop" : "keep only"} ${Object.entries(action.fields)
+          .flatMap(([parent, names]) => names.map((name) => (parent ? `${parent}.${name}` : name)))
+          .join(", ")}`;
+
+const FilterList: FC<{ filters: readonly DestinationFilter[]; csrfToken: string; path: string }> = ({ filters, csrfToken, path }) =>
+  filters.length === 0 ? (
+    <p class="empty">No filters: every event its sources send reaches it. Add one below to drop events or properties, and try it first in the preview.</p>
+  ) : (
+    <ol class="filters">
+      {filters.map((filter) => (
+        <li>
+          <b>{filter.title}</b> {filter.enabled ? null : <span class="pill pill-off">Disabled</span>}
+          <div>
+            If <code>{filter.if}</code>: {filter.actions.map(describeAction).join("; ")}
+          </div>
+          <form method="post" action={`${path}/filters/${encodeURIComponent(filter.id)}/delete`} class="inline-form">
+            <Csrf token={csrfToken} />
+            <button type="submit" class="secondary small">
+              Delete
+            </button>
+          </form>
+        </li>
+      ))}
+    </ol>
+  );
+
+const ACTIONS = [
+  ["DROP", "Drop the event"],
+  ["DROP_PROPERTIES", "Drop these fields"],
+  ["ALLOW_PROPERTIES", "Keep only these fields"],
+  ["SAMPLE", "Keep a sample"],
+] as const;
+
+/** The condition and the one action, shared by the add form and the preview. */
+const FilterFields: FC<{ values: FilterFormValues; withNone: boolean }> = ({ values, withNone }) => (
+  <>
+    <label>
+      If <span class="muted">(FQL, or all)</span>
+      <input name="if" value={values.if} class="mono" placeholder='type = "track" and event = "Order Completed"' required />
+    </label>
+    <label>
+      Then
+      <select name="action">
+        {withNone ? (
+          <option value="" selected={values.action === ""}>
+            Nothing: only show whether it matches
+          </option>
+        ) : null}
+        {ACTIONS.map(([value, label]) => (
+          <option value={value} selected={values.action === value}>
+            {label}
+          </option>
+        ))}
+      </select>
+    </label>
+    <label>
+      Fields <span class="muted">(for drop/keep fields, comma-separated: properties.email, context.ip)</span>
+      <input name="fields" value={values.fields} class="mono" />
+    </label>
+    <label>
+      Sample <span class="muted">(for a sample: the fraction kept, 0 to 1)</span>
+      <input name="percent" value={values.percent} inputmode="decimal" />
+    </label>
+  </>
+);
+
+const PreviewSection: FC<{ preview: FilterPreview; csrfToken: string; path: string }> = ({ preview, csrfToken, path }) => (
+  <section class="panel" aria-labelledby="preview">
+    <h2 id="preview">Try a filter</h2>
+    <p class="muted">What a filter does to one event, through the same code as live delivery. Paste any event, e.g. one from the debugger.</p>
+    <ErrorNote message={preview.error} />
+    <form method="post" action={`${path}/preview#preview-result`} class="stack">
+      <Csrf token={csrfToken} />
+      <FilterFields values={preview.values} withNone={true} />
+      <label>
+        Event <span class="muted">(JSON)</span>
+        <textarea name="event" rows={10} class="mono">
+          {preview.event}
+        </textarea>
+      </label>
+      <div>
+        <button type="submit">Preview</button>
+      </div>
+    </form>
+    {preview.result ? (
+      <div class="result" id="preview-result" role="status">
+        <p>
+          <span class={`pill ${preview.result.matched ? "pill-ok" : "pill-off"}`}>{preview.result.matched ? "Matched" : "Not matched"}</span>{" "}
+          {preview.result.event === null ? <b>Dropped: the destination would not receive this event.</b> : "The destination would receive:"}
+        </p>
+        {preview.result.event === null ? null : <pre class="mono">{pretty(preview.result.event)}</pre>}
+      </div>
+    ) : null}
+  </section>
+);
+
+const TesterSection: FC<{ test: { event: string; result?: EventTest | undefined; error?: string | undefined }; csrfToken: string; path: string }> = ({
+  test,
+  csrfToken,
+  path,
+}) => (
+  <section class="panel" aria-labelledby="tester">
+    <h2 id="tester">Event tester</h2>
+    <p class="muted">Sends one event now, without filters or consent, and shows what was sent and what came back.</p>
+    <ErrorNote message={test.error} />
+    <form method="post" action={`${path}/test#tester-result`} class="stack">
+      <Csrf token={csrfToken} />
+      <label>
+        Event <span class="muted">(JSON)</span>
+        <textarea name="event" rows={8} class="mono">
+          {test.event}
+        </textarea>
+      </label>
+      <div>
+        <button type="submit">Send test event</button>
+      </div>
+    </form>
+    {test.result ? <Attempts result={test.result} /> : null}
+  </section>
+);
+
+const Attempts: FC<{ result: EventTest }> = ({ result }) => (
+  <div class="result" id="tester-result" role="status">
+    <p>
+      Outcome: <b>{result.outcome ? result.outcome.kind : "nothing sent"}</b>
+      {result.outcome && "reason" in result.outcome && typeof result.outcome.reason === "string" ? ` (${result.outcome.reason})` : ""}
+    </p>
+    {result.attempts.map((attempt) => (
+      <div class="attempt">
+        <h3>
+          Sent: {attempt.request.method} <code>{attempt.request.url}</code>
+        </h3>
+        <pre class="mono">{`${Object.entries(attempt.request.headers)
+          .map(([name, value]) => `${name}: ${value}`)
+          .join("\n")}\n\n${attempt.request.body}`}</pre>
+        <h3>Came back{` after ${attempt.durationMs} ms`}</h3>
+        <pre class="mono">
+          {"error" in attempt.response
+            ? `No answer: ${attempt.response.error}`
+            : `${attempt.response.status}\n${Object.entries(attempt.response.headers)
+                .map(([name, value]) => `${name}: ${value}`)
+                .join("\n")}\n\n${attempt.response.body}`}
+        </pre>
+      </div>
+    ))}
+  </div>
+);
+
+const DeadLetters: FC<{ deadLetters: readonly DeadLetteredDelivery[]; more: boolean; csrfToken: string; path: string; enabled: boolean }> = ({
+  deadLetters,
+  more,
+  csrfToken,
+  path,
+  enabled,
+}) => (
+  <section class="panel" aria-labelledby="dead-letters">
+    <h2 id="dead-letters">Recent errors: dead letters</h2>
+    {deadLetters.length === 0 ? (
+      <p class="empty">No dead letters: nothing was refused or left undelivered after its retries. Events that fail for good show here, with the reason.</p>
+    ) : (
+      <>
+        <form method="post" action={`${path}/dead-letters/redrive`}>
+          <Csrf token={csrfToken} />
+          <button type="submit" disabled={!enabled}>
+            Re-drive all
+          </button>{" "}
+          <span class="muted">
+            {enabled ? "Sends them again as first attempts, then removes them." : "Enable the destination to re-drive its dead letters."}
+          </span>
+        </form>
+        <ul class="dead-letters">
+          {deadLetters.map((letter) => (
+            <li>
+              <p>
+                <b>{letter.reason}</b> <span class="muted">{`${letter.deadLetteredAt} · from ${letter.from} · ${letter.events.length} event(s)`}</span>
+              </p>
+              <details>
+                <summary>What was sent</summary>
+                <pre class="mono">{pretty(letter.events)}</pre>
+              </details>
+            </li>
+          ))}
+        </ul>
+        {more ? <p class="muted">Showing the oldest {deadLetters.length}; re-drive them to see the rest.</p> : null}
+      </>
+    )}
+  </section>
+);

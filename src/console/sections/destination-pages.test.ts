@@ -1,0 +1,186 @@
+import { describe, expect, it } from "vitest";
+import type { DeliveryMetrics } from "../../destinations/delivery-stats";
+import { foldDeliveryHours } from "../../destinations/delivery-stats";
+import type { Destination } from "../../destinations/destination-store";
+import { destinationBodyOf, EMPTY_DESTINATION_FORM, EMPTY_FILTER_FORM, eventOf, filterOf } from "./destination-form";
+import { DestinationPage } from "./destination-page";
+import { DestinationsPage, healthOf, type DestinationPageProps } from "./destination-pages";
+
+const hostile = `<script>alert(1)</script>"'`;
+const render = async (page: unknown) => String(await page);
+const NOW = new Date("2026-05-01T12:30:00Z");
+
+const metrics = (over: Partial<DeliveryMetrics> = {}): DeliveryMetrics => ({
+  delivered: 0,
+  failed: 0,
+  retrying: 0,
+  retriesScheduled: 0,
+  discarded: 0,
+  discardedByReason: {},
+  p95LatencyMs: null,
+  windowHours: 24,
+  ...over,
+});
+const destination: Destination = {
+  id: "dst_1",
+  name: hostile,
+  type: "webhook",
+  enabled: true,
+  sourceIds: ["src_1"],
+  settings: { url: `https://example.com/?q=${hostile}`, sharedSecret: "********", headers: { "X-Team": hostile } },
+  consentCategories: [hostile],
+};
+const detail = (over: Partial<DestinationPageProps> = {}): DestinationPageProps => ({
+  subject: "admin",
+  csrfToken: "tok",
+  destination,
+  sourceNames: { src_1: hostile },
+  filters: [],
+  metrics: metrics(),
+  hours: foldDeliveryHours([], NOW, 24),
+  deadLetters: [],
+  moreDeadLetters: false,
+  filterForm: EMPTY_FILTER_FORM,
+  preview: { values: { ...EMPTY_FILTER_FORM, action: "" }, event: JSON.stringify({ event: hostile }) },
+  test: { event: "{}" },
+  ...over,
+});
+
+describe("destination pages", () => {
+  it("the list's empty state says what to do, and the create form carries the CSRF field", async () => {
+    const html = await render(DestinationsPage({ subject: "admin", csrfToken: "tok", destinations: [], sources: [], form: EMPTY_DESTINATION_FORM }));
+    expect(html).toContain("No destinations yet. Create one below");
+    expect(html).toContain("No sources yet");
+    expect(html).toContain('<form method="post" action="/console/destinations" class="stack"><input type="hidden" name="csrf" value="tok"/>');
+    expect(html).toContain('<a href="/console/destinations" aria-current="page">Destinations</a>');
+  });
+
+  it("the list escapes names and keeps a typed form, error included", async () => {
+    const html = await render(
+      DestinationsPage({
+        subject: "admin",
+        csrfToken: "tok",
+        destinations: [{ destination, metrics: metrics({ delivered: 9, failed: 1, p95LatencyMs: 120 }) }],
+        sources: [{ id: "src_1", name: hostile, writeKey: "wk", enabled: true }],
+        form: { ...EMPTY_DESTINATION_FORM, name: hostile, sourceIds: ["src_1"] },
+        error: hostile,
+      }),
+    );
+    expect(html).not.toContain("<script");
+    expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
+    expect(html).toContain("120 ms");
+    expect(html).toContain('value="src_1" checked=""');
+    expect(html).toContain('role="alert"');
+  });
+
+  it("the destination page escapes settings and events, shows secrets masked, and has every empty state", async () => {
+    const html = await render(DestinationPage(detail()));
+    expect(html).not.toContain("<script");
+    expect(html).toContain("********");
+    expect(html).toContain("No filters: every event its sources send reaches it.");
+    expect(html).toContain("No dead letters");
+    expect(html).toContain("No deliveries in the last 24 hours.");
+    expect(html).not.toContain("<svg");
+    expect(html.match(/name="csrf" value="tok"/g)?.length).toBe(5); // sign-out, enable, add filter, preview, tester;
+  });
+
+  it("shows a preview's result and a test's attempts as text", async () => {
+    const html = await render(
+      DestinationPage(
+        detail({
+          preview: {
+            values: { ...EMPTY_FILTER_FORM, if: "all", action: "" },
+            event: "{}",
+            result: { matched: true, event: { properties: { note: hostile } } },
+          },
+          test: {
+            event: "{}",
+            result: {
+              outcome: { kind: "failed", reason: "http-400" } as never,
+              attempts: [
+                {
+                  request: { url: "https://example.com/hook", method: "POST", headers: { "X-Signature": "abc" }, body: hostile },
+                  response: { status: 400, headers: {}, body: hostile },
+                  durationMs: 12,
+                },
+              ],
+            },
+          },
+          hours: foldDeliveryHours([{ hour: "2026-05-01T12", outcome: "delivered", count: 7 }], NOW, 24),
+          deadLetters: [{ id: "k", reason: hostile, deadLetteredAt: "2026-05-01T00:00:00Z", from: "deliveries", events: [{ event: hostile } as never] }],
+        }),
+      ),
+    );
+    expect(html).not.toContain("<script");
+    expect(html).toContain("Matched");
+    expect(html).toContain("X-Signature: abc");
+    expect(html).toContain("Outcome: <b>failed</b>");
+    expect(html).toContain("Re-drive all");
+    expect(html).toContain(
+      '<svg viewBox="0 0 480 120" role="img" aria-label="Deliveries per hour over the last 24 hours: 7 delivered, 0 failed, 0 discarded."',
+    );
+    expect(html).toContain("<title>2026-05-01T12:00 UTC: 7 delivered, 0 failed, 0 discarded</title>");
+  });
+
+  it("health in a word", () => {
+    expect(healthOf(destination, metrics()).label).toBe("No deliveries yet");
+    expect(healthOf({ ...destination, enabled: false }, metrics({ delivered: 5 })).label).toBe("Disabled");
+    expect(healthOf(destination, metrics({ delivered: 100 })).tone).toBe("ok");
+    expect(healthOf(destination, metrics({ delivered: 50, failed: 50 })).tone).toBe("bad");
+  });
+});
+
+describe("destination forms", () => {
+  it("turns webhook fields into the admin API's settings, and refuses a header line without a name", () => {
+    const body = destinationBodyOf({
+      ...EMPTY_DESTINATION_FORM,
+      name: " Hook ",
+      url: "https://e.com",
+      headers: "X-A: 1\n\nX-B: two: parts",
+      consentCategories: "A, ,B",
+    });
+    expect(body).toEqual({
+      ok: true,
+      body: {
+        name: "Hook",
+        type: "webhook",
+        sourceIds: [],
+        consentCategories: ["A", "B"],
+        settings: { url: "https://e.com", batch: false, headers: { "X-A": "1", "X-B": "two: parts" } },
+      },
+    });
+    expect(destinationBodyOf({ ...EMPTY_DESTINATION_FORM, name: "x", headers: ": v" })).toMatchObject({ ok: false });
+    expect(destinationBodyOf({ ...EMPTY_DESTINATION_FORM })).toEqual({ ok: false, message: "Give the destination a name." });
+  });
+
+  it("checks FQL and actions with the admin API's schemas", () => {
+    expect(filterOf({ ...EMPTY_FILTER_FORM, if: 'event = "A"', action: "DROP_PROPERTIES", fields: "properties.email, userId" })).toEqual({
+      ok: true,
+      if: 'event = "A"',
+      actions: [{ type: "DROP_PROPERTIES", fields: { properties: ["email"], "": ["userId"] } }],
+    });
+    expect(filterOf({ ...EMPTY_FILTER_FORM, if: 'event = "A', action: "DROP" })).toMatchObject({ ok: false });
+    expect(filterOf({ ...EMPTY_FILTER_FORM, if: "all", action: "SAMPLE", percent: "2" })).toMatchObject({ ok: false });
+    expect(filterOf({ ...EMPTY_FILTER_FORM, if: "all", action: "DROP_PROPERTIES", fields: "" })).toMatchObject({ ok: false });
+    expect(eventOf("[]")).toMatchObject({ ok: false });
+    expect(eventOf('{"type":"track"}')).toEqual({ ok: true, event: { type: "track" } });
+  });
+
+  it("folds hourly rows into the window, oldest first, with empty hours as zeros", () => {
+    const hours = foldDeliveryHours(
+      [
+        { hour: "2026-05-01T12", outcome: "delivered", count: 3 },
+        { hour: "2026-05-01T12", outcome: "discarded:consent", count: 1 },
+        { hour: "2026-05-01T10", outcome: "failed", count: 2 },
+        { hour: "2026-04-01T10", outcome: "failed", count: 9 },
+      ],
+      NOW,
+      3,
+    );
+    expect(hours).toEqual([
+      { hour: "2026-05-01T10", delivered: 0, failed: 2, discarded: 0 },
+      { hour: "2026-05-01T11", delivered: 0, failed: 0, discarded: 0 },
+      { hour: "2026-05-01T12", delivered: 3, failed: 0, discarded: 1 },
+    ]);
+  });
+});

@@ -1,0 +1,190 @@
+import type { FC } from "hono/jsx";
+import type { DeadLetteredDelivery } from "../../destinations/dead-letters";
+import type { DeliveryHour, DeliveryMetrics } from "../../destinations/delivery-stats";
+import type { Destination, DestinationFilter } from "../../destinations/destination-store";
+import type { EventTest } from "../../destinations/event-tester";
+import type { Source } from "../../sources/source";
+import { CSRF_FIELD } from "../csrf";
+import { Layout } from "../layout";
+import type { DestinationFormValues, FilterFormValues } from "./destination-form";
+
+/** Who is signed in and the CSRF token every form carries. */
+export interface PageContext {
+  subject: string;
+  csrfToken: string;
+}
+
+export const Csrf: FC<{ token: string }> = ({ token }) => <input type="hidden" name={CSRF_FIELD} value={token} />;
+
+export const ErrorNote: FC<{ message?: string | undefined }> = ({ message }) =>
+  message ? (
+    <p class="error" role="alert">
+      {message}
+    </p>
+  ) : null;
+
+/** Delivery health in a word, from the last 24 hours. */
+export function healthOf(destination: Destination, metrics: DeliveryMetrics): { label: string; tone: "ok" | "warn" | "bad" | "off" } {
+  if (!destination.enabled) return { label: "Disabled", tone: "off" };
+  const attempted = metrics.delivered + metrics.failed;
+  if (attempted === 0) return metrics.retrying > 0 ? { label: "Retrying", tone: "warn" } : { label: "No deliveries yet", tone: "off" };
+  const failedShare = metrics.failed / attempted;
+  if (failedShare > 0.2) return { label: `Failing (${Math.round(failedShare * 100)}% failed)`, tone: "bad" };
+  if (metrics.failed > 0 || metrics.retrying > 0) return { label: "Degraded", tone: "warn" };
+  return { label: "Healthy", tone: "ok" };
+}
+
+export interface DestinationsPageProps extends PageContext {
+  destinations: readonly { destination: Destination; metrics: DeliveryMetrics }[];
+  sources: readonly Source[];
+  form: DestinationFormValues;
+  error?: string | undefined;
+}
+
+/** `/console/destinations`: every destination with its delivery health, and the create form. */
+export const DestinationsPage: FC<DestinationsPageProps> = ({ subject, csrfToken, destinations, sources, form, error }) => (
+  <Layout title="Destinations" current="destinations" subject={subject} csrfToken={csrfToken}>
+    {destinations.length === 0 ? (
+      <p class="empty">No destinations yet. Create one below: a webhook receives each event as JSON, a Segment destination forwards events to a write key.</p>
+    ) : (
+      <div class="table-wrap">
+        <table class="list">
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th class="wide">Type</th>
+              <th>Health (24 h)</th>
+              <th class="num wide">Delivered</th>
+              <th class="num wide">Failed</th>
+              <th class="num wide">Discarded</th>
+              <th class="num wide">p95</th>
+            </tr>
+          </thead>
+          <tbody>
+            {destinations.map(({ destination, metrics }) => {
+              const health = healthOf(destination, metrics);
+              return (
+                <tr>
+                  <td>
+                    <a href={`/console/destinations/${encodeURIComponent(destination.id)}`}>{destination.name}</a>
+                  </td>
+                  <td class="wide">{destination.type}</td>
+                  <td>
+                    <span class={`pill pill-${health.tone}`}>{health.label}</span>
+                  </td>
+                  <td class="num wide">{metrics.delivered}</td>
+                  <td class="num wide">{metrics.failed}</td>
+                  <td class="num wide">{metrics.discarded}</td>
+                  <td class="num wide">{metrics.p95LatencyMs === null ? "–" : `${metrics.p95LatencyMs} ms`}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+    )}
+    <CreateDestinationForm csrfToken={csrfToken} sources={sources} form={form} error={error} />
+  </Layout>
+);
+
+const CreateDestinationForm: FC<{ csrfToken: string; sources: readonly Source[]; form: DestinationFormValues; error?: string | undefined }> = ({
+  csrfToken,
+  sources,
+  form,
+  error,
+}) => (
+  <section class="panel" aria-labelledby="create-destination">
+    <h2 id="create-destination">Create a destination</h2>
+    <ErrorNote message={error} />
+    <form method="post" action="/console/destinations" class="stack">
+      <Csrf token={csrfToken} />
+      <label>
+        Name <input name="name" value={form.name} required maxlength={200} />
+      </label>
+      <fieldset>
+        <legend>Type</legend>
+        <label class="inline">
+          <input type="radio" name="type" value="webhook" checked={form.type !== "segment"} />
+          <span>Webhook</span>
+        </label>
+        <label class="inline">
+          <input type="radio" name="type" value="segment" checked={form.type === "segment"} />
+          <span>Segment (any Segment-compatible API)</span>
+        </label>
+      </fieldset>
+      <fieldset>
+        <legend>Webhook settings</legend>
+        <label>
+          URL <input name="url" type="url" value={form.url} placeholder="https://example.com/hooks/sluice" />
+        </label>
+        <label>
+          Shared secret <span class="muted">(optional: signs each body in X-Signature)</span>
+          <input name="sharedSecret" type="password" value={form.sharedSecret} autocomplete="off" />
+        </label>
+        <label>
+          Headers <span class="muted">(optional, one "Name: value" per line)</span>
+          <textarea name="headers" rows={2}>
+            {form.headers}
+          </textarea>
+        </label>
+        <label class="inline">
+          <input type="checkbox" name="batch" checked={form.batch} />
+          <span>Send events in batches (one JSON array per request)</span>
+        </label>
+      </fieldset>
+      <fieldset>
+        <legend>Segment settings</legend>
+        <label>
+          Endpoint <span class="muted">(optional, default https://api.segment.io)</span>
+          <input name="endpoint" type="url" value={form.endpoint} />
+        </label>
+        <label>
+          Write key <input name="writeKey" type="password" value={form.writeKey} autocomplete="off" />
+        </label>
+      </fieldset>
+      <fieldset>
+        <legend>Sources</legend>
+        {sources.length === 0 ? (
+          <p class="muted">No sources yet: create one with the admin API (POST /api/v1/sources), then connect it here or later.</p>
+        ) : (
+          sources.map((source) => (
+            <label class="inline">
+              <input type="checkbox" name="sourceIds" value={source.id} checked={form.sourceIds.includes(source.id)} /> {source.name} <code>{source.id}</code>
+            </label>
+          ))
+        )}
+      </fieldset>
+      <label>
+        Consent categories <span class="muted">(optional, comma-separated: events must have each granted)</span>
+        <input name="consentCategories" value={form.consentCategories} placeholder="Analytics, Advertising" />
+      </label>
+      <div>
+        <button type="submit">Create destination</button>
+      </div>
+    </form>
+  </section>
+);
+
+export interface FilterPreview {
+  values: FilterFormValues;
+  event: string;
+  result?: { matched: boolean; event: Record<string, unknown> | null } | undefined;
+  error?: string | undefined;
+}
+
+export interface DestinationPageProps extends PageContext {
+  destination: Destination;
+  sourceNames: Readonly<Record<string, string>>;
+  filters: readonly DestinationFilter[];
+  metrics: DeliveryMetrics;
+  hours: readonly DeliveryHour[];
+  deadLetters: readonly DeadLetteredDelivery[];
+  moreDeadLetters: boolean;
+  filterForm: FilterFormValues;
+  filterError?: string | undefined;
+  preview: FilterPreview;
+  test: { event: string; result?: EventTest | undefined; error?: string | undefined };
+  /** What a POST just did (a re-drive), or why it was refused. */
+  notice?: string | undefined;
+  error?: string | undefined;
+}

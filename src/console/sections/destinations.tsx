@@ -1,0 +1,160 @@
+import { Hono } from "hono";
+import { DeliveryDeadLetters } from "../../destinations/dead-letters";
+import { readDeliveryHours, readDeliveryMetrics } from "../../destinations/delivery-stats";
+import { checkDestinationSettings, withMaskedSecrets } from "../../destinations/destination-settings";
+import { DestinationStore, MAX_FILTERS_PER_DESTINATION, type Destination } from "../../destinations/destination-store";
+import { sampleEvent, testDestination } from "../../destinations/event-tester";
+import { redriveDeadLetters } from "../../destinations/redrive-dead-letters";
+import { applyFilter, compileFilter } from "../../filters/apply-filter";
+import { SourceStore } from "../../sources/source-store";
+import { render, type SignedInContext, type SignedInEnv } from "../context";
+import { NotFoundPage } from "../pages";
+import {
+  destinationBodyOf,
+  destinationFormOf,
+  EMPTY_DESTINATION_FORM,
+  EMPTY_FILTER_FORM,
+  eventOf,
+  filterFormOf,
+  filterOf,
+  type DestinationFormValues,
+  type PostedForm,
+} from "./destination-form";
+import { DestinationPage } from "./destination-page";
+import { DestinationsPage, type DestinationPageProps } from "./destination-pages";
+
+/** Dead letters the page shows (one R2 read each). */
+const DEAD_LETTERS_SHOWN = 20;
+
+const posted = (c: SignedInContext): Promise<PostedForm> => c.req.parseBody<{ all: true }, PostedForm>({ all: true });
+const pageContext = (c: SignedInContext) => ({ subject: c.get("signedIn").session.sub, csrfToken: c.get("signedIn").csrfToken });
+const samplePretty = () => JSON.stringify(sampleEvent(), null, 2);
+
+async function listPage(c: SignedInContext, form: DestinationFormValues, error?: string) {
+  const now = new Date();
+  const destinations = await new DestinationStore(c.env.DB).list();
+  const rows = await Promise.all(destinations.map(async (destination) => ({ destination, metrics: await readDeliveryMetrics(c.env.DB, destination.id, now) })));
+  const sources = await new SourceStore(c.env.DB).list();
+  return render(c, <DestinationsPage {...pageContext(c)} destinations={rows} sources={sources} form={form} error={error} />, error ? 400 : 200);
+}
+
+/** Everything the destination page shows, loaded; `extra` is what a POST adds (a result, an error, what was typed). */
+async function destinationPage(c: SignedInContext, destination: Destination, extra: Partial<DestinationPageProps> = {}, status: 200 | 400 | 409 = 200) {
+  const now = new Date();
+  const [filters, metrics, hours, letters, sources] = await Promise.all([
+    new DestinationStore(c.env.DB).filters(destination.id),
+    readDeliveryMetrics(c.env.DB, destination.id, now),
+    readDeliveryHours(c.env.DB, destination.id, now),
+    new DeliveryDeadLetters(c.env.ARCHIVE).list(destination.id, DEAD_LETTERS_SHOWN),
+    new SourceStore(c.env.DB).list(),
+  ]);
+  const props: DestinationPageProps = {
+    ...pageContext(c),
+    destination: withMaskedSecrets(destination),
+    sourceNames: Object.fromEntries(sources.map((source) => [source.id, source.name])),
+    filters,
+    metrics,
+    hours,
+    deadLetters: letters.deadLetters,
+    moreDeadLetters: letters.next !== undefined,
+    filterForm: EMPTY_FILTER_FORM,
+    preview: { values: { ...EMPTY_FILTER_FORM, action: "" }, event: samplePretty() },
+    test: { event: samplePretty() },
+    ...extra,
+  };
+  return render(c, <DestinationPage {...props} />, status);
+}
+
+const notFound = (c: SignedInContext) => render(c, <NotFoundPage path={new URL(c.req.url).pathname} />, 404);
+const pathOf = (destination: Destination) => `/console/destinations/${encodeURIComponent(destination.id)}`;
+
+/**
+ * `/console/destinations`: the list with delivery health and the create form; a destination's
+ * page with its settings, filters, filter preview, delivery chart, event tester and dead letters.
+ * Every check is the admin API's own (destination-settings.ts, fql-condition.ts, actions.ts),
+ * and every action the same shared function (event-tester.ts, redrive-dead-letters.ts).
+ */
+export const destinationsSection = new Hono<SignedInEnv>()
+  .get("/destinations", (c) => listPage(c, EMPTY_DESTINATION_FORM))
+  .post("/destinations", async (c) => {
+    const form = destinationFormOf(await posted(c));
+    const body = destinationBodyOf(form);
+    if (!body.ok) return listPage(c, form, body.message);
+    const checked = checkDestinationSettings(body.body.type, body.body.settings);
+    if (!checked.ok) return listPage(c, form, checked.message);
+    const sources = new SourceStore(c.env.DB);
+    for (const id of body.body.sourceIds) if (!(await sources.get(id))) return listPage(c, form, `Source ${id} no longer exists: reload the page.`);
+    const destination = await new DestinationStore(c.env.DB).create({ ...body.body, enabled: true, settings: checked.settings }, new Date());
+    return c.redirect(pathOf(destination), 303);
+  })
+  .get("/destinations/:id", async (c) => {
+    const destination = await new DestinationStore(c.env.DB).get(c.req.param("id"));
+    return destination ? destinationPage(c, destination) : notFound(c);
+  })
+  .post("/destinations/:id/enabled", async (c) => {
+    const store = new DestinationStore(c.env.DB);
+    const destination = await store.get(c.req.param("id"));
+    if (!destination) return notFound(c);
+    const form = await posted(c);
+    await store.update({ ...destination, enabled: form.enabled === "true" }, new Date());
+    return c.redirect(pathOf(destination), 303);
+  })
+  .post("/destinations/:id/filters", async (c) => {
+    const store = new DestinationStore(c.env.DB);
+    const destination = await store.get(c.req.param("id"));
+    if (!destination) return notFound(c);
+    const values = filterFormOf(await posted(c));
+    const title = values.title.trim();
+    const filter = filterOf(values);
+    const problem = !title ? "Give the filter a title." : !filter.ok ? filter.message : undefined;
+    if (problem || !filter.ok) return destinationPage(c, destination, { filterForm: values, filterError: problem }, 400);
+    if (filter.actions.length === 0) return destinationPage(c, destination, { filterForm: values, filterError: "Choose what the filter does." }, 400);
+    const added = await store.addFilter(destination.id, { title, if: filter.if, actions: filter.actions, enabled: true }, new Date());
+    if (!added) {
+      return destinationPage(
+        c,
+        destination,
+        { filterForm: values, filterError: `A destination has at most ${MAX_FILTERS_PER_DESTINATION} filters: delete one first.` },
+        409,
+      );
+    }
+    return c.redirect(`${pathOf(destination)}#filters`, 303);
+  })
+  .post("/destinations/:id/filters/:filterId/delete", async (c) => {
+    const store = new DestinationStore(c.env.DB);
+    const destination = await store.get(c.req.param("id"));
+    if (!destination) return notFound(c);
+    await store.deleteFilter(destination.id, c.req.param("filterId"));
+    return c.redirect(`${pathOf(destination)}#filters`, 303);
+  })
+  .post("/destinations/:id/preview", async (c) => {
+    const destination = await new DestinationStore(c.env.DB).get(c.req.param("id"));
+    if (!destination) return notFound(c);
+    const form = await posted(c);
+    const values = filterFormOf(form);
+    const eventText = typeof form.event === "string" ? form.event : "";
+    const filter = filterOf(values);
+    const event = eventOf(eventText);
+    const error = !filter.ok ? filter.message : !event.ok ? event.message : undefined;
+    if (!filter.ok || !event.ok) return destinationPage(c, destination, { preview: { values, event: eventText, error } }, 400);
+    // The same steps as POST /api/v1/filters/preview and live delivery.
+    const outcome = await applyFilter(compileFilter(filter), event.event);
+    return destinationPage(c, destination, { preview: { values, event: eventText, result: { matched: outcome.matched === true, event: outcome.event } } });
+  })
+  .post("/destinations/:id/test", async (c) => {
+    const destination = await new DestinationStore(c.env.DB).get(c.req.param("id"));
+    if (!destination) return notFound(c);
+    const form = await posted(c);
+    const eventText = typeof form.event === "string" ? form.event : "";
+    const event = eventOf(eventText);
+    if (!event.ok) return destinationPage(c, destination, { test: { event: eventText, error: event.message } }, 400);
+    return destinationPage(c, destination, { test: { event: eventText, result: await testDestination(destination, event.event, fetch) } });
+  })
+  .post("/destinations/:id/dead-letters/redrive", async (c) => {
+    const destination = await new DestinationStore(c.env.DB).get(c.req.param("id"));
+    if (!destination) return notFound(c);
+    const result = await redriveDeadLetters(c.env, destination, undefined, new Date());
+    if (!result.ok) return destinationPage(c, destination, { error: result.message }, result.status);
+    const notice = `Re-drove ${result.redriven.deadLetters} dead letter(s), ${result.redriven.events} event(s).${result.remaining ? " More remain: re-drive again." : ""}`;
+    return destinationPage(c, destination, { notice });
+  });

@@ -1,0 +1,44 @@
+import { DESTINATION_TYPES, type RegisteredDestinationType } from "./types";
+import type { Destination } from "./destination-store";
+
+/** What the admin API and the console show for a secret setting; sending it back keeps the stored value. */
+export const MASK = "********";
+
+export const DESTINATION_TYPE_NAMES = Object.keys(DESTINATION_TYPES).join(", ");
+
+/** A problem with what was given, naming the field to fix (`type`, `settings.url`…). */
+export interface SettingsProblem {
+  field: string;
+  message: string;
+}
+
+export function destinationTypeOf(type: string): RegisteredDestinationType | SettingsProblem {
+  return DESTINATION_TYPES[type] ?? { field: "type", message: `type must be one of ${DESTINATION_TYPE_NAMES}.` };
+}
+
+/**
+ * A destination's settings checked by its type's own schema, as the admin API and the console
+ * save them; a masked secret given back keeps `current`'s value.
+ */
+export function checkDestinationSettings(
+  type: string,
+  given: Record<string, unknown>,
+  current: Record<string, unknown> = {},
+): { ok: true; settings: Record<string, unknown> } | ({ ok: false } & SettingsProblem) {
+  const found = destinationTypeOf(type);
+  if (!("parseSettings" in found)) return { ok: false, ...found };
+  const unmasked = { ...given };
+  for (const secret of found.secrets) if (unmasked[secret] === MASK) unmasked[secret] = current[secret];
+  const parsed = found.parseSettings(unmasked);
+  if (parsed.success) return { ok: true, settings: parsed.data };
+  const issue = parsed.error.issues[0]!;
+  const field = `settings.${issue.path.join(".")}`;
+  return { ok: false, field, message: `${field}: ${issue.message}` };
+}
+
+/** A destination as shown outside: its secrets masked. */
+export function withMaskedSecrets(destination: Destination): Destination {
+  const masked = { ...destination.settings };
+  for (const secret of DESTINATION_TYPES[destination.type]?.secrets ?? []) if (masked[secret] !== undefined) masked[secret] = MASK;
+  return { ...destination, settings: masked };
+}

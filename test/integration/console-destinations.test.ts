@@ -1,0 +1,183 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, inject, it } from "vitest";
+import { admin } from "../support/workerd/admin";
+import { requestSignedOut, openConsoleSession } from "../support/workerd/console";
+import { createSource, unique } from "../support/workerd/profiles";
+import { received } from "../support/workerd/received";
+import { waitUntil } from "../support/wait-until";
+
+/** The destinations section through the Worker: forms in, pages out, checked by the admin API's own code. */
+describe("console destinations", () => {
+  it("signed out, the section and its forms redirect to sign-in", async () => {
+    for (const path of ["/console/destinations", "/console/destinations/anything"]) {
+      const response = await requestSignedOut(path);
+      expect(response.status).toBe(303);
+      expect(response.headers.get("Location")).toBe("/console");
+    }
+  });
+
+  it("creates a webhook destination from the form, masks its secret, adds a filter and previews it", async () => {
+    const session = await openConsoleSession();
+    const source = await createSource("Console destinations source");
+    const hook = `/hooks/${unique("console")}`;
+    const name = unique("Console hook");
+
+    const list = await (await session.get("/console/destinations")).text();
+    expect(list).toContain("Create a destination");
+    expect(list).toContain(source.id);
+
+    const created = await session.post("/console/destinations", {
+      name,
+      type: "webhook",
+      url: `${inject("receiverUrl")}${hook}`,
+      sharedSecret: "top-secret-value",
+      headers: "X-Team: growth",
+      sourceIds: [source.id],
+      consentCategories: "Analytics, Advertising",
+    });
+    expect(created.status).toBe(303);
+    const path = created.headers.get("Location")!;
+    expect(path).toMatch(/^\/console\/destinations\/.+/);
+    const id = decodeURIComponent(path.split("/").at(-1)!);
+    const stored = await admin<{ destination: { settings: Record<string, unknown>; sourceIds: string[]; consentCategories: string[] } }>(
+      "GET",
+      `/destinations/${id}`,
+    );
+    expect(stored.body.destination.sourceIds).toEqual([source.id]);
+    expect(stored.body.destination.consentCategories).toEqual(["Analytics", "Advertising"]);
+    expect(stored.body.destination.settings).toMatchObject({ headers: { "X-Team": "growth" }, sharedSecret: "********" });
+
+    const page = await (await session.get(path)).text();
+    expect(page).toContain(name);
+    expect(page).toContain("********");
+    expect(page).not.toContain("top-secret-value");
+    expect(page).toContain("No filters");
+    expect(page).toContain("No dead letters");
+    expect(page).toContain("No deliveries in the last 24 hours");
+    expect((await session.get("/console/destinations")).status).toBe(200);
+    expect(await (await session.get("/console/destinations")).text()).toContain(name);
+
+    const refused = await session.post(`${path}/filters`, { title: "Broken", if: 'event = "unterminated', action: "DROP" });
+    expect(refused.status).toBe(400);
+    const refusedPage = await refused.text();
+    expect(refusedPage).toContain("Condition:");
+    expect(refusedPage).toContain('value="event = &quot;unterminated"'); // kept as typed
+
+    const added = await session.post(`${path}/filters`, { title: "No test events", if: 'event = "Sluice Test Event"', action: "DROP" });
+    expect(added.status).toBe(303);
+    const filters = await admin<{ filters: { title: string; if: string; actions: object[] }[] }>("GET", `/destinations/${id}/filters`);
+    expect(filters.body.filters).toEqual([
+      expect.objectContaining({ title: "No test events", if: 'event = "Sluice Test Event"', actions: [{ type: "DROP" }] }),
+    ]);
+    expect(await (await session.get(path)).text()).toContain("No test events");
+
+    const event = JSON.stringify({ type: "track", event: "Order Completed", properties: { email: "a@example.com", total: 3 } });
+    const kept = await (
+      await session.post(`${path}/preview`, { if: 'event = "Order Completed"', action: "DROP_PROPERTIES", fields: "properties.email", event })
+    ).text();
+    expect(kept).toContain("Matched");
+    expect(kept).toContain("&quot;total&quot;: 3");
+    expect(kept).not.toContain("&quot;email&quot;: &quot;a@example.com&quot;");
+
+    const dropped = await (await session.post(`${path}/preview`, { if: "all", action: "DROP", event })).text();
+    expect(dropped).toContain("Dropped");
+
+    const unmatched = await (await session.post(`${path}/preview`, { if: 'event = "Signed Up"', action: "", event })).text();
+    expect(unmatched).toContain("Not matched");
+
+    const badEvent = await session.post(`${path}/preview`, { if: "all", action: "", event: "{not json" });
+    expect(badEvent.status).toBe(400);
+    expect(await badEvent.text()).toContain("Event: not JSON");
+
+    const tested = await (await session.post(`${path}/test`, { event: JSON.stringify({ type: "track", event: "Tester", messageId: unique("t") }) })).text();
+    expect(tested).toContain("Outcome: <b>delivered</b>");
+    expect(tested).toContain("X-Signature: ");
+    expect(tested).toContain("Came back");
+    expect((await received(hook)).length).toBe(1);
+
+    const disabled = await session.post(`${path}/enabled`, { enabled: "false" });
+    expect(disabled.status).toBe(303);
+    expect((await admin<{ destination: { enabled: boolean } }>("GET", `/destinations/${id}`)).body.destination.enabled).toBe(false);
+  });
+
+  it("shows a dead letter with what was sent, refuses a re-drive without CSRF, and re-drives it to the destination", async () => {
+    const session = await openConsoleSession();
+    const source = await createSource("Console dead letters source");
+    const hook = `/hooks/${unique("redrive")}`;
+    const created = await admin<{ destination: { id: string } }>("POST", "/destinations", {
+      name: "Console re-drive",
+      type: "webhook",
+      sourceIds: [source.id],
+      settings: { url: `${inject("receiverUrl")}${hook}` },
+    });
+    const id = created.body.destination.id;
+    const messageId = unique("dead");
+    // As the DLQ consumer keeps a refused delivery (src/queues/dead-letter.ts).
+    await env.ARCHIVE.put(
+      `dead-letter/sluice-deliveries-dlq/${encodeURIComponent(id)}/2026-05-01/${messageId}.json`,
+      JSON.stringify({
+        queue: "sluice-deliveries-dlq",
+        messageId,
+        reason: "answered 400: <b>bad</b>",
+        attempts: 1,
+        deadLetteredAt: "2026-05-01T10:00:00.000Z",
+        body: {
+          destinationId: id,
+          event: {
+            type: "track",
+            event: "<script>x</script>",
+            messageId,
+            projectId: source.id,
+            userId: "u1",
+            receivedAt: new Date().toISOString(),
+            properties: {},
+            context: {},
+          },
+        },
+      }),
+    );
+    const path = `/console/destinations/${encodeURIComponent(id)}`;
+    const page = await (await session.get(path)).text();
+    expect(page).toContain("answered 400: &lt;b&gt;bad&lt;/b&gt;");
+    expect(page).toContain("&lt;script&gt;x&lt;/script&gt;");
+    expect(page).not.toContain("<script>x");
+
+    expect((await session.post(`${path}/dead-letters/redrive`, {}, { csrf: false })).status).toBe(403);
+    const redriven = await session.post(`${path}/dead-letters/redrive`, {});
+    expect(redriven.status).toBe(200);
+    expect(await redriven.text()).toContain("Re-drove 1 dead letter(s), 1 event(s).");
+    await waitUntil(
+      "the re-driven event delivered",
+      () => admin<{ delivered: number }>("GET", `/destinations/${id}/delivery`),
+      (answer) => answer.body.delivered === 1,
+      { timeoutMs: 20_000 },
+    );
+    expect((await received(hook)).map((request) => request.body.messageId)).toEqual([messageId]);
+    expect(await (await session.get(path)).text()).toContain("No dead letters");
+  });
+
+  it("keeps what was typed and says what to fix when the settings do not pass the type's schema", async () => {
+    const session = await openConsoleSession();
+    const response = await session.post("/console/destinations", { name: "Bad <b>url</b>", type: "webhook", url: "ftp://example.com" });
+    expect(response.status).toBe(400);
+    const page = await response.text();
+    expect(page).toContain("settings.url: must be an http(s) URL");
+    expect(page).toContain('value="Bad &lt;b&gt;url&lt;/b&gt;"');
+    const segment = await session.post("/console/destinations", { name: "Segment", type: "segment", writeKey: "" });
+    expect(await segment.text()).toContain("settings.writeKey");
+  });
+
+  it("refuses a POST without the CSRF token", async () => {
+    const session = await openConsoleSession();
+    const name = unique("no-csrf");
+    const response = await session.post("/console/destinations", { name, type: "webhook", url: "https://example.com/hook" }, { csrf: false });
+    expect(response.status).toBe(403);
+    const list = await admin<{ destinations: { name: string }[] }>("GET", "/destinations");
+    expect(list.body.destinations.map((destination) => destination.name)).not.toContain(name);
+  });
+
+  it("answers 404 for a destination that does not exist", async () => {
+    const session = await openConsoleSession();
+    expect((await session.get("/console/destinations/dst_missing")).status).toBe(404);
+  });
+});
