@@ -19,7 +19,15 @@ export const Sparkline: FC<{ values: readonly number[]; label: string }> = ({ va
   return (
     <svg class="sparkline" viewBox={`0 0 ${width} ${height}`} width={width} height={height} role="img" aria-label={description}>
       <title>{description}</title>
-      <polyline points={points} fill="none" stroke="currentColor" stroke-width="1.5" stroke-linejoin="round" vector-effect="non-scaling-stroke" />
+      <polyline
+        points={points}
+        fill="none"
+        stroke="currentColor"
+        stroke-opacity={total(values) === 0 ? "0.35" : undefined}
+        stroke-width="1.5"
+        stroke-linejoin="round"
+        vector-effect="non-scaling-stroke"
+      />
     </svg>
   );
 };

@@ -3,7 +3,7 @@ import type { Destination } from "../destinations/destination-store";
 import type { DeliveryMetrics } from "../destinations/delivery-stats";
 import { BarChart, formatCount } from "./charts";
 import { Layout } from "./layout";
-import type { SourceRow, Viewer } from "./sources-pages";
+import { Pager, type SourceRow, type Viewer } from "./sources-pages";
 
 /** The console's home: what came in per source, and how each destination is delivering. */
 
@@ -13,8 +13,14 @@ export interface DestinationHealthRow {
 }
 
 export interface OverviewPageProps extends Viewer {
+  /** This page of sources, most events in 24 hours first. */
   sources: readonly SourceRow[];
+  page: number;
+  pages: number;
+  /** The destinations shown, least healthy first. */
   destinations: readonly DestinationHealthRow[];
+  /** Destinations left out (past the first ones shown). */
+  moreDestinations?: number;
 }
 
 export type Health = { level: "ok" | "warn" | "bad" | "idle"; label: string };
@@ -32,7 +38,7 @@ export function healthOf(metrics: DeliveryMetrics, enabled: boolean): Health {
 
 const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
 
-export const OverviewPage: FC<OverviewPageProps> = ({ subject, csrfToken, sources, destinations }) => (
+export const OverviewPage: FC<OverviewPageProps> = ({ subject, csrfToken, sources, page, pages, destinations, moreDestinations = 0 }) => (
   <Layout title="Overview" current="overview" subject={subject} csrfToken={csrfToken}>
     <section aria-labelledby="events">
       <h2 id="events">Events per source</h2>
@@ -44,7 +50,7 @@ export const OverviewPage: FC<OverviewPageProps> = ({ subject, csrfToken, source
         </div>
       ) : (
         <>
-          <p class="hint">
+          <p class="note">
             Events per hour over the last 24 hours (UTC). The pipeline records hourly counts, not per-minute ones; the last bar is the hour in progress.
           </p>
           <ul class="charts">
@@ -72,6 +78,7 @@ export const OverviewPage: FC<OverviewPageProps> = ({ subject, csrfToken, source
               </li>
             ))}
           </ul>
+          {pages > 1 ? <Pager path="/console" page={page} pages={pages} /> : null}
         </>
       )}
     </section>
@@ -132,6 +139,19 @@ export const OverviewPage: FC<OverviewPageProps> = ({ subject, csrfToken, source
           </table>
         </div>
       )}
+      {moreDestinations > 0 ? (
+        <p class="note">
+          {formatCount(moreDestinations)} more destination{moreDestinations === 1 ? " is" : "s are"} not shown: the least healthy are listed first.
+        </p>
+      ) : null}
     </section>
   </Layout>
 );
+
+const SEVERITY: Record<Health["level"], number> = { bad: 0, warn: 1, ok: 2, idle: 3 };
+
+/** Least healthy first (failing, retrying, healthy, idle), then by name. */
+export function byHealth(rows: readonly DestinationHealthRow[]): DestinationHealthRow[] {
+  const level = (row: DestinationHealthRow) => SEVERITY[healthOf(row.metrics, row.destination.enabled).level];
+  return [...rows].sort((a, b) => level(a) - level(b) || a.destination.name.localeCompare(b.destination.name));
+}

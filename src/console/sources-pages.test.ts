@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { DeliveryMetrics } from "../destinations/delivery-stats";
-import { healthOf, OverviewPage } from "./overview-page";
+import { byHealth, healthOf, OverviewPage } from "./overview-page";
 import { activityFromRows, bucketKeys, emptyActivity, pageOf } from "./source-activity";
 import { snippetFor } from "./snippet";
 import { SourcePage, SourcesPage } from "./sources-pages";
@@ -143,7 +143,7 @@ describe("overview page", () => {
   const destination = { id: "d1", name: hostile, type: "webhook", enabled: true, sourceIds: [], settings: {}, consentCategories: [] };
 
   it("empty: says to create a source and add a destination", async () => {
-    const html = await render(OverviewPage({ ...viewer, sources: [], destinations: [] }));
+    const html = await render(OverviewPage({ ...viewer, sources: [], page: 1, pages: 1, destinations: [] }));
     expect(html).toContain("No sources yet.");
     expect(html).toContain('<a href="/console/sources">Create a source</a>');
     expect(html).toContain("No destinations yet.");
@@ -157,6 +157,8 @@ describe("overview page", () => {
       OverviewPage({
         ...viewer,
         sources: [{ source, activity: { hourly, daily: emptyActivity().daily } }],
+        page: 1,
+        pages: 1,
         destinations: [{ destination, metrics: metrics({ delivered: 90, failed: 10, p95LatencyMs: 123.4 }) }],
       }),
     );
@@ -169,9 +171,13 @@ describe("overview page", () => {
   });
 
   it("a source without events in 24 hours says to send one", async () => {
-    const html = await render(OverviewPage({ ...viewer, sources: [{ source, activity: emptyActivity() }], destinations: [] }));
+    const html = await render(
+      OverviewPage({ ...viewer, sources: [{ source, activity: emptyActivity() }], page: 2, pages: 2, destinations: [], moreDestinations: 3 }),
+    );
     expect(html).toContain("No events in the last 24 hours. Send a first event");
     expect(html).not.toContain("<svg");
+    expect(html).toContain('href="/console?page=1" rel="prev"');
+    expect(html).toContain("3 more destinations are not shown");
   });
 
   it("health at a glance", () => {
@@ -181,5 +187,16 @@ describe("overview page", () => {
     expect(healthOf(metrics({ delivered: 100, retrying: 2 }), true).label).toBe("Retrying");
     expect(healthOf(metrics({ delivered: 100, failed: 1 }), true).label).toBe("Retrying");
     expect(healthOf(metrics({ delivered: 90, discarded: 10 }), true).label).toBe("Failing");
+  });
+
+  it("lists the least healthy destinations first", () => {
+    const row = (name: string, m: DeliveryMetrics) => ({ destination: { ...destination, name }, metrics: m });
+    const sorted = byHealth([
+      row("idle", metrics()),
+      row("ok", metrics({ delivered: 5 })),
+      row("bad", metrics({ failed: 5 })),
+      row("warn", metrics({ delivered: 5, retrying: 1 })),
+    ]);
+    expect(sorted.map((r) => r.destination.name)).toEqual(["bad", "warn", "ok", "idle"]);
   });
 });

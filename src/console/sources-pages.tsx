@@ -52,7 +52,7 @@ export const SourcesPage: FC<SourcesPageProps> = ({ subject, csrfToken, rows, pa
       </div>
     ) : (
       <div class="table-scroll">
-        <table class="list">
+        <table class="list sources">
           <caption class="visually-hidden">Sources, oldest first</caption>
           <thead>
             <tr>
@@ -69,19 +69,23 @@ export const SourcesPage: FC<SourcesPageProps> = ({ subject, csrfToken, rows, pa
                 <th scope="row">
                   <a href={`/console/sources/${encodeURIComponent(source.id)}`}>{source.name}</a>
                 </th>
-                <td>
+                <td data-label="Status">
                   <Status enabled={source.enabled} />
                 </td>
-                <td>
+                <td data-label="Write key">
                   <WriteKey id={`key-${source.id}`} value={source.writeKey} label={`Write key of ${source.name}`} />
                 </td>
-                <td class="spark">
-                  <Sparkline values={activity.hourly} label={`${source.name}, events per hour over the last 24 hours`} />
-                  <span class="count">{formatCount(sum(activity.hourly))}</span>
+                <td data-label="Last 24 hours">
+                  <span class="spark">
+                    <Sparkline values={activity.hourly} label={`${source.name}, events per hour over the last 24 hours`} />
+                    <span class="count">{formatCount(sum(activity.hourly))}</span>
+                  </span>
                 </td>
-                <td class="spark">
-                  <Sparkline values={activity.daily} label={`${source.name}, events per day over the last 7 days`} />
-                  <span class="count">{formatCount(sum(activity.daily))}</span>
+                <td data-label="Last 7 days">
+                  <span class="spark">
+                    <Sparkline values={activity.daily} label={`${source.name}, events per day over the last 7 days`} />
+                    <span class="count">{formatCount(sum(activity.daily))}</span>
+                  </span>
                 </td>
               </tr>
             ))}
@@ -90,7 +94,7 @@ export const SourcesPage: FC<SourcesPageProps> = ({ subject, csrfToken, rows, pa
       </div>
     )}
     {pages > 1 ? <Pager path="/console/sources" page={page} pages={pages} /> : null}
-    {total > 0 ? <p class="hint">Counts are per UTC hour and day, from what the pipeline recorded for schema discovery.</p> : null}
+    {total > 0 ? <p class="note">Counts are per UTC hour and day, from what the pipeline recorded for schema discovery.</p> : null}
 
     <section class="panel" aria-labelledby="create-source">
       <h2 id="create-source">Create a source</h2>

@@ -97,4 +97,15 @@ pre.snippet:focus-visible { outline: 2px solid var(--accent); outline-offset: 2p
 svg.bars { display: block; width: 100%; height: 80px; color: var(--accent); }
 .axis { display: flex; justify-content: space-between; color: var(--muted); font-size: 12px; }
 .empty-chart { color: var(--muted); font-size: 14px; margin: 0; }
+.note { color: var(--muted); font-size: 13px; margin: .5rem 0 1rem; }
+@media (max-width: 720px) {
+  /* The sources table becomes one card per source: every column readable without scrolling sideways. */
+  .table-scroll:has(table.sources) { overflow: visible; border: 0; background: transparent; }
+  table.sources thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+  table.sources, table.sources tbody { display: block; }
+  table.sources tr { display: block; background: var(--panel); border: 1px solid var(--line); border-radius: 10px; padding: .5rem .75rem; margin-bottom: .75rem; }
+  table.sources th, table.sources td { display: flex; align-items: center; gap: .75rem; border: 0; padding: .3rem 0; white-space: normal; }
+  table.sources td::before { content: attr(data-label); flex: 0 0 6.5rem; color: var(--muted); font-size: 12px; font-weight: 600; text-transform: uppercase; letter-spacing: .04em; }
+  table.sources .key { min-width: 0; flex: 1; }
+}
 `;
