@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ApiError } from "../http/api-error";
 import { ADMIN_ERRORS, ADMIN_SECURITY, CONFLICT, NOT_FOUND, adminRouter, idParam, json, jsonBody } from "../http/openapi";
-import { SourceCache } from "../sources/source-cache";
+import { changeSource } from "../sources/change-source";
 import { SourceStore } from "../sources/source-store";
 import { SCRIPT_ALIAS_PATTERN } from "../sources/source";
 
@@ -97,21 +97,12 @@ export const sourcesApi = adminRouter()
     async (c) => {
       const { id } = c.req.valid("param");
       const changes = c.req.valid("json");
-      const store = new SourceStore(c.env.DB);
-      const before = await store.get(id);
-      if (!before) throw new ApiError(404, `No source with id ${id}.`);
-      const source = await store.update(before.id, changes, new Date());
-      if (!source) {
-        if (!(await store.get(before.id))) throw new ApiError(404, `No source with id ${before.id}.`);
+      const result = await changeSource(new SourceStore(c.env.DB), id, changes, new Date());
+      if ("error" in result) {
+        if (result.error === "not-found") throw new ApiError(404, `No source with id ${id}.`);
         throw new ApiError(409, `scriptAlias ${changes.scriptAlias} is taken by another source: choose another.`, "scriptAlias");
       }
-      // Evict every key this source answered to: its write key, its old alias and its new one (a
-      // miss for the new alias may have been cached by a request made before it existed).
-      const cache = new SourceCache(store);
-      await cache.evict(source.writeKey);
-      for (const alias of new Set([before.scriptAlias, source.scriptAlias])) {
-        if (alias) await cache.evictScriptAlias(alias);
-      }
+      const { source } = result;
       return c.json({ source }, 200);
     },
   );

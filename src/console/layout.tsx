@@ -26,7 +26,7 @@ export const Page: FC<{ title: string; children?: Child }> = ({ title, children 
 /** The console's sections, in navigation order. `href` is absent while a section is still to come. */
 export const SECTIONS: readonly { id: string; label: string; href?: string }[] = [
   { id: "overview", label: "Overview", href: "/console" },
-  { id: "sources", label: "Sources" },
+  { id: "sources", label: "Sources", href: "/console/sources" },
   { id: "schema", label: "Schema", href: "/console/schema" },
   { id: "tracking-plans", label: "Tracking plans", href: "/console/tracking-plans" },
   { id: "destinations", label: "Destinations", href: "/console/destinations" },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { describeWait, HomePage, SignInPage, TooManyAttemptsPage } from "./pages";
+import { Layout } from "./layout";
+import { describeWait, SignInPage, TooManyAttemptsPage } from "./pages";
 
 const hostile = `<script>alert(1)</script>"'`;
 const render = async (page: unknown) => String(await page);
@@ -18,8 +19,8 @@ describe("console pages", () => {
     expect(await render(SignInPage({}))).not.toContain('role="alert"');
   });
 
-  it("the home page: every section in the navigation, the subject as text, sign-out with the CSRF field", async () => {
-    const html = await render(HomePage({ subject: hostile, csrfToken: "tok" }));
+  it("the signed-in layout: every section in the navigation, the subject as text, sign-out with the CSRF field", async () => {
+    const html = await render(Layout({ title: "Overview", current: "overview", subject: hostile, csrfToken: "tok" }));
     for (const label of ["Overview", "Sources", "Schema", "Tracking plans", "Destinations", "Profiles", "Replays", "API"])
       expect(html).toContain(`>${label}</`);
     expect(html).toContain('<a href="/console" aria-current="page">Overview</a>');

@@ -1,5 +1,5 @@
 import type { FC } from "hono/jsx";
-import { Layout, Page } from "./layout";
+import { Page } from "./layout";
 
 /** The console's pages, each a pure function of what it shows. */
 
@@ -84,26 +84,6 @@ export const NotFoundPage: FC<{ path: string }> = ({ path }) => (
       </p>
     </main>
   </Page>
-);
-
-export interface HomePageProps {
-  subject: string;
-  csrfToken: string;
-}
-
-/** The signed-in overview; its sections arrive with the rest of the console. */
-export const HomePage: FC<HomePageProps> = ({ subject, csrfToken }) => (
-  <Layout title="Overview" current="overview" subject={subject} csrfToken={csrfToken}>
-    <p class="lead">You are signed in. The console's sections are on their way; until then, the admin API does everything they will.</p>
-    <ul class="next">
-      <li>
-        <a href="/api/v1/docs">Read the API reference</a> for sources, schema, tracking plans, destinations, profiles and replays.
-      </li>
-      <li>
-        Sessions last 12 hours. Rotating the <code>ADMIN_TOKEN</code> secret signs everyone out.
-      </li>
-    </ul>
-  </Layout>
 );
 
 /** "1 minute", "14 minutes", "30 seconds". */

@@ -3,8 +3,8 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
 import { credentialsMatch } from "../http/constant-time";
 import { ACCESS_HEADER, accessConfigOf, remoteAccessKeys, verifyAccessAssertion, type AccessKeys } from "./access";
-import { CSRF_FIELD, csrfTokenFor, isCsrfTokenValid, isSameOriginPost } from "./csrf";
-import { HomePage, NotFoundPage, RefusedPage, SignInPage, TooManyAttemptsPage, UnavailablePage } from "./pages";
+import { CSRF_FIELD, isCsrfTokenValid, isSameOriginPost } from "./csrf";
+import { NotFoundPage, RefusedPage, SignInPage, TooManyAttemptsPage, UnavailablePage } from "./pages";
 import { issueSession, newCsrfSecret, SESSION_TTL_SECONDS, verifySession, type Session } from "./session";
 import { throttleKeyFor } from "./sign-in-throttle";
 import { CONSOLE_CSS } from "./styles";
@@ -57,12 +57,12 @@ export function consoleApp(options: ConsoleOptions = {}) {
   return new Hono<ConsoleEnv>()
     .use("*", securityHeaders, sameOriginPosts, resolveSession)
     .get("/console.css", (c) => c.body(CONSOLE_CSS, 200, { "Content-Type": "text/css; charset=utf-8" }))
-    .get("/", async (c) => {
+    .get("/", async (c, next) => {
       const session = c.get("session");
       const adminToken = c.env.ADMIN_TOKEN;
       if (!adminToken) return render(c, <UnavailablePage />, 503);
       if (!session) return render(c, <SignInPage accessConfigured={accessConfigOf(c.env) !== null} />);
-      return render(c, <HomePage subject={session.sub} csrfToken={await csrfTokenFor(adminToken, session)} />);
+      await next(); // signed in: the Overview section (sections/overview.tsx)
     })
     .post("/sign-in", async (c) => {
       const adminToken = c.env.ADMIN_TOKEN;

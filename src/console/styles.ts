@@ -182,4 +182,64 @@ progress { width: 100%; max-width: 20rem; height: .8rem; }
 .key::before { content: ""; display: inline-block; width: .7rem; height: .7rem; border-radius: 2px; margin-right: .3rem; vertical-align: -1px; }
 .key-delivered::before { background: #2da44e; } .key-failed::before { background: #cf222e; } .key-discarded::before { background: #8c959f; }
 @media (max-width: 720px) { table.list .wide { display: none; } .panel { padding: 1rem; } .facts { grid-template-columns: 1fr; } .facts dd { margin-bottom: .4rem; } }
+/* sources */
+h2 { font-size: 17px; margin: 0 0 .5rem; }
+section + section, .panel + .panel { margin-top: 1.25rem; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+.panel { background: var(--panel); border: 1px solid var(--line); border-radius: 10px; padding: 1rem 1.25rem; }
+.panel > p:first-of-type { margin-top: 0; }
+.empty { background: var(--panel); border: 1px dashed var(--line); border-radius: 10px; padding: 1rem 1.25rem; margin: 0 0 1.25rem; }
+.empty p { margin: 0; }
+.notice { border: 1px solid var(--line); border-radius: 6px; padding: .5rem .75rem; background: var(--panel); }
+.table-scroll { overflow-x: auto; margin-bottom: 1rem; border: 1px solid var(--line); border-radius: 10px; background: var(--panel); }
+table.list { width: 100%; border-collapse: collapse; font-size: 14px; }
+table.list th, table.list td { text-align: left; padding: .55rem .75rem; border-bottom: 1px solid var(--line); vertical-align: middle; white-space: nowrap; }
+table.list tbody tr:last-child > * { border-bottom: 0; }
+table.list thead th { font-size: 12px; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); font-weight: 600; }
+table.list .num { text-align: right; font-variant-numeric: tabular-nums; }
+.type { color: var(--muted); font-size: 12px; font-weight: 400; }
+.status, .health { display: inline-block; font-size: 12px; font-weight: 600; padding: 1px 8px; border-radius: 999px; border: 1px solid var(--line); }
+.status.on, .health.ok { color: #1a7f37; border-color: currentColor; }
+.status.off, .health.idle { color: var(--muted); }
+.health.warn { color: #9a6700; border-color: currentColor; }
+.health.bad { color: var(--danger); background: var(--danger-bg); border-color: currentColor; }
+.key { font: 13px ui-monospace, SFMono-Regular, Menlo, monospace; width: 100%; min-width: 17rem; max-width: 100%; padding: .35rem .5rem; border: 1px solid var(--line); border-radius: 6px; background: var(--code); color: var(--fg); }
+.panel .key { max-width: 30rem; }
+.spark { display: inline-flex; align-items: center; gap: .5rem; color: var(--accent); }
+.spark .count, .chart-head .count { color: var(--muted); font-size: 13px; font-variant-numeric: tabular-nums; }
+.sparkline { display: block; flex: none; }
+.pager { display: flex; justify-content: space-between; align-items: center; gap: 1rem; margin: 0 0 1rem; font-size: 14px; }
+.inline-form { display: flex; flex-wrap: wrap; align-items: center; gap: .5rem .75rem; margin: .5rem 0; }
+.inline-form label { font-weight: 600; font-size: 14px; }
+.inline-form input[type="text"] { padding: .45rem .6rem; border: 1px solid var(--line); border-radius: 6px; background: var(--bg); color: var(--fg); min-width: 0; }
+#source-name { flex: 1 1 14rem; max-width: 24rem; }
+.affix { display: inline-flex; align-items: center; gap: .25rem; font: 13px ui-monospace, SFMono-Regular, Menlo, monospace; }
+.affix input { width: 13rem; }
+button.secondary { background: transparent; color: var(--fg); border-color: var(--line); }
+button.danger { background: var(--danger); color: #fff; }
+.crumbs { margin: -.5rem 0 1rem; font-size: 14px; }
+.facts { display: flex; flex-wrap: wrap; align-items: center; gap: .75rem 1.5rem; margin-bottom: 1.25rem; font-size: 14px; }
+.facts .spark { color: var(--fg); }
+.facts .sparkline { color: var(--accent); }
+pre.snippet { font: 12px/1.45 ui-monospace, SFMono-Regular, Menlo, monospace; background: var(--code); border: 1px solid var(--line); border-radius: 6px; padding: .75rem; margin: .5rem 0; white-space: pre-wrap; overflow-wrap: anywhere; max-height: 18rem; overflow: auto; }
+pre.snippet:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
+.charts { list-style: none; padding: 0; margin: 0 0 1.5rem; display: grid; grid-template-columns: repeat(auto-fill, minmax(18rem, 1fr)); gap: 1rem; }
+.charts .panel + .panel { margin-top: 0; }
+.chart-head { display: flex; align-items: baseline; gap: .5rem; margin-bottom: .5rem; }
+.chart-head a { font-weight: 600; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.chart-head .count { margin-left: auto; white-space: nowrap; }
+svg.bars { display: block; width: 100%; height: 80px; color: var(--accent); }
+.axis { display: flex; justify-content: space-between; color: var(--muted); font-size: 12px; }
+.empty-chart { color: var(--muted); font-size: 14px; margin: 0; }
+.note { color: var(--muted); font-size: 13px; margin: .5rem 0 1rem; }
+@media (max-width: 720px) {
+  /* The sources table becomes one card per source: every column readable without scrolling sideways. */
+  .table-scroll:has(table.sources) { overflow: visible; border: 0; background: transparent; }
+  table.sources thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+  table.sources, table.sources tbody { display: block; }
+  table.sources tr { display: block; background: var(--panel); border: 1px solid var(--line); border-radius: 10px; padding: .5rem .75rem; margin-bottom: .75rem; }
+  table.sources th, table.sources td { display: flex; align-items: center; gap: .75rem; border: 0; padding: .3rem 0; white-space: normal; }
+  table.sources td::before { content: attr(data-label); flex: 0 0 6.5rem; color: var(--muted); font-size: 12px; font-weight: 600; text-transform: uppercase; letter-spacing: .04em; }
+  table.sources .key { min-width: 0; flex: 1; }
+}
 `;

@@ -2,9 +2,11 @@ import { Hono } from "hono";
 import { requireSignedIn, type SignedInEnv } from "../context";
 import { debuggerSection } from "./debugger";
 import { destinationsSection } from "./destinations";
+import { overviewSection } from "./overview";
 import { profilesSection } from "./profiles";
 import { replaysSection } from "./replays";
 import { schemaSection } from "./schema";
+import { sourcesSection } from "./sources";
 import { trackingPlansSection } from "./tracking-plans";
 
 /**
@@ -14,6 +16,8 @@ import { trackingPlansSection } from "./tracking-plans";
  */
 export const sections = new Hono<SignedInEnv>()
   .use("*", requireSignedIn)
+  .route("/", overviewSection)
+  .route("/", sourcesSection)
   .route("/", debuggerSection)
   .route("/", schemaSection)
   .route("/", trackingPlansSection)

@@ -1,0 +1,157 @@
+import type { FC } from "hono/jsx";
+import type { Destination } from "../destinations/destination-store";
+import type { DeliveryMetrics } from "../destinations/delivery-stats";
+import { BarChart, formatCount } from "./charts";
+import { Layout } from "./layout";
+import { Pager, type SourceRow, type Viewer } from "./sources-pages";
+
+/** The console's home: what came in per source, and how each destination is delivering. */
+
+export interface DestinationHealthRow {
+  destination: Destination;
+  metrics: DeliveryMetrics;
+}
+
+export interface OverviewPageProps extends Viewer {
+  /** This page of sources, most events in 24 hours first. */
+  sources: readonly SourceRow[];
+  page: number;
+  pages: number;
+  /** The destinations shown, least healthy first. */
+  destinations: readonly DestinationHealthRow[];
+  /** Destinations left out (past the first ones shown). */
+  moreDestinations?: number;
+}
+
+export type Health = { level: "ok" | "warn" | "bad" | "idle"; label: string };
+
+/** At a glance: failing when over 5% of its events failed or were discarded, else retrying, else healthy. */
+export function healthOf(metrics: DeliveryMetrics, enabled: boolean): Health {
+  const attempted = metrics.delivered + metrics.failed + metrics.discarded;
+  if (!enabled) return { level: "idle", label: "Disabled" };
+  if (attempted === 0 && metrics.retrying === 0) return { level: "idle", label: "No deliveries" };
+  const lost = metrics.failed + metrics.discarded;
+  if (attempted > 0 && lost / attempted > 0.05) return { level: "bad", label: "Failing" };
+  if (metrics.retrying > 0 || lost > 0) return { level: "warn", label: "Retrying" };
+  return { level: "ok", label: "Healthy" };
+}
+
+const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
+
+export const OverviewPage: FC<OverviewPageProps> = ({ subject, csrfToken, sources, page, pages, destinations, moreDestinations = 0 }) => (
+  <Layout title="Overview" current="overview" subject={subject} csrfToken={csrfToken}>
+    <section aria-labelledby="events">
+      <h2 id="events">Events per source</h2>
+      {sources.length === 0 ? (
+        <div class="empty">
+          <p>
+            <strong>No sources yet.</strong> <a href="/console/sources">Create a source</a>, paste its snippet into your site, and its events appear here.
+          </p>
+        </div>
+      ) : (
+        <>
+          <p class="note">
+            Events per hour over the last 24 hours (UTC). The pipeline records hourly counts, not per-minute ones; the last bar is the hour in progress.
+          </p>
+          <ul class="charts">
+            {sources.map(({ source, activity }) => (
+              <li class="panel">
+                <div class="chart-head">
+                  <a href={`/console/sources/${encodeURIComponent(source.id)}`}>{source.name}</a>
+                  {source.enabled ? null : <span class="status off">Disabled</span>}
+                  <span class="count">{formatCount(sum(activity.hourly))} in 24 h</span>
+                </div>
+                {sum(activity.hourly) === 0 ? (
+                  <p class="empty-chart">
+                    No events in the last 24 hours. Send a first event, or open the{" "}
+                    <a href={`/console/sources/${encodeURIComponent(source.id)}/debugger`}>live debugger</a> to see what arrives.
+                  </p>
+                ) : (
+                  <>
+                    <BarChart values={activity.hourly} label={`${source.name}, events per hour over the last 24 hours`} />
+                    <div class="axis" aria-hidden="true">
+                      <span>24 h ago</span>
+                      <span>now</span>
+                    </div>
+                  </>
+                )}
+              </li>
+            ))}
+          </ul>
+          {pages > 1 ? <Pager path="/console" page={page} pages={pages} /> : null}
+        </>
+      )}
+    </section>
+
+    <section aria-labelledby="delivery">
+      <h2 id="delivery">Delivery health, last 24 hours</h2>
+      {destinations.length === 0 ? (
+        <div class="empty">
+          <p>
+            <strong>No destinations yet.</strong> Add one (a webhook, or another tool) through the <a href="/api/v1/docs">admin API</a> and its deliveries are
+            summarised here.
+          </p>
+        </div>
+      ) : (
+        <div class="table-scroll">
+          <table class="list">
+            <thead>
+              <tr>
+                <th scope="col">Destination</th>
+                <th scope="col">Health</th>
+                <th scope="col" class="num">
+                  Delivered
+                </th>
+                <th scope="col" class="num">
+                  Failed
+                </th>
+                <th scope="col" class="num">
+                  Retrying
+                </th>
+                <th scope="col" class="num">
+                  Discarded
+                </th>
+                <th scope="col" class="num">
+                  p95 latency
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {destinations.map(({ destination, metrics }) => {
+                const health = healthOf(metrics, destination.enabled);
+                return (
+                  <tr>
+                    <th scope="row">
+                      {destination.name} <span class="type">{destination.type}</span>
+                    </th>
+                    <td>
+                      <span class={`health ${health.level}`}>{health.label}</span>
+                    </td>
+                    <td class="num">{formatCount(metrics.delivered)}</td>
+                    <td class="num">{formatCount(metrics.failed)}</td>
+                    <td class="num">{formatCount(metrics.retrying)}</td>
+                    <td class="num">{formatCount(metrics.discarded)}</td>
+                    <td class="num">{metrics.p95LatencyMs === null ? "—" : `${formatCount(Math.round(metrics.p95LatencyMs))} ms`}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {moreDestinations > 0 ? (
+        <p class="note">
+          {formatCount(moreDestinations)} more destination{moreDestinations === 1 ? " is" : "s are"} not shown: the least healthy are listed first.
+        </p>
+      ) : null}
+    </section>
+  </Layout>
+);
+
+const SEVERITY: Record<Health["level"], number> = { bad: 0, warn: 1, ok: 2, idle: 3 };
+
+/** Least healthy first (failing, retrying, healthy, idle), then by name. */
+export function byHealth(rows: readonly DestinationHealthRow[]): DestinationHealthRow[] {
+  const level = (row: DestinationHealthRow) => SEVERITY[healthOf(row.metrics, row.destination.enabled).level];
+  return [...rows].sort((a, b) => level(a) - level(b) || a.destination.name.localeCompare(b.destination.name));
+}
