@@ -63,7 +63,7 @@ describe("console sign-in in Chromium", () => {
         await page.fill('input[name="token"]', DEV_ADMIN_TOKEN);
         await Promise.all([page.waitForURL(`${sluice}/console`), page.click('button[type="submit"]')]);
         await page.locator("h1", { hasText: "Overview" }).waitFor();
-        expect(await page.locator("nav").textContent()).toContain("Tracking plans");
+        expect(await page.locator('nav[aria-label="Console"]').textContent()).toContain("Tracking plans");
         const cookies = await page.context().cookies(`${sluice}/console`);
         const session = cookies.find((cookie) => cookie.name === "sluice_session");
         expect(session).toMatchObject({ httpOnly: true, sameSite: "Strict", path: "/console" });
