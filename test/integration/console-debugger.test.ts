@@ -3,10 +3,10 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { debuggerFor } from "../../src/debugger/debugger-stub";
 import type { DebuggerEntry } from "../../src/debugger/entry";
-import type { StreamMessage } from "../../src/debugger/stream-messages";
 import { CONSOLE_CSP } from "../../src/console/routes";
 import { waitUntil } from "../support/wait-until";
 import { createSource, unique } from "../support/workerd/profiles";
+import { collectStream } from "../support/workerd/stream";
 
 /**
  * The console's live debugger through the Worker's fetch handler: the page (signed in, entries
@@ -141,14 +141,9 @@ describe("the console's live debugger", () => {
   it("the stream, opened with the session from the console's origin, carries new entries", async () => {
     const cookie = await signIn();
     const source = await createSource("Stream open");
-    const response = await get(`/console/sources/${source.id}/debugger/stream`, { Upgrade: "websocket", Origin: HOST, Cookie: cookie });
-    expect(response.status).toBe(101);
-    const socket = response.webSocket!;
-    socket.accept();
-    const received: StreamMessage[] = [];
-    socket.addEventListener("message", (message) => {
-      received.push(JSON.parse(message.data as string) as StreamMessage);
-    });
+    const { socket, received } = collectStream(
+      await get(`/console/sources/${source.id}/debugger/stream`, { Upgrade: "websocket", Origin: HOST, Cookie: cookie }),
+    );
 
     const live = entry(source.id, { event: { type: "track", event: "Live", userId: "u1" } });
     await debuggerFor(env, source.id).record([live]);

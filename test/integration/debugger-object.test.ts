@@ -3,10 +3,10 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { debuggerFor, debuggerObjectName } from "../../src/debugger/debugger-stub";
 import type { DebuggerEntry } from "../../src/debugger/entry";
-import type { StreamMessage } from "../../src/debugger/stream-messages";
 import { waitUntil } from "../support/wait-until";
 import { unique } from "../support/workerd/profiles";
 import { DebuggerObject } from "../../workers/debugger-object";
+import { collectStream } from "../support/workerd/stream";
 
 const stubFor = (sourceId: string) => debuggerFor(env, sourceId);
 
@@ -33,14 +33,7 @@ describe("DebuggerObject", () => {
   it("streams new entries and updates to an open WebSocket, nothing before it", async () => {
     const stub = stubFor(unique("debugger"));
     await stub.record([entry("before", 1)]);
-    const response = await stub.fetch(new Request("https://debugger/", { headers: { Upgrade: "websocket" } }));
-    expect(response.status).toBe(101);
-    const socket = response.webSocket!;
-    socket.accept();
-    const received: StreamMessage[] = [];
-    socket.addEventListener("message", (message) => {
-      received.push(JSON.parse(message.data as string) as StreamMessage);
-    });
+    const { socket, received } = collectStream(await stub.fetch(new Request("https://debugger/", { headers: { Upgrade: "websocket" } })));
 
     await stub.record([entry("after", 2)]);
     await stub.update([{ messageId: "after", journey: { deliveries: { dst_1: { status: "retrying", attempts: 1, outcome: "answered 503" } } } }]);

@@ -1,10 +1,10 @@
 import { SELF } from "cloudflare:test";
 import { describe, expect, inject, it } from "vitest";
 import type { DebuggerEntry } from "../../src/debugger/entry";
-import type { StreamMessage } from "../../src/debugger/stream-messages";
 import { waitUntil } from "../support/wait-until";
 import { admin } from "../support/workerd/admin";
 import { createSource, unique } from "../support/workerd/profiles";
+import { collectStream } from "../support/workerd/stream";
 
 /**
  * The live debugger end to end in workerd: events go in through the Worker's own fetch handler
@@ -100,14 +100,9 @@ describe("the live debugger", () => {
 
   it("streams a new event to a WebSocket opened on the route", async () => {
     const source = await createSource("Debugger stream");
-    const response = await SELF.fetch(`${ORIGIN}/api/v1/sources/${source.id}/debugger`, { headers: { ...ADMIN, Upgrade: "websocket" } });
-    expect(response.status).toBe(101);
-    const socket = response.webSocket!;
-    socket.accept();
-    const received: StreamMessage[] = [];
-    socket.addEventListener("message", (message) => {
-      received.push(JSON.parse(message.data as string) as StreamMessage);
-    });
+    const { socket, received } = collectStream(
+      await SELF.fetch(`${ORIGIN}/api/v1/sources/${source.id}/debugger`, { headers: { ...ADMIN, Upgrade: "websocket" } }),
+    );
 
     const messageId = unique("m");
     const sentAt = Date.now();
