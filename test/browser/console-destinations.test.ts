@@ -1,18 +1,8 @@
 import { mkdirSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { launchChromium } from "./support/chromium";
-
-/** Screenshots for a person to look at (ignored by git). */
-const ARTIFACTS = fileURLToPath(new URL("../../test-artifacts/console/", import.meta.url));
-/** The local-dev admin token (DESIGN.md's local development contract). */
-const DEV_ADMIN_TOKEN = "dev_admin_token";
-
-const VIEWPORTS = [
-  { name: "desktop", width: 1280, height: 800 },
-  { name: "phone", width: 390, height: 844 },
-] as const;
+import { CONSOLE_ARTIFACTS, openPage, signInToConsole, VIEWPORTS } from "./support/console";
 
 /**
  * The destinations section in Chromium against `npm run dev`: create a webhook destination with
@@ -25,7 +15,7 @@ describe("console destinations in Chromium", () => {
 
   beforeAll(async () => {
     browser = await launchChromium();
-    mkdirSync(ARTIFACTS, { recursive: true });
+    mkdirSync(CONSOLE_ARTIFACTS, { recursive: true });
   });
 
   afterAll(async () => {
@@ -33,17 +23,9 @@ describe("console destinations in Chromium", () => {
   });
 
   async function signedIn(viewport: { width: number; height: number }): Promise<{ page: Page; errors: string[] }> {
-    const context = await browser!.newContext({ viewport });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on("console", (message) => {
-      if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) errors.push(message.text());
-    });
-    page.on("pageerror", (error) => errors.push(error.message));
-    await page.goto(`${sluice}/console`);
-    await page.fill('input[name="token"]', DEV_ADMIN_TOKEN);
-    await Promise.all([page.waitForURL(`${sluice}/console`), page.click('button[type="submit"]')]);
-    return { page, errors };
+    const opened = await openPage(browser!, viewport);
+    await signInToConsole(opened.page, sluice);
+    return opened;
   }
 
   for (const viewport of VIEWPORTS) {
@@ -52,7 +34,7 @@ describe("console destinations in Chromium", () => {
       try {
         await Promise.all([page.waitForURL(`${sluice}/console/destinations`), page.click('nav >> text="Destinations"')]);
         await page.locator("h1", { hasText: "Destinations" }).waitFor();
-        await page.screenshot({ path: `${ARTIFACTS}destinations-${viewport.name}.png`, fullPage: true });
+        await page.screenshot({ path: `${CONSOLE_ARTIFACTS}destinations-${viewport.name}.png`, fullPage: true });
 
         const name = `Browser hook ${viewport.name} ${Date.now()}`;
         await page.fill('input[name="name"]', name);
@@ -65,7 +47,7 @@ describe("console destinations in Chromium", () => {
         await page.locator("h1", { hasText: name }).waitFor();
         expect(await page.locator("#settings + dl").textContent()).toContain("********");
         expect(await page.content()).not.toContain("browser-secret");
-        await page.screenshot({ path: `${ARTIFACTS}destination-${viewport.name}.png`, fullPage: true });
+        await page.screenshot({ path: `${CONSOLE_ARTIFACTS}destination-${viewport.name}.png`, fullPage: true });
 
         const preview = page.locator('form[action$="/preview#preview-result"]');
         await preview.locator('input[name="if"]').fill('event = "Sluice Test Event"');
@@ -77,9 +59,9 @@ describe("console destinations in Chromium", () => {
         expect(await result.textContent()).toContain("Matched");
         expect(await result.locator("pre").textContent()).not.toContain("Sluice event tester");
         expect(await page.locator('form[action$="/preview#preview-result"] input[name="fields"]').inputValue()).toBe("properties.source, context.library");
-        await page.screenshot({ path: `${ARTIFACTS}destination-preview-${viewport.name}.png`, fullPage: true });
+        await page.screenshot({ path: `${CONSOLE_ARTIFACTS}destination-preview-${viewport.name}.png`, fullPage: true });
         // What a person sees after the POST: the page scrolled to the result by its fragment.
-        await page.screenshot({ path: `${ARTIFACTS}destination-preview-seen-${viewport.name}.png` });
+        await page.screenshot({ path: `${CONSOLE_ARTIFACTS}destination-preview-seen-${viewport.name}.png` });
 
         const tester = page.locator('form[action$="/test#tester-result"]');
         await Promise.all([page.waitForURL(/\/test#tester-result$/), tester.locator('button[type="submit"]').click()]);
@@ -87,11 +69,11 @@ describe("console destinations in Chromium", () => {
         await attempt.waitFor();
         expect(await attempt.textContent()).toContain("Sent: POST");
         expect(await attempt.textContent()).toContain("Came back");
-        await page.screenshot({ path: `${ARTIFACTS}destination-tester-seen-${viewport.name}.png` });
+        await page.screenshot({ path: `${CONSOLE_ARTIFACTS}destination-tester-seen-${viewport.name}.png` });
 
         await Promise.all([page.waitForURL(`${sluice}/console/replays`), page.click('nav >> text="Replays"')]);
         await page.locator("h1", { hasText: "Replays" }).waitFor();
-        await page.screenshot({ path: `${ARTIFACTS}replays-${viewport.name}.png`, fullPage: true });
+        await page.screenshot({ path: `${CONSOLE_ARTIFACTS}replays-${viewport.name}.png`, fullPage: true });
         expect(errors).toEqual([]);
       } finally {
         await page.context().close();

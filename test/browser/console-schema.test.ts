@@ -1,18 +1,9 @@
 import { mkdirSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { adminFetch, basicAuth, createSource, uniqueId, waitUntil, type Source } from "../e2e/support/sluice";
 import { launchChromium } from "./support/chromium";
-
-/** Screenshots for a person to look at (ignored by git). */
-const ARTIFACTS = fileURLToPath(new URL("../../test-artifacts/console/", import.meta.url));
-const DEV_ADMIN_TOKEN = "dev_admin_token";
-
-const VIEWPORTS = [
-  { name: "desktop", width: 1280, height: 800 },
-  { name: "phone", width: 390, height: 844 },
-] as const;
+import { CONSOLE_ARTIFACTS, openPage, signInToConsole, VIEWPORTS } from "./support/console";
 
 const RULE_SCHEMA = {
   $schema: "http://json-schema.org/draft-07/schema#",
@@ -34,7 +25,7 @@ describe("console schema, tracking plans and profiles in Chromium", () => {
 
   beforeAll(async () => {
     browser = await launchChromium();
-    mkdirSync(ARTIFACTS, { recursive: true });
+    mkdirSync(CONSOLE_ARTIFACTS, { recursive: true });
     source = await createSource("Checkout (browser test)");
     const plan = await adminFetch("/api/v1/tracking-plans", {
       method: "POST",
@@ -70,18 +61,9 @@ describe("console schema, tracking plans and profiles in Chromium", () => {
   });
 
   async function signedIn(viewport: { width: number; height: number }): Promise<{ page: Page; errors: string[] }> {
-    const context = await browser!.newContext({ viewport });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on("console", (message) => {
-      // The rule editor's invalid submission answers 400 on purpose.
-      if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) errors.push(message.text());
-    });
-    page.on("pageerror", (error) => errors.push(error.message));
-    await page.goto(`${sluice}/console`);
-    await page.fill('input[name="token"]', DEV_ADMIN_TOKEN);
-    await Promise.all([page.waitForURL(`${sluice}/console`), page.click('button[type="submit"]')]);
-    return { page, errors };
+    const opened = await openPage(browser!, viewport);
+    await signInToConsole(opened.page, sluice);
+    return opened;
   }
 
   /** Reloads `path` until `text` shows (the pipeline needs a moment after the send). */
@@ -100,7 +82,7 @@ describe("console schema, tracking plans and profiles in Chromium", () => {
   for (const viewport of VIEWPORTS) {
     it(`schema, tracking plans and profiles pages (${viewport.name}, ${viewport.width}×${viewport.height})`, async () => {
       const { page, errors } = await signedIn(viewport);
-      const shot = (name: string) => page.screenshot({ path: `${ARTIFACTS}${name}-${viewport.name}.png`, fullPage: true });
+      const shot = (name: string) => page.screenshot({ path: `${CONSOLE_ARTIFACTS}${name}-${viewport.name}.png`, fullPage: true });
       try {
         await page.goto(`${sluice}/console/schema`);
         await page.locator("h1", { hasText: "Schema" }).waitFor();

@@ -1,18 +1,8 @@
 import { mkdirSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { launchChromium } from "./support/chromium";
-
-/** Screenshots for a person to look at (ignored by git). */
-const ARTIFACTS = fileURLToPath(new URL("../../test-artifacts/console/", import.meta.url));
-/** The local-dev admin token (DESIGN.md's local development contract). */
-const DEV_ADMIN_TOKEN = "dev_admin_token";
-
-const VIEWPORTS = [
-  { name: "desktop", width: 1280, height: 800 },
-  { name: "phone", width: 390, height: 844 },
-] as const;
+import { CONSOLE_ARTIFACTS, DEV_ADMIN_TOKEN, openPage, VIEWPORTS } from "./support/console";
 
 /**
  * The console's front door in Chromium against `npm run dev`: the sign-in form, the signed-in
@@ -24,7 +14,7 @@ describe("console sign-in in Chromium", () => {
 
   beforeAll(async () => {
     browser = await launchChromium();
-    mkdirSync(ARTIFACTS, { recursive: true });
+    mkdirSync(CONSOLE_ARTIFACTS, { recursive: true });
   });
 
   afterAll(async () => {
@@ -35,16 +25,7 @@ describe("console sign-in in Chromium", () => {
    * A fresh context at `viewport`, collecting page errors and console errors other than failed
    * loads (the wrong-token attempt is a 403 on purpose); a CSP violation would be one.
    */
-  async function open(viewport: { width: number; height: number }): Promise<{ page: Page; errors: string[] }> {
-    const context = await browser!.newContext({ viewport });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on("console", (message) => {
-      if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) errors.push(message.text());
-    });
-    page.on("pageerror", (error) => errors.push(error.message));
-    return { page, errors };
-  }
+  const open = (viewport: { width: number; height: number }) => openPage(browser!, viewport);
 
   for (const viewport of VIEWPORTS) {
     it(`signs in with the admin token, shows the home page, and signs out (${viewport.name}, ${viewport.width}×${viewport.height})`, async () => {
@@ -53,12 +34,12 @@ describe("console sign-in in Chromium", () => {
         const signInPage = await page.goto(`${sluice}/console`);
         expect(signInPage?.status()).toBe(200);
         await page.locator('input[name="token"]').waitFor();
-        await page.screenshot({ path: `${ARTIFACTS}sign-in-${viewport.name}.png`, fullPage: true });
+        await page.screenshot({ path: `${CONSOLE_ARTIFACTS}sign-in-${viewport.name}.png`, fullPage: true });
 
         await page.fill('input[name="token"]', "not the token");
         await page.click('button[type="submit"]');
         await expect.poll(() => page.locator('[role="alert"]').textContent()).toContain("not this deployment's admin token");
-        await page.screenshot({ path: `${ARTIFACTS}sign-in-error-${viewport.name}.png`, fullPage: true });
+        await page.screenshot({ path: `${CONSOLE_ARTIFACTS}sign-in-error-${viewport.name}.png`, fullPage: true });
 
         await page.fill('input[name="token"]', DEV_ADMIN_TOKEN);
         await Promise.all([page.waitForURL(`${sluice}/console`), page.click('button[type="submit"]')]);
@@ -67,7 +48,7 @@ describe("console sign-in in Chromium", () => {
         const cookies = await page.context().cookies(`${sluice}/console`);
         const session = cookies.find((cookie) => cookie.name === "sluice_session");
         expect(session).toMatchObject({ httpOnly: true, sameSite: "Strict", path: "/console" });
-        await page.screenshot({ path: `${ARTIFACTS}home-${viewport.name}.png`, fullPage: true });
+        await page.screenshot({ path: `${CONSOLE_ARTIFACTS}home-${viewport.name}.png`, fullPage: true });
 
         await Promise.all([page.waitForURL(`${sluice}/console`), page.click("text=Sign out")]);
         await page.locator('input[name="token"]').waitFor();

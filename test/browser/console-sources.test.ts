@@ -1,18 +1,8 @@
 import { mkdirSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { launchChromium } from "./support/chromium";
-
-/** Screenshots for a person to look at (ignored by git). */
-const ARTIFACTS = fileURLToPath(new URL("../../test-artifacts/console/", import.meta.url));
-/** The local-dev admin token (DESIGN.md's local development contract). */
-const DEV_ADMIN_TOKEN = "dev_admin_token";
-
-const VIEWPORTS = [
-  { name: "desktop", width: 1280, height: 800 },
-  { name: "phone", width: 390, height: 844 },
-] as const;
+import { CONSOLE_ARTIFACTS, DEV_ADMIN_TOKEN, openPage, VIEWPORTS } from "./support/console";
 
 /**
  * The Sources section in Chromium against `npm run dev`: create a source from the keyboard, see
@@ -25,23 +15,14 @@ describe("console sources in Chromium", () => {
 
   beforeAll(async () => {
     browser = await launchChromium();
-    mkdirSync(ARTIFACTS, { recursive: true });
+    mkdirSync(CONSOLE_ARTIFACTS, { recursive: true });
   });
 
   afterAll(async () => {
     await browser?.close();
   });
 
-  async function open(viewport: { width: number; height: number }): Promise<{ page: Page; errors: string[] }> {
-    const context = await browser!.newContext({ viewport });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on("console", (message) => {
-      if (message.type() === "error") errors.push(message.text());
-    });
-    page.on("pageerror", (error) => errors.push(error.message));
-    return { page, errors };
-  }
+  const open = (viewport: { width: number; height: number }) => openPage(browser!, viewport, { failedLoads: true });
 
   /** The page fits the viewport's width: nothing to scroll sideways (tables scroll in their own box). */
   const fitsWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
@@ -84,7 +65,7 @@ describe("console sources in Chromium", () => {
         await expect
           .poll(async () => (await page.reload(), await page.locator(".facts").textContent()), { timeout: 20_000, interval: 250 })
           .toContain("3 in 24 h");
-        await page.screenshot({ path: `${ARTIFACTS}source-${viewport.name}.png`, fullPage: true });
+        await page.screenshot({ path: `${CONSOLE_ARTIFACTS}source-${viewport.name}.png`, fullPage: true });
 
         // Focusing the write key selects nothing by itself, but it can be selected and copied.
         await page.focus("#write-key-value");
@@ -94,13 +75,13 @@ describe("console sources in Chromium", () => {
         await page.goto(`${sluice}/console/sources`);
         expect(await page.locator("table.list").textContent()).toContain(name);
         expect(await fitsWidth(page)).toBe(true);
-        await page.screenshot({ path: `${ARTIFACTS}sources-${viewport.name}.png`, fullPage: true });
+        await page.screenshot({ path: `${CONSOLE_ARTIFACTS}sources-${viewport.name}.png`, fullPage: true });
 
         await page.goto(`${sluice}/console`);
         // The busiest sources come first, so a source with events (this one, or a busier one) is charted.
         expect(await page.locator("svg.bars").count()).toBeGreaterThan(0);
         expect(await fitsWidth(page)).toBe(true);
-        await page.screenshot({ path: `${ARTIFACTS}overview-${viewport.name}.png`, fullPage: true });
+        await page.screenshot({ path: `${CONSOLE_ARTIFACTS}overview-${viewport.name}.png`, fullPage: true });
 
         expect(errors).toEqual([]);
       } finally {

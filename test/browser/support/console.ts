@@ -1,0 +1,41 @@
+import { fileURLToPath } from "node:url";
+import type { Browser, Page } from "playwright-core";
+
+/** What the console's browser tests share: where screenshots go, the sizes, a page, a sign-in. */
+
+/** Screenshots for a person to look at (ignored by git). */
+export const CONSOLE_ARTIFACTS = fileURLToPath(new URL("../../../test-artifacts/console/", import.meta.url));
+/** The local-dev admin token (DESIGN.md's local development contract). */
+export const DEV_ADMIN_TOKEN = "dev_admin_token";
+
+export const VIEWPORTS = [
+  { name: "desktop", width: 1280, height: 800 },
+  { name: "phone", width: 390, height: 844 },
+] as const;
+
+/**
+ * A fresh page whose script errors (a CSP violation is one) are collected. A page's own error
+ * answers (a 400 or 403 on purpose) log "Failed to load resource"; those are left out unless
+ * `failedLoads` asks for them.
+ */
+export async function openPage(
+  browser: Browser,
+  viewport: { width: number; height: number },
+  options: { failedLoads?: boolean } = {},
+): Promise<{ page: Page; errors: string[] }> {
+  const page = await (await browser.newContext({ viewport })).newPage();
+  const errors: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() !== "error") return;
+    if (options.failedLoads || !message.text().startsWith("Failed to load resource")) errors.push(message.text());
+  });
+  page.on("pageerror", (error) => errors.push(error.message));
+  return { page, errors };
+}
+
+/** Signs in through the form with the local-dev admin token and waits for the Overview. */
+export async function signInToConsole(page: Page, sluice: string): Promise<void> {
+  await page.goto(`${sluice}/console`);
+  await page.fill('input[name="token"]', DEV_ADMIN_TOKEN);
+  await Promise.all([page.waitForURL(`${sluice}/console`), page.click('button[type="submit"]')]);
+}
