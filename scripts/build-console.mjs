@@ -5,9 +5,10 @@
 // pre-scripts, wrangler.toml's [build] command and vitest.config.ts run this first. It is written
 // only when it changed, so wrangler's watcher settles.
 import { build } from "esbuild";
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
+import { writeIfChanged } from "./write-if-changed.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const DIR = "src/console/client";
@@ -42,13 +43,7 @@ export async function buildConsole({ log = (line) => console.log(line) } = {}) {
     `export const CONSOLE_SCRIPTS: Record<string, string> = ${JSON.stringify(scripts, null, 2)};`,
     "",
   ].join("\n");
-  let previous = "";
-  try {
-    previous = readFileSync(`${ROOT}${OUTPUT}`, "utf8");
-  } catch {
-    // First build on a fresh clone.
-  }
-  if (previous !== source) writeFileSync(`${ROOT}${OUTPUT}`, source);
+  writeIfChanged(`${ROOT}${OUTPUT}`, source);
 
   const sizes = Object.fromEntries(
     Object.entries(scripts).map(([name, code]) => [name, { raw: Buffer.byteLength(code), gzip: gzipSync(code, { level: 9 }).length }]),

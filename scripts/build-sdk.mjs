@@ -12,9 +12,10 @@
 // generated file too, settles after one extra round instead of rebuilding forever.
 import { build } from "esbuild";
 import { createHash } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
+import { writeIfChanged } from "./write-if-changed.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const ENTRY = "src/sdk/index.ts";
@@ -55,16 +56,10 @@ export async function buildSdk({ log = (line) => console.log(line) } = {}) {
     "",
   ].join("\n");
 
-  let previous = "";
-  try {
-    previous = readFileSync(`${ROOT}${OUTPUT}`, "utf8");
-  } catch {
-    // First build on a fresh clone.
-  }
-  if (previous !== source) writeFileSync(`${ROOT}${OUTPUT}`, source);
+  const wrote = writeIfChanged(`${ROOT}${OUTPUT}`, source);
 
   const sizes = { raw: Buffer.byteLength(code), gzip: gzipSync(code, { level: 9 }).length };
-  log(`analytics.js ${sizes.raw} bytes, ${sizes.gzip} gzipped (${previous === source ? "unchanged" : `wrote ${OUTPUT}`})`);
+  log(`analytics.js ${sizes.raw} bytes, ${sizes.gzip} gzipped (${wrote ? `wrote ${OUTPUT}` : "unchanged"})`);
   return sizes;
 }
 
