@@ -2,6 +2,7 @@ import type { AppEnv } from "../src/env";
 import type { AcceptedEvent } from "../src/spec/accepted-event";
 import { recordTallies } from "../src/schema/store";
 import { tallyEvents } from "../src/schema/tally";
+import { recordMinuteCounts, tallyMinutes } from "../src/activity/minutes";
 import { packEventsIntoMessages } from "../src/queues/pack-events";
 import { consumeEventsBatch, type BatchSummaryBase, type CommittedEvent } from "../src/pipeline/consume-events";
 import { enforceEvents, loadSourceProtocols, sourceViolations } from "../src/pipeline/protocols-stage";
@@ -63,7 +64,12 @@ async function consumeEvents(batch: MessageBatch, env: AppEnv): Promise<void> {
     const tallies = tallyEvents(
       schemaEvents.map(({ received, blocked }) => ({ event: received, sourceId: received.projectId, seenAt: received.receivedAt, blocked })),
     );
-    await Promise.all([recordTallies(env.DB, tallies, now), recordProtocolViolations(env.DB, sourceViolations(committed), now)]);
+    const minutes = tallyMinutes(committed.map(({ received }) => ({ sourceId: received.projectId, receivedAt: received.receivedAt })));
+    await Promise.all([
+      recordTallies(env.DB, tallies, now),
+      recordProtocolViolations(env.DB, sourceViolations(committed), now),
+      recordMinuteCounts(env.DB, minutes, now),
+    ]);
   };
   // Protocols forwarding: back on EVENTS, marked so the receiving source's plan does not apply.
   const forwardToSources = (events: AcceptedEvent[]) => sendMessages(env.EVENTS, packEventsIntoMessages(events, { forwarded: true }));

@@ -59,3 +59,25 @@ export const BarChart: FC<{ values: readonly number[]; label: string }> = ({ val
     </svg>
   );
 };
+
+/**
+ * Columns of `values` (oldest first, one per minute of a day: 1,440 of them), scaled to their
+ * maximum. One path with a stroke per non-zero value keeps a busy day's chart a few kilobytes.
+ */
+export const ColumnChart: FC<{ values: readonly number[]; label: string; unit: string }> = ({ values, label, unit }) => {
+  const height = 80;
+  const max = Math.max(1, ...values);
+  const columns: string[] = [];
+  values.forEach((value, i) => {
+    if (value === 0) return;
+    columns.push(`M${i + 0.5} ${height}V${(height - Math.max(1, (value / max) * (height - 2))).toFixed(1)}`);
+  });
+  const description = `${label}: ${formatCount(total(values))} events, at most ${formatCount(Math.max(0, ...values))} in one ${unit}`;
+  return (
+    <svg class="bars" viewBox={`0 0 ${values.length} ${height}`} preserveAspectRatio="none" role="img" aria-label={description}>
+      <title>{description}</title>
+      <line x1="0" y1={height - 0.5} x2={values.length} y2={height - 0.5} stroke="currentColor" stroke-opacity="0.3" vector-effect="non-scaling-stroke" />
+      {columns.length > 0 ? <path d={columns.join("")} stroke="currentColor" stroke-width="1.5" vector-effect="non-scaling-stroke" /> : null}
+    </svg>
+  );
+};

@@ -1,9 +1,10 @@
 import type { FC } from "hono/jsx";
 import type { Destination } from "../destinations/destination-store";
+import type { Source } from "../sources/source";
 import type { DeliveryMetrics } from "../destinations/delivery-stats";
-import { BarChart, formatCount } from "./charts";
+import { ColumnChart, formatCount } from "./charts";
 import { Layout } from "./layout";
-import { Pager, type SourceRow, type Viewer } from "./sources-pages";
+import { Pager, type Viewer } from "./sources-pages";
 
 /** The console's home: what came in per source, and how each destination is delivering. */
 
@@ -12,9 +13,15 @@ export interface DestinationHealthRow {
   metrics: DeliveryMetrics;
 }
 
+export interface SourceMinutesRow {
+  source: Source;
+  /** Events per minute over the last 24 hours, oldest first; the last is the minute in progress. */
+  minutes: readonly number[];
+}
+
 export interface OverviewPageProps extends Viewer {
   /** This page of sources, most events in 24 hours first. */
-  sources: readonly SourceRow[];
+  sources: readonly SourceMinutesRow[];
   page: number;
   pages: number;
   /** The destinations shown, least healthy first. */
@@ -50,25 +57,25 @@ export const OverviewPage: FC<OverviewPageProps> = ({ subject, csrfToken, source
         </div>
       ) : (
         <>
-          <p class="note">
-            Events per hour over the last 24 hours (UTC). The pipeline records hourly counts, not per-minute ones; the last bar is the hour in progress.
-          </p>
+          <p class="note">Events per minute over the last 24 hours, as the edge received them; the last column is the minute in progress.</p>
           <ul class="charts">
-            {sources.map(({ source, activity }) => (
+            {sources.map(({ source, minutes }) => (
               <li class="panel">
                 <div class="chart-head">
                   <a href={`/console/sources/${encodeURIComponent(source.id)}`}>{source.name}</a>
                   {source.enabled ? null : <span class="status off">Disabled</span>}
-                  <span class="count">{formatCount(sum(activity.hourly))} in 24 h</span>
+                  <span class="count">
+                    {formatCount(sum(minutes))} in 24 h · {formatCount(sum(minutes.slice(-60)))} in the last hour
+                  </span>
                 </div>
-                {sum(activity.hourly) === 0 ? (
+                {sum(minutes) === 0 ? (
                   <p class="empty-chart">
                     No events in the last 24 hours. Send a first event, or open the{" "}
                     <a href={`/console/sources/${encodeURIComponent(source.id)}/debugger`}>live debugger</a> to see what arrives.
                   </p>
                 ) : (
                   <>
-                    <BarChart values={activity.hourly} label={`${source.name}, events per hour over the last 24 hours`} />
+                    <ColumnChart values={minutes} unit="minute" label={`${source.name}, events per minute over the last 24 hours`} />
                     <div class="axis" aria-hidden="true">
                       <span>24 h ago</span>
                       <span>now</span>

@@ -1,11 +1,11 @@
 /**
- * Events per source over time, for the console's charts.
+ * Events per source per hour and per day, for the sources' sparklines (the Overview's
+ * per-minute series is src/activity/minutes.ts).
  *
  * Data source: the hourly (`h:YYYY-MM-DDTHH`, kept 48 hours) and daily (`d:YYYY-MM-DD`, kept 61
  * days) buckets of `schema_event_counts`, which the EVENTS consumer already writes for schema
- * discovery (src/schema/store.ts). Nothing new is recorded, so there is no per-minute series: the
- * finest grain is the hour, and the charts say so. An event whose name lies past a source's
- * 4,000 distinct schema events is not in the buckets (it is counted in `schema_overflow`).
+ * discovery (src/schema/store.ts). An event whose name lies past a source's 4,000 distinct schema
+ * events is not in the buckets (it is counted in `schema_overflow`).
  */
 
 export interface SourceActivity {

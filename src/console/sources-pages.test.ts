@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { DeliveryMetrics } from "../destinations/delivery-stats";
 import { byHealth, healthOf, OverviewPage } from "./overview-page";
+import { emptyMinuteSeries, MINUTES_SHOWN } from "../activity/minutes";
 import { activityFromRows, bucketKeys, emptyActivity, pageOf } from "./source-activity";
 import { snippetFor } from "./snippet";
 import { SourcePage, SourcesPage } from "./sources-pages";
@@ -151,20 +152,25 @@ describe("overview page", () => {
     expect(html).toContain('<a href="/console/sources">Sources</a>');
   });
 
-  it("per source, a bar chart of the hourly counts, labelled as hourly; delivery health escaped", async () => {
-    const hourly = emptyActivity().hourly.map((_, i) => i);
+  it("per source, a column chart of the counts per minute over 24 hours; delivery health escaped", async () => {
+    const minutes = emptyMinuteSeries();
+    minutes[0] = 5;
+    minutes[MINUTES_SHOWN - 2] = 10;
+    minutes[MINUTES_SHOWN - 1] = 7;
     const html = await render(
       OverviewPage({
         ...viewer,
-        sources: [{ source, activity: { hourly, daily: emptyActivity().daily } }],
+        sources: [{ source, minutes }],
         page: 1,
         pages: 1,
         destinations: [{ destination, metrics: metrics({ delivered: 90, failed: 10, p95LatencyMs: 123.4 }) }],
       }),
     );
-    expect(html).toContain("The pipeline records hourly counts, not per-minute ones");
-    expect(html.match(/<rect /g)).toHaveLength(23); // the first hour has 0 events: no bar
-    expect(html).toContain("276 events, at most 23 in one hour");
+    expect(html).toContain("Events per minute over the last 24 hours");
+    const columns = /<path d="([^"]*)"/.exec(html)![1]!.match(/M[\d.]+ 80V[\d.]+/g);
+    expect(columns).toEqual(["M0.5 80V41.0", `M${MINUTES_SHOWN - 1.5} 80V2.0`, `M${MINUTES_SHOWN - 0.5} 80V25.4`]); // idle minutes draw nothing
+    expect(html).toContain("22 events, at most 10 in one minute");
+    expect(html).toContain("22 in 24 h · 17 in the last hour");
     expect(html).toContain('<span class="health bad">Failing</span>');
     expect(html).toContain("123 ms");
     expect(html).not.toContain("<script");
@@ -172,7 +178,7 @@ describe("overview page", () => {
 
   it("a source without events in 24 hours says to send one", async () => {
     const html = await render(
-      OverviewPage({ ...viewer, sources: [{ source, activity: emptyActivity() }], page: 2, pages: 2, destinations: [], moreDestinations: 3 }),
+      OverviewPage({ ...viewer, sources: [{ source, minutes: emptyMinuteSeries() }], page: 2, pages: 2, destinations: [], moreDestinations: 3 }),
     );
     expect(html).toContain("No events in the last 24 hours. Send a first event");
     expect(html).not.toContain("<svg");

@@ -68,30 +68,59 @@ export interface DeliveryMetrics {
 
 /** A destination's metrics over the last `windowHours` hours. */
 export async function readDeliveryMetrics(db: D1Database, destinationId: string, now: Date, windowHours = 24): Promise<DeliveryMetrics> {
+  return (await readMetrics(db, now, windowHours, destinationId)).get(destinationId) ?? emptyDeliveryMetrics(windowHours);
+}
+
+/** Every destination's metrics over the last `windowHours` hours in one round trip (a destination with no rows is absent). */
+export function readAllDeliveryMetrics(db: D1Database, now: Date, windowHours = 24): Promise<Map<string, DeliveryMetrics>> {
+  return readMetrics(db, now, windowHours);
+}
+
+export const emptyDeliveryMetrics = (windowHours = 24): DeliveryMetrics => ({
+  delivered: 0,
+  failed: 0,
+  retrying: 0,
+  retriesScheduled: 0,
+  discarded: 0,
+  discardedByReason: {},
+  p95LatencyMs: null,
+  windowHours,
+});
+
+interface MetricsRow {
+  destination_id: string;
+  count: number;
+  outcome?: string;
+  bucket_ms?: number;
+}
+
+async function readMetrics(db: D1Database, now: Date, windowHours: number, destinationId?: string): Promise<Map<string, DeliveryMetrics>> {
   const since = new Date(now.getTime() - (windowHours - 1) * 3_600_000).toISOString().slice(0, 13);
-  const [outcomes, latency, pending] = await db.batch<{ outcome?: string; count: number; bucket_ms?: number }>([
-    db
-      .prepare("SELECT outcome, SUM(count) AS count FROM delivery_stats WHERE destination_id = ? AND hour >= ? AND outcome != 'retrying' GROUP BY outcome")
-      .bind(destinationId, since),
-    db
-      .prepare("SELECT bucket_ms, SUM(count) AS count FROM delivery_latency WHERE destination_id = ? AND hour >= ? GROUP BY bucket_ms ORDER BY bucket_ms")
-      .bind(destinationId, since),
+  // One destination's rows, or every destination's: the same statements either way.
+  const where = (condition: string) => (destinationId === undefined ? condition : `destination_id = ? AND ${condition}`);
+  const query = (sql: string, ...values: string[]) => db.prepare(sql).bind(...(destinationId === undefined ? values : [destinationId, ...values]));
+  const [outcomes, latency, pending] = await db.batch<MetricsRow>([
+    query(
+      `SELECT destination_id, outcome, SUM(count) AS count FROM delivery_stats WHERE ${where("hour >= ? AND outcome != 'retrying'")} GROUP BY destination_id, outcome`,
+      since,
+    ),
+    query(
+      `SELECT destination_id, bucket_ms, SUM(count) AS count FROM delivery_latency WHERE ${where("hour >= ?")} GROUP BY destination_id, bucket_ms ORDER BY bucket_ms`,
+      since,
+    ),
     // A balance, so summed over all time: a retry scheduled before the window may end inside it.
-    db.prepare("SELECT COALESCE(SUM(count), 0) AS count FROM delivery_stats WHERE destination_id = ? AND outcome = 'retrying'").bind(destinationId),
+    query(`SELECT destination_id, SUM(count) AS count FROM delivery_stats WHERE ${where("outcome = 'retrying'")} GROUP BY destination_id`),
   ]);
-  // Never below zero: a redelivered message can take its events off the balance twice.
-  const retrying = Math.max(0, pending!.results[0]?.count ?? 0);
-  const metrics: DeliveryMetrics = {
-    delivered: 0,
-    failed: 0,
-    retrying,
-    retriesScheduled: 0,
-    discarded: 0,
-    discardedByReason: {},
-    p95LatencyMs: null,
-    windowHours,
+  const all = new Map<string, DeliveryMetrics>();
+  const metricsOf = (id: string) => {
+    let metrics = all.get(id);
+    if (!metrics) all.set(id, (metrics = emptyDeliveryMetrics(windowHours)));
+    return metrics;
   };
-  for (const { outcome, count } of outcomes!.results) {
+  // Never below zero: a redelivered message can take its events off the balance twice.
+  for (const { destination_id, count } of pending!.results) metricsOf(destination_id).retrying = Math.max(0, count);
+  for (const { destination_id, outcome, count } of outcomes!.results) {
+    const metrics = metricsOf(destination_id);
     if (outcome === "delivered" || outcome === "failed") metrics[outcome] += count;
     else if (outcome === "retry-scheduled") metrics.retriesScheduled += count;
     else if (outcome?.startsWith("discarded:")) {
@@ -100,8 +129,14 @@ export async function readDeliveryMetrics(db: D1Database, destinationId: string,
       metrics.discardedByReason[reason] = (metrics.discardedByReason[reason] ?? 0) + count;
     }
   }
-  metrics.p95LatencyMs = histogramQuantile(latency!.results as { bucket_ms: number; count: number }[], 0.95);
-  return metrics;
+  const histograms = new Map<string, { bucket_ms: number; count: number }[]>();
+  for (const { destination_id, bucket_ms, count } of latency!.results) {
+    let rows = histograms.get(destination_id);
+    if (!rows) histograms.set(destination_id, (rows = []));
+    rows.push({ bucket_ms: bucket_ms!, count });
+  }
+  for (const [id, rows] of histograms) metricsOf(id).p95LatencyMs = histogramQuantile(rows, 0.95);
+  return all;
 }
 
 /**

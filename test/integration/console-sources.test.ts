@@ -1,6 +1,9 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { app } from "../../workers/app";
+import worker from "../../workers/index";
+import { acceptedEvent, eventsMessage, uniqueId } from "../support/workerd/events";
 
 const HOST = "https://data.example.com";
 const SAME_ORIGIN = { "Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "same-origin", Origin: HOST };
@@ -145,18 +148,19 @@ describe("console: sources", () => {
     expect((await post(cookie, "/console/sources/nope/enabled", { enabled: "false", csrf: await csrfOf(cookie) })).status).toBe(404);
   });
 
-  it("the overview shows each source's hourly events and each destination's delivery health", async () => {
+  it("the overview shows each source's events per minute, as the EVENTS consumer counted them, and each destination's delivery health", async () => {
     const cookie = await signedIn();
     const source = await createSource(cookie, "Overview source");
-    const hour = new Date().toISOString().slice(0, 13);
-    await env.DB.prepare("INSERT INTO schema_event_counts (source_id, type, name, bucket, count) VALUES (?, 'track', 'Signed Up', ?, 42)")
-      .bind(source.id, `h:${hour}`)
-      .run();
+    const events = Array.from({ length: 42 }, (_, i) => acceptedEvent(source.id, uniqueId(`overview-${i}`)));
+    const batch = createMessageBatch("sluice-events", [{ id: uniqueId("m"), timestamp: new Date(), attempts: 1, body: eventsMessage(events) }]);
+    await worker.queue(batch, env);
+    expect(await getQueueResult(batch, createExecutionContext())).toMatchObject({ explicitAcks: [batch.messages[0]!.id] });
+
     const response = await get(cookie, "/console");
     expect(response.status).toBe(200);
     const html = await response.text();
     expect(html).toContain("Overview source");
-    expect(html).toContain("Overview source, events per hour over the last 24 hours: 42 events");
+    expect(html).toMatch(/Overview source, events per minute over the last 24 hours: 42 events, at most (42|2\d) in one minute/); // a batch may straddle a minute
     expect(html).toContain("Delivery health, last 24 hours");
   });
 });
