@@ -6,14 +6,17 @@
 // Environment:
 //   SLUICE_BENCH_SECTIONS=fql,delivery  run only these sections (comma-separated summary keys:
 //                                       sdk, console, ingestDomain, plan, fql, edge, archive,
-//                                       identity, delivery); the summary holds only what ran
+//                                       debugger, consolePages, identity, delivery); the summary
+//                                       holds only what ran
 //   SLUICE_BENCH_DELIVERY_EVENTS=200    events the delivery section sends (default 2000)
 //   SLUICE_BENCH_ON_DISK=1              keep server state on disk instead of /dev/shm
 //   SLUICE_BENCH_KEEP=1                 keep the first server's state directory and log
 import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { benchArchive } from "./sections/archive.mjs";
+import { benchConsolePages } from "./sections/console-pages.mjs";
 import { benchConsoleSize } from "./sections/console-size.mjs";
+import { benchDebugger } from "./sections/debugger.mjs";
 import { benchDelivery } from "./sections/delivery.mjs";
 import { benchEdge } from "./sections/edge.mjs";
 import { benchFql } from "./sections/fql.mjs";
@@ -25,7 +28,7 @@ import { startDevServer } from "../scripts/dev-server.mjs";
 import { log, round } from "./lib/stats.mjs";
 
 /** Every section, in the order they run; their names are the summary's keys. */
-const SECTIONS = ["ingestDomain", "plan", "fql", "console", "sdk", "edge", "archive", "identity", "delivery"];
+const SECTIONS = ["ingestDomain", "plan", "fql", "console", "sdk", "edge", "archive", "debugger", "consolePages", "identity", "delivery"];
 
 /** The sections SLUICE_BENCH_SECTIONS names, or all of them. */
 function selectedSections() {
@@ -82,6 +85,14 @@ async function main() {
       Boolean(process.env.SLUICE_BENCH_KEEP),
     );
   }
+  // The debugger on a fresh server, so no other section's backlog shares the cores with it; the
+  // console's pages after it, on the same server, whose source then has events to show.
+  if (["debugger", "consolePages"].some(selected)) {
+    await onServer("sluice-bench-debugger", async (baseUrl) => {
+      if (selected("debugger")) results.debugger = await benchDebugger(baseUrl, runId);
+      if (selected("consolePages")) results.consolePages = await benchConsolePages(baseUrl, results.debugger?.sourceId ?? "dev_website");
+    });
+  }
   // Identity on a server of its own: the first one is still resolving the edge section's burst on
   // the IDENTITY queue (it no longer holds up the archive), and that backlog is not what we measure.
   if (selected("identity")) results.identity = await onServer("sluice-bench-identity", (baseUrl) => benchIdentity(baseUrl, runId));
@@ -105,6 +116,8 @@ async function main() {
     fql: results.fql,
     edge: results.edge,
     archive: results.archive,
+    debugger: results.debugger,
+    consolePages: results.consolePages,
     identity: results.identity,
     delivery: results.delivery,
     serverReloads,
