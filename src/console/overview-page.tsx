@@ -2,7 +2,7 @@ import type { FC } from "hono/jsx";
 import type { Destination } from "../destinations/destination-store";
 import type { DeliveryMetrics } from "../destinations/delivery-stats";
 import { BarChart, formatCount } from "./charts";
-import { Layout } from "./layout";
+import { Layout, ScrollRegion } from "./layout";
 import { Pager, type SourceRow, type Viewer } from "./sources-pages";
 
 /** The console's home: what came in per source, and how each destination is delivering. */
@@ -93,7 +93,7 @@ export const OverviewPage: FC<OverviewPageProps> = ({ subject, csrfToken, source
           </p>
         </div>
       ) : (
-        <div class="table-scroll">
+        <ScrollRegion label="Delivery health per destination" class="table-scroll">
           <table class="list">
             <thead>
               <tr>
@@ -137,7 +137,7 @@ export const OverviewPage: FC<OverviewPageProps> = ({ subject, csrfToken, source
               })}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
       )}
       {moreDestinations > 0 ? (
         <p class="note">

@@ -10,7 +10,11 @@ code { font: 13px ui-monospace, SFMono-Regular, Menlo, monospace; background: va
 h1 { font-size: 22px; line-height: 1.25; margin: 0 0 1rem; }
 button, input { font: inherit; }
 button { cursor: pointer; border: 1px solid transparent; border-radius: 6px; padding: .5rem 1rem; font-weight: 600; background: var(--accent); color: var(--accent-fg); }
-button:focus-visible, input:focus-visible, a:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
+/* Whatever the keyboard focuses shows it (WCAG 2.4.7); main takes the skip link's focus without a frame around the page. */
+:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
+main:focus { outline: none; }
+.skip { position: absolute; left: .5rem; top: -10rem; z-index: 10; padding: .5rem 1rem; border-radius: 6px; background: var(--panel); color: var(--accent); font-weight: 600; border: 1px solid var(--line); }
+.skip:focus { top: .5rem; }
 .brand { font-weight: 700; font-size: 17px; letter-spacing: .01em; color: var(--fg); text-decoration: none; margin: 0; }
 .error { color: var(--danger); background: var(--danger-bg); border: 1px solid var(--danger); border-radius: 6px; padding: .5rem .75rem; }
 .hint { color: var(--muted); font-size: 13px; margin-bottom: 0; }
@@ -90,7 +94,8 @@ h2 { font-size: 17px; margin: 1.75rem 0 .75rem; }
 .notice { border: 1px solid var(--line); border-left: 4px solid var(--accent); background: var(--panel); border-radius: 6px; padding: .5rem .75rem; }
 .plain-list { list-style: none; padding: 0; margin: 1rem 0; }
 .plain-list li { padding: .5rem 0; border-bottom: 1px solid var(--line); display: flex; flex-wrap: wrap; align-items: center; gap: .5rem; }
-.table-wrap { overflow-x: auto; border: 1px solid var(--line); border-radius: 8px; background: var(--panel); }
+/* Positioned, so what is absolutely positioned inside (a visually hidden header) scrolls with the table instead of widening the page. */
+.table-wrap { position: relative; overflow-x: auto; border: 1px solid var(--line); border-radius: 8px; background: var(--panel); }
 table.data, table.nested { border-collapse: collapse; width: 100%; font-size: 14px; }
 table.data th, table.data td, table.nested th, table.nested td { text-align: left; padding: .45rem .75rem; border-bottom: 1px solid var(--line); vertical-align: middle; }
 table.data thead th, table.nested thead th { font-size: 12px; font-weight: 600; color: var(--muted); text-transform: uppercase; letter-spacing: .03em; white-space: nowrap; }
@@ -191,7 +196,7 @@ section + section, .panel + .panel { margin-top: 1.25rem; }
 .empty { background: var(--panel); border: 1px dashed var(--line); border-radius: 10px; padding: 1rem 1.25rem; margin: 0 0 1.25rem; }
 .empty p { margin: 0; }
 .notice { border: 1px solid var(--line); border-radius: 6px; padding: .5rem .75rem; background: var(--panel); }
-.table-scroll { overflow-x: auto; margin-bottom: 1rem; border: 1px solid var(--line); border-radius: 10px; background: var(--panel); }
+.table-scroll { position: relative; overflow-x: auto; margin-bottom: 1rem; border: 1px solid var(--line); border-radius: 10px; background: var(--panel); }
 table.list { width: 100%; border-collapse: collapse; font-size: 14px; }
 table.list th, table.list td { text-align: left; padding: .55rem .75rem; border-bottom: 1px solid var(--line); vertical-align: middle; white-space: nowrap; }
 table.list tbody tr:last-child > * { border-bottom: 0; }
@@ -222,7 +227,6 @@ button.danger { background: var(--danger); color: #fff; }
 .facts .spark { color: var(--fg); }
 .facts .sparkline { color: var(--accent); }
 pre.snippet { font: 12px/1.45 ui-monospace, SFMono-Regular, Menlo, monospace; background: var(--code); border: 1px solid var(--line); border-radius: 6px; padding: .75rem; margin: .5rem 0; white-space: pre-wrap; overflow-wrap: anywhere; max-height: 18rem; overflow: auto; }
-pre.snippet:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
 .charts { list-style: none; padding: 0; margin: 0 0 1.5rem; display: grid; grid-template-columns: repeat(auto-fill, minmax(18rem, 1fr)); gap: 1rem; }
 .charts .panel + .panel { margin-top: 0; }
 .chart-head { display: flex; align-items: baseline; gap: .5rem; margin-bottom: .5rem; }
