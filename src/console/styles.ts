@@ -1,7 +1,8 @@
 /** The console's one stylesheet, served by the Worker (`/console/console.css`), so pages load nothing else. */
 export const CONSOLE_CSS = `
-:root { color-scheme: light dark; --fg: #1b1f24; --muted: #57606a; --line: #d0d7de; --bg: #f6f8fa; --panel: #fff; --code: #eff2f5; --accent: #0b63ce; --accent-fg: #fff; --danger: #b42318; --danger-bg: #fef3f2; }
-@media (prefers-color-scheme: dark) { :root { --fg: #e6edf3; --muted: #9da7b3; --line: #30363d; --bg: #0d1117; --panel: #161b22; --code: #21262d; --accent: #4c9aff; --accent-fg: #0d1117; --danger: #ff7b72; --danger-bg: #2d1214; } }
+/* Each palette's text colours (--ok and --warn for status text too) keep 4.5:1 on its own panels (WCAG 1.4.3): the dark one's are lighter. */
+:root { color-scheme: light dark; --fg: #1b1f24; --muted: #57606a; --line: #d0d7de; --bg: #f6f8fa; --panel: #fff; --code: #eff2f5; --accent: #0b63ce; --accent-fg: #fff; --danger: #b42318; --danger-bg: #fef3f2; --danger-fg: #fff; --ok: #1a7f37; --warn: #9a6700; }
+@media (prefers-color-scheme: dark) { :root { --fg: #e6edf3; --muted: #9da7b3; --line: #30363d; --bg: #0d1117; --panel: #161b22; --code: #21262d; --accent: #4c9aff; --accent-fg: #0d1117; --danger: #ff7b72; --danger-bg: #2d1214; --danger-fg: #0d1117; --ok: #3fb950; --warn: #d29922; } }
 * { box-sizing: border-box; }
 html, body { margin: 0; min-height: 100%; }
 body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--fg); background: var(--bg); }
@@ -63,22 +64,22 @@ main { padding: 2rem 1.5rem; max-width: 64rem; margin: 0 auto; }
 .debugger .empty p:first-child { margin-top: 0; }
 .entries { list-style: none; margin: 1rem 0 0; padding: 0; display: grid; gap: .4rem; }
 .entry { background: var(--panel); border: 1px solid var(--line); border-left: 4px solid var(--line); border-radius: 6px; min-width: 0; }
-.entry.accepted { border-left-color: #1a7f37; }
+.entry.accepted { border-left-color: var(--ok); }
 .entry.invalid { border-left-color: var(--danger); }
-.entry.duplicate { border-left-color: #9a6700; }
+.entry.duplicate { border-left-color: var(--warn); }
 .entry summary { display: flex; flex-wrap: wrap; align-items: baseline; gap: .25rem .75rem; padding: .5rem .75rem; cursor: pointer; }
 .entry summary .name { font-weight: 600; flex: 1 1 10rem; min-width: 0; overflow-wrap: anywhere; }
 .entry summary .who, .entry summary time { font-size: 13px; color: var(--muted); overflow-wrap: anywhere; }
 .entry .kind { font: 12px ui-monospace, SFMono-Regular, Menlo, monospace; padding: 1px 6px; border-radius: 4px; background: var(--code); }
 .entry .kind.invalid { color: var(--danger); background: var(--danger-bg); }
-.entry .kind.duplicate { color: #9a6700; }
+.entry .kind.duplicate { color: var(--warn); }
 .entry .detail { padding: 0 .75rem .75rem; border-top: 1px solid var(--line); }
 .entry h3 { font-size: 13px; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); margin: .75rem 0 .25rem; }
 .entry .error { margin: .75rem 0 0; overflow-wrap: anywhere; }
 .journey { list-style: none; margin: 0; padding: 0; font-size: 14px; }
 .journey li { padding: .15rem 0 .15rem 1.1rem; position: relative; overflow-wrap: anywhere; }
 .journey li::before { content: ""; position: absolute; left: 0; top: .55rem; width: .5rem; height: .5rem; border-radius: 50%; background: var(--muted); }
-.journey li.ok::before { background: #1a7f37; }
+.journey li.ok::before { background: var(--ok); }
 .journey li.bad::before { background: var(--danger); }
 .journey li.wait::before { background: #bf8700; }
 .debugger pre { margin: 0; padding: .6rem .75rem; background: var(--code); border-radius: 6px; font: 12.5px/1.45 ui-monospace, SFMono-Regular, Menlo, monospace; overflow-x: auto; max-height: 24rem; white-space: pre-wrap; overflow-wrap: anywhere; }
@@ -151,7 +152,7 @@ table.list th, table.list td { text-align: left; padding: .5rem .6rem; border-bo
 table.list th { font-size: 12px; text-transform: uppercase; letter-spacing: .03em; color: var(--muted); }
 table.list .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .pill { display: inline-block; font-size: 12px; font-weight: 600; border-radius: 999px; padding: .05rem .55rem; border: 1px solid currentColor; white-space: nowrap; }
-.pill-ok { color: #1a7f37; } .pill-warn { color: #9a6700; } .pill-bad { color: var(--danger); } .pill-off { color: var(--muted); }
+.pill-ok { color: var(--ok); } .pill-warn { color: var(--warn); } .pill-bad { color: var(--danger); } .pill-off { color: var(--muted); }
 .stack { display: grid; gap: .75rem; max-width: 44rem; }
 .stack label { display: grid; gap: .25rem; font-weight: 600; font-size: 14px; }
 .stack label.inline, label.inline { display: flex; gap: .5rem; align-items: baseline; font-weight: 400; }
@@ -164,7 +165,7 @@ legend { font-weight: 600; font-size: 14px; padding: 0 .3rem; }
 pre { background: var(--code); border-radius: 6px; padding: .6rem .75rem; overflow: auto; max-height: 24rem; white-space: pre-wrap; overflow-wrap: anywhere; }
 .row { display: flex; gap: 1rem; flex-wrap: wrap; } .row > label { flex: 1 1 12rem; }
 button.secondary { background: transparent; color: var(--fg); border-color: var(--line); }
-button.danger { background: var(--danger); color: #fff; }
+button.danger { background: var(--danger); color: var(--danger-fg); }
 button.small { padding: .2rem .6rem; font-size: 13px; }
 button:disabled { opacity: .5; cursor: not-allowed; }
 .inline-form { margin: .3rem 0 0; }
@@ -204,9 +205,9 @@ table.list thead th { font-size: 12px; text-transform: uppercase; letter-spacing
 table.list .num { text-align: right; font-variant-numeric: tabular-nums; }
 .type { color: var(--muted); font-size: 12px; font-weight: 400; }
 .status, .health { display: inline-block; font-size: 12px; font-weight: 600; padding: 1px 8px; border-radius: 999px; border: 1px solid var(--line); }
-.status.on, .health.ok { color: #1a7f37; border-color: currentColor; }
+.status.on, .health.ok { color: var(--ok); border-color: currentColor; }
 .status.off, .health.idle { color: var(--muted); }
-.health.warn { color: #9a6700; border-color: currentColor; }
+.health.warn { color: var(--warn); border-color: currentColor; }
 .health.bad { color: var(--danger); background: var(--danger-bg); border-color: currentColor; }
 .key { font: 13px ui-monospace, SFMono-Regular, Menlo, monospace; width: 100%; min-width: 17rem; max-width: 100%; padding: .35rem .5rem; border: 1px solid var(--line); border-radius: 6px; background: var(--code); color: var(--fg); }
 .panel .key { max-width: 30rem; }
@@ -221,7 +222,7 @@ table.list .num { text-align: right; font-variant-numeric: tabular-nums; }
 .affix { display: inline-flex; align-items: center; gap: .25rem; font: 13px ui-monospace, SFMono-Regular, Menlo, monospace; }
 .affix input { width: 13rem; }
 button.secondary { background: transparent; color: var(--fg); border-color: var(--line); }
-button.danger { background: var(--danger); color: #fff; }
+button.danger { background: var(--danger); color: var(--danger-fg); }
 .crumbs { margin: -.5rem 0 1rem; font-size: 14px; }
 .facts { display: flex; flex-wrap: wrap; align-items: center; gap: .75rem 1.5rem; margin-bottom: 1.25rem; font-size: 14px; }
 .facts .spark { color: var(--fg); }
