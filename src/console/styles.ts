@@ -149,7 +149,7 @@ h3 { font-size: 14px; margin: 1rem 0 .4rem; }
 .table-wrap { overflow-x: auto; }
 table.list { width: 100%; border-collapse: collapse; background: var(--panel); font-size: 14px; }
 table.list th, table.list td { text-align: left; padding: .5rem .6rem; border-bottom: 1px solid var(--line); vertical-align: top; }
-table.list th { font-size: 12px; text-transform: uppercase; letter-spacing: .03em; color: var(--muted); }
+table.list thead th { font-size: 12px; text-transform: uppercase; letter-spacing: .03em; color: var(--muted); }
 table.list .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .pill { display: inline-block; font-size: 12px; font-weight: 600; border-radius: 999px; padding: .05rem .55rem; border: 1px solid currentColor; white-space: nowrap; }
 .pill-ok { color: var(--ok); } .pill-warn { color: var(--warn); } .pill-bad { color: var(--danger); } .pill-off { color: var(--muted); }
@@ -209,8 +209,8 @@ table.list .num { text-align: right; font-variant-numeric: tabular-nums; }
 .status.off, .health.idle { color: var(--muted); }
 .health.warn { color: var(--warn); border-color: currentColor; }
 .health.bad { color: var(--danger); background: var(--danger-bg); border-color: currentColor; }
-.key { font: 13px ui-monospace, SFMono-Regular, Menlo, monospace; width: 100%; min-width: 17rem; max-width: 100%; padding: .35rem .5rem; border: 1px solid var(--line); border-radius: 6px; background: var(--code); color: var(--fg); }
-.panel .key { max-width: 30rem; }
+input.key { font: 13px ui-monospace, SFMono-Regular, Menlo, monospace; width: 100%; min-width: 17rem; max-width: 100%; padding: .35rem .5rem; border: 1px solid var(--line); border-radius: 6px; background: var(--code); color: var(--fg); }
+.panel input.key { max-width: 30rem; }
 .spark { display: inline-flex; align-items: center; gap: .5rem; color: var(--accent); }
 .spark .count, .chart-head .count { color: var(--muted); font-size: 13px; font-variant-numeric: tabular-nums; }
 .sparkline { display: block; flex: none; }
@@ -224,12 +224,12 @@ table.list .num { text-align: right; font-variant-numeric: tabular-nums; }
 button.secondary { background: transparent; color: var(--fg); border-color: var(--line); }
 button.danger { background: var(--danger); color: var(--danger-fg); }
 .crumbs { margin: -.5rem 0 1rem; font-size: 14px; }
-.facts { display: flex; flex-wrap: wrap; align-items: center; gap: .75rem 1.5rem; margin-bottom: 1.25rem; font-size: 14px; }
-.facts .spark { color: var(--fg); }
-.facts .sparkline { color: var(--accent); }
+div.facts { display: flex; flex-wrap: wrap; align-items: center; gap: .75rem 1.5rem; margin-bottom: 1.25rem; font-size: 14px; }
+div.facts .spark { color: var(--fg); }
+div.facts .sparkline { color: var(--accent); }
 pre.snippet { font: 12px/1.45 ui-monospace, SFMono-Regular, Menlo, monospace; background: var(--code); border: 1px solid var(--line); border-radius: 6px; padding: .75rem; margin: .5rem 0; white-space: pre-wrap; overflow-wrap: anywhere; max-height: 18rem; overflow: auto; }
 .charts { list-style: none; padding: 0; margin: 0 0 1.5rem; display: grid; grid-template-columns: repeat(auto-fill, minmax(18rem, 1fr)); gap: 1rem; }
-.charts .panel + .panel { margin-top: 0; }
+.charts .panel, .charts .panel + .panel { margin: 0; }
 .chart-head { display: flex; align-items: baseline; gap: .5rem; margin-bottom: .5rem; }
 .chart-head a { font-weight: 600; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 .chart-head .count { margin-left: auto; white-space: nowrap; }
@@ -245,6 +245,6 @@ svg.bars { display: block; width: 100%; height: 80px; color: var(--accent); }
   table.sources tr { display: block; background: var(--panel); border: 1px solid var(--line); border-radius: 10px; padding: .5rem .75rem; margin-bottom: .75rem; }
   table.sources th, table.sources td { display: flex; align-items: center; gap: .75rem; border: 0; padding: .3rem 0; white-space: normal; }
   table.sources td::before { content: attr(data-label); flex: 0 0 6.5rem; color: var(--muted); font-size: 12px; font-weight: 600; text-transform: uppercase; letter-spacing: .04em; }
-  table.sources .key { min-width: 0; flex: 1; }
+  table.sources input.key { min-width: 0; flex: 1; }
 }
 `;
