@@ -36,6 +36,12 @@ describe("the API reference page", () => {
     expect(html).toContain("Uses <code>&lt;script&gt;");
   });
 
+  it("opens with a skip link past the operations to the reference", async () => {
+    const html = await render();
+    expect(html).toMatch(/<body><a class="skip" href="#reference">Skip to the reference<\/a><nav aria-label="Operations">/);
+    expect(html).toContain('<main id="reference" tabindex="-1">');
+  });
+
   it("groups operations by their first tag, in the document's tag order", () => {
     expect(groupOperations(document)).toEqual([
       {

@@ -136,6 +136,10 @@ export const ApiReferencePage = ({
         <link rel="stylesheet" href={stylesheet} />
       </head>
       <body>
+        {/* Past the long list of operations, straight to the reference (WCAG 2.4.1). */}
+        <a class="skip" href="#reference">
+          Skip to the reference
+        </a>
         <nav aria-label="Operations">
           <p class="brand">{asText(info.title)}</p>
           {groups.map((group) => (
@@ -153,7 +157,7 @@ export const ApiReferencePage = ({
             </>
           ))}
         </nav>
-        <main>
+        <main id="reference" tabindex={-1}>
           <h1>{asText(info.title)}</h1>
           {asText(info.description)
             .split(/\n\s*\n/)

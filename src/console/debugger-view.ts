@@ -137,9 +137,10 @@ export function entryView(entry: DebuggerEntry): ViewElement {
           ...journeyLines(entry).map((line) => h("li", { class: line.tone }, h("strong", null, line.label), line.detail ? ` ${line.detail}` : "")),
         ),
         call ? h("h3", null, "Call") : null,
-        call ? h("pre", { class: "code" }, call) : null,
+        // A long event scrolls inside its box: focusable, so the keyboard can scroll it too.
+        call ? h("pre", { class: "code", tabindex: "0" }, call) : null,
         h("h3", null, entry.omitted ? `Raw JSON (first ${entry.omitted.preview.length} characters of ${entry.omitted.bytes} bytes)` : "Raw JSON"),
-        h("pre", { class: "raw" }, raw),
+        h("pre", { class: "raw", tabindex: "0" }, raw),
       ),
     ),
   );

@@ -45,9 +45,19 @@ export interface LayoutProps {
   children?: Child;
 }
 
-/** A signed-in page: navigation, who is signed in with a sign-out button, and the content. */
+/** The id of every signed-in page's `<main>`: the skip link's target. */
+export const CONTENT_ID = "content";
+
+/**
+ * A signed-in page: a skip link past the navigation (the first Tab stop, shown when focused),
+ * navigation, who is signed in with a sign-out button, and the content. `<main>` takes the focus
+ * from the skip link (`tabindex=-1`), so the next Tab continues from the content.
+ */
 export const Layout: FC<LayoutProps> = ({ title, current, subject, csrfToken, children }) => (
   <Page title={title}>
+    <a class="skip" href={`#${CONTENT_ID}`}>
+      Skip to content
+    </a>
     <div class="shell">
       <header class="bar">
         <a class="brand" href="/console">
@@ -61,7 +71,7 @@ export const Layout: FC<LayoutProps> = ({ title, current, subject, csrfToken, ch
           <SignOutForm csrfToken={csrfToken} />
         </div>
       </header>
-      <main>
+      <main id={CONTENT_ID} tabindex={-1}>
         <h1>{title}</h1>
         {children}
       </main>
@@ -87,6 +97,17 @@ const Navigation: FC<{ current: string }> = ({ current }) => (
       ))}
     </ul>
   </nav>
+);
+
+/**
+ * A box that scrolls sideways when what it holds is wider than the screen (a table on a phone).
+ * Keyboard users scroll it by focusing it, so it is a Tab stop, and a named region so a screen
+ * reader says what that stop is (WCAG 2.1.1; axe's scrollable-region-focusable).
+ */
+export const ScrollRegion: FC<{ label: string; class?: string; children?: Child }> = ({ label, class: className = "table-wrap", children }) => (
+  <div class={className} role="region" aria-label={label} tabindex={0}>
+    {children}
+  </div>
 );
 
 /** Sign-out is a POST with the session's CSRF token, never a link another site could load. */

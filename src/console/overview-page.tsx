@@ -3,7 +3,7 @@ import type { Destination } from "../destinations/destination-store";
 import type { Source } from "../sources/source";
 import type { DeliveryMetrics } from "../destinations/delivery-stats";
 import { ColumnChart, formatCount } from "./charts";
-import { Layout } from "./layout";
+import { Layout, ScrollRegion } from "./layout";
 import { Pager, type Viewer } from "./sources-pages";
 
 /** The console's home: what came in per source, and how each destination is delivering. */
@@ -95,12 +95,12 @@ export const OverviewPage: FC<OverviewPageProps> = ({ subject, csrfToken, source
       {destinations.length === 0 ? (
         <div class="empty">
           <p>
-            <strong>No destinations yet.</strong> Add one (a webhook, or another tool) through the <a href="/api/v1/docs">admin API</a> and its deliveries are
-            summarised here.
+            <strong>No destinations yet.</strong> <a href="/console/destinations">Add one</a> (a webhook, or another Segment workspace) and its deliveries are summarised
+            here.
           </p>
         </div>
       ) : (
-        <div class="table-scroll">
+        <ScrollRegion label="Delivery health per destination" class="table-scroll">
           <table class="list">
             <thead>
               <tr>
@@ -144,7 +144,7 @@ export const OverviewPage: FC<OverviewPageProps> = ({ subject, csrfToken, source
               })}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
       )}
       {moreDestinations > 0 ? (
         <p class="note">

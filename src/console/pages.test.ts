@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Layout } from "./layout";
+import { Layout, ScrollRegion } from "./layout";
 import { describeWait, SignInPage, TooManyAttemptsPage } from "./pages";
 
 const hostile = `<script>alert(1)</script>"'`;
@@ -28,6 +28,17 @@ describe("console pages", () => {
     expect(html).toContain('<input type="hidden" name="csrf" value="tok"/>');
     expect(html).toContain("&lt;script&gt;");
     expect(html).not.toContain("<script");
+  });
+
+  it("the signed-in layout opens with a skip link to the content, which can take the focus", async () => {
+    const html = await render(Layout({ title: "Overview", current: "overview", subject: "admin", csrfToken: "tok" }));
+    expect(html).toMatch(/<body><a class="skip" href="#content">Skip to content<\/a>/);
+    expect(html).toContain('<main id="content" tabindex="-1">');
+  });
+
+  it("a scrolling region is a named Tab stop, so the keyboard can scroll it", async () => {
+    const html = await render(ScrollRegion({ label: "Sources", children: "table" }));
+    expect(html).toBe('<div class="table-wrap" role="region" aria-label="Sources" tabindex="0">table</div>');
   });
 
   it("says how long to wait in words", async () => {

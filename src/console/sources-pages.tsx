@@ -2,7 +2,7 @@ import type { FC } from "hono/jsx";
 import type { Source } from "../sources/source";
 import { Sparkline, formatCount } from "./charts";
 import { CSRF_FIELD } from "./csrf";
-import { Layout } from "./layout";
+import { Layout, ScrollRegion } from "./layout";
 import type { SourceActivity } from "./source-activity";
 import { scriptUrlFor, snippetFor } from "./snippet";
 
@@ -51,7 +51,7 @@ export const SourcesPage: FC<SourcesPageProps> = ({ subject, csrfToken, rows, pa
         </p>
       </div>
     ) : (
-      <div class="table-scroll">
+      <ScrollRegion label="Sources" class="table-scroll">
         <table class="list sources">
           <caption class="visually-hidden">Sources, oldest first</caption>
           <thead>
@@ -91,7 +91,7 @@ export const SourcesPage: FC<SourcesPageProps> = ({ subject, csrfToken, rows, pa
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollRegion>
     )}
     {pages > 1 ? <Pager path="/console/sources" page={page} pages={pages} /> : null}
     {total > 0 ? <p class="note">Counts are per UTC hour and day, from what the pipeline recorded for schema discovery.</p> : null}

@@ -1,7 +1,8 @@
 /** The console's one stylesheet, served by the Worker (`/console/console.css`), so pages load nothing else. */
 export const CONSOLE_CSS = `
-:root { color-scheme: light dark; --fg: #1b1f24; --muted: #57606a; --line: #d0d7de; --bg: #f6f8fa; --panel: #fff; --code: #eff2f5; --accent: #0b63ce; --accent-fg: #fff; --danger: #b42318; --danger-bg: #fef3f2; }
-@media (prefers-color-scheme: dark) { :root { --fg: #e6edf3; --muted: #9da7b3; --line: #30363d; --bg: #0d1117; --panel: #161b22; --code: #21262d; --accent: #4c9aff; --accent-fg: #0d1117; --danger: #ff7b72; --danger-bg: #2d1214; } }
+/* Each palette's text colours (--ok and --warn for status text too) keep 4.5:1 on its own panels (WCAG 1.4.3): the dark one's are lighter. */
+:root { color-scheme: light dark; --fg: #1b1f24; --muted: #57606a; --line: #d0d7de; --bg: #f6f8fa; --panel: #fff; --code: #eff2f5; --accent: #0b63ce; --accent-fg: #fff; --danger: #b42318; --danger-bg: #fef3f2; --danger-fg: #fff; --ok: #1a7f37; --warn: #9a6700; }
+@media (prefers-color-scheme: dark) { :root { --fg: #e6edf3; --muted: #9da7b3; --line: #30363d; --bg: #0d1117; --panel: #161b22; --code: #21262d; --accent: #4c9aff; --accent-fg: #0d1117; --danger: #ff7b72; --danger-bg: #2d1214; --danger-fg: #0d1117; --ok: #3fb950; --warn: #d29922; } }
 * { box-sizing: border-box; }
 html, body { margin: 0; min-height: 100%; }
 body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--fg); background: var(--bg); }
@@ -10,7 +11,11 @@ code { font: 13px ui-monospace, SFMono-Regular, Menlo, monospace; background: va
 h1 { font-size: 22px; line-height: 1.25; margin: 0 0 1rem; }
 button, input { font: inherit; }
 button { cursor: pointer; border: 1px solid transparent; border-radius: 6px; padding: .5rem 1rem; font-weight: 600; background: var(--accent); color: var(--accent-fg); }
-button:focus-visible, input:focus-visible, a:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
+/* Whatever the keyboard focuses shows it (WCAG 2.4.7); main takes the skip link's focus without a frame around the page. */
+:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
+main:focus { outline: none; }
+.skip { position: absolute; left: .5rem; top: -10rem; z-index: 10; padding: .5rem 1rem; border-radius: 6px; background: var(--panel); color: var(--accent); font-weight: 600; border: 1px solid var(--line); }
+.skip:focus { top: .5rem; }
 .brand { font-weight: 700; font-size: 17px; letter-spacing: .01em; color: var(--fg); text-decoration: none; margin: 0; }
 .error { color: var(--danger); background: var(--danger-bg); border: 1px solid var(--danger); border-radius: 6px; padding: .5rem .75rem; }
 .hint { color: var(--muted); font-size: 13px; margin-bottom: 0; }
@@ -59,22 +64,22 @@ main { padding: 2rem 1.5rem; max-width: 64rem; margin: 0 auto; }
 .debugger .empty p:first-child { margin-top: 0; }
 .entries { list-style: none; margin: 1rem 0 0; padding: 0; display: grid; gap: .4rem; }
 .entry { background: var(--panel); border: 1px solid var(--line); border-left: 4px solid var(--line); border-radius: 6px; min-width: 0; }
-.entry.accepted { border-left-color: #1a7f37; }
+.entry.accepted { border-left-color: var(--ok); }
 .entry.invalid { border-left-color: var(--danger); }
-.entry.duplicate { border-left-color: #9a6700; }
+.entry.duplicate { border-left-color: var(--warn); }
 .entry summary { display: flex; flex-wrap: wrap; align-items: baseline; gap: .25rem .75rem; padding: .5rem .75rem; cursor: pointer; }
 .entry summary .name { font-weight: 600; flex: 1 1 10rem; min-width: 0; overflow-wrap: anywhere; }
 .entry summary .who, .entry summary time { font-size: 13px; color: var(--muted); overflow-wrap: anywhere; }
 .entry .kind { font: 12px ui-monospace, SFMono-Regular, Menlo, monospace; padding: 1px 6px; border-radius: 4px; background: var(--code); }
 .entry .kind.invalid { color: var(--danger); background: var(--danger-bg); }
-.entry .kind.duplicate { color: #9a6700; }
+.entry .kind.duplicate { color: var(--warn); }
 .entry .detail { padding: 0 .75rem .75rem; border-top: 1px solid var(--line); }
 .entry h3 { font-size: 13px; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); margin: .75rem 0 .25rem; }
 .entry .error { margin: .75rem 0 0; overflow-wrap: anywhere; }
 .journey { list-style: none; margin: 0; padding: 0; font-size: 14px; }
 .journey li { padding: .15rem 0 .15rem 1.1rem; position: relative; overflow-wrap: anywhere; }
 .journey li::before { content: ""; position: absolute; left: 0; top: .55rem; width: .5rem; height: .5rem; border-radius: 50%; background: var(--muted); }
-.journey li.ok::before { background: #1a7f37; }
+.journey li.ok::before { background: var(--ok); }
 .journey li.bad::before { background: var(--danger); }
 .journey li.wait::before { background: #bf8700; }
 .debugger pre { margin: 0; padding: .6rem .75rem; background: var(--code); border-radius: 6px; font: 12.5px/1.45 ui-monospace, SFMono-Regular, Menlo, monospace; overflow-x: auto; max-height: 24rem; white-space: pre-wrap; overflow-wrap: anywhere; }
@@ -90,7 +95,8 @@ h2 { font-size: 17px; margin: 1.75rem 0 .75rem; }
 .notice { border: 1px solid var(--line); border-left: 4px solid var(--accent); background: var(--panel); border-radius: 6px; padding: .5rem .75rem; }
 .plain-list { list-style: none; padding: 0; margin: 1rem 0; }
 .plain-list li { padding: .5rem 0; border-bottom: 1px solid var(--line); display: flex; flex-wrap: wrap; align-items: center; gap: .5rem; }
-.table-wrap { overflow-x: auto; border: 1px solid var(--line); border-radius: 8px; background: var(--panel); }
+/* Positioned, so what is absolutely positioned inside (a visually hidden header) scrolls with the table instead of widening the page. */
+.table-wrap { position: relative; overflow-x: auto; border: 1px solid var(--line); border-radius: 8px; background: var(--panel); }
 table.data, table.nested { border-collapse: collapse; width: 100%; font-size: 14px; }
 table.data th, table.data td, table.nested th, table.nested td { text-align: left; padding: .45rem .75rem; border-bottom: 1px solid var(--line); vertical-align: middle; }
 table.data thead th, table.nested thead th { font-size: 12px; font-weight: 600; color: var(--muted); text-transform: uppercase; letter-spacing: .03em; white-space: nowrap; }
@@ -143,10 +149,10 @@ h3 { font-size: 14px; margin: 1rem 0 .4rem; }
 .table-wrap { overflow-x: auto; }
 table.list { width: 100%; border-collapse: collapse; background: var(--panel); font-size: 14px; }
 table.list th, table.list td { text-align: left; padding: .5rem .6rem; border-bottom: 1px solid var(--line); vertical-align: top; }
-table.list th { font-size: 12px; text-transform: uppercase; letter-spacing: .03em; color: var(--muted); }
+table.list thead th { font-size: 12px; text-transform: uppercase; letter-spacing: .03em; color: var(--muted); }
 table.list .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .pill { display: inline-block; font-size: 12px; font-weight: 600; border-radius: 999px; padding: .05rem .55rem; border: 1px solid currentColor; white-space: nowrap; }
-.pill-ok { color: #1a7f37; } .pill-warn { color: #9a6700; } .pill-bad { color: var(--danger); } .pill-off { color: var(--muted); }
+.pill-ok { color: var(--ok); } .pill-warn { color: var(--warn); } .pill-bad { color: var(--danger); } .pill-off { color: var(--muted); }
 .stack { display: grid; gap: .75rem; max-width: 44rem; }
 .stack label { display: grid; gap: .25rem; font-weight: 600; font-size: 14px; }
 .stack label.inline, label.inline { display: flex; gap: .5rem; align-items: baseline; font-weight: 400; }
@@ -159,7 +165,7 @@ legend { font-weight: 600; font-size: 14px; padding: 0 .3rem; }
 pre { background: var(--code); border-radius: 6px; padding: .6rem .75rem; overflow: auto; max-height: 24rem; white-space: pre-wrap; overflow-wrap: anywhere; }
 .row { display: flex; gap: 1rem; flex-wrap: wrap; } .row > label { flex: 1 1 12rem; }
 button.secondary { background: transparent; color: var(--fg); border-color: var(--line); }
-button.danger { background: var(--danger); color: #fff; }
+button.danger { background: var(--danger); color: var(--danger-fg); }
 button.small { padding: .2rem .6rem; font-size: 13px; }
 button:disabled { opacity: .5; cursor: not-allowed; }
 .inline-form { margin: .3rem 0 0; }
@@ -191,7 +197,7 @@ section + section, .panel + .panel { margin-top: 1.25rem; }
 .empty { background: var(--panel); border: 1px dashed var(--line); border-radius: 10px; padding: 1rem 1.25rem; margin: 0 0 1.25rem; }
 .empty p { margin: 0; }
 .notice { border: 1px solid var(--line); border-radius: 6px; padding: .5rem .75rem; background: var(--panel); }
-.table-scroll { overflow-x: auto; margin-bottom: 1rem; border: 1px solid var(--line); border-radius: 10px; background: var(--panel); }
+.table-scroll { position: relative; overflow-x: auto; margin-bottom: 1rem; border: 1px solid var(--line); border-radius: 10px; background: var(--panel); }
 table.list { width: 100%; border-collapse: collapse; font-size: 14px; }
 table.list th, table.list td { text-align: left; padding: .55rem .75rem; border-bottom: 1px solid var(--line); vertical-align: middle; white-space: nowrap; }
 table.list tbody tr:last-child > * { border-bottom: 0; }
@@ -199,12 +205,12 @@ table.list thead th { font-size: 12px; text-transform: uppercase; letter-spacing
 table.list .num { text-align: right; font-variant-numeric: tabular-nums; }
 .type { color: var(--muted); font-size: 12px; font-weight: 400; }
 .status, .health { display: inline-block; font-size: 12px; font-weight: 600; padding: 1px 8px; border-radius: 999px; border: 1px solid var(--line); }
-.status.on, .health.ok { color: #1a7f37; border-color: currentColor; }
+.status.on, .health.ok { color: var(--ok); border-color: currentColor; }
 .status.off, .health.idle { color: var(--muted); }
-.health.warn { color: #9a6700; border-color: currentColor; }
+.health.warn { color: var(--warn); border-color: currentColor; }
 .health.bad { color: var(--danger); background: var(--danger-bg); border-color: currentColor; }
-.key { font: 13px ui-monospace, SFMono-Regular, Menlo, monospace; width: 100%; min-width: 17rem; max-width: 100%; padding: .35rem .5rem; border: 1px solid var(--line); border-radius: 6px; background: var(--code); color: var(--fg); }
-.panel .key { max-width: 30rem; }
+input.key { font: 13px ui-monospace, SFMono-Regular, Menlo, monospace; width: 100%; min-width: 17rem; max-width: 100%; padding: .35rem .5rem; border: 1px solid var(--line); border-radius: 6px; background: var(--code); color: var(--fg); }
+.panel input.key { max-width: 30rem; }
 .spark { display: inline-flex; align-items: center; gap: .5rem; color: var(--accent); }
 .spark .count, .chart-head .count { color: var(--muted); font-size: 13px; font-variant-numeric: tabular-nums; }
 .sparkline { display: block; flex: none; }
@@ -216,15 +222,14 @@ table.list .num { text-align: right; font-variant-numeric: tabular-nums; }
 .affix { display: inline-flex; align-items: center; gap: .25rem; font: 13px ui-monospace, SFMono-Regular, Menlo, monospace; }
 .affix input { width: 13rem; }
 button.secondary { background: transparent; color: var(--fg); border-color: var(--line); }
-button.danger { background: var(--danger); color: #fff; }
+button.danger { background: var(--danger); color: var(--danger-fg); }
 .crumbs { margin: -.5rem 0 1rem; font-size: 14px; }
-.facts { display: flex; flex-wrap: wrap; align-items: center; gap: .75rem 1.5rem; margin-bottom: 1.25rem; font-size: 14px; }
-.facts .spark { color: var(--fg); }
-.facts .sparkline { color: var(--accent); }
+div.facts { display: flex; flex-wrap: wrap; align-items: center; gap: .75rem 1.5rem; margin-bottom: 1.25rem; font-size: 14px; }
+div.facts .spark { color: var(--fg); }
+div.facts .sparkline { color: var(--accent); }
 pre.snippet { font: 12px/1.45 ui-monospace, SFMono-Regular, Menlo, monospace; background: var(--code); border: 1px solid var(--line); border-radius: 6px; padding: .75rem; margin: .5rem 0; white-space: pre-wrap; overflow-wrap: anywhere; max-height: 18rem; overflow: auto; }
-pre.snippet:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
 .charts { list-style: none; padding: 0; margin: 0 0 1.5rem; display: grid; grid-template-columns: repeat(auto-fill, minmax(18rem, 1fr)); gap: 1rem; }
-.charts .panel + .panel { margin-top: 0; }
+.charts .panel, .charts .panel + .panel { margin: 0; }
 .chart-head { display: flex; align-items: baseline; gap: .5rem; margin-bottom: .5rem; }
 .chart-head a { font-weight: 600; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 .chart-head .count { margin-left: auto; white-space: nowrap; }
@@ -240,6 +245,6 @@ svg.bars { display: block; width: 100%; height: 80px; color: var(--accent); }
   table.sources tr { display: block; background: var(--panel); border: 1px solid var(--line); border-radius: 10px; padding: .5rem .75rem; margin-bottom: .75rem; }
   table.sources th, table.sources td { display: flex; align-items: center; gap: .75rem; border: 0; padding: .3rem 0; white-space: normal; }
   table.sources td::before { content: attr(data-label); flex: 0 0 6.5rem; color: var(--muted); font-size: 12px; font-weight: 600; text-transform: uppercase; letter-spacing: .04em; }
-  table.sources .key { min-width: 0; flex: 1; }
+  table.sources input.key { min-width: 0; flex: 1; }
 }
 `;

@@ -61,6 +61,8 @@ export const DebuggerPage: FC<DebuggerPageProps> = ({ source, origin, entries, s
       <p id="debugger-no-match" class="empty" hidden>
         No event here matches the search.
       </p>
+      {/* Names the list, so each entry's Journey, Call and Raw JSON headings (h3) sit under an h2. */}
+      <h2 class="visually-hidden">Events</h2>
       <ol id="debugger-entries" class="entries">
         {entries.map((entry) => (
           <ViewTree node={entryView(entry)} />
@@ -77,7 +79,7 @@ const EmptyState: FC<{ hidden: boolean; writeKey: string; origin: string }> = ({
     <p>
       <strong>No events yet.</strong> Send one with this source's write key and it appears here within a few seconds, without reloading:
     </p>
-    <pre class="code">{`curl ${origin}/v1/track -u '${writeKey}:' \\
+    <pre class="code" tabindex={0}>{`curl ${origin}/v1/track -u '${writeKey}:' \\
   -H 'Content-Type: application/json' \\
   -d '{"userId":"user-1","event":"Test Event","properties":{"plan":"pro"}}'`}</pre>
     <p class="hint">

@@ -209,7 +209,11 @@ const PreviewSection: FC<{ preview: FilterPreview; csrfToken: string; path: stri
           <span class={`pill ${preview.result.matched ? "pill-ok" : "pill-off"}`}>{preview.result.matched ? "Matched" : "Not matched"}</span>{" "}
           {preview.result.event === null ? <b>Dropped: the destination would not receive this event.</b> : "The destination would receive:"}
         </p>
-        {preview.result.event === null ? null : <pre class="mono">{pretty(preview.result.event)}</pre>}
+        {preview.result.event === null ? null : (
+          <pre class="mono" tabindex={0}>
+            {pretty(preview.result.event)}
+          </pre>
+        )}
       </div>
     ) : null}
   </section>
@@ -251,11 +255,11 @@ const Attempts: FC<{ result: EventTest }> = ({ result }) => (
         <h3>
           Sent: {attempt.request.method} <code>{attempt.request.url}</code>
         </h3>
-        <pre class="mono">{`${Object.entries(attempt.request.headers)
+        <pre class="mono" tabindex={0}>{`${Object.entries(attempt.request.headers)
           .map(([name, value]) => `${name}: ${value}`)
           .join("\n")}\n\n${attempt.request.body}`}</pre>
         <h3>Came back{` after ${attempt.durationMs} ms`}</h3>
-        <pre class="mono">
+        <pre class="mono" tabindex={0}>
           {"error" in attempt.response
             ? `No answer: ${attempt.response.error}`
             : `${attempt.response.status}\n${Object.entries(attempt.response.headers)
@@ -297,7 +301,9 @@ const DeadLetters: FC<{ deadLetters: readonly DeadLetteredDelivery[]; more: bool
               </p>
               <details>
                 <summary>What was sent</summary>
-                <pre class="mono">{pretty(letter.events)}</pre>
+                <pre class="mono" tabindex={0}>
+                  {pretty(letter.events)}
+                </pre>
               </details>
             </li>
           ))}

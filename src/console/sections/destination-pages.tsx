@@ -5,7 +5,7 @@ import type { Destination, DestinationFilter } from "../../destinations/destinat
 import type { EventTest } from "../../destinations/event-tester";
 import type { Source } from "../../sources/source";
 import { CSRF_FIELD } from "../csrf";
-import { Layout } from "../layout";
+import { Layout, ScrollRegion } from "../layout";
 import type { DestinationFormValues, FilterFormValues } from "./destination-form";
 
 /** Who is signed in and the CSRF token every form carries. */
@@ -47,7 +47,7 @@ export const DestinationsPage: FC<DestinationsPageProps> = ({ subject, csrfToken
     {destinations.length === 0 ? (
       <p class="empty">No destinations yet. Create one below: a webhook receives each event as JSON, a Segment destination forwards events to a write key.</p>
     ) : (
-      <div class="table-wrap">
+      <ScrollRegion label="Destinations">
         <table class="list">
           <thead>
             <tr>
@@ -81,7 +81,7 @@ export const DestinationsPage: FC<DestinationsPageProps> = ({ subject, csrfToken
             })}
           </tbody>
         </table>
-      </div>
+      </ScrollRegion>
     )}
     <CreateDestinationForm csrfToken={csrfToken} sources={sources} form={form} error={error} />
   </Layout>

@@ -1,7 +1,7 @@
 import type { FC } from "hono/jsx";
 import type { ProfileLink, ProfileMetadata, RecordedEvent, StoredIdentifier } from "../../identity/profile-record";
 import type { TraitEntry } from "../../identity/traits";
-import { Layout } from "../layout";
+import { Layout, ScrollRegion } from "../layout";
 import { EmptyState, FieldError, formatCount, Time } from "./schema-ui";
 
 /** The Profiles section: a lookup form, and the profile it finds. Pure. */
@@ -132,7 +132,7 @@ const ProfileDetails: FC<{ profile: FoundProfile; query: ProfileQuery }> = ({ pr
             <p>This profile holds no identifiers yet; the next event naming one adds it.</p>
           </EmptyState>
         ) : (
-          <div class="table-wrap">
+          <ScrollRegion label="Identities">
             <table class="data">
               <thead>
                 <tr>
@@ -157,7 +157,7 @@ const ProfileDetails: FC<{ profile: FoundProfile; query: ProfileQuery }> = ({ pr
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollRegion>
         )}
       </section>
 
@@ -170,7 +170,7 @@ const ProfileDetails: FC<{ profile: FoundProfile; query: ProfileQuery }> = ({ pr
             </p>
           </EmptyState>
         ) : (
-          <div class="table-wrap">
+          <ScrollRegion label="Traits">
             <table class="data">
               <thead>
                 <tr>
@@ -193,7 +193,7 @@ const ProfileDetails: FC<{ profile: FoundProfile; query: ProfileQuery }> = ({ pr
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollRegion>
         )}
       </section>
 
@@ -224,7 +224,7 @@ const ProfileDetails: FC<{ profile: FoundProfile; query: ProfileQuery }> = ({ pr
           </EmptyState>
         ) : (
           <>
-            <div class="table-wrap">
+            <ScrollRegion label="Recent events">
               <table class="data">
                 <thead>
                   <tr>
@@ -249,7 +249,7 @@ const ProfileDetails: FC<{ profile: FoundProfile; query: ProfileQuery }> = ({ pr
                   ))}
                 </tbody>
               </table>
-            </div>
+            </ScrollRegion>
             <nav class="pager" aria-label="Pages of events">
               <span>{`Events ${formatCount(profile.eventsOffset + 1)}–${formatCount(profile.eventsOffset + profile.events.length)}, newest first`}</span>
               {profile.eventsOffset > 0 ? (

@@ -2,7 +2,7 @@ import type { FC } from "hono/jsx";
 import type { ReplaySummary } from "../../replay/replay-registry";
 import type { ReplayProgress } from "../../replay/replay-store";
 import type { Source } from "../../sources/source";
-import { Layout } from "../layout";
+import { Layout, ScrollRegion } from "../layout";
 import { Csrf, ErrorNote, type PageContext } from "./destination-pages";
 
 export const REPLAY_EVENT_TYPES = ["track", "page", "screen", "identify", "group", "alias"] as const;
@@ -46,7 +46,7 @@ export const ReplaysPage: FC<ReplaysPageProps> = ({ subject, csrfToken, replays,
       {replays.length === 0 ? (
         <p class="empty">No replays yet. Start one below to send a source's archived events again to its destinations, e.g. after fixing a destination.</p>
       ) : (
-        <div class="table-wrap">
+        <ScrollRegion label="Replays">
           <table class="list">
             <thead>
               <tr>
@@ -77,7 +77,7 @@ export const ReplaysPage: FC<ReplaysPageProps> = ({ subject, csrfToken, replays,
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
       )}
       <section class="panel" aria-labelledby="start-replay">
         <h2 id="start-replay">Start a replay</h2>
@@ -184,7 +184,7 @@ export const ReplayPage: FC<ReplayPageProps> = ({ subject, csrfToken, replay, de
         {replay.destinations.length === 0 ? (
           <p class="empty">No destination has started yet: the replay is still listing the archive.</p>
         ) : (
-          <div class="table-wrap">
+          <ScrollRegion label="Progress per destination">
             <table class="list">
               <thead>
                 <tr>
@@ -219,7 +219,7 @@ export const ReplayPage: FC<ReplayPageProps> = ({ subject, csrfToken, replay, de
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollRegion>
         )}
       </section>
     </Layout>

@@ -2,7 +2,7 @@ import type { FC } from "hono/jsx";
 import type { SchemaBlocks } from "../../protocols/schema-blocks";
 import type { SchemaPage } from "../../schema/read-page";
 import type { Source } from "../../sources/source";
-import { Layout } from "../layout";
+import { Layout, ScrollRegion } from "../layout";
 import { CsrfField, EmptyState, formatCount, Pager, Time } from "./schema-ui";
 
 /** The Schema section: which sources to look at, then one source's events, a page at a time. */
@@ -78,7 +78,7 @@ export const SourceSchemaPage: FC<SourceSchemaPageProps> = ({ subject, csrfToken
         </EmptyState>
       ) : (
         <>
-          <div class="table-wrap">
+          <ScrollRegion label="Events">
             <table class="data">
               <thead>
                 <tr>
@@ -143,7 +143,7 @@ export const SourceSchemaPage: FC<SourceSchemaPageProps> = ({ subject, csrfToken
                 })}
               </tbody>
             </table>
-          </div>
+          </ScrollRegion>
           <Pager page={page} pageSize={schema.limit} total={schema.total} href={pageHref} noun="events" />
         </>
       )}

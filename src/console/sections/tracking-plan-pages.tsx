@@ -3,7 +3,7 @@ import type { TrackingPlan } from "../../protocols/plan-store";
 import { RULE_TYPES, type PlanRule } from "../../protocols/tracking-plan";
 import type { ViolationSummary } from "../../protocols/violation-store";
 import type { Source } from "../../sources/source";
-import { Layout } from "../layout";
+import { Layout, ScrollRegion } from "../layout";
 import { CsrfField, EmptyState, FieldError, formatCount, Pager, Time } from "./schema-ui";
 
 /** The Tracking plans section: the list with a create form, a plan with its rule editor, violations. */
@@ -26,7 +26,7 @@ export const TrackingPlansPage: FC<Chrome & { plans: PlanSummary[]; form?: { nam
         <p>Name your first plan below, then add a rule for each event you expect.</p>
       </EmptyState>
     ) : (
-      <div class="table-wrap">
+      <ScrollRegion label="Tracking plans">
         <table class="data">
           <thead>
             <tr>
@@ -53,7 +53,7 @@ export const TrackingPlansPage: FC<Chrome & { plans: PlanSummary[]; form?: { nam
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollRegion>
     )}
     <form method="post" action="/console/tracking-plans" class="panel stack">
       <CsrfField token={csrfToken} />
@@ -135,7 +135,7 @@ export const TrackingPlanPage: FC<TrackingPlanPageProps> = ({ subject, csrfToken
           <p>Add a rule below: a TRACK rule names an event and describes its properties in JSON Schema.</p>
         </EmptyState>
       ) : (
-        <div class="table-wrap">
+        <ScrollRegion label="Rules">
           <table class="data">
             <thead>
               <tr>
@@ -171,7 +171,7 @@ export const TrackingPlanPage: FC<TrackingPlanPageProps> = ({ subject, csrfToken
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
       )}
 
       <form method="post" action={`${base}/rules`} class="panel stack" id="rule-editor">
@@ -321,7 +321,7 @@ export const ViolationsPage: FC<Chrome & { plan: TrackingPlan; source: Source; v
         </EmptyState>
       ) : (
         <>
-          <div class="table-wrap">
+          <ScrollRegion label="Violations">
             <table class="data">
               <thead>
                 <tr>
@@ -352,7 +352,7 @@ export const ViolationsPage: FC<Chrome & { plan: TrackingPlan; source: Source; v
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollRegion>
           <Pager page={page} pageSize={VIOLATIONS_PAGE_SIZE} total={total} href={(n) => `${base}?page=${n}`} noun="violations" />
         </>
       )}
