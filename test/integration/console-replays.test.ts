@@ -128,8 +128,21 @@ describe("console replays", () => {
       from: `${DAY}T02:00`,
       to: `${DAY}T01:00`,
     });
-    expect(await backwards.text()).toContain("from must be before to");
+    expect(await backwards.text()).toContain("From must be before To");
     const none = await session.post("/console/replays", { sourceId: source.id, from: `${DAY}T00:00`, to: `${DAY}T01:00` });
-    expect(await none.text()).toContain("name at least one destination");
+    expect(await none.text()).toContain("Check at least one destination to replay into.");
+    const tooFast = await session.post("/console/replays", {
+      sourceId: source.id,
+      destinationIds: [destinationId],
+      from: `${DAY}T00:00`,
+      to: `${DAY}T01:00`,
+      eventNames: "Signed Up\nOrder Completed",
+      ratePerSecond: "9000",
+    });
+    expect(tooFast.status).toBe(400);
+    const kept = await tooFast.text();
+    expect(kept).toContain("Rate: enter a whole number of events per second per destination, from 1 to 5,000");
+    expect(kept).toContain(">Signed Up\nOrder Completed</textarea>");
+    expect(kept).toContain('value="9000"');
   });
 });

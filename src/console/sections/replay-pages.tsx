@@ -1,22 +1,15 @@
 import type { FC } from "hono/jsx";
 import type { ReplaySummary } from "../../replay/replay-registry";
+import { DEFAULT_REPLAY_RATE_PER_SECOND, MAX_REPLAY_RATE_PER_SECOND } from "../../replay/replay-request";
 import type { ReplayProgress } from "../../replay/replay-store";
 import type { Source } from "../../sources/source";
 import { Layout } from "../layout";
 import { Csrf, ErrorNote, type PageContext } from "./destination-pages";
+import type { ReplayFormValues } from "./replay-form";
 
 export const REPLAY_EVENT_TYPES = ["track", "page", "screen", "identify", "group", "alias"] as const;
 /** Seconds between reloads of a running replay's page. */
 export const REPLAY_REFRESH_SECONDS = 2;
-
-/** The start form as typed. `from`/`to` as a datetime-local input gives them (UTC), or ISO-8601. */
-export interface ReplayFormValues {
-  sourceId: string;
-  destinationIds: string[];
-  from: string;
-  to: string;
-  eventTypes: string[];
-}
 
 export interface ReplaysPageProps extends PageContext {
   replays: readonly ReplaySummary[];
@@ -131,6 +124,29 @@ export const ReplaysPage: FC<ReplaysPageProps> = ({ subject, csrfToken, replays,
                 </label>
               ))}
             </fieldset>
+            <label>
+              Event names <span class="muted">(optional, one per line; none: every name)</span>
+              <textarea name="eventNames" rows={3} placeholder={"Order Completed\nSigned Up"}>
+                {form.eventNames}
+              </textarea>
+              <span class="muted">
+                A track's event name, or a page or screen call's name: with names listed, calls without one (identify, group, alias) are left out.
+              </span>
+            </label>
+            <label>
+              Rate <span class="muted">(events per second per destination; empty: {DEFAULT_REPLAY_RATE_PER_SECOND})</span>
+              <input
+                name="ratePerSecond"
+                type="number"
+                inputmode="numeric"
+                min={1}
+                max={MAX_REPLAY_RATE_PER_SECOND}
+                step={1}
+                value={form.ratePerSecond}
+                placeholder={String(DEFAULT_REPLAY_RATE_PER_SECOND)}
+              />
+              <span class="muted">Lower it for a destination that cannot take events faster.</span>
+            </label>
             <div>
               <button type="submit">Start replay</button>
             </div>
