@@ -100,10 +100,12 @@ describe("console replays", () => {
     const refused = await session.post(`${path}/cancel`, {}, { csrf: false });
     expect(refused.status).toBe(403);
     const cancelled = await session.post(`${path}/cancel`, {});
-    expect(cancelled.status).toBe(200);
-    const page = await cancelled.text();
+    expect(cancelled.status).toBe(303);
+    expect(cancelled.headers.get("Location")).toBe(path);
+    const page = await (await session.get(path)).text();
     expect(page).not.toContain('http-equiv="refresh"');
     expect(page).not.toContain(">running<");
+    expect(page).toContain("cancelled by an admin");
   });
 
   it("says what to fix and keeps the form when the request does not pass the admin API's checks", async () => {

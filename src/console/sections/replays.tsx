@@ -38,8 +38,8 @@ async function listPage(c: SignedInContext, form: ReplayFormValues | null, error
   );
 }
 
-async function replayPage(c: SignedInContext, id: string, ask: "progress" | "cancel") {
-  const replay = await askReplay(c.env, id, (object) => (ask === "cancel" ? object.cancel() : object.progress()));
+async function replayPage(c: SignedInContext, id: string) {
+  const replay = await askReplay(c.env, id, (object) => object.progress());
   if (!replay) return render(c, <NotFoundPage path={new URL(c.req.url).pathname} />, 404);
   const destinations = await new DestinationStore(c.env.DB).list();
   return render(c, <ReplayPage {...pageContext(c)} replay={replay} destinationNames={Object.fromEntries(destinations.map((item) => [item.id, item.name]))} />);
@@ -59,5 +59,10 @@ export const replaysSection = new Hono<SignedInEnv>()
     if (!started.ok) return listPage(c, values, started.message);
     return c.redirect(`/console/replays/${encodeURIComponent(started.replay.id)}`, 303);
   })
-  .get("/replays/:id", (c) => replayPage(c, c.req.param("id"), "progress"))
-  .post("/replays/:id/cancel", (c) => replayPage(c, c.req.param("id"), "cancel"));
+  .get("/replays/:id", (c) => replayPage(c, c.req.param("id")))
+  .post("/replays/:id/cancel", async (c) => {
+    const id = c.req.param("id");
+    if (!(await askReplay(c.env, id, (object) => object.cancel()))) return render(c, <NotFoundPage path={new URL(c.req.url).pathname} />, 404);
+    // Back to the replay's own page, so reloading it (or its refresh) asks for progress, not to cancel again.
+    return c.redirect(`/console/replays/${encodeURIComponent(id)}`, 303);
+  });
