@@ -105,7 +105,8 @@ describe("console replays", () => {
     const page = await (await session.get(path)).text();
     expect(page).not.toContain('http-equiv="refresh"');
     expect(page).not.toContain(">running<");
-    expect(page).toContain("cancelled by an admin");
+    expect(page).toContain(">cancelled</span>");
+    expect(page).toContain("Cancelled by an admin");
   });
 
   it("says what to fix and keeps the form when the request does not pass the admin API's checks", async () => {

@@ -75,6 +75,35 @@ describe("replay pages", () => {
     expect(listing).toContain("No destination has started yet");
   });
 
+  it("names a cancelled replay, and the destinations it stopped, cancelled; a real failure stays failed", async () => {
+    const stopped = progress({
+      status: "failed",
+      phase: "failed",
+      error: "cancelled by an admin",
+      destinations: [
+        { destinationId: "dst_1", status: "failed", total: 10, sent: 4, discarded: 0, failed: 0 },
+        { destinationId: "dst_2", status: "failed", total: 10, sent: 0, discarded: 0, failed: 10, error: "refused: 401" },
+      ],
+    });
+    const cancelled = await render(ReplayPage({ subject: "admin", csrfToken: "tok", replay: stopped, destinationNames: {} }));
+    expect(cancelled).toContain('<span class="pill pill-off">cancelled</span>');
+    expect(cancelled).toContain("Cancelled by an admin: what was sent stays sent, nothing more goes out.");
+    expect(cancelled).not.toContain('role="alert"');
+    expect(cancelled.match(/pill-off">cancelled/g)).toHaveLength(2);
+    expect(cancelled.match(/pill-bad">failed/g)).toHaveLength(1);
+
+    const failed = await render(
+      ReplayPage({
+        subject: "admin",
+        csrfToken: "tok",
+        replay: progress({ status: "failed", phase: "failed", error: "the archive could not be read" }),
+        destinationNames: {},
+      }),
+    );
+    expect(failed).not.toContain("cancelled");
+    expect(failed).toContain('<p class="error" role="alert">the archive could not be read</p>');
+  });
+
   it("shows instants short", () => {
     expect(shortInstant("2026-05-01T10:00:00.000Z")).toBe("2026-05-01 10:00");
     expect(shortInstant("2026-05-01T10:00:30.000Z")).toBe("2026-05-01 10:00:30");

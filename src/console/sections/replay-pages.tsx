@@ -1,7 +1,7 @@
 import type { FC } from "hono/jsx";
 import type { ReplaySummary } from "../../replay/replay-registry";
 import { DEFAULT_REPLAY_RATE_PER_SECOND, MAX_REPLAY_RATE_PER_SECOND } from "../../replay/replay-request";
-import type { ReplayProgress } from "../../replay/replay-store";
+import { REPLAY_CANCELLED, type ReplayProgress } from "../../replay/replay-store";
 import type { Source } from "../../sources/source";
 import { Layout } from "../layout";
 import { Csrf, ErrorNote, type PageContext } from "./destination-pages";
@@ -25,7 +25,9 @@ export const shortInstant = (iso: string) => iso.replace("T", " ").replace(/(:00
 const percent = (done: number, total: number) => (total === 0 ? 100 : Math.min(100, Math.floor((done / total) * 100)));
 
 const Status: FC<{ status: string }> = ({ status }) => (
-  <span class={`pill ${status === "finished" ? "pill-ok" : status === "failed" ? "pill-bad" : "pill-warn"}`}>{status}</span>
+  <span class={`pill ${status === "finished" ? "pill-ok" : status === "failed" ? "pill-bad" : status === "cancelled" ? "pill-off" : "pill-warn"}`}>
+    {status}
+  </span>
 );
 
 /** `/console/replays`: the history, newest first, and the start form. */
@@ -167,14 +169,22 @@ export interface ReplayPageProps extends PageContext {
 export const ReplayPage: FC<ReplayPageProps> = ({ subject, csrfToken, replay, destinationNames, error }) => {
   const running = replay.status === "running";
   const done = replay.sent + replay.discarded + replay.failed;
+  // A cancel ends a replay as failed; the page names it for what it was, and so each destination
+  // it stopped (one that failed on its own keeps its error and its status).
+  const cancelled = replay.status === "failed" && replay.error === REPLAY_CANCELLED;
+  const shown = (status: string, partError?: string) => (cancelled && status === "failed" && !partError ? "cancelled" : status);
   return (
     <Layout title={`Replay ${replay.id}`} current="replays" subject={subject} csrfToken={csrfToken}>
       {running ? <meta http-equiv="refresh" content={String(REPLAY_REFRESH_SECONDS)} /> : null}
       <p class="crumbs">
-        <a href="/console/replays">Replays</a> / <Status status={replay.status} /> <span class="muted">{replay.phase}</span>
+        <a href="/console/replays">Replays</a> / <Status status={shown(replay.status)} /> {cancelled ? null : <span class="muted">{replay.phase}</span>}
       </p>
       <ErrorNote message={error} />
-      {replay.error ? (
+      {cancelled ? (
+        <p class="notice" role="status">
+          Cancelled by an admin: what was sent stays sent, nothing more goes out.
+        </p>
+      ) : replay.error ? (
         <p class="error" role="alert">
           {replay.error}
         </p>
@@ -222,7 +232,7 @@ export const ReplayPage: FC<ReplayPageProps> = ({ subject, csrfToken, replay, de
                       {part.error ? <div class="error-text">{part.error}</div> : null}
                     </td>
                     <td>
-                      <Status status={part.status} />
+                      <Status status={shown(part.status, part.error)} />
                     </td>
                     <td>
                       <progress max={100} value={percent(part.sent + part.discarded + part.failed, part.total)} />{" "}
