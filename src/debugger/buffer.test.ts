@@ -30,7 +30,18 @@ describe("DebuggerBuffer", () => {
     const change = buffer.record([accepted("c", 3), accepted("d", 4)]);
     expect(ids(buffer)).toEqual(["d", "c", "b"]);
     expect(change.evicted).toEqual(["a"]);
-    expect(change.saved.map(({ entry }) => entry.id)).toEqual(["d", "c"]);
+    expect(change.saved.map(({ entry }) => entry.id)).toEqual(["c", "d"]);
+  });
+
+  it("answers what changed oldest first, so a view putting each on top shows one request's events newest first", () => {
+    const buffer = new DebuggerBuffer();
+    // One SDK batch: one request, so one receivedAt for all its events.
+    const change = buffer.record([accepted("page", 5), accepted("track", 5), accepted("identify", 5)]);
+    expect(change.saved.map(({ entry }) => entry.id)).toEqual(["page", "track", "identify"]);
+    expect(ids(buffer)).toEqual(["identify", "track", "page"]);
+    const shown: string[] = [];
+    for (const { entry } of change.saved) shown.unshift(entry.id);
+    expect(shown).toEqual(ids(buffer));
   });
 
   it("keeps within the byte budget", () => {

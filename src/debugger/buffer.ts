@@ -18,6 +18,10 @@ export interface StoredEntry {
 
 /** What a call changed: entries to save and show (new or merged, still held), ids to delete. */
 export interface BufferChange {
+  /**
+   * Oldest first: a live view puts each entry it receives above those as old as it, so entries
+   * sharing one `receivedAt` (every event of one request) end up newest first, as `recent()`.
+   */
   saved: StoredEntry[];
   evicted: string[];
 }
@@ -94,7 +98,7 @@ export class DebuggerBuffer {
       kept += 1;
     }
     const evicted = this.entries.splice(kept).map(({ entry }) => entry.id);
-    return { saved: this.entries.filter(({ entry }) => changed.has(entry.id)), evicted };
+    return { saved: this.entries.filter(({ entry }) => changed.has(entry.id)).reverse(), evicted };
   }
 }
 

@@ -7,6 +7,11 @@ import { migrateSchema, type SchemaStep } from "../storage/migrate-schema";
 
 export type ReplayPhase = "listing" | "counting" | "sending" | "finished" | "failed";
 export type ReplayStatus = "running" | "finished" | "failed";
+/**
+ * The error of a cancelled replay. A cancel ends a replay as `failed` (the admin API's statuses,
+ * DESIGN.md); this error is how a reader (the console) tells a cancel from a failure.
+ */
+export const REPLAY_CANCELLED = "cancelled by an admin";
 
 /** One destination's share of a replay: its cursor into the archive, and its counts. */
 export interface ReplayPart {
@@ -135,12 +140,12 @@ export class ReplayStore {
     );
   }
 
-  /** Ends a running replay as failed, "cancelled"; false when it had already ended. */
+  /** Ends a running replay as failed, with REPLAY_CANCELLED as its error; false when it had already ended. */
   cancel(now: Date): boolean {
     return this.storage.transactionSync(() => {
       const phase = this.phase();
       if (phase === "finished" || phase === "failed") return false;
-      this.setPhase("failed", now, "cancelled by an admin");
+      this.setPhase("failed", now, REPLAY_CANCELLED);
       return true;
     });
   }

@@ -100,10 +100,13 @@ describe("console replays", () => {
     const refused = await session.post(`${path}/cancel`, {}, { csrf: false });
     expect(refused.status).toBe(403);
     const cancelled = await session.post(`${path}/cancel`, {});
-    expect(cancelled.status).toBe(200);
-    const page = await cancelled.text();
+    expect(cancelled.status).toBe(303);
+    expect(cancelled.headers.get("Location")).toBe(path);
+    const page = await (await session.get(path)).text();
     expect(page).not.toContain('http-equiv="refresh"');
     expect(page).not.toContain(">running<");
+    expect(page).toContain(">cancelled</span>");
+    expect(page).toContain("Cancelled by an admin");
   });
 
   it("says what to fix and keeps the form when the request does not pass the admin API's checks", async () => {
@@ -128,8 +131,21 @@ describe("console replays", () => {
       from: `${DAY}T02:00`,
       to: `${DAY}T01:00`,
     });
-    expect(await backwards.text()).toContain("from must be before to");
+    expect(await backwards.text()).toContain("From must be before To");
     const none = await session.post("/console/replays", { sourceId: source.id, from: `${DAY}T00:00`, to: `${DAY}T01:00` });
-    expect(await none.text()).toContain("name at least one destination");
+    expect(await none.text()).toContain("Check at least one destination to replay into.");
+    const tooFast = await session.post("/console/replays", {
+      sourceId: source.id,
+      destinationIds: [destinationId],
+      from: `${DAY}T00:00`,
+      to: `${DAY}T01:00`,
+      eventNames: "Signed Up\nOrder Completed",
+      ratePerSecond: "9000",
+    });
+    expect(tooFast.status).toBe(400);
+    const kept = await tooFast.text();
+    expect(kept).toContain("Rate: enter a whole number of events per second per destination, from 1 to 5,000");
+    expect(kept).toContain(">Signed Up\nOrder Completed</textarea>");
+    expect(kept).toContain('value="9000"');
   });
 });

@@ -67,6 +67,7 @@ function show(entry: DebuggerEntry): void {
   filter(item);
 }
 
+/** Entries oldest first (as the stream sends them), so each new one goes above those as old as it. */
 function receive(entries: DebuggerEntry[]): void {
   for (const entry of entries) {
     // An update to an entry already on screen is not news to hold back.

@@ -1,22 +1,15 @@
 import type { FC } from "hono/jsx";
 import type { ReplaySummary } from "../../replay/replay-registry";
-import type { ReplayProgress } from "../../replay/replay-store";
+import { DEFAULT_REPLAY_RATE_PER_SECOND, MAX_REPLAY_RATE_PER_SECOND } from "../../replay/replay-request";
+import { REPLAY_CANCELLED, type ReplayProgress } from "../../replay/replay-store";
 import type { Source } from "../../sources/source";
 import { Layout, ScrollRegion } from "../layout";
 import { Csrf, ErrorNote, type PageContext } from "./destination-pages";
+import type { ReplayFormValues } from "./replay-form";
 
 export const REPLAY_EVENT_TYPES = ["track", "page", "screen", "identify", "group", "alias"] as const;
 /** Seconds between reloads of a running replay's page. */
 export const REPLAY_REFRESH_SECONDS = 2;
-
-/** The start form as typed. `from`/`to` as a datetime-local input gives them (UTC), or ISO-8601. */
-export interface ReplayFormValues {
-  sourceId: string;
-  destinationIds: string[];
-  from: string;
-  to: string;
-  eventTypes: string[];
-}
 
 export interface ReplaysPageProps extends PageContext {
   replays: readonly ReplaySummary[];
@@ -32,7 +25,9 @@ export const shortInstant = (iso: string) => iso.replace("T", " ").replace(/(:00
 const percent = (done: number, total: number) => (total === 0 ? 100 : Math.min(100, Math.floor((done / total) * 100)));
 
 const Status: FC<{ status: string }> = ({ status }) => (
-  <span class={`pill ${status === "finished" ? "pill-ok" : status === "failed" ? "pill-bad" : "pill-warn"}`}>{status}</span>
+  <span class={`pill ${status === "finished" ? "pill-ok" : status === "failed" ? "pill-bad" : status === "cancelled" ? "pill-off" : "pill-warn"}`}>
+    {status}
+  </span>
 );
 
 /** `/console/replays`: the history, newest first, and the start form. */
@@ -131,6 +126,29 @@ export const ReplaysPage: FC<ReplaysPageProps> = ({ subject, csrfToken, replays,
                 </label>
               ))}
             </fieldset>
+            <label>
+              Event names <span class="muted">(optional, one per line; none: every name)</span>
+              <textarea name="eventNames" rows={3} placeholder={"Order Completed\nSigned Up"}>
+                {form.eventNames}
+              </textarea>
+              <span class="muted">
+                A track's event name, or a page or screen call's name: with names listed, calls without one (identify, group, alias) are left out.
+              </span>
+            </label>
+            <label>
+              Rate <span class="muted">(events per second per destination; empty: {DEFAULT_REPLAY_RATE_PER_SECOND})</span>
+              <input
+                name="ratePerSecond"
+                type="number"
+                inputmode="numeric"
+                min={1}
+                max={MAX_REPLAY_RATE_PER_SECOND}
+                step={1}
+                value={form.ratePerSecond}
+                placeholder={String(DEFAULT_REPLAY_RATE_PER_SECOND)}
+              />
+              <span class="muted">Lower it for a destination that cannot take events faster.</span>
+            </label>
             <div>
               <button type="submit">Start replay</button>
             </div>
@@ -151,14 +169,22 @@ export interface ReplayPageProps extends PageContext {
 export const ReplayPage: FC<ReplayPageProps> = ({ subject, csrfToken, replay, destinationNames, error }) => {
   const running = replay.status === "running";
   const done = replay.sent + replay.discarded + replay.failed;
+  // A cancel ends a replay as failed; the page names it for what it was, and so each destination
+  // it stopped (one that failed on its own keeps its error and its status).
+  const cancelled = replay.status === "failed" && replay.error === REPLAY_CANCELLED;
+  const shown = (status: string, partError?: string) => (cancelled && status === "failed" && !partError ? "cancelled" : status);
   return (
     <Layout title={`Replay ${replay.id}`} current="replays" subject={subject} csrfToken={csrfToken}>
       {running ? <meta http-equiv="refresh" content={String(REPLAY_REFRESH_SECONDS)} /> : null}
       <p class="crumbs">
-        <a href="/console/replays">Replays</a> / <Status status={replay.status} /> <span class="muted">{replay.phase}</span>
+        <a href="/console/replays">Replays</a> / <Status status={shown(replay.status)} /> {cancelled ? null : <span class="muted">{replay.phase}</span>}
       </p>
       <ErrorNote message={error} />
-      {replay.error ? (
+      {cancelled ? (
+        <p class="notice" role="status">
+          Cancelled by an admin: what was sent stays sent, nothing more goes out.
+        </p>
+      ) : replay.error ? (
         <p class="error" role="alert">
           {replay.error}
         </p>
@@ -206,7 +232,7 @@ export const ReplayPage: FC<ReplayPageProps> = ({ subject, csrfToken, replay, de
                       {part.error ? <div class="error-text">{part.error}</div> : null}
                     </td>
                     <td>
-                      <Status status={part.status} />
+                      <Status status={shown(part.status, part.error)} />
                     </td>
                     <td>
                       <progress max={100} value={percent(part.sent + part.discarded + part.failed, part.total)} />{" "}

@@ -24,13 +24,18 @@ export async function openPage(
   options: { failedLoads?: boolean } = {},
 ): Promise<{ page: Page; errors: string[] }> {
   const page = await (await browser.newContext({ viewport })).newPage();
+  return { page, errors: collectErrors(page, options) };
+}
+
+/** The script errors of `page` from now on, as `openPage` collects them (for a second tab of a context). */
+export function collectErrors(page: Page, options: { failedLoads?: boolean } = {}): string[] {
   const errors: string[] = [];
   page.on("console", (message) => {
     if (message.type() !== "error") return;
     if (options.failedLoads || !message.text().startsWith("Failed to load resource")) errors.push(message.text());
   });
   page.on("pageerror", (error) => errors.push(error.message));
-  return { page, errors };
+  return errors;
 }
 
 /** Signs in through the form with the local-dev admin token and waits for the Overview. */
