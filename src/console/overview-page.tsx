@@ -95,8 +95,8 @@ export const OverviewPage: FC<OverviewPageProps> = ({ subject, csrfToken, source
       {destinations.length === 0 ? (
         <div class="empty">
           <p>
-            <strong>No destinations yet.</strong> <a href="/console/destinations">Add one</a> (a webhook, or another Segment workspace) and its deliveries are summarised
-            here.
+            <strong>No destinations yet.</strong> <a href="/console/destinations">Add one</a> (a webhook, or another Segment workspace) and its deliveries are
+            summarised here.
           </p>
         </div>
       ) : (
