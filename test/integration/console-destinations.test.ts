@@ -1,8 +1,10 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, inject, it } from "vitest";
+import { DestinationStore } from "../../src/destinations/destination-store";
+import { webhookSignature } from "../../src/destinations/webhook-signature";
 import { admin } from "../support/workerd/admin";
 import { requestSignedOut, openConsoleSession } from "../support/workerd/console";
-import { createSource, unique } from "../support/workerd/profiles";
+import { createSource, sendBatch, unique } from "../support/workerd/profiles";
 import { received } from "../support/workerd/received";
 import { waitUntil } from "../support/wait-until";
 
@@ -154,6 +156,72 @@ describe("console destinations", () => {
     );
     expect((await received(hook)).map((request) => request.body.messageId)).toEqual([messageId]);
     expect(await (await session.get(path)).text()).toContain("No dead letters");
+  });
+
+  it("edits a destination: a blank secret keeps the stored one, an error shows next to its field, the next event goes to the new URL", async () => {
+    const session = await openConsoleSession();
+    const source = await createSource("Console edit source");
+    const [oldHook, newHook] = [`/hooks/${unique("before-edit")}`, `/hooks/${unique("after-edit")}`];
+    const created = await admin<{ destination: { id: string } }>("POST", "/destinations", {
+      name: "Before the edit",
+      type: "webhook",
+      sourceIds: [source.id],
+      settings: { url: `${inject("receiverUrl")}${oldHook}`, sharedSecret: "stored-secret" },
+    });
+    const id = created.body.destination.id;
+    const path = `/console/destinations/${encodeURIComponent(id)}`;
+    const page = await (await session.get(path)).text();
+    expect(page).toContain('action="/console/destinations/' + encodeURIComponent(id) + '/settings#edit"');
+    expect(page).toContain('value="Before the edit"');
+    expect(page).not.toContain("stored-secret");
+
+    const edit = {
+      name: "After <the> edit",
+      enabled: "on",
+      url: `${inject("receiverUrl")}${newHook}`,
+      sharedSecret: "",
+      headers: "X-Team: growth",
+      sourceIds: [source.id],
+      consentCategories: "",
+    };
+    expect((await session.post(`${path}/settings`, edit, { csrf: false })).status).toBe(403);
+    const refused = await session.post(`${path}/settings`, { ...edit, url: "ftp://example.com/<b>" });
+    expect(refused.status).toBe(400);
+    const refusedPage = await refused.text();
+    expect(refusedPage).toContain('<p class="field-error" id="edit-url-error" role="alert">settings.url: must be an http(s) URL</p>');
+    expect(refusedPage).toContain('value="ftp://example.com/&lt;b&gt;"'); // kept as typed
+    expect(refusedPage).toContain('value="After &lt;the&gt; edit"');
+    const unknownSource = await session.post(`${path}/settings`, { ...edit, sourceIds: [source.id, "src_gone"] });
+    expect(unknownSource.status).toBe(400);
+    expect(await unknownSource.text()).toContain('id="edit-sourceIds-error" role="alert">sourceIds: no source with id src_gone.');
+    expect((await new DestinationStore(env.DB).get(id))?.name).toBe("Before the edit");
+
+    const saved = await session.post(`${path}/settings`, edit);
+    expect(saved.status).toBe(303);
+    expect(saved.headers.get("Location")).toBe(`${path}?saved=1`);
+    const stored = await new DestinationStore(env.DB).get(id);
+    expect(stored).toMatchObject({
+      name: "After <the> edit",
+      enabled: true,
+      settings: { url: `${inject("receiverUrl")}${newHook}`, sharedSecret: "stored-secret", headers: { "X-Team": "growth" } },
+    });
+    const after = await (await session.get(saved.headers.get("Location")!)).text();
+    expect(after).toContain("Changes saved");
+    expect(after).toContain("After &lt;the&gt; edit");
+    expect(after).not.toContain("stored-secret");
+
+    const messageId = unique("edited");
+    await sendBatch(source.writeKey, [{ type: "track", event: "After Edit", userId: "u1", messageId }]);
+    const requests = await waitUntil(
+      `the event at ${newHook}`,
+      () => received(newHook),
+      (list) => list.length === 1,
+      { timeoutMs: 20_000 },
+    );
+    expect(requests[0]!.body.messageId).toBe(messageId);
+    expect(requests[0]!.headers["x-team"]).toBe("growth");
+    expect(requests[0]!.headers["x-signature"]).toBe(await webhookSignature("stored-secret", requests[0]!.raw));
+    expect(await received(oldHook)).toEqual([]);
   });
 
   it("keeps what was typed and says what to fix when the settings do not pass the type's schema", async () => {

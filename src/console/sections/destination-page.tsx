@@ -5,6 +5,7 @@ import type { EventTest } from "../../destinations/event-tester";
 import type { FilterAction } from "../../filters/actions";
 import { Layout } from "../layout";
 import { DeliveryChart } from "./delivery-chart";
+import { EditDestinationSection } from "./destination-edit";
 import { Csrf, ErrorNote, healthOf, type DestinationPageProps, type FilterPreview } from "./destination-pages";
 import type { FilterFormValues } from "./destination-form";
 
@@ -44,8 +45,8 @@ export const DestinationPage: FC<DestinationPageProps> = (props) => {
           <dt>Sources</dt>
           <dd>
             {destination.sourceIds.length === 0
-              ? "None: it receives no events until a source is connected (admin API: PATCH /api/v1/destinations/:id)."
-              : destination.sourceIds.map((id) => props.sourceNames[id] ?? id).join(", ")}
+              ? "None: it receives no events until a source is connected (under Change settings)."
+              : destination.sourceIds.map((id) => props.sources.find((source) => source.id === id)?.name ?? id).join(", ")}
           </dd>
           <dt>Consent categories</dt>
           <dd>{destination.consentCategories.length === 0 ? "None required" : destination.consentCategories.join(", ")}</dd>
@@ -59,6 +60,8 @@ export const DestinationPage: FC<DestinationPageProps> = (props) => {
           <span class="muted">{destination.enabled ? "Enabled: receiving events." : "Disabled: receives nothing until enabled."}</span>
         </form>
       </section>
+
+      <EditDestinationSection destination={destination} sources={props.sources} edit={props.edit} csrfToken={csrfToken} path={path} />
 
       <section class="panel" aria-labelledby="delivery">
         <h2 id="delivery">Delivery, last {metrics.windowHours} hours</h2>

@@ -2,7 +2,17 @@ import { describe, expect, it } from "vitest";
 import type { DeliveryMetrics } from "../../destinations/delivery-stats";
 import { foldDeliveryHours } from "../../destinations/delivery-stats";
 import type { Destination } from "../../destinations/destination-store";
-import { destinationBodyOf, EMPTY_DESTINATION_FORM, EMPTY_FILTER_FORM, eventOf, filterOf } from "./destination-form";
+import {
+  destinationBodyOf,
+  destinationChangesOf,
+  destinationEditFormOf,
+  editFieldOf,
+  EMPTY_DESTINATION_FORM,
+  EMPTY_FILTER_FORM,
+  editValuesOf,
+  eventOf,
+  filterOf,
+} from "./destination-form";
 import { DestinationPage } from "./destination-page";
 import { DestinationsPage, healthOf, type DestinationPageProps } from "./destination-pages";
 
@@ -34,7 +44,8 @@ const detail = (over: Partial<DestinationPageProps> = {}): DestinationPageProps 
   subject: "admin",
   csrfToken: "tok",
   destination,
-  sourceNames: { src_1: hostile },
+  sources: [{ id: "src_1", name: hostile }],
+  edit: { values: editValuesOf(destination) },
   filters: [],
   metrics: metrics(),
   hours: foldDeliveryHours([], NOW, 24),
@@ -81,7 +92,7 @@ describe("destination pages", () => {
     expect(html).toContain("No dead letters");
     expect(html).toContain("No deliveries in the last 24 hours.");
     expect(html).not.toContain("<svg");
-    expect(html.match(/name="csrf" value="tok"/g)?.length).toBe(5); // sign-out, enable, add filter, preview, tester;
+    expect(html.match(/name="csrf" value="tok"/g)?.length).toBe(6); // sign-out, enable, edit, add filter, preview, tester
   });
 
   it("shows a preview's result and a test's attempts as text", async () => {
@@ -122,6 +133,31 @@ describe("destination pages", () => {
     expect(html).toContain("<title>2026-05-01T12:00 UTC: 7 delivered, 0 failed, 0 discarded</title>");
   });
 
+  it("the edit form is filled from the destination but never with a secret, and shows an error next to its field", async () => {
+    const html = await render(
+      DestinationPage(
+        detail({
+          edit: {
+            values: { ...editValuesOf(destination), url: `ftp://${hostile}` },
+            error: { field: "url", message: `settings.url: must be an http(s) URL ${hostile}` },
+          },
+        }),
+      ),
+    );
+    expect(html).not.toContain("<script");
+    expect(html).toContain('<form method="post" action="/console/destinations/dst_1/settings#edit" class="stack">');
+    expect(html).toMatch(
+      /<input name="url" type="url" value="ftp:\/\/&lt;script&gt;[^"]*" required="" aria-invalid="true" aria-describedby="edit-url-error"\/>/,
+    );
+    expect(html).toContain('<p class="field-error" id="edit-url-error" role="alert">settings.url: must be an http(s) URL &lt;script&gt;');
+    expect(html).toContain('<input name="sharedSecret" type="password" value=""');
+    expect(html).toContain("one is stored: leave blank to keep it");
+    expect(html).toContain('name="removeSharedSecret"');
+    expect(html).toContain('<textarea name="headers" rows="2">X-Team: &lt;script&gt;');
+    expect(html).toContain('value="src_1" checked=""');
+    expect(html.match(/class="field-error"/g)?.length).toBe(1);
+  });
+
   it("health in a word", () => {
     expect(healthOf(destination, metrics()).label).toBe("No deliveries yet");
     expect(healthOf({ ...destination, enabled: false }, metrics({ delivered: 5 })).label).toBe("Disabled");
@@ -151,6 +187,53 @@ describe("destination forms", () => {
     });
     expect(destinationBodyOf({ ...EMPTY_DESTINATION_FORM, name: "x", headers: ": v" })).toMatchObject({ ok: false });
     expect(destinationBodyOf({ ...EMPTY_DESTINATION_FORM })).toEqual({ ok: false, message: "Give the destination a name." });
+  });
+
+  it("reads the edit form into the admin API's PATCH body: a blank secret keeps the stored one, unticked boxes are saved as such", () => {
+    const posted = {
+      name: " Renamed ",
+      url: "https://new.example.com",
+      sharedSecret: "",
+      headers: "X-A: 1",
+      sourceIds: ["src_1", "src_1"],
+      consentCategories: "A, B",
+    };
+    const values = destinationEditFormOf(posted);
+    expect(values).toMatchObject({ enabled: false, batch: false, removeSharedSecret: false });
+    expect(destinationChangesOf("webhook", values)).toEqual({
+      ok: true,
+      changes: {
+        name: "Renamed",
+        enabled: false,
+        sourceIds: ["src_1"],
+        consentCategories: ["A", "B"],
+        settings: { url: "https://new.example.com", batch: false, sharedSecret: "********", headers: { "X-A": "1" } },
+      },
+    });
+    const typed = destinationChangesOf("webhook", destinationEditFormOf({ ...posted, sharedSecret: "new", enabled: "on", batch: "on" }));
+    expect(typed).toMatchObject({ ok: true, changes: { enabled: true, settings: { sharedSecret: "new", batch: true } } });
+    const removed = destinationChangesOf("webhook", destinationEditFormOf({ ...posted, removeSharedSecret: "on" }));
+    expect(removed.ok && removed.changes.settings).toEqual({ url: "https://new.example.com", batch: false, headers: { "X-A": "1" } });
+    expect(destinationChangesOf("segment", destinationEditFormOf({ name: "S", writeKey: "" }))).toMatchObject({
+      ok: true,
+      changes: { settings: { writeKey: "********" } },
+    });
+  });
+
+  it("names the edit form's field to fix", () => {
+    const values = destinationEditFormOf({ name: "Hook", url: "https://e.com" });
+    expect(destinationChangesOf("webhook", { ...values, name: " " })).toEqual({ ok: false, field: "name", message: "Give the destination a name." });
+    expect(destinationChangesOf("webhook", { ...values, headers: "no colon" })).toMatchObject({ ok: false, field: "headers" });
+    expect(destinationChangesOf("webhook", { ...values, sharedSecret: "x", removeSharedSecret: true })).toMatchObject({ ok: false, field: "sharedSecret" });
+    expect(destinationChangesOf("webhook", { ...values, consentCategories: "x".repeat(201) })).toMatchObject({ ok: false, field: "consentCategories" });
+    expect(destinationChangesOf("webhook", { ...values, consentCategories: Array.from({ length: 51 }, (_, i) => `c${i}`).join(",") })).toMatchObject({
+      ok: false,
+      field: "consentCategories",
+    });
+    expect(editFieldOf("settings.url")).toBe("url");
+    expect(editFieldOf("settings.headers.Bad Name")).toBe("headers");
+    expect(editFieldOf("sourceIds")).toBe("sourceIds");
+    expect(editFieldOf("type")).toBe("name");
   });
 
   it("checks FQL and actions with the admin API's schemas", () => {

@@ -6,6 +6,7 @@ import type { EventTest } from "../../destinations/event-tester";
 import type { Source } from "../../sources/source";
 import { CSRF_FIELD } from "../csrf";
 import { Layout } from "../layout";
+import type { DestinationEdit } from "./destination-edit";
 import type { DestinationFormValues, FilterFormValues } from "./destination-form";
 
 /** Who is signed in and the CSRF token every form carries. */
@@ -174,7 +175,9 @@ export interface FilterPreview {
 
 export interface DestinationPageProps extends PageContext {
   destination: Destination;
-  sourceNames: Readonly<Record<string, string>>;
+  /** Every source, for the names of those connected and the edit form's choices. */
+  sources: readonly Pick<Source, "id" | "name">[];
+  edit: DestinationEdit;
   filters: readonly DestinationFilter[];
   metrics: DeliveryMetrics;
   hours: readonly DeliveryHour[];

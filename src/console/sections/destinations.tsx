@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { DeliveryDeadLetters } from "../../destinations/dead-letters";
 import { readDeliveryHours, readDeliveryMetrics } from "../../destinations/delivery-stats";
+import { changeDestination } from "../../destinations/change-destination";
 import { checkDestinationSettings, withMaskedSecrets } from "../../destinations/destination-settings";
 import { DestinationStore, MAX_FILTERS_PER_DESTINATION, type Destination } from "../../destinations/destination-store";
 import { sampleEvent, testDestination } from "../../destinations/event-tester";
@@ -11,7 +12,11 @@ import { render, type SignedInContext, type SignedInEnv } from "../context";
 import { NotFoundPage } from "../pages";
 import {
   destinationBodyOf,
+  destinationChangesOf,
+  destinationEditFormOf,
   destinationFormOf,
+  editFieldOf,
+  editValuesOf,
   EMPTY_DESTINATION_FORM,
   EMPTY_FILTER_FORM,
   eventOf,
@@ -48,10 +53,12 @@ async function destinationPage(c: SignedInContext, destination: Destination, ext
     new DeliveryDeadLetters(c.env.ARCHIVE).list(destination.id, DEAD_LETTERS_SHOWN),
     new SourceStore(c.env.DB).list(),
   ]);
+  const masked = withMaskedSecrets(destination);
   const props: DestinationPageProps = {
     ...pageContext(c),
-    destination: withMaskedSecrets(destination),
-    sourceNames: Object.fromEntries(sources.map((source) => [source.id, source.name])),
+    destination: masked,
+    sources,
+    edit: { values: editValuesOf(masked) },
     filters,
     metrics,
     hours,
@@ -89,15 +96,25 @@ export const destinationsSection = new Hono<SignedInEnv>()
   })
   .get("/destinations/:id", async (c) => {
     const destination = await new DestinationStore(c.env.DB).get(c.req.param("id"));
-    return destination ? destinationPage(c, destination) : notFound(c);
+    if (!destination) return notFound(c);
+    return destinationPage(c, destination, c.req.query("saved") === "1" ? { notice: "Changes saved: they apply to the next events delivered." } : {});
   })
   .post("/destinations/:id/enabled", async (c) => {
-    const store = new DestinationStore(c.env.DB);
-    const destination = await store.get(c.req.param("id"));
+    const destination = await new DestinationStore(c.env.DB).get(c.req.param("id"));
     if (!destination) return notFound(c);
     const form = await posted(c);
-    await store.update({ ...destination, enabled: form.enabled === "true" }, new Date());
+    await changeDestination(c.env.DB, destination, { enabled: form.enabled === "true" }, new Date());
     return c.redirect(pathOf(destination), 303);
+  })
+  // The edit form: PATCH /api/v1/destinations/:id's rules (changeDestination), each error next to its field.
+  .post("/destinations/:id/settings", async (c) => {
+    const destination = await new DestinationStore(c.env.DB).get(c.req.param("id"));
+    if (!destination) return notFound(c);
+    const values = destinationEditFormOf(await posted(c));
+    const changes = destinationChangesOf(destination.type, values);
+    const changed = changes.ok ? await changeDestination(c.env.DB, destination, changes.changes, new Date()) : changes;
+    if (!changed.ok) return destinationPage(c, destination, { edit: { values, error: { field: editFieldOf(changed.field), message: changed.message } } }, 400);
+    return c.redirect(`${pathOf(destination)}?saved=1`, 303);
   })
   .post("/destinations/:id/filters", async (c) => {
     const store = new DestinationStore(c.env.DB);
