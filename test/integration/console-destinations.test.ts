@@ -224,6 +224,46 @@ describe("console destinations", () => {
     expect(await received(oldHook)).toEqual([]);
   });
 
+  it("re-drives one dead letter by its own button, leaving the others listed", async () => {
+    const session = await openConsoleSession();
+    const source = await createSource("Console one dead letter source");
+    const hook = `/hooks/${unique("redrive-one")}`;
+    const created = await admin<{ destination: { id: string } }>("POST", "/destinations", {
+      name: "Console re-drive one",
+      type: "webhook",
+      sourceIds: [source.id],
+      settings: { url: `${inject("receiverUrl")}${hook}` },
+    });
+    const id = created.body.destination.id;
+    const [chosen, left] = [unique("chosen"), unique("left")];
+    const keys = [await putDeadLetter(id, source.id, chosen), await putDeadLetter(id, source.id, left)];
+    const path = `/console/destinations/${encodeURIComponent(id)}`;
+    const page = await (await session.get(path)).text();
+    for (const key of keys) expect(page).toContain(`<input type="hidden" name="id" value="${key}"/>`);
+
+    const redriven = await session.post(`${path}/dead-letters/redrive`, { id: keys[0]! });
+    expect(redriven.status).toBe(200);
+    const after = await redriven.text();
+    expect(after).toContain("Re-drove the dead letter: 1 event(s) queued again as first attempts.");
+    expect(after).not.toContain(`value="${keys[0]}"`);
+    expect(after).toContain(`value="${keys[1]}"`);
+    await waitUntil(
+      "the chosen dead letter delivered",
+      () => admin<{ delivered: number }>("GET", `/destinations/${id}/delivery`),
+      (answer) => answer.body.delivered === 1,
+      { timeoutMs: 20_000 },
+    );
+    expect((await received(hook)).map((request) => request.body.messageId)).toEqual([chosen]);
+    const letters = await admin<{ deadLetters: { id: string }[] }>("GET", `/destinations/${id}/dead-letters`);
+    expect(letters.body.deadLetters.map((letter) => letter.id)).toEqual([keys[1]]);
+
+    const again = await session.post(`${path}/dead-letters/redrive`, { id: keys[0]! });
+    expect(await again.text()).toContain("Nothing to re-drive: that dead letter is gone");
+    const foreign = await session.post(`${path}/dead-letters/redrive`, { id: "dead-letter/sluice-deliveries-dlq/other/x.json" });
+    expect(foreign.status).toBe(400);
+    expect(await foreign.text()).toContain("is not one of destination");
+  });
+
   it("keeps what was typed and says what to fix when the settings do not pass the type's schema", async () => {
     const session = await openConsoleSession();
     const response = await session.post("/console/destinations", { name: "Bad <b>url</b>", type: "webhook", url: "ftp://example.com" });
@@ -249,3 +289,32 @@ describe("console destinations", () => {
     expect((await session.get("/console/destinations/dst_missing")).status).toBe(404);
   });
 });
+
+/** A refused delivery as the DLQ consumer keeps it (src/queues/dead-letter.ts); answers its key. */
+async function putDeadLetter(destinationId: string, sourceId: string, messageId: string): Promise<string> {
+  const key = `dead-letter/sluice-deliveries-dlq/${encodeURIComponent(destinationId)}/2026-05-01/${messageId}.json`;
+  await env.ARCHIVE.put(
+    key,
+    JSON.stringify({
+      queue: "sluice-deliveries-dlq",
+      messageId,
+      reason: "answered 400",
+      attempts: 1,
+      deadLetteredAt: "2026-05-01T10:00:00.000Z",
+      body: {
+        destinationId,
+        event: {
+          type: "track",
+          event: "Refused",
+          messageId,
+          projectId: sourceId,
+          userId: "u1",
+          receivedAt: new Date().toISOString(),
+          properties: {},
+          context: {},
+        },
+      },
+    }),
+  );
+  return key;
+}

@@ -285,3 +285,17 @@ export function eventOf(json: string): { ok: true; event: Record<string, unknown
     ? { ok: true, event: parsed.data }
     : { ok: false, message: 'Event: must be a JSON object, like {"type":"track","event":"Order Completed"}.' };
 }
+
+/** The dead letters a re-drive form names (one letter's button), or undefined for all of them. */
+export function redriveIdsOf(form: PostedForm): string[] | undefined {
+  const ids = texts(form, "id").filter(Boolean);
+  return ids.length > 0 ? ids : undefined;
+}
+
+/** What a re-drive did, in words. */
+export function redriveNotice(result: { redriven: { deadLetters: number; events: number }; remaining: boolean }, named: readonly string[] | undefined): string {
+  const { deadLetters, events } = result.redriven;
+  if (named && deadLetters === 0) return "Nothing to re-drive: that dead letter is gone (re-driven meanwhile). The list below is current.";
+  if (named && deadLetters === 1) return `Re-drove the dead letter: ${events} event(s) queued again as first attempts.`;
+  return `Re-drove ${deadLetters} dead letter(s), ${events} event(s).${result.remaining ? " More remain: re-drive again." : ""}`;
+}

@@ -289,7 +289,9 @@ const DeadLetters: FC<{ deadLetters: readonly DeadLetteredDelivery[]; more: bool
             Re-drive all
           </button>{" "}
           <span class="muted">
-            {enabled ? "Sends them again as first attempts, then removes them." : "Enable the destination to re-drive its dead letters."}
+            {enabled
+              ? "Sends them again as first attempts, then removes them; a letter's own button re-drives only it."
+              : "Enable the destination to re-drive its dead letters."}
           </span>
         </form>
         <ul class="dead-letters">
@@ -298,6 +300,13 @@ const DeadLetters: FC<{ deadLetters: readonly DeadLetteredDelivery[]; more: bool
               <p>
                 <b>{letter.reason}</b> <span class="muted">{`${letter.deadLetteredAt} · from ${letter.from} · ${letter.events.length} event(s)`}</span>
               </p>
+              <form method="post" action={`${path}/dead-letters/redrive`} class="inline-form">
+                <Csrf token={csrfToken} />
+                <input type="hidden" name="id" value={letter.id} />
+                <button type="submit" class="secondary small" disabled={!enabled}>
+                  Re-drive
+                </button>
+              </form>
               <details>
                 <summary>What was sent</summary>
                 <pre class="mono">{pretty(letter.events)}</pre>

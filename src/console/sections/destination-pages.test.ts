@@ -12,6 +12,8 @@ import {
   editValuesOf,
   eventOf,
   filterOf,
+  redriveIdsOf,
+  redriveNotice,
 } from "./destination-form";
 import { DestinationPage } from "./destination-page";
 import { DestinationsPage, healthOf, type DestinationPageProps } from "./destination-pages";
@@ -127,6 +129,7 @@ describe("destination pages", () => {
     expect(html).toContain("X-Signature: abc");
     expect(html).toContain("Outcome: <b>failed</b>");
     expect(html).toContain("Re-drive all");
+    expect(html).toContain('<input type="hidden" name="id" value="k"/><button type="submit" class="secondary small">Re-drive</button>');
     expect(html).toContain(
       '<svg viewBox="0 0 480 120" role="img" aria-label="Deliveries per hour over the last 24 hours: 7 delivered, 0 failed, 0 discarded."',
     );
@@ -234,6 +237,18 @@ describe("destination forms", () => {
     expect(editFieldOf("settings.headers.Bad Name")).toBe("headers");
     expect(editFieldOf("sourceIds")).toBe("sourceIds");
     expect(editFieldOf("type")).toBe("name");
+  });
+
+  it("reads which dead letters a re-drive names, and says what it did", () => {
+    expect(redriveIdsOf({ csrf: "tok" })).toBeUndefined();
+    expect(redriveIdsOf({ id: "dead-letter/q/ds_1/2026-05-01/m.json" })).toEqual(["dead-letter/q/ds_1/2026-05-01/m.json"]);
+    expect(redriveIdsOf({ id: ["a", ""] })).toEqual(["a"]);
+    const one = { redriven: { deadLetters: 1, events: 1 }, remaining: false };
+    expect(redriveNotice(one, ["a"])).toBe("Re-drove the dead letter: 1 event(s) queued again as first attempts.");
+    expect(redriveNotice({ ...one, redriven: { deadLetters: 0, events: 0 } }, ["a"])).toMatch(/^Nothing to re-drive: that dead letter is gone/);
+    expect(redriveNotice({ redriven: { deadLetters: 500, events: 700 }, remaining: true }, undefined)).toBe(
+      "Re-drove 500 dead letter(s), 700 event(s). More remain: re-drive again.",
+    );
   });
 
   it("checks FQL and actions with the admin API's schemas", () => {

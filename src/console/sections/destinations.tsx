@@ -24,6 +24,8 @@ import {
   filterOf,
   type DestinationFormValues,
   type PostedForm,
+  redriveIdsOf,
+  redriveNotice,
 } from "./destination-form";
 import { DestinationPage } from "./destination-page";
 import { DestinationsPage, type DestinationPageProps } from "./destination-pages";
@@ -170,8 +172,9 @@ export const destinationsSection = new Hono<SignedInEnv>()
   .post("/destinations/:id/dead-letters/redrive", async (c) => {
     const destination = await new DestinationStore(c.env.DB).get(c.req.param("id"));
     if (!destination) return notFound(c);
-    const result = await redriveDeadLetters(c.env, destination, undefined, new Date());
+    // One letter's own button names it (`id`, its R2 key); "Re-drive all" names none.
+    const named = redriveIdsOf(await posted(c));
+    const result = await redriveDeadLetters(c.env, destination, named, new Date());
     if (!result.ok) return destinationPage(c, destination, { error: result.message }, result.status);
-    const notice = `Re-drove ${result.redriven.deadLetters} dead letter(s), ${result.redriven.events} event(s).${result.remaining ? " More remain: re-drive again." : ""}`;
-    return destinationPage(c, destination, { notice });
+    return destinationPage(c, destination, { notice: redriveNotice(result, named) });
   });
