@@ -37,7 +37,8 @@ export const EMPTY_DESTINATION_FORM: DestinationFormValues = {
 /** A POSTed form as Hono's `parseBody({ all: true })` gives it. */
 export type PostedForm = Record<string, string | File | (string | File)[]>;
 
-const text = (form: PostedForm, name: string): string => {
+/** A field's value as typed (the last, when it was sent twice), or "" when absent or a file. */
+export const text = (form: PostedForm, name: string): string => {
   const value = form[name];
   const last = Array.isArray(value) ? value.at(-1) : value;
   return typeof last === "string" ? last : "";

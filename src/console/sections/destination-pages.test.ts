@@ -54,7 +54,13 @@ const detail = (over: Partial<DestinationPageProps> = {}): DestinationPageProps 
   deadLetters: [],
   moreDeadLetters: false,
   filterForm: EMPTY_FILTER_FORM,
-  preview: { values: { ...EMPTY_FILTER_FORM, action: "" }, event: JSON.stringify({ event: hostile }) },
+  preview: {
+    values: { ...EMPTY_FILTER_FORM, action: "" },
+    event: JSON.stringify({ event: hostile }),
+    debuggerSourceId: "src_1",
+    picks: [],
+    entryId: "",
+  },
   test: { event: "{}" },
   ...over,
 });
@@ -79,7 +85,7 @@ describe("destination pages", () => {
         error: hostile,
       }),
     );
-    expect(html).not.toContain("<script");
+    expect(html).not.toContain("<script>");
     expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
     expect(html).toContain("120 ms");
     expect(html).toContain('value="src_1" checked=""');
@@ -88,7 +94,7 @@ describe("destination pages", () => {
 
   it("the destination page escapes settings and events, shows secrets masked, and has every empty state", async () => {
     const html = await render(DestinationPage(detail()));
-    expect(html).not.toContain("<script");
+    expect(html).not.toContain("<script>");
     expect(html).toContain("********");
     expect(html).toContain("No filters: every event its sources send reaches it.");
     expect(html).toContain("No dead letters");
@@ -102,9 +108,10 @@ describe("destination pages", () => {
       DestinationPage(
         detail({
           preview: {
+            ...detail().preview,
             values: { ...EMPTY_FILTER_FORM, if: "all", action: "" },
             event: "{}",
-            result: { matched: true, event: { properties: { note: hostile } } },
+            outcome: { result: { matched: true, event: { properties: { note: hostile } } } },
           },
           test: {
             event: "{}",
@@ -124,7 +131,7 @@ describe("destination pages", () => {
         }),
       ),
     );
-    expect(html).not.toContain("<script");
+    expect(html).not.toContain("<script>");
     expect(html).toContain("Matched");
     expect(html).toContain("X-Signature: abc");
     expect(html).toContain("Outcome: <b>failed</b>");
@@ -147,7 +154,7 @@ describe("destination pages", () => {
         }),
       ),
     );
-    expect(html).not.toContain("<script");
+    expect(html).not.toContain("<script>");
     expect(html).toContain('<form method="post" action="/console/destinations/dst_1/settings#edit" class="stack">');
     expect(html).toMatch(
       /<input name="url" type="url" value="ftp:\/\/&lt;script&gt;[^"]*" required="" aria-invalid="true" aria-describedby="edit-url-error"\/>/,
@@ -159,6 +166,46 @@ describe("destination pages", () => {
     expect(html).toContain('<textarea name="headers" rows="2">X-Team: &lt;script&gt;');
     expect(html).toContain('value="src_1" checked=""');
     expect(html.match(/class="field-error"/g)?.length).toBe(1);
+  });
+
+  it("offers the debugger's newest events by type, name and time as text, the one picked selected, and the verdict on it", async () => {
+    const html = await render(
+      DestinationPage(
+        detail({
+          preview: {
+            ...detail().preview,
+            picks: [
+              { id: "m-1", label: `track "${hostile}" · user u1 · 2026-05-01 10:00:03 UTC` },
+              { id: "m-2", label: "page · anonymous a1 · 2026-05-01 09:59:00 UTC" },
+            ],
+            entryId: "m-1",
+            outcome: { result: { matched: true, event: null }, against: `track "${hostile}"` },
+          },
+        }),
+      ),
+    );
+    expect(html).not.toContain("<script>");
+    expect(html).toContain('<option value="src_1" selected="">&lt;script&gt;');
+    expect(html).toContain('<option value="m-1" selected="">track &quot;&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).toContain('<option value="m-2">page · anonymous a1 · 2026-05-01 09:59:00 UTC</option>');
+    expect(html).toContain(
+      '<form method="post" action="/console/destinations/dst_1/preview#preview-result" class="stack" data-live="/console/destinations/dst_1/preview.json">',
+    );
+    expect(html).toContain('<div class="result" id="preview-result" role="status"><p class="muted">Tried on track &quot;&lt;script&gt;');
+    expect(html).toContain("Dropped: the destination would not receive this event.");
+    expect(html).toContain('<script type="module" src="/console/assets/filter-preview.js"></script>');
+  });
+
+  it("says where to find events when the source's debugger has none, and shows a preview's error in the result", async () => {
+    const html = await render(DestinationPage(detail({ preview: { ...detail().preview, outcome: { error: `Condition: ${hostile}` } } })));
+    expect(html).toContain(
+      'No events in this source&#39;s debugger yet: send one (it shows in the <a href="/console/sources/src_1/debugger">live debugger</a>)',
+    );
+    expect(html).toContain('<p class="error">Condition: &lt;script&gt;');
+    expect(html).not.toContain('name="entry"');
+    const noSources = await render(DestinationPage(detail({ sources: [], preview: { ...detail().preview, debuggerSourceId: null } })));
+    expect(noSources).not.toContain('name="debuggerSource"');
+    expect(noSources).toContain('<textarea name="event"');
   });
 
   it("health in a word", () => {

@@ -5,8 +5,10 @@ import type { Destination, DestinationFilter } from "../../destinations/destinat
 import type { EventTest } from "../../destinations/event-tester";
 import type { Source } from "../../sources/source";
 import { CSRF_FIELD } from "../csrf";
+import type { PreviewOutcome } from "../filter-preview-view";
 import { Layout } from "../layout";
 import type { DestinationEdit } from "./destination-edit";
+import type { DebuggerPick } from "./debugger-picks";
 import type { DestinationFormValues, FilterFormValues } from "./destination-form";
 
 /** Who is signed in and the CSRF token every form carries. */
@@ -168,9 +170,14 @@ const CreateDestinationForm: FC<{ csrfToken: string; sources: readonly Source[];
 
 export interface FilterPreview {
   values: FilterFormValues;
+  /** The event's JSON as typed, or the event picked from the debugger. */
   event: string;
-  result?: { matched: boolean; event: Record<string, unknown> | null } | undefined;
-  error?: string | undefined;
+  /** Whose debugger events are offered (null when there are no sources), and its newest. */
+  debuggerSourceId: string | null;
+  picks: readonly Pick<DebuggerPick, "id" | "label">[];
+  /** The debugger event picked, or "" for the JSON. */
+  entryId: string;
+  outcome?: PreviewOutcome | undefined;
 }
 
 export interface DestinationPageProps extends PageContext {

@@ -6,8 +6,10 @@ import { checkDestinationSettings, withMaskedSecrets } from "../../destinations/
 import { DestinationStore, MAX_FILTERS_PER_DESTINATION, type Destination } from "../../destinations/destination-store";
 import { sampleEvent, testDestination } from "../../destinations/event-tester";
 import { redriveDeadLetters } from "../../destinations/redrive-dead-letters";
-import { applyFilter, compileFilter } from "../../filters/apply-filter";
+import { debuggerFor } from "../../debugger/debugger-stub";
+import type { Source } from "../../sources/source";
 import { SourceStore } from "../../sources/source-store";
+import { CONSOLE_SCRIPTS } from "../client/scripts.generated";
 import { render, type SignedInContext, type SignedInEnv } from "../context";
 import { NotFoundPage } from "../pages";
 import {
@@ -28,7 +30,9 @@ import {
   redriveNotice,
 } from "./destination-form";
 import { DestinationPage } from "./destination-page";
-import { DestinationsPage, type DestinationPageProps } from "./destination-pages";
+import { DestinationsPage, type DestinationPageProps, type FilterPreview } from "./destination-pages";
+import { debuggerSourceOf, pickableEntries, type DebuggerPick } from "./debugger-picks";
+import { previewFormOf, previewOutcomeOf, type PreviewFormValues } from "./filter-preview";
 
 /** Dead letters the page shows (one R2 read each). */
 const DEAD_LETTERS_SHOWN = 20;
@@ -45,6 +49,27 @@ async function listPage(c: SignedInContext, form: DestinationFormValues, error?:
   return render(c, <DestinationsPage {...pageContext(c)} destinations={rows} sources={sources} form={form} error={error} />, error ? 400 : 200);
 }
 
+/**
+ * The preview panel: the chosen source's newest debugger events to pick from (the DebuggerObject
+ * read directly, as the debugger page does) and, for a posted form, the filter tried on the event
+ * picked or typed. Without a form: the sample event, no verdict yet.
+ */
+async function tryFilter(
+  c: SignedInContext,
+  destination: Destination,
+  sources: readonly Source[],
+  posted?: PreviewFormValues,
+): Promise<{ preview: FilterPreview; picked?: DebuggerPick | undefined }> {
+  const debuggerSourceId = debuggerSourceOf(posted?.debuggerSource ?? "", destination.sourceIds, sources);
+  const picks = debuggerSourceId ? pickableEntries(await debuggerFor(c.env, debuggerSourceId).recent()) : [];
+  const shown = { debuggerSourceId, picks: picks.map(({ id, label }) => ({ id, label })) };
+  if (!posted) return { preview: { ...shown, values: { ...EMPTY_FILTER_FORM, action: "" }, event: samplePretty(), entryId: "" } };
+  const picked = posted.entry ? picks.find((pick) => pick.id === posted.entry) : undefined;
+  const event = picked ? JSON.stringify(picked.event, null, 2) : posted.event;
+  const outcome = await previewOutcomeOf(posted, picked);
+  return { preview: { ...shown, values: posted.filter, event, entryId: picked?.id ?? "", outcome }, picked };
+}
+
 /** Everything the destination page shows, loaded; `extra` is what a POST adds (a result, an error, what was typed). */
 async function destinationPage(c: SignedInContext, destination: Destination, extra: Partial<DestinationPageProps> = {}, status: 200 | 400 | 409 = 200) {
   const now = new Date();
@@ -55,6 +80,7 @@ async function destinationPage(c: SignedInContext, destination: Destination, ext
     new DeliveryDeadLetters(c.env.ARCHIVE).list(destination.id, DEAD_LETTERS_SHOWN),
     new SourceStore(c.env.DB).list(),
   ]);
+  const preview = extra.preview ?? (await tryFilter(c, destination, sources)).preview;
   const masked = withMaskedSecrets(destination);
   const props: DestinationPageProps = {
     ...pageContext(c),
@@ -67,9 +93,9 @@ async function destinationPage(c: SignedInContext, destination: Destination, ext
     deadLetters: letters.deadLetters,
     moreDeadLetters: letters.next !== undefined,
     filterForm: EMPTY_FILTER_FORM,
-    preview: { values: { ...EMPTY_FILTER_FORM, action: "" }, event: samplePretty() },
     test: { event: samplePretty() },
     ...extra,
+    preview,
   };
   return render(c, <DestinationPage {...props} />, status);
 }
@@ -146,20 +172,24 @@ export const destinationsSection = new Hono<SignedInEnv>()
     await store.deleteFilter(destination.id, c.req.param("filterId"));
     return c.redirect(`${pathOf(destination)}#filters`, 303);
   })
+  // The preview without script: the page again, with the verdict.
   .post("/destinations/:id/preview", async (c) => {
     const destination = await new DestinationStore(c.env.DB).get(c.req.param("id"));
     if (!destination) return notFound(c);
-    const form = await posted(c);
-    const values = filterFormOf(form);
-    const eventText = typeof form.event === "string" ? form.event : "";
-    const filter = filterOf(values);
-    const event = eventOf(eventText);
-    const error = !filter.ok ? filter.message : !event.ok ? event.message : undefined;
-    if (!filter.ok || !event.ok) return destinationPage(c, destination, { preview: { values, event: eventText, error } }, 400);
-    // The same steps as POST /api/v1/filters/preview and live delivery.
-    const outcome = await applyFilter(compileFilter(filter), event.event);
-    return destinationPage(c, destination, { preview: { values, event: eventText, result: { matched: outcome.matched === true, event: outcome.event } } });
+    const sources = await new SourceStore(c.env.DB).list();
+    const { preview } = await tryFilter(c, destination, sources, previewFormOf(await posted(c)));
+    return destinationPage(c, destination, { preview }, preview.outcome && "error" in preview.outcome ? 400 : 200);
   })
+  // The live preview (client/filter-preview.ts): the same verdict as JSON, and the event picked, for the JSON field.
+  .post("/destinations/:id/preview.json", async (c) => {
+    const destination = await new DestinationStore(c.env.DB).get(c.req.param("id"));
+    if (!destination) return c.json({ outcome: { error: "This destination no longer exists: reload the page." } }, 404);
+    const sources = await new SourceStore(c.env.DB).list();
+    const { preview, picked } = await tryFilter(c, destination, sources, previewFormOf(await posted(c)));
+    const outcome = preview.outcome!;
+    return c.json({ outcome, ...(picked ? { picked: preview.event } : {}) }, "error" in outcome ? 400 : 200);
+  })
+  .get("/assets/filter-preview.js", (c) => c.body(CONSOLE_SCRIPTS["filter-preview.js"] ?? "", 200, { "Content-Type": "text/javascript; charset=utf-8" }))
   .post("/destinations/:id/test", async (c) => {
     const destination = await new DestinationStore(c.env.DB).get(c.req.param("id"));
     if (!destination) return notFound(c);
