@@ -1,9 +1,11 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, inject, it } from "vitest";
+import { debuggerFor } from "../../src/debugger/debugger-stub";
+import type { DebuggerEntry } from "../../src/debugger/entry";
 import { DestinationStore } from "../../src/destinations/destination-store";
 import { webhookSignature } from "../../src/destinations/webhook-signature";
 import { admin } from "../support/workerd/admin";
-import { requestSignedOut, openConsoleSession } from "../support/workerd/console";
+import { requestSignedOut, openConsoleSession, unescapeHtml } from "../support/workerd/console";
 import { createSource, sendBatch, unique } from "../support/workerd/profiles";
 import { received } from "../support/workerd/received";
 import { waitUntil } from "../support/wait-until";
@@ -264,6 +266,68 @@ describe("console destinations", () => {
     expect(await foreign.text()).toContain("is not one of destination");
   });
 
+  it("previews a filter on an event picked from a source's debugger, as a page (no script) and as JSON (the live preview)", async () => {
+    const session = await openConsoleSession();
+    const source = await createSource("Console preview <b>source</b>");
+    const created = await admin<{ destination: { id: string } }>("POST", "/destinations", {
+      name: "Console preview",
+      type: "webhook",
+      sourceIds: [source.id],
+      settings: { url: "https://example.com/hook" },
+    });
+    const path = `/console/destinations/${encodeURIComponent(created.body.destination.id)}`;
+    const order = debuggerEntry(source.id, "2026-05-01T10:00:03.000Z", {
+      type: "track",
+      event: "Order <Completed>",
+      userId: "u1",
+      properties: { email: "a@b.c", total: 3 },
+    });
+    const visit = debuggerEntry(source.id, "2026-05-01T10:00:05.000Z", { type: "page", name: "Pricing", anonymousId: "a1" });
+    const refused = { ...debuggerEntry(source.id, "2026-05-01T10:00:06.000Z", { type: "track" }), kind: "invalid" as const };
+    await debuggerFor(env, source.id).record([order, visit, refused]);
+
+    const page = await (await session.get(path)).text();
+    expect(page).toContain(`<option value="${source.id}" selected="">Console preview &lt;b&gt;source&lt;/b&gt;</option>`);
+    expect(page).toContain(`<option value="${order.id}">track &quot;Order &lt;Completed&gt;&quot; · user u1 · 2026-05-01 10:00:03 UTC</option>`);
+    expect(page).toContain(`<option value="${visit.id}">page &quot;Pricing&quot; · anonymous a1 · 2026-05-01 10:00:05 UTC</option>`);
+    expect(page).not.toContain(`value="${refused.id}"`);
+    expect(page.indexOf(visit.id)).toBeLessThan(page.indexOf(order.id)); // newest first
+
+    const form = { if: 'event = "Order <Completed>"', action: "DROP_PROPERTIES", fields: "properties.email", event: "{}", debuggerSource: source.id };
+    const previewed = await session.post(`${path}/preview`, { ...form, entry: order.id });
+    expect(previewed.status).toBe(200);
+    const html = await previewed.text();
+    expect(html).toContain("Tried on track &quot;Order &lt;Completed&gt;&quot; · user u1");
+    expect(html).toContain('<span class="pill pill-ok">Matched</span>');
+    expect(html).toContain(`<option value="${order.id}" selected="">`);
+    expect(html).toContain("&quot;total&quot;: 3");
+    expect(html).toContain("&quot;email&quot;: &quot;a@b.c&quot;"); // the picked event, in the JSON field
+    expect(unescapeHtml(html.slice(html.indexOf('id="preview-result"')))).not.toContain('"email"'); // but not in what is delivered
+
+    const live = await session.post(`${path}/preview.json`, { ...form, entry: order.id });
+    expect(live.status).toBe(200);
+    const answer = await live.json<{ outcome: { result: { matched: boolean; event: Record<string, unknown> }; against: string }; picked: string }>();
+    expect(answer.outcome.result.matched).toBe(true);
+    expect(answer.outcome.result.event.properties).toEqual({ total: 3 });
+    expect(answer.outcome.against).toBe('track "Order <Completed>" · user u1 · 2026-05-01 10:00:03 UTC');
+    expect(JSON.parse(answer.picked)).toEqual(order.event);
+
+    const onJson = await session.post(`${path}/preview.json`, { ...form, entry: "", event: JSON.stringify(visit.event) });
+    expect(await onJson.json()).toEqual({ outcome: { result: { matched: false, event: visit.event } } });
+    const broken = await session.post(`${path}/preview.json`, { ...form, if: 'event = "x' });
+    expect(broken.status).toBe(400);
+    expect((await broken.json<{ outcome: { error: string } }>()).outcome.error).toMatch(/^Condition: /);
+    const gone = await session.post(`${path}/preview`, { ...form, entry: "m-not-in-the-buffer" });
+    expect(gone.status).toBe(400);
+    expect(await gone.text()).toContain("Event: the one picked is no longer among the newest events");
+    expect((await session.post(`${path}/preview.json`, { ...form, entry: order.id }, { csrf: false })).status).toBe(403);
+
+    const script = await session.get("/console/assets/filter-preview.js");
+    expect(script.status).toBe(200);
+    expect(script.headers.get("Content-Type")).toBe("text/javascript; charset=utf-8");
+    expect(await script.text()).toContain("preview-result");
+  });
+
   it("keeps what was typed and says what to fix when the settings do not pass the type's schema", async () => {
     const session = await openConsoleSession();
     const response = await session.post("/console/destinations", { name: "Bad <b>url</b>", type: "webhook", url: "ftp://example.com" });
@@ -317,4 +381,9 @@ async function putDeadLetter(destinationId: string, sourceId: string, messageId:
     }),
   );
   return key;
+}
+
+function debuggerEntry(sourceId: string, receivedAt: string, event: Record<string, unknown>): DebuggerEntry {
+  const id = unique("m");
+  return { id, messageId: id, sourceId, receivedAt, kind: "accepted", event: { ...event, messageId: id }, journey: {} };
 }
