@@ -200,7 +200,7 @@ describe("console destinations", () => {
 
     const saved = await session.post(`${path}/settings`, edit);
     expect(saved.status).toBe(303);
-    expect(saved.headers.get("Location")).toBe(`${path}?saved=1`);
+    expect(saved.headers.get("Location")).toBe(`${path}?saved=1#edit`);
     const stored = await new DestinationStore(env.DB).get(id);
     expect(stored).toMatchObject({
       name: "After <the> edit",

@@ -9,6 +9,8 @@ import type { DestinationEditValues, EditField, EditProblem } from "./destinatio
 export interface DestinationEdit {
   values: DestinationEditValues;
   error?: EditProblem | undefined;
+  /** Just saved: the form says so. */
+  saved?: boolean | undefined;
 }
 
 /** `aria-invalid` and `aria-describedby` of a field, pointing at its error when it has one. */
@@ -39,6 +41,11 @@ export const EditDestinationSection: FC<{
   return (
     <section class="panel" aria-labelledby="edit">
       <h2 id="edit">Change settings</h2>
+      {edit.saved ? (
+        <p class="notice" role="status">
+          Changes saved: they apply to the next events delivered.
+        </p>
+      ) : null}
       <form method="post" action={`${path}/settings#edit`} class="stack">
         <Csrf token={csrfToken} />
         <label>

@@ -125,7 +125,7 @@ export const destinationsSection = new Hono<SignedInEnv>()
   .get("/destinations/:id", async (c) => {
     const destination = await new DestinationStore(c.env.DB).get(c.req.param("id"));
     if (!destination) return notFound(c);
-    return destinationPage(c, destination, c.req.query("saved") === "1" ? { notice: "Changes saved: they apply to the next events delivered." } : {});
+    return destinationPage(c, destination, c.req.query("saved") === "1" ? { edit: { values: editValuesOf(withMaskedSecrets(destination)), saved: true } } : {});
   })
   .post("/destinations/:id/enabled", async (c) => {
     const destination = await new DestinationStore(c.env.DB).get(c.req.param("id"));
@@ -142,7 +142,8 @@ export const destinationsSection = new Hono<SignedInEnv>()
     const changes = destinationChangesOf(destination.type, values);
     const changed = changes.ok ? await changeDestination(c.env.DB, destination, changes.changes, new Date()) : changes;
     if (!changed.ok) return destinationPage(c, destination, { edit: { values, error: { field: editFieldOf(changed.field), message: changed.message } } }, 400);
-    return c.redirect(`${pathOf(destination)}?saved=1`, 303);
+    // Back to the form, which says it was saved (a Location without a fragment would keep the form's #edit anyway).
+    return c.redirect(`${pathOf(destination)}?saved=1#edit`, 303);
   })
   .post("/destinations/:id/filters", async (c) => {
     const store = new DestinationStore(c.env.DB);
