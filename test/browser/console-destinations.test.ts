@@ -190,7 +190,9 @@ describe("console destinations in Chromium", () => {
       expect(await allowed.textContent()).toMatch(/^track "Allowed Event" · user u1 · \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
       await preview.locator('input[name="if"]').fill('event = "Allowed Event"');
       await preview.locator('select[name="action"]').selectOption("DROP");
-      await preview.locator('select[name="entry"]').selectOption((await allowed.getAttribute("value"))!);
+      const allowedEntry = await allowed.getAttribute("value");
+      expect(allowedEntry).toBe(ids.allowed); // an accepted event's entry id is its messageId
+      await preview.locator('select[name="entry"]').selectOption(allowedEntry ?? "");
       await verdict.getByText('Tried on track "Allowed Event"').waitFor();
       expect(await verdict.textContent()).toContain("Matched");
       expect(await verdict.textContent()).toContain("Dropped: the destination would not receive this event.");
