@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ApiError } from "../http/api-error";
 import { ADMIN_ERRORS, ADMIN_SECURITY, Deleted, NOT_FOUND, adminRouter, idParam, json, jsonBody } from "../http/openapi";
+import { changeDestination, DESTINATION_LIMITS } from "../destinations/change-destination";
 import { readDeliveryMetrics } from "../destinations/delivery-stats";
 import { DestinationStore, type Destination } from "../destinations/destination-store";
 import { checkDestinationSettings, DESTINATION_TYPE_NAMES, MASK, withMaskedSecrets } from "../destinations/destination-settings";
@@ -8,11 +9,11 @@ import { sampleEvent, testDestination } from "../destinations/event-tester";
 import { SourceStore } from "../sources/source-store";
 
 const TYPE_NAMES = DESTINATION_TYPE_NAMES;
-const name = z.string({ error: "name is required" }).trim().min(1).max(200);
-const sourceIds = z.array(z.string().min(1)).max(100).openapi({ description: "Sources whose events it receives." });
+const name = z.string({ error: "name is required" }).trim().min(1).max(DESTINATION_LIMITS.name);
+const sourceIds = z.array(z.string().min(1)).max(DESTINATION_LIMITS.sources).openapi({ description: "Sources whose events it receives." });
 const consentCategories = z
-  .array(z.string().min(1).max(200))
-  .max(50)
+  .array(z.string().min(1).max(DESTINATION_LIMITS.consentCategory))
+  .max(DESTINATION_LIMITS.consentCategories)
   .openapi({ description: "Consent categories an event must have granted (context.consent.categoryPreferences) to reach it." });
 const settings = z
   .record(z.string(), z.unknown())
@@ -75,8 +76,8 @@ const Attempt = z
   })
   .openapi("DeliveryAttempt");
 
-function validSettings(type: string, given: Record<string, unknown>, current?: Record<string, unknown>): Record<string, unknown> {
-  const checked = checkDestinationSettings(type, given, current);
+function validSettings(type: string, given: Record<string, unknown>): Record<string, unknown> {
+  const checked = checkDestinationSettings(type, given);
   if (checked.ok) return checked.settings;
   throw new ApiError(400, checked.message, checked.field);
 }
@@ -148,15 +149,9 @@ export const destinationsApi = adminRouter()
     }),
     async (c) => {
       const current = await requireDestination(c.env.DB, c.req.valid("param").id);
-      const body = c.req.valid("json");
-      if (body.sourceIds) await requireSources(c.env.DB, body.sourceIds);
-      let next = current.settings;
-      if (body.settings) {
-        next = validSettings(current.type, body.settings, current.settings);
-      }
-      const updated: Destination = { ...current, ...body, settings: next };
-      await new DestinationStore(c.env.DB).update(updated, new Date());
-      return c.json({ destination: withMaskedSecrets(updated) }, 200);
+      const changed = await changeDestination(c.env.DB, current, c.req.valid("json"), new Date());
+      if (!changed.ok) throw new ApiError(400, changed.message, changed.field);
+      return c.json({ destination: withMaskedSecrets(changed.destination) }, 200);
     },
   )
   .openapi(

@@ -1,23 +1,12 @@
 import type { DebuggerEntry, Journey } from "../debugger/entry";
+import { h, type ViewElement } from "./view-node";
 
 /**
- * One debugger entry as markup, described once as a plain tree so the server (JSX, which escapes)
- * and the browser (`createElement` and `textContent`, src/console/client/debugger.ts) render the
- * same thing from the same entry. Strings in the tree are always text, never HTML. Pure: no DOM,
- * no Workers API, so it is bundled into the client as it is.
+ * One debugger entry as markup, described once as a view tree (view-node.ts) so the server and
+ * the page script (src/console/client/debugger.ts) render the same thing from the same entry.
+ * Pure (no DOM, no Workers API): bundled into the page script as it is.
  */
-export type ViewNode = string | ViewElement;
-export interface ViewElement {
-  tag: string;
-  attrs?: Record<string, string>;
-  children?: ViewNode[];
-}
-
-const h = (tag: string, attrs: Record<string, string> | null, ...children: (ViewNode | null | false)[]): ViewElement => ({
-  tag,
-  ...(attrs ? { attrs } : {}),
-  children: children.filter((child): child is ViewNode => child !== null && child !== false),
-});
+export type { ViewElement, ViewNode } from "./view-node";
 
 type Fields = Record<string, unknown>;
 const fieldsOf = (value: unknown): Fields => (value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Fields) : {});

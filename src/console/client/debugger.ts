@@ -1,6 +1,7 @@
 import type { DebuggerEntry } from "../../debugger/entry";
 import type { StreamMessage } from "../../debugger/stream-messages";
-import { entryView, matchesQuery, type ViewNode } from "../debugger-view";
+import { entryView, matchesQuery } from "../debugger-view";
+import { buildView } from "./shared/build-view";
 
 /**
  * The live debugger's page script (served as /console/assets/debugger.js): opens the source's
@@ -26,14 +27,6 @@ let failures = 0;
 /** Entries that arrived while paused, by id (a later version of one replaces the earlier). */
 const held = new Map<string, DebuggerEntry>();
 
-function build(node: ViewNode): Node {
-  if (typeof node === "string") return document.createTextNode(node);
-  const element = document.createElement(node.tag);
-  for (const [name, value] of Object.entries(node.attrs ?? {})) element.setAttribute(name, value);
-  for (const child of node.children ?? []) element.appendChild(build(child));
-  return element;
-}
-
 const items = () => Array.from(list.children) as HTMLElement[];
 
 function filter(item: HTMLElement): void {
@@ -53,7 +46,7 @@ function refresh(): void {
 
 /** Replaces an entry already shown (keeping it open if it was) or puts a new one on top. */
 function show(entry: DebuggerEntry): void {
-  const item = build(entryView(entry)) as HTMLElement;
+  const item = buildView(entryView(entry)) as HTMLElement;
   const shown = items().find((existing) => existing.dataset.id === entry.id);
   if (shown) {
     if (shown.querySelector("details")?.open) item.querySelector("details")!.open = true;

@@ -1,14 +1,15 @@
 import { Hono } from "hono";
-import { jsx, type FC } from "hono/jsx";
+import type { FC } from "hono/jsx";
 import { debuggerFor } from "../../debugger/debugger-stub";
 import type { DebuggerEntry } from "../../debugger/entry";
 import type { Source } from "../../sources/source";
 import { SourceStore } from "../../sources/source-store";
 import { CONSOLE_SCRIPTS } from "../client/scripts.generated";
 import { render, type SignedIn, type SignedInEnv } from "../context";
-import { entryView, type ViewNode } from "../debugger-view";
+import { entryView } from "../debugger-view";
 import { Layout } from "../layout";
 import { NotFoundPage } from "../pages";
+import { ViewTree } from "../view-tree";
 
 /**
  * A source's live debugger: `GET /console/sources/:id/debugger` renders the buffer's entries
@@ -87,10 +88,6 @@ const EmptyState: FC<{ hidden: boolean; writeKey: string; origin: string }> = ({
     </p>
   </div>
 );
-
-/** A view tree (src/console/debugger-view.ts) as JSX: every string a text child, escaped. */
-const ViewTree: FC<{ node: ViewNode }> = ({ node }) =>
-  typeof node === "string" ? <>{node}</> : jsx(node.tag, { ...node.attrs }, ...(node.children ?? []).map((child) => <ViewTree node={child} />));
 
 const sameOrigin = (url: string, origin: string | undefined) => origin !== undefined && origin === new URL(url).origin;
 

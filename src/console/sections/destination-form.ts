@@ -1,4 +1,7 @@
 import { z } from "zod";
+import { DESTINATION_LIMITS, type DestinationChanges } from "../../destinations/change-destination";
+import { MASK } from "../../destinations/destination-settings";
+import type { Destination } from "../../destinations/destination-store";
 import { filterActionSchema, type FilterAction } from "../../filters/actions";
 import { fqlCondition } from "../../filters/fql-condition";
 
@@ -34,7 +37,8 @@ export const EMPTY_DESTINATION_FORM: DestinationFormValues = {
 /** A POSTed form as Hono's `parseBody({ all: true })` gives it. */
 export type PostedForm = Record<string, string | File | (string | File)[]>;
 
-const text = (form: PostedForm, name: string): string => {
+/** A field's value as typed (the last, when it was sent twice), or "" when absent or a file. */
+export const text = (form: PostedForm, name: string): string => {
   const value = form[name];
   const last = Array.isArray(value) ? value.at(-1) : value;
   return typeof last === "string" ? last : "";
@@ -67,29 +71,144 @@ export function destinationBodyOf(
   | { ok: false; message: string } {
   const name = values.name.trim();
   if (!name) return { ok: false, message: "Give the destination a name." };
-  const consentCategories = values.consentCategories
+  const settings = settingsOf(values.type, values, "omit");
+  if (!settings.ok) return settings;
+  return {
+    ok: true,
+    body: {
+      name,
+      type: values.type,
+      sourceIds: [...new Set(values.sourceIds)],
+      consentCategories: categoriesOf(values.consentCategories),
+      settings: settings.settings,
+    },
+  };
+}
+
+const categoriesOf = (text: string): string[] =>
+  text
     .split(",")
     .map((category) => category.trim())
     .filter(Boolean);
-  let settings: Record<string, unknown>;
-  if (values.type === "webhook") {
-    const headers: Record<string, string> = {};
-    for (const line of values.headers.split(/\r?\n/)) {
-      if (!line.trim()) continue;
-      const colon = line.indexOf(":");
-      if (colon <= 0) return { ok: false, message: `settings.headers: write each header as "Name: value" on its own line ("${line.trim()}" has no name).` };
-      headers[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
-    }
-    settings = {
-      url: values.url,
-      batch: values.batch,
-      ...(values.sharedSecret ? { sharedSecret: values.sharedSecret } : {}),
-      ...(Object.keys(headers).length > 0 ? { headers } : {}),
-    };
-  } else {
-    settings = { writeKey: values.writeKey, ...(values.endpoint ? { endpoint: values.endpoint } : {}) };
+
+/** `Name: value` lines as headers, or the first line without a name. */
+function headersOf(text: string): { ok: true; headers: Record<string, string> } | { ok: false; message: string } {
+  const headers: Record<string, string> = {};
+  for (const line of text.split(/\r?\n/)) {
+    if (!line.trim()) continue;
+    const colon = line.indexOf(":");
+    if (colon <= 0) return { ok: false, message: `settings.headers: write each header as "Name: value" on its own line ("${line.trim()}" has no name).` };
+    headers[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
   }
-  return { ok: true, body: { name, type: values.type, sourceIds: [...new Set(values.sourceIds)], consentCategories, settings } };
+  return { ok: true, headers };
+}
+
+/**
+ * The type's settings from the form's fields. A secret left blank is left out when creating
+ * (`omit`), and kept when editing (`keep`: sent as MASK, which the settings check replaces with
+ * the stored value, as the admin API's PATCH does).
+ */
+function settingsOf(
+  type: string,
+  values: Omit<DestinationFormValues, "type" | "name" | "sourceIds" | "consentCategories">,
+  blankSecret: "omit" | "keep",
+): { ok: true; settings: Record<string, unknown> } | { ok: false; message: string } {
+  const secret = (typed: string) => (typed ? typed : blankSecret === "keep" ? MASK : undefined);
+  if (type === "webhook") {
+    const headers = headersOf(values.headers);
+    if (!headers.ok) return headers;
+    const sharedSecret = secret(values.sharedSecret);
+    return {
+      ok: true,
+      settings: {
+        url: values.url,
+        batch: values.batch,
+        ...(sharedSecret === undefined ? {} : { sharedSecret }),
+        ...(Object.keys(headers.headers).length > 0 ? { headers: headers.headers } : {}),
+      },
+    };
+  }
+  const writeKey = secret(values.writeKey) ?? "";
+  return { ok: true, settings: { writeKey, ...(values.endpoint ? { endpoint: values.endpoint } : {}) } };
+}
+
+/** The edit form as typed: the create form's fields but the type, with enabled and the secret's removal. Secrets are never prefilled. */
+export interface DestinationEditValues extends Omit<DestinationFormValues, "type"> {
+  enabled: boolean;
+  /** Remove the stored shared secret (a webhook's is optional; a Segment write key is not). */
+  removeSharedSecret: boolean;
+}
+
+/** The edit form's fields an error is shown next to. */
+export type EditField = "name" | "url" | "sharedSecret" | "headers" | "batch" | "endpoint" | "writeKey" | "sourceIds" | "consentCategories";
+
+export interface EditProblem {
+  field: EditField;
+  message: string;
+}
+
+/** The edit form filled from a destination as shown (secrets masked): blank secret fields keep what is stored. */
+export function editValuesOf(destination: Destination): DestinationEditValues {
+  const { settings } = destination;
+  const textSetting = (name: string) => (typeof settings[name] === "string" ? settings[name] : "");
+  const headers = typeof settings.headers === "object" && settings.headers !== null ? (settings.headers as Record<string, unknown>) : {};
+  return {
+    name: destination.name,
+    enabled: destination.enabled,
+    url: textSetting("url"),
+    sharedSecret: "",
+    removeSharedSecret: false,
+    headers: Object.entries(headers)
+      .map(([name, value]) => `${name}: ${String(value)}`)
+      .join("\n"),
+    batch: settings.batch === true,
+    endpoint: textSetting("endpoint"),
+    writeKey: "",
+    sourceIds: [...destination.sourceIds],
+    consentCategories: destination.consentCategories.join(", "),
+  };
+}
+
+export function destinationEditFormOf(form: PostedForm): DestinationEditValues {
+  const { type: _type, ...values } = destinationFormOf(form);
+  return { ...values, enabled: text(form, "enabled") === "on", removeSharedSecret: text(form, "removeSharedSecret") === "on" };
+}
+
+/** Which field of the edit form an admin API field name (`settings.headers.X-A`, `sourceIds`) belongs to. */
+export function editFieldOf(field: string): EditField {
+  const name = field.replace(/^settings\./, "").split(".")[0] ?? "";
+  const fields: readonly EditField[] = ["name", "url", "sharedSecret", "headers", "batch", "endpoint", "writeKey", "sourceIds", "consentCategories"];
+  return (fields as readonly string[]).includes(name) ? (name as EditField) : "name";
+}
+
+/**
+ * The admin API's PATCH body from the edit form (every field it shows, so what was unticked is
+ * saved as such), or the field to fix. The type's schema checks the settings after this
+ * (changeDestination), with secrets left blank kept.
+ */
+export function destinationChangesOf(type: string, values: DestinationEditValues): { ok: true; changes: DestinationChanges } | ({ ok: false } & EditProblem) {
+  const name = values.name.trim();
+  if (!name) return { ok: false, field: "name", message: "Give the destination a name." };
+  if (name.length > DESTINATION_LIMITS.name) return { ok: false, field: "name", message: `The name is at most ${DESTINATION_LIMITS.name} characters.` };
+  if (values.removeSharedSecret && values.sharedSecret) {
+    return { ok: false, field: "sharedSecret", message: "Either type a new shared secret or remove the stored one, not both." };
+  }
+  // Only the header lines can be wrong here: the rest is the type's schema's to check.
+  const settings = settingsOf(type, values, values.removeSharedSecret ? "omit" : "keep");
+  if (!settings.ok) return { ok: false, field: "headers", message: settings.message };
+  const consentCategories = categoriesOf(values.consentCategories);
+  const long = consentCategories.find((category) => category.length > DESTINATION_LIMITS.consentCategory);
+  if (consentCategories.length > DESTINATION_LIMITS.consentCategories || long) {
+    return {
+      ok: false,
+      field: "consentCategories",
+      message: `At most ${DESTINATION_LIMITS.consentCategories} consent categories of at most ${DESTINATION_LIMITS.consentCategory} characters each, separated by commas.`,
+    };
+  }
+  const sourceIds = [...new Set(values.sourceIds)];
+  if (sourceIds.length > DESTINATION_LIMITS.sources)
+    return { ok: false, field: "sourceIds", message: `Connect at most ${DESTINATION_LIMITS.sources} sources.` };
+  return { ok: true, changes: { name, enabled: values.enabled, sourceIds, settings: settings.settings, consentCategories } };
 }
 
 /** A filter (or a preview) as typed: its condition and one action, kept when shown again. */
@@ -166,4 +285,18 @@ export function eventOf(json: string): { ok: true; event: Record<string, unknown
   return parsed.success
     ? { ok: true, event: parsed.data }
     : { ok: false, message: 'Event: must be a JSON object, like {"type":"track","event":"Order Completed"}.' };
+}
+
+/** The dead letters a re-drive form names (one letter's button), or undefined for all of them. */
+export function redriveIdsOf(form: PostedForm): string[] | undefined {
+  const ids = texts(form, "id").filter(Boolean);
+  return ids.length > 0 ? ids : undefined;
+}
+
+/** What a re-drive did, in words. */
+export function redriveNotice(result: { redriven: { deadLetters: number; events: number }; remaining: boolean }, named: readonly string[] | undefined): string {
+  const { deadLetters, events } = result.redriven;
+  if (named && deadLetters === 0) return "Nothing to re-drive: that dead letter is gone (re-driven meanwhile). The list below is current.";
+  if (named && deadLetters === 1) return `Re-drove the dead letter: ${events} event(s) queued again as first attempts.`;
+  return `Re-drove ${deadLetters} dead letter(s), ${events} event(s).${result.remaining ? " More remain: re-drive again." : ""}`;
 }

@@ -1,12 +1,11 @@
 import type { FC } from "hono/jsx";
 import type { DeadLetteredDelivery } from "../../destinations/dead-letters";
-import type { DestinationFilter } from "../../destinations/destination-store";
 import type { EventTest } from "../../destinations/event-tester";
-import type { FilterAction } from "../../filters/actions";
 import { Layout } from "../layout";
 import { DeliveryChart } from "./delivery-chart";
-import { Csrf, ErrorNote, healthOf, type DestinationPageProps, type FilterPreview } from "./destination-pages";
-import type { FilterFormValues } from "./destination-form";
+import { EditDestinationSection } from "./destination-edit";
+import { FILTER_PREVIEW_SCRIPT_PATH, FiltersSection, PreviewSection } from "./destination-filters";
+import { Csrf, ErrorNote, healthOf, type DestinationPageProps } from "./destination-pages";
 
 const pretty = (value: unknown) => JSON.stringify(value, null, 2);
 const base = (id: string) => `/console/destinations/${encodeURIComponent(id)}`;
@@ -44,8 +43,8 @@ export const DestinationPage: FC<DestinationPageProps> = (props) => {
           <dt>Sources</dt>
           <dd>
             {destination.sourceIds.length === 0
-              ? "None: it receives no events until a source is connected (admin API: PATCH /api/v1/destinations/:id)."
-              : destination.sourceIds.map((id) => props.sourceNames[id] ?? id).join(", ")}
+              ? "None: it receives no events until a source is connected (under Change settings)."
+              : destination.sourceIds.map((id) => props.sources.find((source) => source.id === id)?.name ?? id).join(", ")}
           </dd>
           <dt>Consent categories</dt>
           <dd>{destination.consentCategories.length === 0 ? "None required" : destination.consentCategories.join(", ")}</dd>
@@ -59,6 +58,8 @@ export const DestinationPage: FC<DestinationPageProps> = (props) => {
           <span class="muted">{destination.enabled ? "Enabled: receiving events." : "Disabled: receives nothing until enabled."}</span>
         </form>
       </section>
+
+      <EditDestinationSection destination={destination} sources={props.sources} edit={props.edit} csrfToken={csrfToken} path={path} />
 
       <section class="panel" aria-labelledby="delivery">
         <h2 id="delivery">Delivery, last {metrics.windowHours} hours</h2>
@@ -90,134 +91,15 @@ export const DestinationPage: FC<DestinationPageProps> = (props) => {
         <DeliveryChart hours={props.hours} />
       </section>
 
-      <section class="panel" aria-labelledby="filters">
-        <h2 id="filters">Filters</h2>
-        <FilterList filters={props.filters} csrfToken={csrfToken} path={path} />
-        <h3>Add a filter</h3>
-        <ErrorNote message={props.filterError} />
-        <form method="post" action={`${path}/filters`} class="stack">
-          <Csrf token={csrfToken} />
-          <label>
-            Title <input name="title" value={props.filterForm.title} required maxlength={200} />
-          </label>
-          <FilterFields values={props.filterForm} withNone={false} />
-          <div>
-            <button type="submit">Add filter</button>
-          </div>
-        </form>
-      </section>
+      <FiltersSection filters={props.filters} form={props.filterForm} error={props.filterError} csrfToken={csrfToken} path={path} />
 
-      <PreviewSection preview={props.preview} csrfToken={csrfToken} path={path} />
+      <PreviewSection preview={props.preview} sources={props.sources} csrfToken={csrfToken} path={path} />
       <TesterSection test={props.test} csrfToken={csrfToken} path={path} />
       <DeadLetters deadLetters={props.deadLetters} more={props.moreDeadLetters} csrfToken={csrfToken} path={path} enabled={destination.enabled} />
+      <script type="module" src={FILTER_PREVIEW_SCRIPT_PATH}></script>
     </Layout>
   );
 };
-
-const describeAction = (action: FilterAction): string =>
-  action.type === "DROP"
-    ? "drop the event"
-    : action.type === "SAMPLE"
-      ? `keep ${action.percent * 100}%`
-      : `${action.type === "DROP_PROPERTIES" ? "drop" : "keep only"} ${Object.entries(action.fields)
-          .flatMap(([parent, names]) => names.map((name) => (parent ? `${parent}.${name}` : name)))
-          .join(", ")}`;
-
-const FilterList: FC<{ filters: readonly DestinationFilter[]; csrfToken: string; path: string }> = ({ filters, csrfToken, path }) =>
-  filters.length === 0 ? (
-    <p class="empty">No filters: every event its sources send reaches it. Add one below to drop events or properties, and try it first in the preview.</p>
-  ) : (
-    <ol class="filters">
-      {filters.map((filter) => (
-        <li>
-          <b>{filter.title}</b> {filter.enabled ? null : <span class="pill pill-off">Disabled</span>}
-          <div>
-            If <code>{filter.if}</code>: {filter.actions.map(describeAction).join("; ")}
-          </div>
-          <form method="post" action={`${path}/filters/${encodeURIComponent(filter.id)}/delete`} class="inline-form">
-            <Csrf token={csrfToken} />
-            <button type="submit" class="secondary small">
-              Delete
-            </button>
-          </form>
-        </li>
-      ))}
-    </ol>
-  );
-
-const ACTIONS = [
-  ["DROP", "Drop the event"],
-  ["DROP_PROPERTIES", "Drop these fields"],
-  ["ALLOW_PROPERTIES", "Keep only these fields"],
-  ["SAMPLE", "Keep a sample"],
-] as const;
-
-/** The condition and the one action, shared by the add form and the preview. */
-const FilterFields: FC<{ values: FilterFormValues; withNone: boolean }> = ({ values, withNone }) => (
-  <>
-    <label>
-      If <span class="muted">(FQL, or all)</span>
-      <input name="if" value={values.if} class="mono" placeholder='type = "track" and event = "Order Completed"' required />
-    </label>
-    <label>
-      Then
-      <select name="action">
-        {withNone ? (
-          <option value="" selected={values.action === ""}>
-            Nothing: only show whether it matches
-          </option>
-        ) : null}
-        {ACTIONS.map(([value, label]) => (
-          <option value={value} selected={values.action === value}>
-            {label}
-          </option>
-        ))}
-      </select>
-    </label>
-    <label>
-      Fields <span class="muted">(for drop/keep fields, comma-separated: properties.email, context.ip)</span>
-      <input name="fields" value={values.fields} class="mono" />
-    </label>
-    <label>
-      Sample <span class="muted">(for a sample: the fraction kept, 0 to 1)</span>
-      <input name="percent" value={values.percent} inputmode="decimal" />
-    </label>
-  </>
-);
-
-const PreviewSection: FC<{ preview: FilterPreview; csrfToken: string; path: string }> = ({ preview, csrfToken, path }) => (
-  <section class="panel" aria-labelledby="preview">
-    <h2 id="preview">Try a filter</h2>
-    <p class="muted">What a filter does to one event, through the same code as live delivery. Paste any event, e.g. one from the debugger.</p>
-    <ErrorNote message={preview.error} />
-    <form method="post" action={`${path}/preview#preview-result`} class="stack">
-      <Csrf token={csrfToken} />
-      <FilterFields values={preview.values} withNone={true} />
-      <label>
-        Event <span class="muted">(JSON)</span>
-        <textarea name="event" rows={10} class="mono">
-          {preview.event}
-        </textarea>
-      </label>
-      <div>
-        <button type="submit">Preview</button>
-      </div>
-    </form>
-    {preview.result ? (
-      <div class="result" id="preview-result" role="status">
-        <p>
-          <span class={`pill ${preview.result.matched ? "pill-ok" : "pill-off"}`}>{preview.result.matched ? "Matched" : "Not matched"}</span>{" "}
-          {preview.result.event === null ? <b>Dropped: the destination would not receive this event.</b> : "The destination would receive:"}
-        </p>
-        {preview.result.event === null ? null : (
-          <pre class="mono" tabindex={0}>
-            {pretty(preview.result.event)}
-          </pre>
-        )}
-      </div>
-    ) : null}
-  </section>
-);
 
 const TesterSection: FC<{ test: { event: string; result?: EventTest | undefined; error?: string | undefined }; csrfToken: string; path: string }> = ({
   test,
@@ -290,7 +172,9 @@ const DeadLetters: FC<{ deadLetters: readonly DeadLetteredDelivery[]; more: bool
             Re-drive all
           </button>{" "}
           <span class="muted">
-            {enabled ? "Sends them again as first attempts, then removes them." : "Enable the destination to re-drive its dead letters."}
+            {enabled
+              ? "Sends them again as first attempts, then removes them; a letter's own button re-drives only it."
+              : "Enable the destination to re-drive its dead letters."}
           </span>
         </form>
         <ul class="dead-letters">
@@ -299,6 +183,13 @@ const DeadLetters: FC<{ deadLetters: readonly DeadLetteredDelivery[]; more: bool
               <p>
                 <b>{letter.reason}</b> <span class="muted">{`${letter.deadLetteredAt} · from ${letter.from} · ${letter.events.length} event(s)`}</span>
               </p>
+              <form method="post" action={`${path}/dead-letters/redrive`} class="inline-form">
+                <Csrf token={csrfToken} />
+                <input type="hidden" name="id" value={letter.id} />
+                <button type="submit" class="secondary small" disabled={!enabled}>
+                  Re-drive
+                </button>
+              </form>
               <details>
                 <summary>What was sent</summary>
                 <pre class="mono" tabindex={0}>

@@ -5,7 +5,10 @@ import type { Destination, DestinationFilter } from "../../destinations/destinat
 import type { EventTest } from "../../destinations/event-tester";
 import type { Source } from "../../sources/source";
 import { CSRF_FIELD } from "../csrf";
+import type { PreviewOutcome } from "../filter-preview-view";
 import { Layout, ScrollRegion } from "../layout";
+import type { DestinationEdit } from "./destination-edit";
+import type { DebuggerPick } from "./debugger-picks";
 import type { DestinationFormValues, FilterFormValues } from "./destination-form";
 
 /** Who is signed in and the CSRF token every form carries. */
@@ -167,14 +170,21 @@ const CreateDestinationForm: FC<{ csrfToken: string; sources: readonly Source[];
 
 export interface FilterPreview {
   values: FilterFormValues;
+  /** The event's JSON as typed, or the event picked from the debugger. */
   event: string;
-  result?: { matched: boolean; event: Record<string, unknown> | null } | undefined;
-  error?: string | undefined;
+  /** Whose debugger events are offered (null when there are no sources), and its newest. */
+  debuggerSourceId: string | null;
+  picks: readonly Pick<DebuggerPick, "id" | "label">[];
+  /** The debugger event picked, or "" for the JSON. */
+  entryId: string;
+  outcome?: PreviewOutcome | undefined;
 }
 
 export interface DestinationPageProps extends PageContext {
   destination: Destination;
-  sourceNames: Readonly<Record<string, string>>;
+  /** Every source, for the names of those connected and the edit form's choices. */
+  sources: readonly Pick<Source, "id" | "name">[];
+  edit: DestinationEdit;
   filters: readonly DestinationFilter[];
   metrics: DeliveryMetrics;
   hours: readonly DeliveryHour[];

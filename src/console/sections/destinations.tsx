@@ -1,17 +1,24 @@
 import { Hono } from "hono";
 import { DeliveryDeadLetters } from "../../destinations/dead-letters";
 import { readDeliveryHours, readDeliveryMetrics } from "../../destinations/delivery-stats";
+import { changeDestination } from "../../destinations/change-destination";
 import { checkDestinationSettings, withMaskedSecrets } from "../../destinations/destination-settings";
 import { DestinationStore, MAX_FILTERS_PER_DESTINATION, type Destination } from "../../destinations/destination-store";
 import { sampleEvent, testDestination } from "../../destinations/event-tester";
 import { redriveDeadLetters } from "../../destinations/redrive-dead-letters";
-import { applyFilter, compileFilter } from "../../filters/apply-filter";
+import { debuggerFor } from "../../debugger/debugger-stub";
+import type { Source } from "../../sources/source";
 import { SourceStore } from "../../sources/source-store";
+import { CONSOLE_SCRIPTS } from "../client/scripts.generated";
 import { render, type SignedInContext, type SignedInEnv } from "../context";
 import { NotFoundPage } from "../pages";
 import {
   destinationBodyOf,
+  destinationChangesOf,
+  destinationEditFormOf,
   destinationFormOf,
+  editFieldOf,
+  editValuesOf,
   EMPTY_DESTINATION_FORM,
   EMPTY_FILTER_FORM,
   eventOf,
@@ -19,9 +26,13 @@ import {
   filterOf,
   type DestinationFormValues,
   type PostedForm,
+  redriveIdsOf,
+  redriveNotice,
 } from "./destination-form";
 import { DestinationPage } from "./destination-page";
-import { DestinationsPage, type DestinationPageProps } from "./destination-pages";
+import { DestinationsPage, type DestinationPageProps, type FilterPreview } from "./destination-pages";
+import { debuggerSourceOf, pickableEntries, type DebuggerPick } from "./debugger-picks";
+import { previewFormOf, previewOutcomeOf, type PreviewFormValues } from "./filter-preview";
 
 /** Dead letters the page shows (one R2 read each). */
 const DEAD_LETTERS_SHOWN = 20;
@@ -38,6 +49,27 @@ async function listPage(c: SignedInContext, form: DestinationFormValues, error?:
   return render(c, <DestinationsPage {...pageContext(c)} destinations={rows} sources={sources} form={form} error={error} />, error ? 400 : 200);
 }
 
+/**
+ * The preview panel: the chosen source's newest debugger events to pick from (the DebuggerObject
+ * read directly, as the debugger page does) and, for a posted form, the filter tried on the event
+ * picked or typed. Without a form: the sample event, no verdict yet.
+ */
+async function tryFilter(
+  c: SignedInContext,
+  destination: Destination,
+  sources: readonly Source[],
+  posted?: PreviewFormValues,
+): Promise<{ preview: FilterPreview; picked?: DebuggerPick | undefined }> {
+  const debuggerSourceId = debuggerSourceOf(posted?.debuggerSource ?? "", destination.sourceIds, sources);
+  const picks = debuggerSourceId ? pickableEntries(await debuggerFor(c.env, debuggerSourceId).recent()) : [];
+  const shown = { debuggerSourceId, picks: picks.map(({ id, label }) => ({ id, label })) };
+  if (!posted) return { preview: { ...shown, values: { ...EMPTY_FILTER_FORM, action: "" }, event: samplePretty(), entryId: "" } };
+  const picked = posted.entry ? picks.find((pick) => pick.id === posted.entry) : undefined;
+  const event = picked ? JSON.stringify(picked.event, null, 2) : posted.event;
+  const outcome = await previewOutcomeOf(posted, picked);
+  return { preview: { ...shown, values: posted.filter, event, entryId: picked?.id ?? "", outcome }, picked };
+}
+
 /** Everything the destination page shows, loaded; `extra` is what a POST adds (a result, an error, what was typed). */
 async function destinationPage(c: SignedInContext, destination: Destination, extra: Partial<DestinationPageProps> = {}, status: 200 | 400 | 409 = 200) {
   const now = new Date();
@@ -48,19 +80,22 @@ async function destinationPage(c: SignedInContext, destination: Destination, ext
     new DeliveryDeadLetters(c.env.ARCHIVE).list(destination.id, DEAD_LETTERS_SHOWN),
     new SourceStore(c.env.DB).list(),
   ]);
+  const preview = extra.preview ?? (await tryFilter(c, destination, sources)).preview;
+  const masked = withMaskedSecrets(destination);
   const props: DestinationPageProps = {
     ...pageContext(c),
-    destination: withMaskedSecrets(destination),
-    sourceNames: Object.fromEntries(sources.map((source) => [source.id, source.name])),
+    destination: masked,
+    sources,
+    edit: { values: editValuesOf(masked) },
     filters,
     metrics,
     hours,
     deadLetters: letters.deadLetters,
     moreDeadLetters: letters.next !== undefined,
     filterForm: EMPTY_FILTER_FORM,
-    preview: { values: { ...EMPTY_FILTER_FORM, action: "" }, event: samplePretty() },
     test: { event: samplePretty() },
     ...extra,
+    preview,
   };
   return render(c, <DestinationPage {...props} />, status);
 }
@@ -89,15 +124,26 @@ export const destinationsSection = new Hono<SignedInEnv>()
   })
   .get("/destinations/:id", async (c) => {
     const destination = await new DestinationStore(c.env.DB).get(c.req.param("id"));
-    return destination ? destinationPage(c, destination) : notFound(c);
+    if (!destination) return notFound(c);
+    return destinationPage(c, destination, c.req.query("saved") === "1" ? { edit: { values: editValuesOf(withMaskedSecrets(destination)), saved: true } } : {});
   })
   .post("/destinations/:id/enabled", async (c) => {
-    const store = new DestinationStore(c.env.DB);
-    const destination = await store.get(c.req.param("id"));
+    const destination = await new DestinationStore(c.env.DB).get(c.req.param("id"));
     if (!destination) return notFound(c);
     const form = await posted(c);
-    await store.update({ ...destination, enabled: form.enabled === "true" }, new Date());
+    await changeDestination(c.env.DB, destination, { enabled: form.enabled === "true" }, new Date());
     return c.redirect(pathOf(destination), 303);
+  })
+  // The edit form: PATCH /api/v1/destinations/:id's rules (changeDestination), each error next to its field.
+  .post("/destinations/:id/settings", async (c) => {
+    const destination = await new DestinationStore(c.env.DB).get(c.req.param("id"));
+    if (!destination) return notFound(c);
+    const values = destinationEditFormOf(await posted(c));
+    const changes = destinationChangesOf(destination.type, values);
+    const changed = changes.ok ? await changeDestination(c.env.DB, destination, changes.changes, new Date()) : changes;
+    if (!changed.ok) return destinationPage(c, destination, { edit: { values, error: { field: editFieldOf(changed.field), message: changed.message } } }, 400);
+    // Back to the form, which says it was saved (a Location without a fragment would keep the form's #edit anyway).
+    return c.redirect(`${pathOf(destination)}?saved=1#edit`, 303);
   })
   .post("/destinations/:id/filters", async (c) => {
     const store = new DestinationStore(c.env.DB);
@@ -127,20 +173,24 @@ export const destinationsSection = new Hono<SignedInEnv>()
     await store.deleteFilter(destination.id, c.req.param("filterId"));
     return c.redirect(`${pathOf(destination)}#filters`, 303);
   })
+  // The preview without script: the page again, with the verdict.
   .post("/destinations/:id/preview", async (c) => {
     const destination = await new DestinationStore(c.env.DB).get(c.req.param("id"));
     if (!destination) return notFound(c);
-    const form = await posted(c);
-    const values = filterFormOf(form);
-    const eventText = typeof form.event === "string" ? form.event : "";
-    const filter = filterOf(values);
-    const event = eventOf(eventText);
-    const error = !filter.ok ? filter.message : !event.ok ? event.message : undefined;
-    if (!filter.ok || !event.ok) return destinationPage(c, destination, { preview: { values, event: eventText, error } }, 400);
-    // The same steps as POST /api/v1/filters/preview and live delivery.
-    const outcome = await applyFilter(compileFilter(filter), event.event);
-    return destinationPage(c, destination, { preview: { values, event: eventText, result: { matched: outcome.matched === true, event: outcome.event } } });
+    const sources = await new SourceStore(c.env.DB).list();
+    const { preview } = await tryFilter(c, destination, sources, previewFormOf(await posted(c)));
+    return destinationPage(c, destination, { preview }, preview.outcome && "error" in preview.outcome ? 400 : 200);
   })
+  // The live preview (client/filter-preview.ts): the same verdict as JSON, and the event picked, for the JSON field.
+  .post("/destinations/:id/preview.json", async (c) => {
+    const destination = await new DestinationStore(c.env.DB).get(c.req.param("id"));
+    if (!destination) return c.json({ outcome: { error: "This destination no longer exists: reload the page." } }, 404);
+    const sources = await new SourceStore(c.env.DB).list();
+    const { preview, picked } = await tryFilter(c, destination, sources, previewFormOf(await posted(c)));
+    const outcome = preview.outcome!;
+    return c.json({ outcome, ...(picked ? { picked: preview.event } : {}) }, "error" in outcome ? 400 : 200);
+  })
+  .get("/assets/filter-preview.js", (c) => c.body(CONSOLE_SCRIPTS["filter-preview.js"] ?? "", 200, { "Content-Type": "text/javascript; charset=utf-8" }))
   .post("/destinations/:id/test", async (c) => {
     const destination = await new DestinationStore(c.env.DB).get(c.req.param("id"));
     if (!destination) return notFound(c);
@@ -153,8 +203,9 @@ export const destinationsSection = new Hono<SignedInEnv>()
   .post("/destinations/:id/dead-letters/redrive", async (c) => {
     const destination = await new DestinationStore(c.env.DB).get(c.req.param("id"));
     if (!destination) return notFound(c);
-    const result = await redriveDeadLetters(c.env, destination, undefined, new Date());
+    // One letter's own button names it (`id`, its R2 key); "Re-drive all" names none.
+    const named = redriveIdsOf(await posted(c));
+    const result = await redriveDeadLetters(c.env, destination, named, new Date());
     if (!result.ok) return destinationPage(c, destination, { error: result.message }, result.status);
-    const notice = `Re-drove ${result.redriven.deadLetters} dead letter(s), ${result.redriven.events} event(s).${result.remaining ? " More remain: re-drive again." : ""}`;
-    return destinationPage(c, destination, { notice });
+    return destinationPage(c, destination, { notice: redriveNotice(result, named) });
   });
