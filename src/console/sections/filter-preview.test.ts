@@ -34,7 +34,7 @@ describe("the filter preview", () => {
   it("shows a verdict as a view tree of text", () => {
     expect(previewView({ result: { matched: false, event: { a: "<b>" } } })).toEqual([
       { tag: "p", children: [{ tag: "span", attrs: { class: "pill pill-off" }, children: ["Not matched"] }, " ", "The destination would receive:"] },
-      { tag: "pre", attrs: { class: "mono" }, children: ['{\n  "a": "<b>"\n}'] },
+      { tag: "pre", attrs: { class: "mono", tabindex: "0" }, children: ['{\n  "a": "<b>"\n}'] },
     ]);
     expect(previewView({ result: { matched: true, event: null }, against: "page" })[0]).toEqual({
       tag: "p",
