@@ -1,6 +1,7 @@
 import type { FC } from "hono/jsx";
 import type { Destination } from "../destinations/destination-store";
 import type { Source } from "../sources/source";
+import { deliveryHealth } from "../destinations/delivery-health";
 import type { DeliveryMetrics } from "../destinations/delivery-stats";
 import { ColumnChart, formatCount } from "./charts";
 import { Layout, ScrollRegion } from "./layout";
@@ -28,19 +29,6 @@ export interface OverviewPageProps extends Viewer {
   destinations: readonly DestinationHealthRow[];
   /** Destinations left out (past the first ones shown). */
   moreDestinations?: number;
-}
-
-export type Health = { level: "ok" | "warn" | "bad" | "idle"; label: string };
-
-/** At a glance: failing when over 5% of its events failed or were discarded, else retrying, else healthy. */
-export function healthOf(metrics: DeliveryMetrics, enabled: boolean): Health {
-  const attempted = metrics.delivered + metrics.failed + metrics.discarded;
-  if (!enabled) return { level: "idle", label: "Disabled" };
-  if (attempted === 0 && metrics.retrying === 0) return { level: "idle", label: "No deliveries" };
-  const lost = metrics.failed + metrics.discarded;
-  if (attempted > 0 && lost / attempted > 0.05) return { level: "bad", label: "Failing" };
-  if (metrics.retrying > 0 || lost > 0) return { level: "warn", label: "Retrying" };
-  return { level: "ok", label: "Healthy" };
 }
 
 const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
@@ -125,14 +113,14 @@ export const OverviewPage: FC<OverviewPageProps> = ({ subject, csrfToken, source
             </thead>
             <tbody>
               {destinations.map(({ destination, metrics }) => {
-                const health = healthOf(metrics, destination.enabled);
+                const health = deliveryHealth(metrics, destination.enabled);
                 return (
                   <tr>
                     <th scope="row">
                       {destination.name} <span class="type">{destination.type}</span>
                     </th>
                     <td>
-                      <span class={`health ${health.level}`}>{health.label}</span>
+                      <span class={`pill pill-${health.level}`}>{health.label}</span>
                     </td>
                     <td class="num">{formatCount(metrics.delivered)}</td>
                     <td class="num">{formatCount(metrics.failed)}</td>
@@ -154,11 +142,3 @@ export const OverviewPage: FC<OverviewPageProps> = ({ subject, csrfToken, source
     </section>
   </Layout>
 );
-
-const SEVERITY: Record<Health["level"], number> = { bad: 0, warn: 1, ok: 2, idle: 3 };
-
-/** Least healthy first (failing, retrying, healthy, idle), then by name. */
-export function byHealth(rows: readonly DestinationHealthRow[]): DestinationHealthRow[] {
-  const level = (row: DestinationHealthRow) => SEVERITY[healthOf(row.metrics, row.destination.enabled).level];
-  return [...rows].sort((a, b) => level(a) - level(b) || a.destination.name.localeCompare(b.destination.name));
-}

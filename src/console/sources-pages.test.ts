@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { DeliveryMetrics } from "../destinations/delivery-stats";
-import { byHealth, healthOf, OverviewPage } from "./overview-page";
+import { OverviewPage } from "./overview-page";
 import { emptyMinuteSeries, MINUTES_SHOWN } from "../activity/minutes";
 import { activityFromRows, bucketKeys, emptyActivity, pageOf } from "./source-activity";
 import { snippetFor } from "./snippet";
@@ -171,7 +171,7 @@ describe("overview page", () => {
     expect(columns).toEqual(["M0.5 80V41.0", `M${MINUTES_SHOWN - 1.5} 80V2.0`, `M${MINUTES_SHOWN - 0.5} 80V25.4`]); // idle minutes draw nothing
     expect(html).toContain("22 events, at most 10 in one minute");
     expect(html).toContain("22 in 24 h · 17 in the last hour");
-    expect(html).toContain('<span class="health bad">Failing</span>');
+    expect(html).toContain('<span class="pill pill-bad">Failing (10% failed)</span>');
     expect(html).toContain("123 ms");
     expect(html).not.toContain("<script");
   });
@@ -184,25 +184,5 @@ describe("overview page", () => {
     expect(html).not.toContain("<svg");
     expect(html).toContain('href="/console?page=1" rel="prev"');
     expect(html).toContain("3 more destinations are not shown");
-  });
-
-  it("health at a glance", () => {
-    expect(healthOf(metrics(), true).label).toBe("No deliveries");
-    expect(healthOf(metrics({ delivered: 100 }), false).label).toBe("Disabled");
-    expect(healthOf(metrics({ delivered: 100 }), true).label).toBe("Healthy");
-    expect(healthOf(metrics({ delivered: 100, retrying: 2 }), true).label).toBe("Retrying");
-    expect(healthOf(metrics({ delivered: 100, failed: 1 }), true).label).toBe("Retrying");
-    expect(healthOf(metrics({ delivered: 90, discarded: 10 }), true).label).toBe("Failing");
-  });
-
-  it("lists the least healthy destinations first", () => {
-    const row = (name: string, m: DeliveryMetrics) => ({ destination: { ...destination, name }, metrics: m });
-    const sorted = byHealth([
-      row("idle", metrics()),
-      row("ok", metrics({ delivered: 5 })),
-      row("bad", metrics({ failed: 5 })),
-      row("warn", metrics({ delivered: 5, retrying: 1 })),
-    ]);
-    expect(sorted.map((r) => r.destination.name)).toEqual(["bad", "warn", "ok", "idle"]);
   });
 });

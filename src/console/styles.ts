@@ -204,11 +204,9 @@ table.list tbody tr:last-child > * { border-bottom: 0; }
 table.list thead th { font-size: 12px; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); font-weight: 600; }
 table.list .num { text-align: right; font-variant-numeric: tabular-nums; }
 .type { color: var(--muted); font-size: 12px; font-weight: 400; }
-.status, .health { display: inline-block; font-size: 12px; font-weight: 600; padding: 1px 8px; border-radius: 999px; border: 1px solid var(--line); }
-.status.on, .health.ok { color: var(--ok); border-color: currentColor; }
-.status.off, .health.idle { color: var(--muted); }
-.health.warn { color: var(--warn); border-color: currentColor; }
-.health.bad { color: var(--danger); background: var(--danger-bg); border-color: currentColor; }
+.status { display: inline-block; font-size: 12px; font-weight: 600; padding: 1px 8px; border-radius: 999px; border: 1px solid var(--line); }
+.status.on { color: var(--ok); border-color: currentColor; }
+.status.off { color: var(--muted); }
 input.key { font: 13px ui-monospace, SFMono-Regular, Menlo, monospace; width: 100%; min-width: 17rem; max-width: 100%; padding: .35rem .5rem; border: 1px solid var(--line); border-radius: 6px; background: var(--code); color: var(--fg); }
 .panel input.key { max-width: 30rem; }
 .spark { display: inline-flex; align-items: center; gap: .5rem; color: var(--accent); }

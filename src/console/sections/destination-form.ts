@@ -4,6 +4,7 @@ import { MASK } from "../../destinations/destination-settings";
 import type { Destination } from "../../destinations/destination-store";
 import { filterActionSchema, type FilterAction } from "../../filters/actions";
 import { fqlCondition } from "../../filters/fql-condition";
+import { text, texts, type PostedForm } from "../form";
 
 /** The create-destination form as typed, kept when it is shown again with an error. */
 export interface DestinationFormValues {
@@ -32,20 +33,6 @@ export const EMPTY_DESTINATION_FORM: DestinationFormValues = {
   writeKey: "",
   sourceIds: [],
   consentCategories: "",
-};
-
-/** A POSTed form as Hono's `parseBody({ all: true })` gives it. */
-export type PostedForm = Record<string, string | File | (string | File)[]>;
-
-/** A field's value as typed (the last, when it was sent twice), or "" when absent or a file. */
-export const text = (form: PostedForm, name: string): string => {
-  const value = form[name];
-  const last = Array.isArray(value) ? value.at(-1) : value;
-  return typeof last === "string" ? last : "";
-};
-const texts = (form: PostedForm, name: string): string[] => {
-  const value = form[name];
-  return (Array.isArray(value) ? value : value === undefined ? [] : [value]).filter((item): item is string => typeof item === "string");
 };
 
 export function destinationFormOf(form: PostedForm): DestinationFormValues {

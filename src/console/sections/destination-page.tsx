@@ -5,7 +5,8 @@ import { Layout } from "../layout";
 import { DeliveryChart } from "./delivery-chart";
 import { EditDestinationSection } from "./destination-edit";
 import { FILTER_PREVIEW_SCRIPT_PATH, FiltersSection, PreviewSection } from "./destination-filters";
-import { Csrf, ErrorNote, healthOf, type DestinationPageProps } from "./destination-pages";
+import { deliveryHealth } from "../../destinations/delivery-health";
+import { Csrf, ErrorNote, type DestinationPageProps } from "./destination-pages";
 
 const pretty = (value: unknown) => JSON.stringify(value, null, 2);
 const base = (id: string) => `/console/destinations/${encodeURIComponent(id)}`;
@@ -13,12 +14,12 @@ const base = (id: string) => `/console/destinations/${encodeURIComponent(id)}`;
 /** `/console/destinations/:id`: settings, filters and their preview, delivery, the event tester, dead letters. */
 export const DestinationPage: FC<DestinationPageProps> = (props) => {
   const { destination, csrfToken, metrics } = props;
-  const health = healthOf(destination, metrics);
+  const health = deliveryHealth(metrics, destination.enabled);
   const path = base(destination.id);
   return (
     <Layout title={destination.name} current="destinations" subject={props.subject} csrfToken={csrfToken}>
       <p class="crumbs">
-        <a href="/console/destinations">Destinations</a> / <code>{destination.id}</code> <span class={`pill pill-${health.tone}`}>{health.label}</span>
+        <a href="/console/destinations">Destinations</a> / <code>{destination.id}</code> <span class={`pill pill-${health.level}`}>{health.label}</span>
       </p>
       <ErrorNote message={props.error} />
       {props.notice ? (

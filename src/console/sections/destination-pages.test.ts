@@ -16,7 +16,7 @@ import {
   redriveNotice,
 } from "./destination-form";
 import { DestinationPage } from "./destination-page";
-import { DestinationsPage, healthOf, type DestinationPageProps } from "./destination-pages";
+import { DestinationsPage, type DestinationPageProps } from "./destination-pages";
 
 const hostile = `<script>alert(1)</script>"'`;
 const render = async (page: unknown) => String(await page);
@@ -206,13 +206,6 @@ describe("destination pages", () => {
     const noSources = await render(DestinationPage(detail({ sources: [], preview: { ...detail().preview, debuggerSourceId: null } })));
     expect(noSources).not.toContain('name="debuggerSource"');
     expect(noSources).toContain('<textarea name="event"');
-  });
-
-  it("health in a word", () => {
-    expect(healthOf(destination, metrics()).label).toBe("No deliveries yet");
-    expect(healthOf({ ...destination, enabled: false }, metrics({ delivered: 5 })).label).toBe("Disabled");
-    expect(healthOf(destination, metrics({ delivered: 100 })).tone).toBe("ok");
-    expect(healthOf(destination, metrics({ delivered: 50, failed: 50 })).tone).toBe("bad");
   });
 });
 

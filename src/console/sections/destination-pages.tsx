@@ -1,4 +1,5 @@
 import type { FC } from "hono/jsx";
+import { deliveryHealth } from "../../destinations/delivery-health";
 import type { DeadLetteredDelivery } from "../../destinations/dead-letters";
 import type { DeliveryHour, DeliveryMetrics } from "../../destinations/delivery-stats";
 import type { Destination, DestinationFilter } from "../../destinations/destination-store";
@@ -25,17 +26,6 @@ export const ErrorNote: FC<{ message?: string | undefined }> = ({ message }) =>
       {message}
     </p>
   ) : null;
-
-/** Delivery health in a word, from the last 24 hours. */
-export function healthOf(destination: Destination, metrics: DeliveryMetrics): { label: string; tone: "ok" | "warn" | "bad" | "off" } {
-  if (!destination.enabled) return { label: "Disabled", tone: "off" };
-  const attempted = metrics.delivered + metrics.failed;
-  if (attempted === 0) return metrics.retrying > 0 ? { label: "Retrying", tone: "warn" } : { label: "No deliveries yet", tone: "off" };
-  const failedShare = metrics.failed / attempted;
-  if (failedShare > 0.2) return { label: `Failing (${Math.round(failedShare * 100)}% failed)`, tone: "bad" };
-  if (metrics.failed > 0 || metrics.retrying > 0) return { label: "Degraded", tone: "warn" };
-  return { label: "Healthy", tone: "ok" };
-}
 
 export interface DestinationsPageProps extends PageContext {
   destinations: readonly { destination: Destination; metrics: DeliveryMetrics }[];
@@ -65,7 +55,7 @@ export const DestinationsPage: FC<DestinationsPageProps> = ({ subject, csrfToken
           </thead>
           <tbody>
             {destinations.map(({ destination, metrics }) => {
-              const health = healthOf(destination, metrics);
+              const health = deliveryHealth(metrics, destination.enabled);
               return (
                 <tr>
                   <td>
@@ -73,7 +63,7 @@ export const DestinationsPage: FC<DestinationsPageProps> = ({ subject, csrfToken
                   </td>
                   <td class="wide">{destination.type}</td>
                   <td>
-                    <span class={`pill pill-${health.tone}`}>{health.label}</span>
+                    <span class={`pill pill-${health.level}`}>{health.label}</span>
                   </td>
                   <td class="num wide">{metrics.delivered}</td>
                   <td class="num wide">{metrics.failed}</td>

@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import type { PostedForm } from "../form";
 import { DeliveryDeadLetters } from "../../destinations/dead-letters";
 import { readDeliveryHours, readDeliveryMetrics } from "../../destinations/delivery-stats";
 import { changeDestination } from "../../destinations/change-destination";
@@ -25,7 +26,6 @@ import {
   filterFormOf,
   filterOf,
   type DestinationFormValues,
-  type PostedForm,
   redriveIdsOf,
   redriveNotice,
 } from "./destination-form";

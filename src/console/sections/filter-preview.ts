@@ -1,7 +1,8 @@
 import { applyFilter, compileFilter } from "../../filters/apply-filter";
 import type { PreviewOutcome } from "../filter-preview-view";
 import type { DebuggerPick } from "./debugger-picks";
-import { eventOf, filterFormOf, filterOf, text, type FilterFormValues, type PostedForm } from "./destination-form";
+import { text, type PostedForm } from "../form";
+import { eventOf, filterFormOf, filterOf, type FilterFormValues } from "./destination-form";
 
 /** The preview form as posted: the filter, the event's JSON, and the debugger event picked (if any) of which source. */
 export interface PreviewFormValues {

@@ -1,10 +1,11 @@
 import { Hono } from "hono";
 import { emptyMinuteSeries, readMinuteSeries } from "../../activity/minutes";
+import { byHealth } from "../../destinations/delivery-health";
 import { emptyDeliveryMetrics, readAllDeliveryMetrics } from "../../destinations/delivery-stats";
 import { DestinationStore } from "../../destinations/destination-store";
 import { SourceStore } from "../../sources/source-store";
 import { render, type SignedInEnv } from "../context";
-import { byHealth, OverviewPage } from "../overview-page";
+import { OverviewPage } from "../overview-page";
 import { pageOf } from "../source-activity";
 
 /** Source charts per page of the overview. */

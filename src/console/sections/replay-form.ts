@@ -1,5 +1,5 @@
 import { DEFAULT_REPLAY_RATE_PER_SECOND, MAX_REPLAY_RATE_PER_SECOND, replayRequest, type ReplayRequest } from "../../replay/replay-request";
-import type { PostedForm } from "./destination-form";
+import { text, texts, type PostedForm } from "../form";
 
 /**
  * The console's start-a-replay form: what was typed, kept when it is shown again with an error,
@@ -17,16 +17,6 @@ export interface ReplayFormValues {
   /** Events per second per destination, as typed; empty for the default. */
   ratePerSecond: string;
 }
-
-const text = (form: PostedForm, name: string): string => {
-  const value = form[name];
-  const last = Array.isArray(value) ? value.at(-1) : value;
-  return typeof last === "string" ? last : "";
-};
-const texts = (form: PostedForm, name: string): string[] => {
-  const value = form[name];
-  return (Array.isArray(value) ? value : value === undefined ? [] : [value]).filter((item): item is string => typeof item === "string");
-};
 
 /** The form as Hono's `parseBody({ all: true })` gives it. */
 export function replayFormOf(form: PostedForm): ReplayFormValues {

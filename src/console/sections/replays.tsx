@@ -5,7 +5,7 @@ import { askReplay, startReplay } from "../../replay/start-replay";
 import { SourceStore } from "../../sources/source-store";
 import { render, type SignedInContext, type SignedInEnv } from "../context";
 import { NotFoundPage } from "../pages";
-import type { PostedForm } from "./destination-form";
+import type { PostedForm } from "../form";
 import { replayFormOf, replayRequestOf, type ReplayFormValues } from "./replay-form";
 import { ReplayPage, ReplaysPage } from "./replay-pages";
 
