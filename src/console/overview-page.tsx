@@ -5,7 +5,8 @@ import { deliveryHealth } from "../destinations/delivery-health";
 import type { DeliveryMetrics } from "../destinations/delivery-stats";
 import { ColumnChart, formatCount } from "./charts";
 import { Layout, ScrollRegion } from "./layout";
-import { Pager, type Viewer } from "./sources-pages";
+import type { Viewer } from "./sources-pages";
+import { Pager } from "./ui";
 
 /** The console's home: what came in per source, and how each destination is delivering. */
 
@@ -24,7 +25,9 @@ export interface OverviewPageProps extends Viewer {
   /** This page of sources, most events in 24 hours first. */
   sources: readonly SourceMinutesRow[];
   page: number;
-  pages: number;
+  pageSize: number;
+  /** How many sources there are in all. */
+  total: number;
   /** The destinations shown, least healthy first. */
   destinations: readonly DestinationHealthRow[];
   /** Destinations left out (past the first ones shown). */
@@ -33,7 +36,7 @@ export interface OverviewPageProps extends Viewer {
 
 const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
 
-export const OverviewPage: FC<OverviewPageProps> = ({ subject, csrfToken, sources, page, pages, destinations, moreDestinations = 0 }) => (
+export const OverviewPage: FC<OverviewPageProps> = ({ subject, csrfToken, sources, page, pageSize, total, destinations, moreDestinations = 0 }) => (
   <Layout title="Overview" current="overview" subject={subject} csrfToken={csrfToken}>
     <section aria-labelledby="events">
       <h2 id="events">Events per source</h2>
@@ -73,7 +76,7 @@ export const OverviewPage: FC<OverviewPageProps> = ({ subject, csrfToken, source
               </li>
             ))}
           </ul>
-          {pages > 1 ? <Pager path="/console" page={page} pages={pages} /> : null}
+          <Pager page={page} pageSize={pageSize} total={total} href={(n) => `/console?page=${n}`} noun="sources" />
         </>
       )}
     </section>

@@ -78,7 +78,7 @@ describe("the snippet", () => {
 describe("sources pages", () => {
   it("the list: names escaped, the write key in a read-only input, both sparklines, a create form with the CSRF field", async () => {
     const activity = { hourly: [...emptyActivity().hourly.slice(1), 4], daily: [1, 0, 0, 0, 0, 0, 4] };
-    const html = await render(SourcesPage({ ...viewer, rows: [{ source, activity }], page: 1, pages: 1, total: 1 }));
+    const html = await render(SourcesPage({ ...viewer, rows: [{ source, activity }], page: 1, pageSize: 25, total: 1 }));
     expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
     expect(html).not.toContain("<script");
     expect(html).toMatch(/<input class="key" id="key-src_1" type="text" readonly="" value="wk_abc"/);
@@ -93,7 +93,7 @@ describe("sources pages", () => {
   });
 
   it("the empty list says to create a source; an error keeps what was typed", async () => {
-    const html = await render(SourcesPage({ ...viewer, rows: [], page: 1, pages: 1, total: 0, error: "Enter a name.", name: hostile }));
+    const html = await render(SourcesPage({ ...viewer, rows: [], page: 1, pageSize: 25, total: 0, error: "Enter a name.", name: hostile }));
     expect(html).toContain("No sources yet.");
     expect(html).toContain('role="alert">Enter a name.</p>');
     expect(html).toContain('value="&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;"');
@@ -101,10 +101,10 @@ describe("sources pages", () => {
   });
 
   it("a long list pages", async () => {
-    const html = await render(SourcesPage({ ...viewer, rows: [{ source, activity: emptyActivity() }], page: 2, pages: 3, total: 60 }));
+    const html = await render(SourcesPage({ ...viewer, rows: [{ source, activity: emptyActivity() }], page: 2, pageSize: 25, total: 60 }));
     expect(html).toContain('href="/console/sources?page=1" rel="prev"');
     expect(html).toContain('href="/console/sources?page=3" rel="next"');
-    expect(html).toContain("Page 2 of 3");
+    expect(html).toContain("26–50 of 60 sources");
   });
 
   it("a source: write key, the snippet as text, alias and enable forms with CSRF, the debugger link", async () => {
@@ -144,7 +144,7 @@ describe("overview page", () => {
   const destination = { id: "d1", name: hostile, type: "webhook", enabled: true, sourceIds: [], settings: {}, consentCategories: [] };
 
   it("empty: says to create a source and add a destination", async () => {
-    const html = await render(OverviewPage({ ...viewer, sources: [], page: 1, pages: 1, destinations: [] }));
+    const html = await render(OverviewPage({ ...viewer, sources: [], page: 1, pageSize: 12, total: 0, destinations: [] }));
     expect(html).toContain("No sources yet.");
     expect(html).toContain('<a href="/console/sources">Create a source</a>');
     expect(html).toContain("No destinations yet.");
@@ -162,7 +162,8 @@ describe("overview page", () => {
         ...viewer,
         sources: [{ source, minutes }],
         page: 1,
-        pages: 1,
+        pageSize: 12,
+        total: 1,
         destinations: [{ destination, metrics: metrics({ delivered: 90, failed: 10, p95LatencyMs: 123.4 }) }],
       }),
     );
@@ -178,7 +179,7 @@ describe("overview page", () => {
 
   it("a source without events in 24 hours says to send one", async () => {
     const html = await render(
-      OverviewPage({ ...viewer, sources: [{ source, minutes: emptyMinuteSeries() }], page: 2, pages: 2, destinations: [], moreDestinations: 3 }),
+      OverviewPage({ ...viewer, sources: [{ source, minutes: emptyMinuteSeries() }], page: 2, pageSize: 12, total: 13, destinations: [], moreDestinations: 3 }),
     );
     expect(html).toContain("No events in the last 24 hours. Send a first event");
     expect(html).not.toContain("<svg");

@@ -1,10 +1,10 @@
 import type { FC } from "hono/jsx";
 import type { Source } from "../sources/source";
 import { Sparkline, formatCount } from "./charts";
-import { CSRF_FIELD } from "./csrf";
 import { Layout, ScrollRegion } from "./layout";
 import type { SourceActivity } from "./source-activity";
 import { scriptUrlFor, snippetFor } from "./snippet";
+import { CsrfField, Pager } from "./ui";
 
 /** Pure pages of the Sources section: functions of the data the routes load. */
 
@@ -22,15 +22,13 @@ export interface SourcesPageProps extends Viewer {
   /** The sources of this page, oldest first. */
   rows: readonly SourceRow[];
   page: number;
-  pages: number;
+  pageSize: number;
   /** How many sources there are in all. */
   total: number;
   /** The create form's error, and what was typed into it. */
   error?: string;
   name?: string;
 }
-
-const Csrf: FC<{ token: string }> = ({ token }) => <input type="hidden" name={CSRF_FIELD} value={token} />;
 
 const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
 
@@ -41,7 +39,7 @@ export const WriteKey: FC<{ id: string; value: string; label: string }> = ({ id,
   <input class="key" id={id} type="text" readonly value={value} aria-label={label} spellcheck={false} autocomplete="off" />
 );
 
-export const SourcesPage: FC<SourcesPageProps> = ({ subject, csrfToken, rows, page, pages, total, error, name }) => (
+export const SourcesPage: FC<SourcesPageProps> = ({ subject, csrfToken, rows, page, pageSize, total, error, name }) => (
   <Layout title="Sources" current="sources" subject={subject} csrfToken={csrfToken}>
     <p class="lead">A source is where events come from: a website, an app, a server. Each has a write key that its events carry.</p>
     {total === 0 ? (
@@ -93,13 +91,13 @@ export const SourcesPage: FC<SourcesPageProps> = ({ subject, csrfToken, rows, pa
         </table>
       </ScrollRegion>
     )}
-    {pages > 1 ? <Pager path="/console/sources" page={page} pages={pages} /> : null}
+    <Pager page={page} pageSize={pageSize} total={total} href={(n) => `/console/sources?page=${n}`} noun="sources" />
     {total > 0 ? <p class="note">Counts are per UTC hour and day, from what the pipeline recorded for schema discovery.</p> : null}
 
     <section class="panel" aria-labelledby="create-source">
       <h2 id="create-source">Create a source</h2>
       <form method="post" action="/console/sources" class="inline-form">
-        <Csrf token={csrfToken} />
+        <CsrfField token={csrfToken} />
         <label for="source-name">Name</label>
         <input
           id="source-name"
@@ -121,29 +119,6 @@ export const SourcesPage: FC<SourcesPageProps> = ({ subject, csrfToken, rows, pa
       ) : null}
     </section>
   </Layout>
-);
-
-/** Previous/next links between pages of a list. */
-export const Pager: FC<{ path: string; page: number; pages: number }> = ({ path, page, pages }) => (
-  <nav class="pager" aria-label="Pages">
-    {page > 1 ? (
-      <a href={`${path}?page=${page - 1}`} rel="prev">
-        ← Previous
-      </a>
-    ) : (
-      <span aria-hidden="true" />
-    )}
-    <span>
-      Page {page} of {pages}
-    </span>
-    {page < pages ? (
-      <a href={`${path}?page=${page + 1}`} rel="next">
-        Next →
-      </a>
-    ) : (
-      <span aria-hidden="true" />
-    )}
-  </nav>
 );
 
 export interface SourcePageProps extends Viewer {
@@ -225,7 +200,7 @@ export const SourcePage: FC<SourcePageProps> = ({ subject, csrfToken, source, ac
           )}
         </p>
         <form method="post" action={`${base}/alias`} class="inline-form">
-          <Csrf token={csrfToken} />
+          <CsrfField token={csrfToken} />
           <label for="alias-value">Alias</label>
           <span class="affix">
             /s/
@@ -254,7 +229,7 @@ export const SourcePage: FC<SourcePageProps> = ({ subject, csrfToken, source, ac
         ) : null}
         {source.scriptAlias ? (
           <form method="post" action={`${base}/alias`} class="inline-form">
-            <Csrf token={csrfToken} />
+            <CsrfField token={csrfToken} />
             <input type="hidden" name="remove" value="1" />
             <button type="submit" class="secondary">
               Remove alias
@@ -271,7 +246,7 @@ export const SourcePage: FC<SourcePageProps> = ({ subject, csrfToken, source, ac
             : "This source is disabled: its events are refused. Enable it to accept them again."}
         </p>
         <form method="post" action={`${base}/enabled`}>
-          <Csrf token={csrfToken} />
+          <CsrfField token={csrfToken} />
           <input type="hidden" name="enabled" value={source.enabled ? "false" : "true"} />
           <button type="submit" class={source.enabled ? "danger" : undefined}>
             {source.enabled ? "Disable source" : "Enable source"}

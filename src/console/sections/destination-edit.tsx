@@ -2,9 +2,9 @@ import type { FC } from "hono/jsx";
 import { MASK } from "../../destinations/destination-settings";
 import type { Destination } from "../../destinations/destination-store";
 import type { Source } from "../../sources/source";
-import { FieldError } from "./schema-ui";
-import { Csrf } from "./destination-pages";
+import { FieldError } from "../ui";
 import type { DestinationEditValues, EditField, EditProblem } from "./destination-form";
+import { CsrfField } from "../ui";
 
 export interface DestinationEdit {
   values: DestinationEditValues;
@@ -47,7 +47,7 @@ export const EditDestinationSection: FC<{
         </p>
       ) : null}
       <form method="post" action={`${path}/settings#edit`} class="stack">
-        <Csrf token={csrfToken} />
+        <CsrfField token={csrfToken} />
         <label>
           Name <input name="name" value={values.name} required maxlength={200} {...invalid(error, "name")} />
         </label>

@@ -4,8 +4,9 @@ import type { Source } from "../../sources/source";
 import type { FilterAction } from "../../filters/actions";
 import { previewView } from "../filter-preview-view";
 import { ViewTree } from "../view-tree";
-import { Csrf, ErrorNote, type FilterPreview } from "./destination-pages";
+import { ErrorNote, type FilterPreview } from "./destination-pages";
 import type { FilterFormValues } from "./destination-form";
+import { CsrfField } from "../ui";
 
 /** The page script that previews the filter as it is typed (src/console/client/filter-preview.ts). */
 export const FILTER_PREVIEW_SCRIPT_PATH = "/console/assets/filter-preview.js";
@@ -24,7 +25,7 @@ export const FiltersSection: FC<{
     <h3>Add a filter</h3>
     <ErrorNote message={error} />
     <form method="post" action={`${path}/filters`} class="stack">
-      <Csrf token={csrfToken} />
+      <CsrfField token={csrfToken} />
       <label>
         Title <input name="title" value={form.title} required maxlength={200} />
       </label>
@@ -57,7 +58,7 @@ const FilterList: FC<{ filters: readonly DestinationFilter[]; csrfToken: string;
             If <code>{filter.if}</code>: {filter.actions.map(describeAction).join("; ")}
           </div>
           <form method="post" action={`${path}/filters/${encodeURIComponent(filter.id)}/delete`} class="inline-form">
-            <Csrf token={csrfToken} />
+            <CsrfField token={csrfToken} />
             <button type="submit" class="secondary small">
               Delete
             </button>
@@ -124,7 +125,7 @@ export const PreviewSection: FC<{ preview: FilterPreview; sources: readonly Pick
       What a filter does to one event, through the same code as live delivery: the sample below, any event you paste, or one picked from a source's debugger.
     </p>
     <form method="post" action={`${path}/preview#preview-result`} class="stack" data-live={`${path}/preview.json`}>
-      <Csrf token={csrfToken} />
+      <CsrfField token={csrfToken} />
       <FilterFields values={preview.values} withNone={true} />
       <fieldset>
         <legend>Event</legend>

@@ -6,7 +6,8 @@ import { DeliveryChart } from "./delivery-chart";
 import { EditDestinationSection } from "./destination-edit";
 import { FILTER_PREVIEW_SCRIPT_PATH, FiltersSection, PreviewSection } from "./destination-filters";
 import { deliveryHealth } from "../../destinations/delivery-health";
-import { Csrf, ErrorNote, type DestinationPageProps } from "./destination-pages";
+import { ErrorNote, type DestinationPageProps } from "./destination-pages";
+import { CsrfField } from "../ui";
 
 const pretty = (value: unknown) => JSON.stringify(value, null, 2);
 const base = (id: string) => `/console/destinations/${encodeURIComponent(id)}`;
@@ -51,7 +52,7 @@ export const DestinationPage: FC<DestinationPageProps> = (props) => {
           <dd>{destination.consentCategories.length === 0 ? "None required" : destination.consentCategories.join(", ")}</dd>
         </dl>
         <form method="post" action={`${path}/enabled`}>
-          <Csrf token={csrfToken} />
+          <CsrfField token={csrfToken} />
           <input type="hidden" name="enabled" value={destination.enabled ? "false" : "true"} />
           <button type="submit" class={destination.enabled ? "secondary" : ""}>
             {destination.enabled ? "Disable" : "Enable"}
@@ -112,7 +113,7 @@ const TesterSection: FC<{ test: { event: string; result?: EventTest | undefined;
     <p class="muted">Sends one event now, without filters or consent, and shows what was sent and what came back.</p>
     <ErrorNote message={test.error} />
     <form method="post" action={`${path}/test#tester-result`} class="stack">
-      <Csrf token={csrfToken} />
+      <CsrfField token={csrfToken} />
       <label>
         Event <span class="muted">(JSON)</span>
         <textarea name="event" rows={8} class="mono">
@@ -168,7 +169,7 @@ const DeadLetters: FC<{ deadLetters: readonly DeadLetteredDelivery[]; more: bool
     ) : (
       <>
         <form method="post" action={`${path}/dead-letters/redrive`}>
-          <Csrf token={csrfToken} />
+          <CsrfField token={csrfToken} />
           <button type="submit" disabled={!enabled}>
             Re-drive all
           </button>{" "}
@@ -185,7 +186,7 @@ const DeadLetters: FC<{ deadLetters: readonly DeadLetteredDelivery[]; more: bool
                 <b>{letter.reason}</b> <span class="muted">{`${letter.deadLetteredAt} · from ${letter.from} · ${letter.events.length} event(s)`}</span>
               </p>
               <form method="post" action={`${path}/dead-letters/redrive`} class="inline-form">
-                <Csrf token={csrfToken} />
+                <CsrfField token={csrfToken} />
                 <input type="hidden" name="id" value={letter.id} />
                 <button type="submit" class="secondary small" disabled={!enabled}>
                   Re-drive

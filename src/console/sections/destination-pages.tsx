@@ -5,20 +5,18 @@ import type { DeliveryHour, DeliveryMetrics } from "../../destinations/delivery-
 import type { Destination, DestinationFilter } from "../../destinations/destination-store";
 import type { EventTest } from "../../destinations/event-tester";
 import type { Source } from "../../sources/source";
-import { CSRF_FIELD } from "../csrf";
 import type { PreviewOutcome } from "../filter-preview-view";
 import { Layout, ScrollRegion } from "../layout";
 import type { DestinationEdit } from "./destination-edit";
 import type { DebuggerPick } from "./debugger-picks";
 import type { DestinationFormValues, FilterFormValues } from "./destination-form";
+import { CsrfField } from "../ui";
 
 /** Who is signed in and the CSRF token every form carries. */
 export interface PageContext {
   subject: string;
   csrfToken: string;
 }
-
-export const Csrf: FC<{ token: string }> = ({ token }) => <input type="hidden" name={CSRF_FIELD} value={token} />;
 
 export const ErrorNote: FC<{ message?: string | undefined }> = ({ message }) =>
   message ? (
@@ -90,7 +88,7 @@ const CreateDestinationForm: FC<{ csrfToken: string; sources: readonly Source[];
     <h2 id="create-destination">Create a destination</h2>
     <ErrorNote message={error} />
     <form method="post" action="/console/destinations" class="stack">
-      <Csrf token={csrfToken} />
+      <CsrfField token={csrfToken} />
       <label>
         Name <input name="name" value={form.name} required maxlength={200} />
       </label>

@@ -43,7 +43,8 @@ export const overviewSection = new Hono<SignedInEnv>().get("/", async (c) => {
       csrfToken={csrfToken}
       sources={shown.items}
       page={shown.page}
-      pages={shown.pages}
+      pageSize={SOURCES_PER_OVERVIEW_PAGE}
+      total={rows.length}
       destinations={health.slice(0, DESTINATIONS_SHOWN)}
       moreDestinations={Math.max(0, health.length - DESTINATIONS_SHOWN)}
     />,

@@ -2,7 +2,8 @@ import type { FC } from "hono/jsx";
 import type { ProfileLink, ProfileMetadata, RecordedEvent, StoredIdentifier } from "../../identity/profile-record";
 import type { TraitEntry } from "../../identity/traits";
 import { Layout, ScrollRegion } from "../layout";
-import { EmptyState, FieldError, formatCount, Time } from "./schema-ui";
+import { EmptyState, FieldError, Time } from "../ui";
+import { formatCount } from "../charts";
 
 /** The Profiles section: a lookup form, and the profile it finds. Pure. */
 

@@ -4,8 +4,9 @@ import { DEFAULT_REPLAY_RATE_PER_SECOND, MAX_REPLAY_RATE_PER_SECOND } from "../.
 import { REPLAY_CANCELLED, type ReplayProgress } from "../../replay/replay-store";
 import type { Source } from "../../sources/source";
 import { Layout, ScrollRegion } from "../layout";
-import { Csrf, ErrorNote, type PageContext } from "./destination-pages";
+import { ErrorNote, type PageContext } from "./destination-pages";
 import type { ReplayFormValues } from "./replay-form";
+import { CsrfField } from "../ui";
 
 export const REPLAY_EVENT_TYPES = ["track", "page", "screen", "identify", "group", "alias"] as const;
 /** Seconds between reloads of a running replay's page. */
@@ -81,7 +82,7 @@ export const ReplaysPage: FC<ReplaysPageProps> = ({ subject, csrfToken, replays,
           <p class="empty">No sources yet: a replay sends a source's archived events, so create a source first (admin API: POST /api/v1/sources).</p>
         ) : (
           <form method="post" action="/console/replays" class="stack">
-            <Csrf token={csrfToken} />
+            <CsrfField token={csrfToken} />
             <label>
               Source
               <select name="sourceId">
@@ -197,7 +198,7 @@ export const ReplayPage: FC<ReplayPageProps> = ({ subject, csrfToken, replay, de
         <progress max={100} value={percent(done, replay.total)} aria-label="Overall progress" />
         {running ? (
           <form method="post" action={`/console/replays/${encodeURIComponent(replay.id)}/cancel`}>
-            <Csrf token={csrfToken} />
+            <CsrfField token={csrfToken} />
             <button type="submit" class="danger">
               Cancel replay
             </button>{" "}

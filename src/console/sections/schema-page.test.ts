@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { SchemaPage } from "../../schema/read-page";
 import type { Source } from "../../sources/source";
 import { SchemaSourcesPage, SourceSchemaPage } from "./schema-page";
-import { pageCount, parsePage } from "./schema-ui";
+import { pageCount, parsePage } from "../ui";
 
 const hostile = `<script>alert(1)</script>"'`;
 const render = async (page: unknown) => String(await page);

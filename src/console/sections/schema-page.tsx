@@ -3,7 +3,8 @@ import type { SchemaBlocks } from "../../protocols/schema-blocks";
 import type { SchemaPage } from "../../schema/read-page";
 import type { Source } from "../../sources/source";
 import { Layout, ScrollRegion } from "../layout";
-import { CsrfField, EmptyState, formatCount, Pager, Time } from "./schema-ui";
+import { CsrfField, EmptyState, Pager, Time } from "../ui";
+import { formatCount } from "../charts";
 
 /** The Schema section: which sources to look at, then one source's events, a page at a time. */
 

@@ -7,7 +7,7 @@ import { SourceStore } from "../../sources/source-store";
 import { formFields, render, type SignedInEnv } from "../context";
 import { NotFoundPage, RefusedPage } from "../pages";
 import { SCHEMA_PAGE_SIZE, SchemaSourcesPage, SourceSchemaPage } from "./schema-page";
-import { parsePage } from "./schema-ui";
+import { parsePage } from "../ui";
 
 const traitBlockForm = z.object({
   type: z.enum(["identify", "group"]),

@@ -17,7 +17,11 @@ async function listPage(c: SignedInContext, page: number, form?: { error: string
   const [all, activity] = await Promise.all([new SourceStore(c.env.DB).list(), readSourceActivity(c.env.DB, now)]);
   const shown = pageOf(all, page, SOURCES_PER_PAGE);
   const rows = shown.items.map((source) => ({ source, activity: activity.get(source.id) ?? emptyActivity() }));
-  return render(c, <SourcesPage {...viewerOf(c)} rows={rows} page={shown.page} pages={shown.pages} total={all.length} {...(form ?? {})} />, form ? 400 : 200);
+  return render(
+    c,
+    <SourcesPage {...viewerOf(c)} rows={rows} page={shown.page} pageSize={SOURCES_PER_PAGE} total={all.length} {...(form ?? {})} />,
+    form ? 400 : 200,
+  );
 }
 
 async function sourcePage(c: SignedInContext, id: string, extra: { aliasError?: string; alias?: string; notice?: string } = {}, status: 200 | 400 | 409 = 200) {

@@ -4,7 +4,8 @@ import { RULE_TYPES, type PlanRule } from "../../protocols/tracking-plan";
 import type { ViolationSummary } from "../../protocols/violation-store";
 import type { Source } from "../../sources/source";
 import { Layout, ScrollRegion } from "../layout";
-import { CsrfField, EmptyState, FieldError, formatCount, Pager, Time } from "./schema-ui";
+import { CsrfField, EmptyState, FieldError, Pager, Time } from "../ui";
+import { formatCount } from "../charts";
 
 /** The Tracking plans section: the list with a create form, a plan with its rule editor, violations. */
 

@@ -5,7 +5,7 @@ import { SourceStore } from "../../sources/source-store";
 import { formFields, render, type SignedInContext, type SignedInEnv } from "../context";
 import { NotFoundPage } from "../pages";
 import { applyRuleDraft } from "./rule-draft";
-import { parsePage } from "./schema-ui";
+import { parsePage } from "../ui";
 import { draftOf, EMPTY_SCHEMA_TEXT, TrackingPlanPage, TrackingPlansPage, ViolationsPage, VIOLATIONS_PAGE_SIZE, type RuleDraft } from "./tracking-plan-pages";
 
 const NEW_RULE: RuleDraft = { type: "TRACK", key: "", version: "1", jsonSchema: EMPTY_SCHEMA_TEXT };

@@ -1,7 +1,8 @@
 import type { Child, FC } from "hono/jsx";
-import { CSRF_FIELD } from "../csrf";
+import { formatCount } from "./charts";
+import { CSRF_FIELD } from "./csrf";
 
-/** Small pieces the schema, tracking plan and profile pages share. Pure, JSX-escaped. */
+/** Small pieces every console page shares: empty states, the CSRF field, paging, times, field errors. Pure, JSX-escaped. */
 
 /** Where a list has nothing: what it is for and what to do next. */
 export const EmptyState: FC<{ title: string; children?: Child }> = ({ title, children }) => (
@@ -50,10 +51,6 @@ export function pageCount(total: number, pageSize: number): number {
 export function parsePage(value: string | undefined): number {
   const page = Number(value);
   return Number.isInteger(page) && page >= 1 && page <= 1_000_000 ? page : 1;
-}
-
-export function formatCount(n: number): string {
-  return n.toLocaleString("en-US");
 }
 
 /** ISO time as "2026-11-30 12:34 UTC" (the full value in the `title`). */
