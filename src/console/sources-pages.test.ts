@@ -109,7 +109,11 @@ describe("sources pages", () => {
 
   it("a source: write key, the snippet as text, alias and enable forms with CSRF, the debugger link", async () => {
     const html = await render(SourcePage({ ...viewer, source, activity: emptyActivity(), origin: "https://data.example.com" }));
-    expect(html).not.toContain("<script");
+    // The only script is the Worker's own copy script; the buttons stay hidden until it runs.
+    expect(html.match(/<script/g)).toEqual(["<script"]);
+    expect(html).toContain('<script type="module" src="/console/assets/copy.js"></script>');
+    expect(html).toContain('<button type="button" class="secondary small" data-copy="snippet-text" hidden="">Copy snippet</button>');
+    expect(html).toContain('data-copy="write-key-value"');
     expect(html).toContain("&lt;script&gt;\n  !function(){");
     expect(html).toContain("https://data.example.com/analytics.js/v1/");
     expect(html).toContain('href="/console/sources/src_1/debugger"');

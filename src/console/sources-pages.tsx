@@ -39,6 +39,15 @@ export const WriteKey: FC<{ id: string; value: string; label: string }> = ({ id,
   <input class="key" id={id} type="text" readonly value={value} aria-label={label} spellcheck={false} autocomplete="off" />
 );
 
+export const COPY_SCRIPT_PATH = "/console/assets/copy.js";
+
+/** Shown by client/copy.ts once it can copy; without script the value is selected by hand. */
+const CopyButton: FC<{ target: string; label: string }> = ({ target, label }) => (
+  <button type="button" class="secondary small" data-copy={target} hidden>
+    {label}
+  </button>
+);
+
 export const SourcesPage: FC<SourcesPageProps> = ({ subject, csrfToken, rows, page, pageSize, total, error, name }) => (
   <Layout title="Sources" current="sources" subject={subject} csrfToken={csrfToken}>
     <p class="lead">A source is where events come from: a website, an app, a server. Each has a write key that its events carry.</p>
@@ -167,9 +176,13 @@ export const SourcePage: FC<SourcePageProps> = ({ subject, csrfToken, source, ac
         <label for="write-key-value" class="visually-hidden">
           Write key
         </label>
-        <WriteKey id="write-key-value" value={source.writeKey} label="Write key" />
+        <div class="copyable">
+          <WriteKey id="write-key-value" value={source.writeKey} label="Write key" />
+          <CopyButton target="write-key-value" label="Copy write key" />
+        </div>
         <p class="hint">
-          Select it to copy. Server libraries send it as the HTTP Basic user name to <code>{`${origin}/v1/track`}</code> and the other Tracking API endpoints.
+          Select it to copy, or use the button. Server libraries send it as the HTTP Basic user name to <code>{`${origin}/v1/track`}</code> and the other
+          Tracking API endpoints.
         </p>
       </section>
 
@@ -179,9 +192,10 @@ export const SourcePage: FC<SourcePageProps> = ({ subject, csrfToken, source, ac
           Paste into the <code>&lt;head&gt;</code> of every page. It is Segment's analytics.js snippet, loading from this deployment
           {source.scriptAlias ? " through the script alias" : ""}.
         </p>
-        <pre class="snippet" tabindex={0} aria-label="Snippet">
+        <pre class="snippet" id="snippet-text" tabindex={0} aria-label="Snippet">
           {snippetFor(origin, source.writeKey, source.scriptAlias)}
         </pre>
+        <CopyButton target="snippet-text" label="Copy snippet" />
         <p class="hint">
           Or load it with a plain tag:{" "}
           <code>{`<script src="${source.scriptAlias ? `${origin}/s/${source.scriptAlias}.js` : scriptUrlFor(origin, source.writeKey)}"></script>`}</code>
@@ -253,6 +267,7 @@ export const SourcePage: FC<SourcePageProps> = ({ subject, csrfToken, source, ac
           </button>
         </form>
       </section>
+      <script type="module" src={COPY_SCRIPT_PATH}></script>
     </Layout>
   );
 };

@@ -212,6 +212,8 @@ input.key { font: 13px ui-monospace, SFMono-Regular, Menlo, monospace; width: 10
 .spark { display: inline-flex; align-items: center; gap: .5rem; color: var(--accent); }
 .spark .count, .chart-head .count { color: var(--muted); font-size: 13px; font-variant-numeric: tabular-nums; }
 .sparkline { display: block; flex: none; }
+.copyable { display: flex; gap: .5rem; align-items: center; }
+.copyable .key { flex: 1; min-width: 0; }
 .pager { display: flex; justify-content: space-between; align-items: center; gap: 1rem; margin: 0 0 1rem; font-size: 14px; }
 .inline-form { display: flex; flex-wrap: wrap; align-items: center; gap: .5rem .75rem; margin: .5rem 0; }
 .inline-form label { font-weight: 600; font-size: 14px; }

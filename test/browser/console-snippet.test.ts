@@ -45,6 +45,7 @@ describe("console: a pasted snippet's events in the live debugger", () => {
 
   it("creates a source, pastes its snippet into a page, and the page's calls appear live in the debugger", async () => {
     const context = await browser!.newContext({ viewport: { width: 1280, height: 800 } });
+    await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: sluice });
     const log = new PageLog(context, pages!.origin);
     try {
       const consoleTab = await context.newPage();
@@ -59,11 +60,16 @@ describe("console: a pasted snippet's events in the live debugger", () => {
       await consoleTab.locator("h1", { hasText: name }).waitFor();
       const sourceId = new URL(consoleTab.url()).pathname.split("/").at(-1)!;
 
-      // Copy the snippet as a person would: the text of the snippet block.
-      const snippet = ((await consoleTab.locator("pre.snippet").textContent()) ?? "").trim();
+      // Copy the snippet as a person would: its Copy button puts the snippet block's text on the clipboard.
+      await consoleTab.click('button:text-is("Copy snippet")');
+      await consoleTab.locator('button:text-is("Copied")').waitFor();
+      const snippet = (await consoleTab.evaluate(() => navigator.clipboard.readText())).trim();
+      expect(snippet).toBe(((await consoleTab.locator("pre.snippet").textContent()) ?? "").trim());
       expect(snippet.startsWith("<script>") && snippet.endsWith("</script>"), snippet).toBe(true);
       const writeKey = await consoleTab.inputValue("#write-key-value");
       expect(snippet).toContain(`analytics.load("${writeKey}");`);
+      await consoleTab.click('button:text-is("Copy write key")');
+      await expect.poll(() => consoleTab.evaluate(() => navigator.clipboard.readText())).toBe(writeKey);
 
       // The debugger is open and live before the site sends anything.
       await consoleTab.click('a:text-is("Open the live debugger")');

@@ -108,6 +108,10 @@ describe("the console's live debugger", () => {
     const code = await response.text();
     expect(code).toContain("WebSocket");
     expect(code).not.toContain("innerHTML");
+    const copy = await get("/console/assets/copy.js", { Cookie: await signIn() });
+    expect(copy.status).toBe(200);
+    expect(await copy.text()).toContain("clipboard");
+    expect((await get("/console/assets/nope.js", { Cookie: await signIn() })).status).toBe(404);
   });
 
   it("answers the buffer as JSON for a page catching up after a reconnection, with a session only", async () => {

@@ -4,7 +4,6 @@ import { debuggerFor } from "../../debugger/debugger-stub";
 import type { DebuggerEntry } from "../../debugger/entry";
 import type { Source } from "../../sources/source";
 import { SourceStore } from "../../sources/source-store";
-import { CONSOLE_SCRIPTS } from "../client/scripts.generated";
 import { render, type SignedIn, type SignedInEnv } from "../context";
 import { entryView } from "../debugger-view";
 import { Layout } from "../layout";
@@ -92,7 +91,6 @@ const EmptyState: FC<{ hidden: boolean; writeKey: string; origin: string }> = ({
 const sameOrigin = (url: string, origin: string | undefined) => origin !== undefined && origin === new URL(url).origin;
 
 export const debuggerSection = new Hono<SignedInEnv>()
-  .get("/assets/debugger.js", (c) => c.body(CONSOLE_SCRIPTS["debugger.js"] ?? "", 200, { "Content-Type": "text/javascript; charset=utf-8" }))
   .get("/sources/:id/debugger", async (c) => {
     const id = c.req.param("id");
     const source = await new SourceStore(c.env.DB).get(id);

@@ -10,7 +10,6 @@ import { redriveDeadLetters } from "../../destinations/redrive-dead-letters";
 import { debuggerFor } from "../../debugger/debugger-stub";
 import type { Source } from "../../sources/source";
 import { SourceStore } from "../../sources/source-store";
-import { CONSOLE_SCRIPTS } from "../client/scripts.generated";
 import { render, type SignedInContext, type SignedInEnv } from "../context";
 import { NotFoundPage } from "../pages";
 import {
@@ -190,7 +189,6 @@ export const destinationsSection = new Hono<SignedInEnv>()
     const outcome = preview.outcome!;
     return c.json({ outcome, ...(picked ? { picked: preview.event } : {}) }, "error" in outcome ? 400 : 200);
   })
-  .get("/assets/filter-preview.js", (c) => c.body(CONSOLE_SCRIPTS["filter-preview.js"] ?? "", 200, { "Content-Type": "text/javascript; charset=utf-8" }))
   .post("/destinations/:id/test", async (c) => {
     const destination = await new DestinationStore(c.env.DB).get(c.req.param("id"));
     if (!destination) return notFound(c);

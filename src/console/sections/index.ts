@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { CONSOLE_SCRIPTS } from "../client/scripts.generated";
 import { requireSignedIn, type SignedInEnv } from "../context";
 import { debuggerSection } from "./debugger";
 import { destinationsSection } from "./destinations";
@@ -16,6 +17,11 @@ import { trackingPlansSection } from "./tracking-plans";
  */
 export const sections = new Hono<SignedInEnv>()
   .use("*", requireSignedIn)
+  // The page scripts (src/console/client/<name>.ts, built by scripts/build-console.mjs).
+  .get("/assets/:name{[a-z-]+\\.js}", (c) => {
+    const script = CONSOLE_SCRIPTS[c.req.param("name")];
+    return script === undefined ? c.notFound() : c.body(script, 200, { "Content-Type": "text/javascript; charset=utf-8" });
+  })
   .route("/", overviewSection)
   .route("/", sourcesSection)
   .route("/", debuggerSection)
