@@ -24,6 +24,8 @@ import { sendMessages, sizeOf } from "../src/queues/send-messages";
 import { debuggerFor } from "../src/debugger/debugger-stub";
 import { bySource, deliveryJourneys, entriesFromPipeline, type SeenEvent } from "../src/debugger/pipeline-entries";
 import type { JourneyUpdate } from "../src/debugger/entry";
+import { findSuppressedEvents } from "../src/privacy/suppression-store";
+import { recordSuppressedCounts, tallySuppressed } from "../src/privacy/suppressed-counts";
 
 /**
  * Queue consumers: EVENTS dedupes and archives, then hands archived events off to IDENTITY, which
@@ -48,6 +50,11 @@ export async function handleQueue(batch: MessageBatch, env: AppEnv): Promise<voi
 
 async function consumeEvents(batch: MessageBatch, env: AppEnv): Promise<void> {
   const dedupe = createDedupeGateway((name) => env.DEDUPE.get(env.DEDUPE.idFromName(name)), env.SPACE_ID);
+  // The suppression list is read from D1 on every batch (one round trip, no cache), so a
+  // regulation applies from the next batch on: within seconds of the API's answer.
+  const suppressed = (events: AcceptedEvent[]) => findSuppressedEvents(env.DB, events);
+  const countSuppressed = (events: AcceptedEvent[]) =>
+    recordSuppressedCounts(env.DB, tallySuppressed(events.map((event) => ({ sourceId: event.projectId, receivedAt: event.receivedAt }))));
   const handOffToIdentity = (events: AcceptedEvent[]) => sendMessages(env.IDENTITY, packEventsIntoMessages(events));
   // Destinations are read while the plans are (two D1 reads in parallel, not one after the other).
   let prefetched: { sourceIds: Set<string>; destinations: Promise<RoutedDestination[]> } | undefined;
@@ -89,6 +96,8 @@ async function consumeEvents(batch: MessageBatch, env: AppEnv): Promise<void> {
     queue: batch.queue,
     dedupe,
     random: Math.random,
+    suppressed,
+    countSuppressed,
     enforce,
     observe,
     debug,
@@ -97,8 +106,18 @@ async function consumeEvents(batch: MessageBatch, env: AppEnv): Promise<void> {
     forwardToSources,
   });
   await settle(batch, summary, env.EVENTS_DLQ);
-  const { archived, blocked, duplicates, deadLetters } = summary;
-  console.log(JSON.stringify({ queue: batch.queue, messages: batch.messages.length, archived, blocked, duplicates, deadLetters: deadLetters.length }));
+  const { archived, blocked, duplicates, suppressed: dropped, deadLetters } = summary;
+  console.log(
+    JSON.stringify({
+      queue: batch.queue,
+      messages: batch.messages.length,
+      archived,
+      blocked,
+      duplicates,
+      suppressed: dropped,
+      deadLetters: deadLetters.length,
+    }),
+  );
 }
 
 async function consumeIdentity(batch: MessageBatch, env: AppEnv): Promise<void> {

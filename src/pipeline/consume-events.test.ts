@@ -177,3 +177,91 @@ describe("consumeEventsBatch: the live debugger", () => {
     expect(handedOff).toEqual(["new"]);
   });
 });
+
+describe("consumeEventsBatch: suppression", () => {
+  const person = (messageId: string, userId: string): AcceptedEvent => ({ ...event(messageId), userId });
+
+  it("drops suppressed people's events before every other stage, acks their messages and counts them", async () => {
+    const stages: Record<string, string[]> = { check: [], commit: [], enforce: [], observe: [], debug: [], identity: [], fanOut: [], counted: [] };
+    const ids = (events: readonly { messageId: string }[]) => events.map((e) => e.messageId);
+    const summary = await consumeEventsBatch(
+      [
+        { id: "q1", attempts: 1, body: { v: 1, events: [person("gone-1", "suppressed"), person("kept-1", "free")] } },
+        { id: "q2", attempts: 1, body: { v: 1, events: [person("gone-2", "suppressed")] } },
+      ],
+      {
+        queue: "sluice-events",
+        random: () => 0.5,
+        suppressed: (events) => Promise.resolve(events.map((e) => e.userId === "suppressed")),
+        countSuppressed: (events) => (stages.counted!.push(...ids(events)), Promise.resolve()),
+        dedupe: {
+          check: (entries) => (stages.check!.push(...entries.map((e) => e.messageId)), Promise.resolve(entries.map(() => "fresh" as const))),
+          commit: (entries) => (stages.commit!.push(...ids(entries.map((e) => e.event))), Promise.resolve(entries.map(() => "archived" as const))),
+        },
+        enforce: (events) => (stages.enforce!.push(...ids(events)), Promise.resolve(events.map((e) => ({ event: e, blocked: null, violations: [] })))),
+        observe: (events) => (stages.observe!.push(...ids(events.map((e) => e.received))), Promise.resolve()),
+        debug: (events) => (stages.debug!.push(...ids(events.map((e) => e.received))), Promise.resolve()),
+        handOffToIdentity: (events) => (stages.identity!.push(...ids(events)), Promise.resolve()),
+        fanOut: (events) => (stages.fanOut!.push(...ids(events)), Promise.resolve()),
+      },
+    );
+    const { counted, ...rest } = stages;
+    expect(rest).toEqual({
+      check: ["kept-1"],
+      commit: ["kept-1"],
+      enforce: ["kept-1"],
+      observe: ["kept-1"],
+      debug: ["kept-1"],
+      identity: ["kept-1"],
+      fanOut: ["kept-1"],
+    });
+    expect(counted).toEqual(["gone-1", "gone-2"]);
+    expect(summary.outcomes).toEqual([{ kind: "ack" }, { kind: "ack" }]);
+    expect([summary.archived, summary.suppressed]).toEqual([1, 2]);
+  });
+
+  it("retries every message with events when the suppression list cannot be read, and lets nothing through", async () => {
+    let checked = 0;
+    const summary = await consumeEventsBatch(
+      [
+        { id: "q1", attempts: 1, body: { v: 1, events: [person("a", "u1")] } },
+        { id: "q2", attempts: 3, body: { v: 1, events: [person("b", "u2")] } },
+        { id: "q3", attempts: 1, body: { v: 2 } },
+      ],
+      {
+        queue: "sluice-events",
+        random: () => 0.5,
+        suppressed: () => Promise.reject(new Error("D1 unavailable")),
+        dedupe: {
+          check: (entries) => ((checked += entries.length), Promise.resolve(entries.map(() => "fresh" as const))),
+          commit: (entries) => Promise.resolve(entries.map(() => "archived" as const)),
+        },
+      },
+    );
+    expect(checked).toBe(0);
+    expect(summary.outcomes.map((o) => o.kind)).toEqual(["retry", "retry", "ack"]);
+    expect(summary.deadLetters).toHaveLength(1); // the unreadable message still goes to the DLQ
+  });
+
+  it("retries rather than guess when the check answers for fewer events than it was given", async () => {
+    const summary = await consumeEventsBatch([{ id: "q1", attempts: 1, body: { v: 1, events: [person("a", "u1"), person("b", "u2")] } }], {
+      queue: "sluice-events",
+      random: () => 0.5,
+      suppressed: () => Promise.resolve([false]),
+      dedupe: scriptedDedupe({}, {}),
+    });
+    expect(summary.outcomes[0]).toMatchObject({ kind: "retry" });
+  });
+
+  it("still drops and acks suppressed events when they cannot be counted", async () => {
+    const summary = await consumeEventsBatch([{ id: "q1", attempts: 1, body: { v: 1, events: [person("a", "suppressed")] } }], {
+      queue: "sluice-events",
+      random: () => 0.5,
+      suppressed: (events) => Promise.resolve(events.map(() => true)),
+      countSuppressed: () => Promise.reject(new Error("D1 unavailable")),
+      dedupe: scriptedDedupe({}, {}),
+    });
+    expect(summary.outcomes).toEqual([{ kind: "ack" }]);
+    expect([summary.archived, summary.suppressed]).toEqual([0, 1]);
+  });
+});

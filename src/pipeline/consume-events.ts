@@ -27,6 +27,8 @@ export interface BatchSummary extends BatchSummaryBase {
   /** Committed as seen but not archived: their source's tracking plan blocked them. */
   blocked: number;
   duplicates: number;
+  /** Dropped before every other stage: their person is suppressed. */
+  suppressed: number;
 }
 
 /** What the tracking plan made of an event: the event as it goes on, or why it was blocked. */
@@ -51,6 +53,17 @@ export interface PipelineDeps {
   queue: string;
   dedupe: DedupeGateway;
   random: () => number;
+  /**
+   * Suppression: whether each event's person is on the suppression list, in event order, for
+   * the whole batch at once. Suppressed events are dropped before anything else sees them
+   * (Segment: they "do not appear in the debugger, are not saved in archives and systems, and
+   * are not sent to any downstream server-side destinations"), and their messages are acked.
+   * Throws (the list could not be read) to retry the messages: no event of a possibly
+   * suppressed person may pass. Absent: nothing is suppressed.
+   */
+  suppressed?: (events: AcceptedEvent[]) => Promise<boolean[]>;
+  /** Counts the suppressed events (their only trace). A failure is logged, not retried. */
+  countSuppressed?: (events: AcceptedEvent[]) => Promise<void>;
   /**
    * Protocols: each event's source's tracking plan and settings, in event order; throws (the
    * plans could not be read) to retry the messages, since no event may pass unchecked.
@@ -91,13 +104,25 @@ interface Lane {
 }
 
 /**
- * The EVENTS consumer's pipeline for one batch: dedupe check early, then the tracking plan, then
- * the archive (the dedupe commit that puts events in the outbox; blocked ones are only marked
- * seen) late. Each message gets its own outcome: a failure touching one message's events retries
- * that message only, and every step is safe to run twice.
+ * The EVENTS consumer's pipeline for one batch: suppressed people's events dropped first, then
+ * the dedupe check early, then the tracking plan, then the archive (the dedupe commit that puts
+ * events in the outbox; blocked ones are only marked seen) late. Each message gets its own
+ * outcome: a failure touching one message's events retries that message only, and every step is
+ * safe to run twice.
  */
 export async function consumeEventsBatch(messages: readonly QueuedMessage[], deps: PipelineDeps): Promise<BatchSummary> {
-  const { entries, deadLetters } = decodeBatch(deps.queue, messages);
+  const decoded = decodeBatch(deps.queue, messages);
+  const { deadLetters } = decoded;
+  const retry = (index: number): MessageOutcome => ({ kind: "retry", delaySeconds: computeRetryDelaySeconds(messages[index]!.attempts, deps.random()) });
+
+  const screened = await dropSuppressed(decoded.entries, deps);
+  if (!screened.ok) {
+    const withEvents = new Set(decoded.entries.map((entry) => entry.message));
+    const outcomes = messages.map((_, index): MessageOutcome => (withEvents.has(index) ? retry(index) : { kind: "ack" }));
+    return { outcomes, deadLetters, archived: 0, blocked: 0, duplicates: 0, suppressed: 0 };
+  }
+  const { entries, suppressed } = screened;
+  const counted = countSuppressed(suppressed, deps);
 
   const failed = new Set<number>();
   const checks = await deps.dedupe.check(entries.map(({ event, owner }) => ({ messageId: event.messageId, sourceId: event.projectId, owner })));
@@ -183,16 +208,42 @@ export async function consumeEventsBatch(messages: readonly QueuedMessage[], dep
     }),
   );
 
-  const outcomes = messages.map((message, index): MessageOutcome =>
-    failed.has(index) ? { kind: "retry", delaySeconds: computeRetryDelaySeconds(message.attempts, deps.random()) } : { kind: "ack" },
-  );
+  await counted;
+  const outcomes = messages.map((_, index): MessageOutcome => (failed.has(index) ? retry(index) : { kind: "ack" }));
   return {
     outcomes,
     deadLetters,
     archived: committedNow.filter((lane) => lane.enforced.blocked === null).length,
     blocked: committedNow.filter((lane) => lane.enforced.blocked !== null).length,
     duplicates: lanes.filter((lane) => lane.check === "duplicate" || lane.commit === "duplicate").length,
+    suppressed: suppressed.length,
   };
+}
+
+/** The batch's entries without suppressed people's events, or `ok: false` when the list could not be read. */
+async function dropSuppressed(
+  entries: BatchEntry[],
+  deps: PipelineDeps,
+): Promise<{ ok: true; entries: BatchEntry[]; suppressed: AcceptedEvent[] } | { ok: false }> {
+  if (!deps.suppressed || entries.length === 0) return { ok: true, entries, suppressed: [] };
+  let flags: boolean[];
+  try {
+    flags = await deps.suppressed(entries.map((entry) => entry.event));
+    if (flags.length !== entries.length) throw new Error(`the suppression check answered ${flags.length} verdicts for ${entries.length} events`);
+  } catch (error) {
+    console.error("the suppression list could not be read; the messages are retried", error);
+    return { ok: false };
+  }
+  return { ok: true, entries: entries.filter((_, i) => !flags[i]), suppressed: entries.filter((_, i) => flags[i]).map((entry) => entry.event) };
+}
+
+async function countSuppressed(events: AcceptedEvent[], deps: PipelineDeps): Promise<void> {
+  if (!deps.countSuppressed || events.length === 0) return;
+  try {
+    await deps.countSuppressed(events);
+  } catch (error) {
+    console.error(`could not count ${events.length} suppressed events; they are dropped all the same`, error);
+  }
 }
 
 /** What the debugger shows of a lane: duplicates, and events in the archive or blocked; nothing while a commit is open. */
