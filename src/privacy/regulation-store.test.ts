@@ -25,3 +25,24 @@ describe("RegulationStore (D1)", () => {
     expect(await store.get(second.id)).toMatchObject({ status: "FINISHED", progress, updatedAt: "2026-11-30T11:05:00.000Z" });
   });
 });
+
+describe("RegulationStore.list paging", () => {
+  it("continues after the last page's regulation even when others share its creation time", async () => {
+    const store = new RegulationStore(env.DB);
+    const now = new Date("2020-01-01T00:00:00Z");
+    const made = await Promise.all([1, 2, 3].map(() => store.create({ regulationType: "SUPPRESS_ONLY", subjectIds: ["u"], covered: ["user_id:u"], now })));
+    const expected = made
+      .map((r) => r.id)
+      .sort()
+      .reverse();
+    const seen: string[] = [];
+    let last: { createdAt: string; id: string } | undefined;
+    for (let page = 0; page < 10; page += 1) {
+      const found = (await store.list(1, last?.createdAt ?? "2020-01-01T00:00:00.001Z", last?.id)).filter((r) => r.createdAt === now.toISOString());
+      if (found.length === 0) break;
+      seen.push(found[0]!.id);
+      last = found[0]!;
+    }
+    expect(seen).toEqual(expected);
+  });
+});

@@ -44,6 +44,19 @@ function fromRow(row: RegulationRow): Regulation {
   };
 }
 
+/**
+ * A regulation's userIds and covered keys live in its row as JSON, and D1 bounds a row at 2 MB.
+ * 5,000 userIds of a few identifiers each fit easily; people with dozens of devices may not, and
+ * such a request is refused before anything is written (split it into smaller ones).
+ */
+export const MAX_REGULATION_JSON_BYTES = 1_900_000;
+
+const encoder = new TextEncoder();
+
+/** The bytes of a regulation's JSON columns (userIds and covered keys), to check against `MAX_REGULATION_JSON_BYTES`. */
+export const regulationJsonBytes = (subjectIds: readonly string[], covered: readonly string[]) =>
+  encoder.encode(JSON.stringify(subjectIds)).length + encoder.encode(JSON.stringify(covered)).length;
+
 /** Regulation ids: Segment's are opaque strings; ours say what they are. */
 export const newRegulationId = () => `reg_${randomBase62(22)}`;
 
@@ -88,11 +101,19 @@ export class RegulationStore {
     return row ? fromRow(row) : null;
   }
 
-  /** Newest first, `limit` at a time; `before` is the last page's oldest `createdAt`. */
-  async list(limit: number, before?: string): Promise<Regulation[]> {
+  /**
+   * Newest first, `limit` at a time; `before` is the last page's oldest `createdAt`, and
+   * `beforeId` its id, so regulations created in the same millisecond are neither skipped nor
+   * repeated across pages (without it, the page continues strictly before `before`).
+   */
+  async list(limit: number, before?: string, beforeId?: string): Promise<Regulation[]> {
     const { results } = await this.db
-      .prepare("SELECT * FROM regulations WHERE (?1 IS NULL OR created_at < ?1) ORDER BY created_at DESC, id DESC LIMIT ?2")
-      .bind(before ?? null, limit)
+      .prepare(
+        `SELECT * FROM regulations
+         WHERE ?1 IS NULL OR created_at < ?1 OR (?3 IS NOT NULL AND created_at = ?1 AND id < ?3)
+         ORDER BY created_at DESC, id DESC LIMIT ?2`,
+      )
+      .bind(before ?? null, limit, beforeId ?? null)
       .all<RegulationRow>();
     return results.map(fromRow);
   }

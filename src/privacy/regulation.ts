@@ -60,6 +60,8 @@ export const storeProgressSchema = z.object({
   status: z.enum(["pending", "running", "done", "failed", "skipped"]),
   /** What was removed (events, objects, profiles, rows, letters, entries), by what it counts. */
   removed: z.record(z.string(), z.number().int()).default({}),
+  /** What was added, by what it counts: the suppression list's keys and userIds. */
+  added: z.record(z.string(), z.number().int()).optional(),
   error: z.string().optional(),
 });
 export type StoreProgress = z.infer<typeof storeProgressSchema>;
