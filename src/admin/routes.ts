@@ -10,6 +10,7 @@ import { destinationsApi } from "./destinations";
 import { filtersApi } from "./filters";
 import { identityApi } from "./identity";
 import { pipelineStatsApi } from "./pipeline-stats";
+import { regulationsApi } from "./regulations";
 import { replaysApi } from "./replays";
 import { schemaApi } from "./schema";
 import { sourceProtocolsApi } from "./source-protocols";
@@ -38,4 +39,5 @@ adminApi
   .route("/replays", replaysApi)
   .route("/archive", archiveApi)
   .route("/pipeline/stats", pipelineStatsApi)
-  .route("/identity", identityApi);
+  .route("/identity", identityApi)
+  .route("/regulations", regulationsApi);

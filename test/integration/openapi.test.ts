@@ -217,6 +217,24 @@ describe("live answers match their documented schemas", () => {
     await call("DELETE", `/api/v1/destinations/${id}`, "/api/v1/destinations/{id}");
   });
 
+  it("regulations", async () => {
+    const created = await call("POST", "/api/v1/regulations", "/api/v1/regulations", {
+      regulationType: "SUPPRESS_WITH_DELETE",
+      subjectType: "USER_ID",
+      subjectIds: [unique("user")],
+    });
+    expect(created.status).toBe(201);
+    const id = (created.body.regulation as { id: string }).id;
+    await call("POST", "/api/v1/regulations", "/api/v1/regulations", { regulationType: "UNSUPPRESS", subjectType: "USER_ID", subjectIds: [unique("user")] });
+    const listed = await call("GET", "/api/v1/regulations?limit=1", "/api/v1/regulations");
+    expect(listed.body.next).toEqual(expect.any(String));
+    await call("GET", `/api/v1/regulations/${id}`, "/api/v1/regulations/{id}");
+    expect((await call("GET", "/api/v1/regulations/reg_nope", "/api/v1/regulations/{id}")).status).toBe(404);
+    expect(
+      (await call("POST", "/api/v1/regulations", "/api/v1/regulations", { regulationType: "NOPE", subjectType: "USER_ID", subjectIds: ["u1"] })).body,
+    ).toMatchObject({ field: "regulationType" });
+  });
+
   it("the Profile API", async () => {
     const source = await createSource("OpenAPI profiles");
     const userId = unique("user");
