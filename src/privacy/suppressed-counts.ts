@@ -45,3 +45,13 @@ export async function readSuppressedCounts(db: D1Database, sourceId: string): Pr
     .all<{ day: string; count: number }>();
   return results;
 }
+
+/** Suppressed events per UTC day over the last `days` days (today last), for one source or all. */
+export async function readRecentSuppressed(db: D1Database, sourceId: string | undefined, now: Date, days = 7): Promise<{ day: string; count: number }[]> {
+  const first = new Date(now.getTime() - (days - 1) * 86_400_000).toISOString().slice(0, 10);
+  const { results } = await db
+    .prepare("SELECT day, SUM(count) AS count FROM suppressed_counts WHERE day >= ?1 AND (?2 IS NULL OR source_id = ?2) GROUP BY day ORDER BY day")
+    .bind(first, sourceId ?? null)
+    .all<{ day: string; count: number }>();
+  return results;
+}

@@ -1,6 +1,6 @@
 import { Analytics } from "@segment/analytics-node";
 import { describe, expect, it } from "vitest";
-import { adminFetch, baseUrl, createSource, DEV, readArchive, uniqueId, waitForMessages, waitUntil } from "./support/sluice";
+import { adminFetch, baseUrl, createSource, DEV, pipelineStats, readArchive, uniqueId, waitForMessages, waitUntil } from "./support/sluice";
 
 /**
  * Suppression on `wrangler dev`: a userId suppressed through the Regulations API, and what
@@ -79,5 +79,9 @@ describe("suppression with @segment/analytics-node", () => {
     for (const messageId of gone) expect(archived.has(messageId), messageId).toBe(false);
     // The identify from before the regulation stays: suppression stops what comes next (deletion is another regulation).
     expect(archived.has(before.sent[0]!.messageId)).toBe(true);
+    // What a suppressed event leaves behind: a count.
+    const suppressedTotal = async () => (await pipelineStats(source.id)).suppressedByDay.reduce((sum, { count }) => sum + count, 0);
+    await waitUntil("the 3 suppressed events counted in pipeline stats", suppressedTotal, (total) => total >= 3, { timeoutMs: 10_000 });
+    expect(await suppressedTotal()).toBe(3);
   });
 });

@@ -34,6 +34,7 @@ export interface PipelineStats {
   windowHours: number;
   archived: number;
   duplicates: number;
+  suppressedByDay: { day: string; count: number }[];
 }
 
 /** The URL of the Sluice that global-setup started. */
