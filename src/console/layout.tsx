@@ -32,6 +32,7 @@ export const SECTIONS: readonly { id: string; label: string; href?: string }[] =
   { id: "destinations", label: "Destinations", href: "/console/destinations" },
   { id: "profiles", label: "Profiles", href: "/console/profiles" },
   { id: "replays", label: "Replays", href: "/console/replays" },
+  { id: "privacy", label: "Privacy", href: "/console/privacy" },
   { id: "api", label: "API", href: "/api/v1/docs" },
 ];
 

@@ -4,6 +4,7 @@ import { requireSignedIn, type SignedInEnv } from "../context";
 import { debuggerSection } from "./debugger";
 import { destinationsSection } from "./destinations";
 import { overviewSection } from "./overview";
+import { privacySection } from "./privacy";
 import { profilesSection } from "./profiles";
 import { replaysSection } from "./replays";
 import { schemaSection } from "./schema";
@@ -29,4 +30,5 @@ export const sections = new Hono<SignedInEnv>()
   .route("/", trackingPlansSection)
   .route("/", profilesSection)
   .route("/", destinationsSection)
-  .route("/", replaysSection);
+  .route("/", replaysSection)
+  .route("/", privacySection);

@@ -1,0 +1,232 @@
+import type { FC } from "hono/jsx";
+import { REGULATION_TYPES, type Regulation, type RegulationStatus, type StoreProgress } from "../../privacy/regulation";
+import { formatCount } from "../charts";
+import { Layout, ScrollRegion } from "../layout";
+import { CsrfField, EmptyState, Time } from "../ui";
+import { REGULATION_TYPE_LABELS, type RegulationFormValues } from "./regulation-form";
+
+/** Pure pages of the Privacy section: regulations (suppress, unsuppress, delete), their progress and receipts. */
+
+export interface PrivacyPageProps {
+  subject: string;
+  csrfToken: string;
+  regulations: readonly Regulation[];
+  form: RegulationFormValues;
+  error?: string | undefined;
+}
+
+/** While a regulation runs, its page reloads itself this often. */
+export const REGULATION_REFRESH_SECONDS = 3;
+
+const STATUS_TONE: Record<RegulationStatus, string> = { INITIALIZED: "warn", RUNNING: "warn", FINISHED: "ok", PARTIAL_SUCCESS: "warn", FAILED: "bad" };
+const Status: FC<{ status: RegulationStatus }> = ({ status }) => <span class={`pill pill-${STATUS_TONE[status]}`}>{status}</span>;
+
+const subjectsSummary = (ids: readonly string[]) =>
+  ids.length <= 3 ? ids.join(", ") : `${ids.slice(0, 3).join(", ")} and ${formatCount(ids.length - 3)} more`;
+const countsOf = (counts: Record<string, number> | undefined) =>
+  Object.entries(counts ?? {})
+    .map(([what, n]) => `${formatCount(n)} ${what}`)
+    .join(", ");
+
+export const PrivacyPage: FC<PrivacyPageProps> = ({ subject, csrfToken, regulations, form, error }) => (
+  <Layout title="Privacy" current="privacy" subject={subject} csrfToken={csrfToken}>
+    <p class="lead">
+      Forget a person, or stop collecting their data: a regulation covers every identifier their profile holds (the anonymous ids from before they signed in,
+      emails, devices), in every source.
+    </p>
+    <section class="panel" aria-labelledby="new-regulation">
+      <h2 id="new-regulation">New regulation</h2>
+      {error ? (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <form method="post" action="/console/privacy/regulations" class="stack">
+        <CsrfField token={csrfToken} />
+        <label>
+          What to do
+          <select name="regulationType">
+            {REGULATION_TYPES.map((type) => (
+              <option value={type} selected={form.regulationType === type}>
+                {REGULATION_TYPE_LABELS[type]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          userIds <span class="muted">(one per line, at most 5,000)</span>
+          <textarea name="subjectIds" rows={4} class="mono" required>
+            {form.subjectIds}
+          </textarea>
+        </label>
+        <div>
+          <button type="submit">Create regulation</button>
+        </div>
+      </form>
+    </section>
+
+    <section aria-labelledby="regulations">
+      <h2 id="regulations">Regulations</h2>
+      {regulations.length === 0 ? (
+        <EmptyState title="No regulations yet.">
+          <p>When someone asks to be forgotten or to stop being tracked, create one above (or with POST /api/v1/regulations); its receipt shows here.</p>
+        </EmptyState>
+      ) : (
+        <ScrollRegion label="Regulations" class="table-scroll">
+          <table class="list">
+            <thead>
+              <tr>
+                <th scope="col">Created</th>
+                <th scope="col">Type</th>
+                <th scope="col">userIds</th>
+                <th scope="col">Status</th>
+              </tr>
+            </thead>
+            <tbody>
+              {regulations.map((regulation) => (
+                <tr>
+                  <td>
+                    <a href={`/console/privacy/regulations/${encodeURIComponent(regulation.id)}`}>
+                      <Time iso={regulation.createdAt} />
+                    </a>
+                  </td>
+                  <td>
+                    <code>{regulation.regulationType}</code>
+                  </td>
+                  <td>{subjectsSummary(regulation.subjectIds)}</td>
+                  <td>
+                    <Status status={regulation.status} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </ScrollRegion>
+      )}
+    </section>
+  </Layout>
+);
+
+const ProgressRows: FC<{ entries: [string, StoreProgress][]; names?: Record<string, string> }> = ({ entries, names = {} }) => (
+  <>
+    {entries.map(([id, progress]) => (
+      <tr>
+        <th scope="row">{names[id] ?? id}</th>
+        <td>{progress.status}</td>
+        <td>{countsOf(progress.removed) || "—"}</td>
+        <td>{countsOf(progress.added) || "—"}</td>
+        <td>{progress.error ?? ""}</td>
+      </tr>
+    ))}
+  </>
+);
+
+export interface RegulationPageProps {
+  subject: string;
+  csrfToken: string;
+  regulation: Regulation;
+  destinationNames: Record<string, string>;
+}
+
+export const RegulationPage: FC<RegulationPageProps> = ({ subject, csrfToken, regulation, destinationNames }) => {
+  const running = regulation.status === "INITIALIZED" || regulation.status === "RUNNING";
+  const stores = Object.entries(regulation.progress.stores);
+  const destinations = Object.entries(regulation.progress.destinations);
+  const verification = regulation.progress.verification;
+  return (
+    <Layout title={`Regulation ${regulation.id}`} current="privacy" subject={subject} csrfToken={csrfToken}>
+      {running ? <meta http-equiv="refresh" content={String(REGULATION_REFRESH_SECONDS)} /> : null}
+      <p>
+        <a href="/console/privacy">Privacy</a> / <code>{regulation.id}</code> <Status status={regulation.status} />
+      </p>
+      <dl class="facts">
+        <dt>Type</dt>
+        <dd>
+          <code>{regulation.regulationType}</code>
+        </dd>
+        <dt>Created</dt>
+        <dd>
+          <Time iso={regulation.createdAt} />
+        </dd>
+        <dt>Last change</dt>
+        <dd>
+          <Time iso={regulation.updatedAt} />
+        </dd>
+        <dt>userIds</dt>
+        <dd>{subjectsSummary(regulation.subjectIds)}</dd>
+        <dt>Identifiers covered</dt>
+        <dd>{formatCount(regulation.covered.length)}</dd>
+      </dl>
+      {regulation.error ? (
+        <p class="error" role="alert">
+          {regulation.error}
+        </p>
+      ) : null}
+      {running ? (
+        <p class="note" role="status">
+          Running: this page reloads every {REGULATION_REFRESH_SECONDS} seconds.
+        </p>
+      ) : null}
+
+      <section class="panel" aria-labelledby="stores">
+        <h2 id="stores">Progress per store</h2>
+        {stores.length === 0 ? (
+          <p class="muted">Nothing has run yet.</p>
+        ) : (
+          <ScrollRegion label="Progress per store" class="table-scroll">
+            <table class="list">
+              <thead>
+                <tr>
+                  <th scope="col">Store</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Removed</th>
+                  <th scope="col">Added</th>
+                  <th scope="col">Error</th>
+                </tr>
+              </thead>
+              <tbody>
+                <ProgressRows entries={stores} />
+              </tbody>
+            </table>
+          </ScrollRegion>
+        )}
+      </section>
+
+      {destinations.length > 0 ? (
+        <section class="panel" aria-labelledby="destinations">
+          <h2 id="destinations">Deletion forwarded to destinations</h2>
+          <ScrollRegion label="Deletion forwarded to destinations" class="table-scroll">
+            <table class="list">
+              <thead>
+                <tr>
+                  <th scope="col">Destination</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Removed</th>
+                  <th scope="col">Added</th>
+                  <th scope="col">Error</th>
+                </tr>
+              </thead>
+              <tbody>
+                <ProgressRows entries={destinations} names={destinationNames} />
+              </tbody>
+            </table>
+          </ScrollRegion>
+        </section>
+      ) : null}
+
+      {verification ? (
+        <section class="panel" aria-labelledby="receipt">
+          <h2 id="receipt">Receipt</h2>
+          <p class={verification.occurrences === 0 && verification.profilesStillFound === 0 ? "notice" : "error"}>
+            {verification.occurrences === 0 && verification.profilesStillFound === 0
+              ? `Verified: ${formatCount(verification.objectsChecked)} archive objects and ${formatCount(verification.eventsChecked)} events re-read, no occurrence of any covered identifier, and no identifier resolves to a profile.`
+              : `Not clean: ${formatCount(verification.occurrences)} occurrence(s) of covered identifiers remain and ${formatCount(verification.profilesStillFound)} identifier(s) still resolve to a profile.`}
+          </p>
+          <p class="muted">
+            Checked at <Time iso={verification.at} />.
+          </p>
+        </section>
+      ) : null}
+    </Layout>
+  );
+};
