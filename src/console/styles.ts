@@ -8,7 +8,7 @@ html, body { margin: 0; min-height: 100%; }
 body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--fg); background: var(--bg); }
 a { color: var(--accent); }
 code { font: 13px ui-monospace, SFMono-Regular, Menlo, monospace; background: var(--code); padding: 1px 4px; border-radius: 4px; overflow-wrap: anywhere; }
-h1 { font-size: 22px; line-height: 1.25; margin: 0 0 1rem; }
+h1 { font-size: 22px; line-height: 1.25; margin: 0 0 1rem; overflow-wrap: anywhere; }
 button, input { font: inherit; }
 button { cursor: pointer; border: 1px solid transparent; border-radius: 6px; padding: .5rem 1rem; font-weight: 600; background: var(--accent); color: var(--accent-fg); }
 /* Whatever the keyboard focuses shows it (WCAG 2.4.7); main takes the skip link's focus without a frame around the page. */

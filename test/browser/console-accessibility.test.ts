@@ -36,6 +36,7 @@ interface Seeded {
   destinationId: string;
   replayId: string;
   userId: string;
+  regulationId: string;
 }
 
 /** One console page to check: where it is, and what shows once it is ready. */
@@ -153,6 +154,12 @@ const SIGNED_IN_PAGES: readonly ConsolePage[] = [
   },
   { name: "replays", path: () => "/console/replays", ready: (page) => page.locator("h2", { hasText: "Start a replay" }).waitFor() },
   { name: "replay", path: ({ replayId }) => `/console/replays/${replayId}`, ready: (page) => page.locator("h2", { hasText: "Per destination" }).waitFor() },
+  { name: "privacy", path: () => "/console/privacy", ready: heading("Privacy") },
+  {
+    name: "regulation",
+    path: ({ regulationId }) => `/console/privacy/regulations/${regulationId}`,
+    ready: (page) => page.locator("h2", { hasText: "Progress per store" }).waitFor(),
+  },
   { name: "not-found", path: () => "/console/no-such-page", ready: heading("Not found") },
   { name: "api", path: () => "/api/v1/docs", ready: (page) => page.locator("h1").first().waitFor() },
 ];
@@ -438,6 +445,12 @@ describe("console accessibility in Chromium", () => {
       (status) => status !== "running",
       { timeoutMs: 30_000, intervalMs: 500 },
     );
-    return { source, planId: trackingPlan.id, destinationId: destination.id, replayId: replay.id, userId };
+    const { regulation } = await adminJson<{ regulation: { id: string } }>(
+      "POST",
+      "/api/v1/regulations",
+      { regulationType: "SUPPRESS_ONLY", subjectType: "USER_ID", subjectIds: [`${userId}-someone-else`] },
+      201,
+    );
+    return { source, planId: trackingPlan.id, destinationId: destination.id, replayId: replay.id, userId, regulationId: regulation.id };
   }
 });

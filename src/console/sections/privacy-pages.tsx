@@ -25,7 +25,7 @@ const subjectsSummary = (ids: readonly string[]) =>
   ids.length <= 3 ? ids.join(", ") : `${ids.slice(0, 3).join(", ")} and ${formatCount(ids.length - 3)} more`;
 const countsOf = (counts: Record<string, number> | undefined) =>
   Object.entries(counts ?? {})
-    .map(([what, n]) => `${formatCount(n)} ${what}`)
+    .map(([what, n]) => `${formatCount(n)} ${n === 1 ? what.replace(/s$/, "") : what}`)
     .join(", ");
 
 export const PrivacyPage: FC<PrivacyPageProps> = ({ subject, csrfToken, regulations, form, error }) => (
@@ -168,7 +168,7 @@ export const RegulationPage: FC<RegulationPageProps> = ({ subject, csrfToken, re
         </p>
       ) : null}
 
-      <section class="panel" aria-labelledby="stores">
+      <section aria-labelledby="stores">
         <h2 id="stores">Progress per store</h2>
         {stores.length === 0 ? (
           <p class="muted">Nothing has run yet.</p>
@@ -193,7 +193,7 @@ export const RegulationPage: FC<RegulationPageProps> = ({ subject, csrfToken, re
       </section>
 
       {destinations.length > 0 ? (
-        <section class="panel" aria-labelledby="destinations">
+        <section aria-labelledby="destinations">
           <h2 id="destinations">Deletion forwarded to destinations</h2>
           <ScrollRegion label="Deletion forwarded to destinations" class="table-scroll">
             <table class="list">
