@@ -113,6 +113,8 @@ describe("live answers match their documented schemas", () => {
     await call("GET", "/api/v1/sources", "/api/v1/sources");
     await call("GET", `/api/v1/sources/${id}`, "/api/v1/sources/{id}");
     await call("PATCH", `/api/v1/sources/${id}`, "/api/v1/sources/{id}", { scriptAlias: unique("alias").replace("_", "-").toLowerCase() });
+    await call("PATCH", `/api/v1/sources/${id}`, "/api/v1/sources/{id}", { retentionDays: 30 });
+    await call("POST", "/api/v1/sources", "/api/v1/sources", { name: "OpenAPI retained source", retentionDays: 7 });
     expect((await call("GET", "/api/v1/sources/nope", "/api/v1/sources/{id}")).status).toBe(404);
     expect((await call("POST", "/api/v1/sources", "/api/v1/sources", {})).body).toMatchObject({ field: "name" });
 
