@@ -223,10 +223,11 @@ describe("live answers match their documented schemas", () => {
     const source = await createSource("OpenAPI profiles");
     const userId = unique("user");
     const messageId = unique("msg");
-    await sendBatch(source.writeKey, [{ type: "identify", userId, traits: { plan: "pro" }, messageId }]);
+    const context = { consent: { categoryPreferences: { Analytics: true } } };
+    await sendBatch(source.writeKey, [{ type: "identify", userId, traits: { plan: "pro" }, context, messageId }]);
     await waitForEvent(`user_id:${userId}`, messageId);
     const template = (resource: string) => `/v1/spaces/{spaceId}/collections/{collection}/profiles/{identifier}/${resource}`;
-    for (const resource of ["traits", "external_ids", "events", "metadata", "links"]) {
+    for (const resource of ["traits", "external_ids", "events", "metadata", "links", "consent"]) {
       const answer = await call("GET", profilePath(`user_id:${userId}`, resource), template(resource), undefined, PROFILE_AUTH);
       expect(answer.status, resource).toBe(200);
     }
