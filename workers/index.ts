@@ -1,4 +1,5 @@
 import type { AppEnv } from "../src/env";
+import { sweepArchiveRetention } from "../src/retention/sweep-archive";
 import { app } from "./app";
 import { handleQueue } from "./queue";
 
@@ -12,4 +13,9 @@ export { SignInThrottleObject } from "./sign-in-throttle-object";
 export default {
   fetch: app.fetch,
   queue: handleQueue,
+  // The one Cron Trigger (wrangler.toml, hourly): the archive retention sweep, as of the time it was scheduled for.
+  async scheduled(controller, env) {
+    const { deleted, complete } = await sweepArchiveRetention(env.DB, env.ARCHIVE, new Date(controller.scheduledTime));
+    console.log(JSON.stringify({ cron: controller.cron, retention: { deleted, complete } }));
+  },
 } satisfies ExportedHandler<AppEnv>;

@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { z } from "zod";
+import { consentRecordSchema, newerConsent, type ConsentRecord } from "../src/identity/consent";
 import type { Identifier } from "../src/identity/identifier";
 import type { Collection } from "../src/identity/index-shards";
 import {
@@ -38,11 +39,13 @@ export const PROFILE_SCHEMA: readonly SchemaStep[] = [
     created_at TEXT NOT NULL, PRIMARY KEY (collection, profile_id));
   CREATE TABLE IF NOT EXISTS absorbed (from_id TEXT PRIMARY KEY, at TEXT NOT NULL);
   `,
+  // Consent preferences (src/identity/consent.ts): one row, the newest record.
+  `CREATE TABLE IF NOT EXISTS consent (id INTEGER PRIMARY KEY CHECK (id = 1), record TEXT NOT NULL);`,
 ];
 
 /**
  * One profile (named by its segment_id): identifiers, traits, 14 days of events, metadata, links,
- * and, once merged into another profile, a forwarding pointer. Each method parses, calls the pure
+ * consent preferences, and, once merged into another profile, a forwarding pointer. Each method parses, calls the pure
  * rules (src/identity), persists in one transaction; every write is idempotent so the pipeline
  * may repeat it after a crash.
  */
@@ -102,6 +105,7 @@ export class ProfileObject extends DurableObject<AppEnv> {
         }
         this.sql.exec("UPDATE identifiers SET source_id = ?, first_message_id = ? WHERE first_message_id IS NULL", event.sourceId, event.messageId);
         this.saveMetadata(meta, recordEventInMetadata(metadataState(meta), event, update.now));
+        if (update.consent) this.saveConsent(update.consent);
       }
       if (update.link) this.insertLink({ ...update.link, createdAt: update.now });
       this.pruneEvents(update.now);
@@ -119,6 +123,7 @@ export class ProfileObject extends DurableObject<AppEnv> {
       traits: this.traits(),
       links: this.links(),
       metadata: viewMetadata(metadataState(meta)),
+      consent: this.consent(),
     };
   }
 
@@ -158,6 +163,8 @@ export class ProfileObject extends DurableObject<AppEnv> {
       this.setMeta("traits", JSON.stringify(mergeTraitStates(this.traits(), from.traits)));
       this.setMeta("merge_count", String(Number(meta.merge_count ?? 0) + from.mergeCount + 1));
       this.saveMetadata(meta, absorbMetadata(metadataState(meta), from.metadata, at));
+      // A snapshot from code older than consent records has none.
+      if (from.consent) this.saveConsent(from.consent);
       return { forwardTo: null };
     });
   }
@@ -189,6 +196,7 @@ export class ProfileObject extends DurableObject<AppEnv> {
       identifiers: this.identifiers(),
       links: this.links(),
       metadata: viewMetadata(metadataState(meta)),
+      consent: this.consent(),
     };
   }
 
@@ -222,6 +230,13 @@ export class ProfileObject extends DurableObject<AppEnv> {
     for (const [key, value] of Object.entries(next)) {
       if (value !== null && value !== meta[key]) this.setMeta(key, value);
     }
+  }
+
+  /** Keeps the newer of the stored consent and `incoming` (consent.ts); writes only a change. */
+  private saveConsent(incoming: ConsentRecord): void {
+    const current = this.consent();
+    const kept = newerConsent(current, incoming);
+    if (kept !== current) this.sql.exec("INSERT OR REPLACE INTO consent (id, record) VALUES (1, ?)", JSON.stringify(kept));
   }
 
   private insertIdentifier(identifier: StoredIdentifier): void {
@@ -285,6 +300,11 @@ export class ProfileObject extends DurableObject<AppEnv> {
         sourceId: row.source_id,
         createdAt: row.created_at,
       }));
+  }
+
+  private consent(): ConsentRecord | null {
+    const raw = this.sql.exec<{ record: string }>("SELECT record FROM consent WHERE id = 1").toArray()[0]?.record;
+    return raw ? parseStoredJson(consentRecordSchema, raw, "consent.record") : null;
   }
 
   private traits(): TraitState {

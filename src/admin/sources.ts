@@ -1,9 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ApiError } from "../http/api-error";
 import { ADMIN_ERRORS, ADMIN_SECURITY, CONFLICT, NOT_FOUND, adminRouter, idParam, json, jsonBody } from "../http/openapi";
-import { changeSource } from "../sources/change-source";
+import { changeSource, RETENTION_RULE } from "../sources/change-source";
 import { SourceStore } from "../sources/source-store";
-import { SCRIPT_ALIAS_PATTERN } from "../sources/source";
+import { MAX_RETENTION_DAYS, MIN_RETENTION_DAYS, SCRIPT_ALIAS_PATTERN } from "../sources/source";
 
 export const SourceBody = z
   .object({
@@ -12,12 +12,30 @@ export const SourceBody = z
     writeKey: z.string().openapi({ description: "Sends events to this source: HTTP Basic user name, or `writeKey` in the body." }),
     enabled: z.boolean(),
     scriptAlias: z.string().optional().openapi({ description: "analytics.js is also served at `/s/<scriptAlias>.js`." }),
+    retentionDays: z
+      .number()
+      .int()
+      .optional()
+      .openapi({ description: "Days archived events are kept; older hours are deleted hourly. Absent: the archive keeps everything." }),
   })
   .openapi("Source");
+
+/** Whole days, or null for no limit (the archive keeps everything). */
+const retentionDays = z
+  .number({ error: `must be ${RETENTION_RULE}` })
+  .int({ error: `must be ${RETENTION_RULE}` })
+  .min(MIN_RETENTION_DAYS, { error: `must be ${RETENTION_RULE}` })
+  .max(MAX_RETENTION_DAYS, { error: `must be ${RETENTION_RULE}` })
+  .nullable()
+  .optional()
+  .openapi({
+    description: `Days to keep archived events (${MIN_RETENTION_DAYS} to ${MAX_RETENTION_DAYS}); hours older than that are deleted by the hourly retention sweep. null keeps everything.`,
+  });
 
 const createSource = z
   .object({
     name: z.string({ error: "name is required: a display name for the source" }).trim().min(1).max(200),
+    retentionDays,
   })
   .openapi("SourceCreate");
 
@@ -32,9 +50,10 @@ const updateSource = z
       })
       .nullable()
       .optional(),
+    retentionDays,
   })
-  .refine((body) => body.name !== undefined || body.enabled !== undefined || body.scriptAlias !== undefined, {
-    error: "send name, enabled and/or scriptAlias to change",
+  .refine((body) => body.name !== undefined || body.enabled !== undefined || body.scriptAlias !== undefined || body.retentionDays !== undefined, {
+    error: "send name, enabled, scriptAlias and/or retentionDays to change",
   })
   .openapi("SourceUpdate");
 
@@ -64,8 +83,8 @@ export const sourcesApi = adminRouter()
       responses: { 201: sourceAnswer("The new source."), ...ADMIN_ERRORS },
     }),
     async (c) => {
-      const { name } = c.req.valid("json");
-      const source = await new SourceStore(c.env.DB).create(name, new Date());
+      const { name, retentionDays } = c.req.valid("json");
+      const source = await new SourceStore(c.env.DB).create(name, new Date(), { retentionDays });
       return c.json({ source }, 201);
     },
   )
@@ -90,7 +109,7 @@ export const sourcesApi = adminRouter()
       ...route,
       method: "patch",
       path: "/{id}",
-      summary: "Rename, enable or disable a source, or set its script alias",
+      summary: "Rename, enable or disable a source, or set its script alias or archive retention",
       request: { params: idParam("source"), body: jsonBody(updateSource) },
       responses: { 200: sourceAnswer("The source as changed."), ...ADMIN_ERRORS, ...NOT_FOUND, ...CONFLICT },
     }),
@@ -100,6 +119,7 @@ export const sourcesApi = adminRouter()
       const result = await changeSource(new SourceStore(c.env.DB), id, changes, new Date());
       if ("error" in result) {
         if (result.error === "not-found") throw new ApiError(404, `No source with id ${id}.`);
+        if (result.error === "invalid-retention") throw new ApiError(400, result.message, "retentionDays");
         throw new ApiError(409, `scriptAlias ${changes.scriptAlias} is taken by another source: choose another.`, "scriptAlias");
       }
       const { source } = result;

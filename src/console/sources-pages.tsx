@@ -4,6 +4,7 @@ import { Sparkline, formatCount } from "./charts";
 import { Layout, ScrollRegion } from "./layout";
 import type { SourceActivity } from "./source-activity";
 import { scriptUrlFor, snippetFor } from "./snippet";
+import { RetentionPanel } from "./source-retention";
 import { CsrfField, Pager } from "./ui";
 
 /** Pure pages of the Sources section: functions of the data the routes load. */
@@ -138,11 +139,14 @@ export interface SourcePageProps extends Viewer {
   /** The alias form's error, and what was typed into it. */
   aliasError?: string;
   alias?: string;
+  /** The retention form's error, and what was typed into it. */
+  retentionError?: string;
+  retention?: string;
   /** What the last change did, e.g. "Source disabled." */
   notice?: string;
 }
 
-export const SourcePage: FC<SourcePageProps> = ({ subject, csrfToken, source, activity, origin, aliasError, alias, notice }) => {
+export const SourcePage: FC<SourcePageProps> = ({ subject, csrfToken, source, activity, origin, aliasError, alias, retentionError, retention, notice }) => {
   const base = `/console/sources/${encodeURIComponent(source.id)}`;
   return (
     <Layout title={source.name} current="sources" subject={subject} csrfToken={csrfToken}>
@@ -251,6 +255,8 @@ export const SourcePage: FC<SourcePageProps> = ({ subject, csrfToken, source, ac
           </form>
         ) : null}
       </section>
+
+      <RetentionPanel base={base} csrfToken={csrfToken} retentionDays={source.retentionDays} typed={retention} error={retentionError} />
 
       <section class="panel" aria-labelledby="status">
         <h2 id="status">{source.enabled ? "Disable" : "Enable"}</h2>

@@ -1,3 +1,4 @@
+import type { ConsentRecord } from "./consent";
 import type { HeldIdentifier, Identifier } from "./identifier";
 import type { Collection } from "./index-shards";
 import type { TraitState } from "./traits";
@@ -53,6 +54,8 @@ export interface ProfileSnapshot {
   /** Events are not in the snapshot: a merge copies them in pages (`eventPage`), however many. */
   links: ProfileLink[];
   metadata: ProfileMetadata | null;
+  /** The survivor keeps the newer of the two (consent.ts). */
+  consent: ConsentRecord | null;
 }
 
 /** One event applied to a profile: its traits (identify for users, group for accounts) and record. */
@@ -61,6 +64,8 @@ export interface ProfileUpdate {
   /** Traits to apply; undefined when the call carries none for this collection. */
   traits?: Record<string, unknown>;
   link?: Omit<ProfileLink, "createdAt">;
+  /** Consent the event records (a user's profile only: consent.ts). */
+  consent?: ConsentRecord;
   now: string;
 }
 

@@ -1,3 +1,4 @@
+import type { ConsentRecord } from "./consent";
 import type { Collection } from "./index-shards";
 import type { ProfileLink, ProfileMetadata, StoredIdentifier } from "./profile-record";
 import type { TraitState } from "./traits";
@@ -24,4 +25,6 @@ export interface ProfileView {
   identifiers: StoredIdentifier[];
   links: ProfileLink[];
   metadata: ProfileMetadata | null;
+  /** The newest consent preferences recorded, or null when none was. */
+  consent: ConsentRecord | null;
 }

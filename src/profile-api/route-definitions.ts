@@ -110,6 +110,25 @@ export const metadataRoute = profileRoute(
     .openapi("ProfileMetadata"),
   "The metadata; `segment_id` is the profile's stable id.",
 );
+export const consentRoute = profileRoute(
+  "consent",
+  "A user's consent preferences (Sluice's own resource)",
+  z.object({}),
+  z
+    .object({
+      consent: z
+        .object({
+          categoryPreferences: z
+            .record(z.string(), z.boolean())
+            .openapi({ description: "Consent category id → consented, as the event's `context.consent.categoryPreferences` gave it." }),
+          updatedAt: z.string().openapi({ description: "Timestamp of the event that recorded it (ISO-8601 UTC)." }),
+        })
+        .nullable()
+        .openapi({ description: "null until a `Segment Consent Preference Updated` track or an identify with the consent object is recorded." }),
+    })
+    .openapi("ProfileConsent"),
+  "The newest consent preferences recorded: the latest `Segment Consent Preference Updated` track or identify with `context.consent.categoryPreferences`, by event timestamp; merges keep the newest.",
+);
 export const linksRoute = profileRoute(
   "links",
   "Accounts a user belongs to (or users of an account)",

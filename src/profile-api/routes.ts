@@ -5,13 +5,14 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { HonoEnv } from "../env";
 import { credentialsMatch } from "../http/constant-time";
 import { findProfile } from "./find-profile";
-import { eventsRoute, externalIdsRoute, linksRoute, metadataRoute, params, traitsRoute } from "./route-definitions";
-import { decodeOffset, eventsPage, externalIdsPage, linksBody, metadataBody, traitsPage } from "./views";
+import { consentRoute, eventsRoute, externalIdsRoute, linksRoute, metadataRoute, params, traitsRoute } from "./route-definitions";
+import { consentBody, decodeOffset, eventsPage, externalIdsPage, linksBody, metadataBody, traitsPage } from "./views";
 
 /**
  * Segment's Profile API on this host (DESIGN.md): `GET /v1/spaces/:spaceId/collections/
  * {users|accounts}/profiles/<type>:<value>/{traits,external_ids,events,metadata,links}`, HTTP
  * Basic with the Profile API token as user name. Errors are `{"error":{"code","message"}}`.
+ * `…/consent` is Sluice's own: Segment documents no Profile API resource for consent.
  */
 type ProfileContext = Context<HonoEnv>;
 
@@ -135,12 +136,17 @@ profileApi
     if (found instanceof Response) return found;
     return c.json(linksBody(found.view.links), 200);
   })
+  .openapi(consentRoute, async (c) => {
+    const found = await lookUp(c, c.req.valid("param"), "consent");
+    if (found instanceof Response) return found;
+    return c.json(consentBody(found.view.consent), 200);
+  })
   // Anything else under /v1/spaces answers in the Profile API's error shape, not the app's.
   .get("/v1/spaces/*", (c) =>
     fail(
       c,
       404,
       "not_found",
-      "No Profile API route here: use /v1/spaces/<space>/collections/{users|accounts}/profiles/<type>:<value>/{traits,external_ids,events,metadata,links}.",
+      "No Profile API route here: use /v1/spaces/<space>/collections/{users|accounts}/profiles/<type>:<value>/{traits,external_ids,events,metadata,links,consent}.",
     ),
   );

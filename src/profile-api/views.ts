@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { ConsentRecord } from "../identity/consent";
 import type { ProfileLink, ProfileMetadata, RecordedEvent, StoredIdentifier } from "../identity/profile-record";
 import { verboseTraits, visibleTraits, type TraitState } from "../identity/traits";
 import { parseStoredJson } from "../storage/stored-json";
@@ -101,6 +102,15 @@ export function metadataBody(
       last_source_id: metadata.last_source_id,
     },
   };
+}
+
+/**
+ * `consent`: the newest preferences recorded (src/identity/consent.ts), or null. Segment documents
+ * no Profile API resource for consent, so this one is Sluice's; its field names follow the
+ * consent object's (`categoryPreferences`).
+ */
+export function consentBody(consent: ConsentRecord | null): { consent: { categoryPreferences: Record<string, boolean>; updatedAt: string } | null } {
+  return { consent: consent && { categoryPreferences: consent.categoryPreferences, updatedAt: consent.updatedAt } };
 }
 
 export function linksBody(links: readonly ProfileLink[]): { data: unknown[] } {

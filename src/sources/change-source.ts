@@ -1,15 +1,13 @@
-import type { Source } from "./source";
+import { isRetentionDays, MAX_RETENTION_DAYS, MIN_RETENTION_DAYS, type Source } from "./source";
 import { SourceCache } from "./source-cache";
-import type { SourceStore } from "./source-store";
+import type { SourceStore, SourceUpdate } from "./source-store";
 
-export interface SourceChanges {
-  name?: string;
-  enabled?: boolean;
-  /** null removes the alias. */
-  scriptAlias?: string | null;
-}
+/** `scriptAlias: null` removes the alias; `retentionDays: null` keeps the archive without limit. */
+export type SourceChanges = SourceUpdate;
 
-export type SourceChangeResult = { source: Source } | { error: "not-found" } | { error: "alias-taken" };
+export type SourceChangeResult = { source: Source } | { error: "not-found" } | { error: "alias-taken" } | { error: "invalid-retention"; message: string };
+
+export const RETENTION_RULE = `a whole number of days from ${MIN_RETENTION_DAYS} to ${MAX_RETENTION_DAYS}, or null to keep everything`;
 
 /**
  * Changes a source and evicts every cache entry it answered to: its write key, its old alias and
@@ -17,6 +15,10 @@ export type SourceChangeResult = { source: Source } | { error: "not-found" } | {
  * existed). Shared by the admin API and the console, so both follow the same rules.
  */
 export async function changeSource(store: SourceStore, id: string, changes: SourceChanges, now: Date): Promise<SourceChangeResult> {
+  const { retentionDays } = changes;
+  if (retentionDays !== undefined && retentionDays !== null && !isRetentionDays(retentionDays)) {
+    return { error: "invalid-retention", message: `retentionDays must be ${RETENTION_RULE}.` };
+  }
   const before = await store.get(id);
   if (!before) return { error: "not-found" };
   const source = await store.update(before.id, changes, now);

@@ -6,16 +6,26 @@ interface SourceRow {
   write_key: string;
   enabled: number;
   script_alias: string | null;
+  retention_days: number | null;
 }
 
-const COLUMNS = "id, name, write_key, enabled, script_alias";
+const COLUMNS = "id, name, write_key, enabled, script_alias, retention_days";
 const toSource = (row: SourceRow): Source => ({
   id: row.id,
   name: row.name,
   writeKey: row.write_key,
   enabled: row.enabled === 1,
   ...(row.script_alias === null ? {} : { scriptAlias: row.script_alias }),
+  ...(row.retention_days === null ? {} : { retentionDays: row.retention_days }),
 });
+
+/** The changes `update` applies; `null` clears an alias or the retention (keep everything). */
+export interface SourceUpdate {
+  name?: string;
+  enabled?: boolean;
+  scriptAlias?: string | null;
+  retentionDays?: number | null;
+}
 
 /** Sources in D1. Only the admin API and cache misses come here; ingest reads the cache. */
 export class SourceStore {
@@ -41,13 +51,22 @@ export class SourceStore {
     return row ? toSource(row) : null;
   }
 
-  async create(name: string, now: Date): Promise<Source> {
-    const source: Source = { id: newSourceId(), name, writeKey: newWriteKey(), enabled: true };
+  async create(name: string, now: Date, options: { retentionDays?: number | null } = {}): Promise<Source> {
+    const retentionDays = options.retentionDays ?? null;
+    const source: Source = { id: newSourceId(), name, writeKey: newWriteKey(), enabled: true, ...(retentionDays === null ? {} : { retentionDays }) };
     await this.db
-      .prepare("INSERT INTO sources (id, name, write_key, enabled, created_at, updated_at) VALUES (?, ?, ?, 1, ?, ?)")
-      .bind(source.id, source.name, source.writeKey, now.toISOString(), now.toISOString())
+      .prepare("INSERT INTO sources (id, name, write_key, enabled, retention_days, created_at, updated_at) VALUES (?, ?, ?, 1, ?, ?, ?)")
+      .bind(source.id, source.name, source.writeKey, retentionDays, now.toISOString(), now.toISOString())
       .run();
     return source;
+  }
+
+  /** Sources with a retention, by id: what the retention sweep works through. */
+  async listRetained(): Promise<{ id: string; retentionDays: number }[]> {
+    const { results } = await this.db
+      .prepare("SELECT id, retention_days FROM sources WHERE retention_days IS NOT NULL ORDER BY id")
+      .all<{ id: string; retention_days: number }>();
+    return results.map((row) => ({ id: row.id, retentionDays: row.retention_days }));
   }
 
   /**
@@ -55,11 +74,12 @@ export class SourceStore {
    * source, or when another source already has the alias (one statement, so no race can slip a
    * duplicate in between a check and the write; the unique index backs it up).
    */
-  async update(id: string, changes: { name?: string; enabled?: boolean; scriptAlias?: string | null }, now: Date): Promise<Source | null> {
+  async update(id: string, changes: SourceUpdate, now: Date): Promise<Source | null> {
     const row = await this.db
       .prepare(
         `UPDATE sources SET name = COALESCE(?1, name), enabled = COALESCE(?2, enabled),
-           script_alias = CASE WHEN ?3 THEN ?4 ELSE script_alias END, updated_at = ?5
+           script_alias = CASE WHEN ?3 THEN ?4 ELSE script_alias END,
+           retention_days = CASE WHEN ?7 THEN ?8 ELSE retention_days END, updated_at = ?5
          WHERE id = ?6 AND (?4 IS NULL OR NOT EXISTS (SELECT 1 FROM sources WHERE script_alias = ?4 AND id <> ?6))
          RETURNING ${COLUMNS}`,
       )
@@ -70,6 +90,8 @@ export class SourceStore {
         changes.scriptAlias ?? null,
         now.toISOString(),
         id,
+        Number(changes.retentionDays !== undefined),
+        changes.retentionDays ?? null,
       )
       .first<SourceRow>();
     return row ? toSource(row) : null;

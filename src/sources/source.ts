@@ -9,6 +9,19 @@ export interface Source {
    * unset, so sources keep the exact shape DESIGN.md gives them.
    */
   scriptAlias?: string;
+  /**
+   * Days its archived events are kept (src/retention deletes older hours). Absent when unset:
+   * the archive keeps everything, and the source keeps the shape DESIGN.md gives it.
+   */
+  retentionDays?: number;
+}
+
+/** Archive retention is whole days, from one day to ten years; null (unset) keeps everything. */
+export const MIN_RETENTION_DAYS = 1;
+export const MAX_RETENTION_DAYS = 3650;
+
+export function isRetentionDays(value: unknown): value is number {
+  return Number.isInteger(value) && (value as number) >= MIN_RETENTION_DAYS && (value as number) <= MAX_RETENTION_DAYS;
 }
 
 /** Lower-case letters, digits and dashes: a path segment that names nothing recognisable. */

@@ -1,6 +1,7 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { DEDUPE_SCHEMA } from "../../workers/dedupe-object";
+import { PROFILE_SCHEMA } from "../../workers/profile-object";
 import { hasColumn, migrateSchema, pendingSteps } from "./migrate-schema";
 
 describe("pendingSteps", () => {
@@ -61,6 +62,16 @@ describe("migrateSchema in a Durable Object's SQLite", () => {
       expect(hasColumn(storage.sql, "seen", "blocked")).toBe(false);
       migrateSchema(storage, DEDUPE_SCHEMA);
       expect(hasColumn(storage.sql, "seen", "blocked")).toBe(true);
+    });
+  });
+
+  it("upgrades a profile written before consent records: its rows stay, the consent table is added", async () => {
+    await inBlankObject((storage) => {
+      migrateSchema(storage, PROFILE_SCHEMA.slice(0, 1));
+      storage.sql.exec("INSERT INTO meta (key, value) VALUES ('id', 'use_1')");
+      expect(migrateSchema(storage, PROFILE_SCHEMA)).toBe(PROFILE_SCHEMA.length);
+      expect(storage.sql.exec("SELECT value FROM meta WHERE key = 'id'").toArray()).toEqual([{ value: "use_1" }]);
+      expect(storage.sql.exec("SELECT COUNT(*) AS n FROM consent").one()).toEqual({ n: 0 });
     });
   });
 

@@ -113,6 +113,8 @@ describe("live answers match their documented schemas", () => {
     await call("GET", "/api/v1/sources", "/api/v1/sources");
     await call("GET", `/api/v1/sources/${id}`, "/api/v1/sources/{id}");
     await call("PATCH", `/api/v1/sources/${id}`, "/api/v1/sources/{id}", { scriptAlias: unique("alias").replace("_", "-").toLowerCase() });
+    await call("PATCH", `/api/v1/sources/${id}`, "/api/v1/sources/{id}", { retentionDays: 30 });
+    await call("POST", "/api/v1/sources", "/api/v1/sources", { name: "OpenAPI retained source", retentionDays: 7 });
     expect((await call("GET", "/api/v1/sources/nope", "/api/v1/sources/{id}")).status).toBe(404);
     expect((await call("POST", "/api/v1/sources", "/api/v1/sources", {})).body).toMatchObject({ field: "name" });
 
@@ -239,10 +241,11 @@ describe("live answers match their documented schemas", () => {
     const source = await createSource("OpenAPI profiles");
     const userId = unique("user");
     const messageId = unique("msg");
-    await sendBatch(source.writeKey, [{ type: "identify", userId, traits: { plan: "pro" }, messageId }]);
+    const context = { consent: { categoryPreferences: { Analytics: true } } };
+    await sendBatch(source.writeKey, [{ type: "identify", userId, traits: { plan: "pro" }, context, messageId }]);
     await waitForEvent(`user_id:${userId}`, messageId);
     const template = (resource: string) => `/v1/spaces/{spaceId}/collections/{collection}/profiles/{identifier}/${resource}`;
-    for (const resource of ["traits", "external_ids", "events", "metadata", "links"]) {
+    for (const resource of ["traits", "external_ids", "events", "metadata", "links", "consent"]) {
       const answer = await call("GET", profilePath(`user_id:${userId}`, resource), template(resource), undefined, PROFILE_AUTH);
       expect(answer.status, resource).toBe(200);
     }

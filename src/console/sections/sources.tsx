@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { changeSource } from "../../sources/change-source";
-import { SCRIPT_ALIAS_PATTERN } from "../../sources/source";
+import { MAX_RETENTION_DAYS, MIN_RETENTION_DAYS, SCRIPT_ALIAS_PATTERN } from "../../sources/source";
 import { SourceStore } from "../../sources/source-store";
 import { formFields, render, type SignedInContext, type SignedInEnv } from "../context";
 import { NotFoundPage } from "../pages";
@@ -24,7 +24,9 @@ async function listPage(c: SignedInContext, page: number, form?: { error: string
   );
 }
 
-async function sourcePage(c: SignedInContext, id: string, extra: { aliasError?: string; alias?: string; notice?: string } = {}, status: 200 | 400 | 409 = 200) {
+type SourcePageExtra = { aliasError?: string; alias?: string; retentionError?: string; retention?: string; notice?: string };
+
+async function sourcePage(c: SignedInContext, id: string, extra: SourcePageExtra = {}, status: 200 | 400 | 409 = 200) {
   const source = await new SourceStore(c.env.DB).get(id);
   if (!source) return render(c, <NotFoundPage path={new URL(c.req.url).pathname} />, 404);
   const activity = (await readSourceActivity(c.env.DB, new Date())).get(source.id) ?? emptyActivity();
@@ -64,6 +66,24 @@ export const sourcesSection = new Hono<SignedInEnv>()
     if ("error" in result) {
       if (result.error === "not-found") return render(c, <NotFoundPage path={new URL(c.req.url).pathname} />, 404);
       return sourcePage(c, id, { aliasError: `The alias ${alias} is taken by another source: choose another.`, alias }, 409);
+    }
+    return c.redirect(`/console/sources/${encodeURIComponent(id)}`, 303);
+  })
+  .post("/sources/:id/retention", async (c) => {
+    const id = c.req.param("id");
+    const fields = await formFields(c);
+    const typed = (fields.retentionDays ?? "").trim();
+    const unlimited = fields.unlimited === "1";
+    if (!unlimited && !typed) return sourcePage(c, id, { retentionError: "Enter a number of days to keep, such as 90.", retention: typed }, 400);
+    // changeSource checks the number, as it does for the admin API: anything but digits fails it.
+    const retentionDays = unlimited ? null : /^\d+$/.test(typed) ? Number(typed) : Number.NaN;
+    const result = await changeSource(new SourceStore(c.env.DB), id, { retentionDays }, new Date());
+    if ("error" in result) {
+      if (result.error === "invalid-retention") {
+        const retentionError = `Keep events a whole number of days from ${MIN_RETENTION_DAYS} to ${MAX_RETENTION_DAYS}: ${typed} is not one.`;
+        return sourcePage(c, id, { retentionError, retention: typed }, 400);
+      }
+      return render(c, <NotFoundPage path={new URL(c.req.url).pathname} />, 404);
     }
     return c.redirect(`/console/sources/${encodeURIComponent(id)}`, 303);
   });

@@ -1,4 +1,5 @@
 import type { AcceptedEvent } from "../../spec/accepted-event";
+import { consentFromEvent } from "../../identity/consent";
 import { extractIdentifiers } from "../../identity/extract-identifiers";
 import { identifierKey, type Identifier } from "../../identity/identifier";
 import type { CompiledIdentityConfig } from "../../identity/identity-config";
@@ -111,18 +112,25 @@ async function resolveOneEvent(event: AcceptedEvent, deps: IdentityStageDeps, kn
   const recorded = recordedEvent(event);
   const traits = isPlainObject(record.traits) ? record.traits : undefined;
   const at = now.toISOString();
-  // The user's profile takes identify traits and links to the account; the account's profile
-  // takes group traits and links back to the user.
+  // The user's profile takes identify traits and consent, and links to the account; the
+  // account's profile takes group traits and links back to the user.
+  const userConsent = consentFromEvent(event);
   const sides = [
-    { own: user.profileId, traitsFrom: "identify", other: { collection: "accounts" as const, profileId: account.profileId, identifiers: accounts } },
-    { own: account.profileId, traitsFrom: "group", other: { collection: "users" as const, profileId: user.profileId, identifiers: users } },
+    {
+      own: user.profileId,
+      traitsFrom: "identify",
+      consent: userConsent,
+      other: { collection: "accounts" as const, profileId: account.profileId, identifiers: accounts },
+    },
+    { own: account.profileId, traitsFrom: "group", consent: undefined, other: { collection: "users" as const, profileId: user.profileId, identifiers: users } },
   ];
-  for (const { own, traitsFrom, other } of sides) {
+  for (const { own, traitsFrom, consent, other } of sides) {
     if (!own) continue;
     await applyFollowingMerges(store, own, {
       event: recorded,
       traits: event.type === traitsFrom ? traits : undefined,
       link: other.profileId ? { ...other, profileId: other.profileId, sourceId: event.projectId } : undefined,
+      ...(consent ? { consent } : {}),
       now: at,
     });
   }
