@@ -9,6 +9,7 @@ export { IdentityIndexObject } from "./identity-index-object";
 export { ProfileObject } from "./profile-object";
 export { ReplayObject } from "./replay-object";
 export { SignInThrottleObject } from "./sign-in-throttle-object";
+export { SubjectExportObject } from "./subject-export-object";
 
 export default {
   fetch: app.fetch,

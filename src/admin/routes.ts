@@ -11,6 +11,7 @@ import { filtersApi } from "./filters";
 import { identityApi } from "./identity";
 import { pipelineStatsApi } from "./pipeline-stats";
 import { regulationsApi } from "./regulations";
+import { subjectExportsApi } from "./subject-exports";
 import { replaysApi } from "./replays";
 import { schemaApi } from "./schema";
 import { sourceProtocolsApi } from "./source-protocols";
@@ -40,4 +41,5 @@ adminApi
   .route("/archive", archiveApi)
   .route("/pipeline/stats", pipelineStatsApi)
   .route("/identity", identityApi)
-  .route("/regulations", regulationsApi);
+  .route("/regulations", regulationsApi)
+  .route("/subject-exports", subjectExportsApi);

@@ -24,6 +24,11 @@ export function partitionOfKey(key: string): string | undefined {
   return /^archive\/[^/]+\/(\d{4}-\d{2}-\d{2}\/\d{2})\//.exec(key)?.[1];
 }
 
+/** The source an archive key belongs to, or undefined for keys outside the layout. */
+export function sourceOfKey(key: string): string | undefined {
+  return /^archive\/([^/]+)\//.exec(key)?.[1];
+}
+
 /**
  * The list prefixes that cover `[from, to)` for one source: one per UTC day, so a month-long
  * range costs thirty list calls rather than a scan of the whole source.

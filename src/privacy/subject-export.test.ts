@@ -26,8 +26,9 @@ describe("subject export records", () => {
       identifiers: [{ type: "user_id", value: "u1", addedAt: "2026-11-30T10:00:00.000Z", sourceId: "src", firstMessageId: "m1" }],
       links: [],
       metadata: null,
+      consent: { categoryPreferences: { Advertising: false }, updatedAt: "2026-11-30T10:00:00.000Z", messageId: "m2" },
     };
-    const record = profileRecordOf(view, { categoryPreferences: { Advertising: false } });
+    const record = profileRecordOf(view);
     expect(record).toMatchObject({ record: "profile", segmentId: "use_1", traits: view.traits, consent: { categoryPreferences: { Advertising: false } } });
     const text = toNdjson([record, { record: "subject", subjectIds: ["u1"], covered: ["user_id:u1"], exportedAt: "2026-11-30T11:00:00.000Z" }]);
     expect(text.split("\n")).toHaveLength(3);

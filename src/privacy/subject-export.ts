@@ -23,7 +23,7 @@ export type ExportRecord =
       identifiers: ProfileView["identifiers"];
       links: ProfileView["links"];
       metadata: ProfileView["metadata"];
-      consent?: unknown;
+      consent: ProfileView["consent"];
     };
 
 /** The lines of one archive object that belong to the covered people, as export records (unreadable lines are skipped). */
@@ -43,8 +43,8 @@ export function eventRecordsOf(lines: Iterable<string>, covered: ReadonlySet<str
   return records;
 }
 
-/** A profile as the export shows it: traits as their current values, every identifier, links and metadata. */
-export function profileRecordOf(view: ProfileView, consent?: unknown): ExportRecord {
+/** A profile as the export shows it: traits (with their sources), every identifier, links, metadata and consent. */
+export function profileRecordOf(view: ProfileView): ExportRecord {
   return {
     record: "profile",
     segmentId: view.id,
@@ -52,7 +52,7 @@ export function profileRecordOf(view: ProfileView, consent?: unknown): ExportRec
     identifiers: view.identifiers.map((identifier) => ({ ...identifier })),
     links: [...view.links],
     metadata: view.metadata,
-    ...(consent === undefined ? {} : { consent }),
+    consent: view.consent,
   };
 }
 
