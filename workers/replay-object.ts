@@ -6,6 +6,7 @@ import { recordDeliveryStats } from "../src/destinations/delivery-stats";
 import { DESTINATION_TYPES } from "../src/destinations/types";
 import type { AppEnv } from "../src/env";
 import { sendMessages, sizeOf } from "../src/queues/send-messages";
+import { erasedKeysReader } from "../src/privacy/erased-keys";
 import { ReplayRegistry } from "../src/replay/replay-registry";
 import type { ReplaySpec } from "../src/replay/replay-request";
 import { ReplayRunner, type ReplayDeps } from "../src/replay/replay-runner";
@@ -95,6 +96,7 @@ export function replayDeps(store: ReplayStore, env: AppEnv, overrides: Partial<R
     now: Date.now,
     random: Math.random,
     firstRetryDelaySeconds: firstRetryDelaySeconds(env),
+    erasedKeys: erasedKeysReader(env.DB, () => store.spec()?.createdAt ?? new Date(0).toISOString()),
     ...overrides,
   };
 }
