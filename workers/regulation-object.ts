@@ -90,6 +90,9 @@ export class RegulationObject extends DurableObject<AppEnv> {
         }),
       sourceIds: async () => (await env.DB.prepare("SELECT id FROM sources ORDER BY id").all<{ id: string }>()).results.map((row) => row.id),
       debugger: (sourceId) => debuggerFor(env, sourceId),
+      replayIds: async () =>
+        (await env.DB.prepare("SELECT id FROM replays WHERE status != 'finished' ORDER BY id").all<{ id: string }>()).results.map((row) => row.id),
+      replay: (id) => env.REPLAYS.get(env.REPLAYS.idFromName(id)),
       indexShard: (name) => env.IDENTITY_INDEX.get(env.IDENTITY_INDEX.idFromName(name)),
       profile: (id) => env.PROFILES.get(env.PROFILES.idFromName(id)),
       destinations: async () => (await destinations.list()).filter((destination) => destination.enabled),

@@ -6,6 +6,7 @@ import { recordDeliveryStats } from "../src/destinations/delivery-stats";
 import { DESTINATION_TYPES } from "../src/destinations/types";
 import type { AppEnv } from "../src/env";
 import { sendMessages, sizeOf } from "../src/queues/send-messages";
+import { coveredFrom, namesCoveredPerson } from "../src/privacy/covered";
 import { erasedKeysReader } from "../src/privacy/erased-keys";
 import { ReplayRegistry } from "../src/replay/replay-registry";
 import type { ReplaySpec } from "../src/replay/replay-request";
@@ -53,6 +54,12 @@ export class ReplayObject extends DurableObject<AppEnv> {
     // Always, so a list entry left running by a failed write is mended by cancelling again.
     if (progress) await new ReplayRegistry(this.env.DB).update(progress);
     return progress;
+  }
+
+  /** A deletion: an ended replay forgets the parked events of the people whose identifier keys are `keys`. */
+  purge(keys: string[]): number {
+    const covered = coveredFrom(keys);
+    return this.store.forgetParked((event) => namesCoveredPerson(event, covered));
   }
 
   override async alarm(): Promise<void> {

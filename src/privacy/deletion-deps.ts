@@ -9,7 +9,7 @@ export interface OutboxPurger {
   purge(keys: string[]): Promise<{ removed: number; messageIds: string[] }>;
 }
 
-/** What a deletion asks of a source's DebuggerObject. */
+/** What a deletion asks of a source's DebuggerObject (and of a ReplayObject: the same call). */
 export interface DebuggerPurger {
   purge(keys: string[]): Promise<number>;
 }
@@ -53,6 +53,9 @@ export interface DeletionDeps {
   dedupeShards: () => { name: string; shard: OutboxPurger }[];
   sourceIds: () => Promise<string[]>;
   debugger: (sourceId: string) => DebuggerPurger;
+  /** Replays that may hold parked events (not finished), and each one's object. */
+  replayIds: () => Promise<string[]>;
+  replay: (id: string) => DebuggerPurger;
   indexShard: (name: string) => IndexShardEraser;
   profile: (id: string) => ProfileEraser;
   /** Enabled destinations when the step starts. */

@@ -16,7 +16,7 @@ describe("planDeletionSteps", () => {
     expect(planDeletionSteps("DELETE_INTERNAL")).not.toContain("destinations");
     expect(planDeletionSteps("SUPPRESS_WITH_DELETE")).toEqual(expect.arrayContaining(["dead-letters", "profiles-erase", "d1", "destinations", "verify"]));
     expect(Object.keys(initialProgress(planDeletionSteps("DELETE_ONLY")).stores).sort()).toEqual(
-      ["archive", "d1", "deadLetters", "debugger", "identityIndex", "outbox", "profiles"].sort(),
+      ["archive", "d1", "deadLetters", "debugger", "identityIndex", "outbox", "profiles", "replays"].sort(),
     );
     expect(Object.keys(initialProgress(planDeletionSteps("DELETE_ARCHIVE_ONLY")).stores).sort()).toEqual(["archive", "outbox"]);
   });

@@ -5,7 +5,7 @@ import { REGULATION_EFFECTS, type RegulationProgress, type RegulationStatus, typ
 import { eraseListedObjects, listIndexedObjects, unindexListedObjects, verifyListedObjects } from "./steps/archive-steps";
 import { forwardDeletions } from "./steps/forward-deletions";
 import { discoverProfiles, eraseProfiles, forgetInAccounts, lookupOwners, releaseMappings } from "./steps/profile-steps";
-import { eraseD1Rows, eraseDeadLetters, purgeDebuggers, purgeOutboxes } from "./steps/store-steps";
+import { eraseD1Rows, eraseDeadLetters, purgeDebuggers, purgeOutboxes, purgeReplays } from "./steps/store-steps";
 
 /** Wall time one alarm spends before handing over to the next. */
 const TICK_BUDGET_MS = 10_000;
@@ -21,7 +21,7 @@ export function planDeletionSteps(type: RegulationType): DeletionStep[] {
   const { deleteInternal, forwardToDestinations } = REGULATION_EFFECTS[type];
   const steps: DeletionStep[] = ["settle"];
   if (deleteInternal !== "none") steps.push("outbox", "archive-index", "archive-erase", "archive-unindex");
-  if (deleteInternal === "all") steps.push("dead-letters", "debugger", "profiles-discover", "profiles-release", "profiles-erase", "accounts", "d1");
+  if (deleteInternal === "all") steps.push("dead-letters", "debugger", "replays", "profiles-discover", "profiles-release", "profiles-erase", "accounts", "d1");
   if (forwardToDestinations) steps.push("destinations");
   if (deleteInternal !== "none") steps.push("verify");
   steps.push("finish", "done");
@@ -36,6 +36,7 @@ const STEP_STORE: Partial<Record<DeletionStep, string>> = {
   "archive-unindex": "archive",
   "dead-letters": "deadLetters",
   debugger: "debugger",
+  replays: "replays",
   "profiles-discover": "profiles",
   "profiles-release": "identityIndex",
   "profiles-erase": "profiles",
@@ -60,6 +61,7 @@ const STEPS: Record<Exclude<DeletionStep, "finish" | "done">, (ctx: StepContext)
   "archive-unindex": unindexListedObjects,
   "dead-letters": eraseDeadLetters,
   debugger: purgeDebuggers,
+  replays: purgeReplays,
   "profiles-discover": discoverProfiles,
   "profiles-release": releaseMappings,
   "profiles-erase": eraseProfiles,

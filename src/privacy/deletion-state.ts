@@ -49,6 +49,7 @@ export const DELETION_STEPS = [
   "archive-unindex",
   "dead-letters",
   "debugger",
+  "replays",
   "profiles-discover",
   "profiles-release",
   "profiles-erase",

@@ -9,6 +9,9 @@ import type { DeletionStep } from "../../src/privacy/deletion-state";
 import type { Regulation, RegulationType } from "../../src/privacy/regulation";
 import { startRegulationJob } from "../../src/privacy/regulation-job";
 import { RegulationStore } from "../../src/privacy/regulation-store";
+import { ReplayRegistry } from "../../src/replay/replay-registry";
+import type { ReplaySpec } from "../../src/replay/replay-request";
+import { ReplayStore } from "../../src/replay/replay-store";
 import type { AcceptedEvent } from "../../src/spec/accepted-event";
 import { app } from "../../workers/app";
 import worker from "../../workers/index";
@@ -189,6 +192,7 @@ describe("deleting a person everywhere", () => {
       archive: { status: "done", removed: { events: theirIds.length, objects: touched.length, objectsDeleted: onlyTheirs } },
       deadLetters: { status: "done", removed: { letters: 8, events: 8 } },
       debugger: { status: "done", removed: { entries: debuggerBefore.length } },
+      replays: { status: "done", removed: { parkedEvents: 0 } },
       profiles: { status: "done", removed: { profiles: 3, accountEvents: 1, accountLinks: 1 } },
       identityIndex: { status: "done", removed: { mappings: 4 } },
       d1: { status: "done", removed: { identityViolations: violationsBefore, subjectExports: 0 } },
@@ -200,6 +204,44 @@ describe("deleting a person everywhere", () => {
       profilesStillFound: 0,
     });
   }, 120_000);
+});
+
+describe("deleting a person from replays", () => {
+  it("forgets their parked events in a replay that ended without sending them, and leaves a running one to its runner", async () => {
+    const [person, other] = [unique("gone"), unique("stays")];
+    const parked = [acceptedEvent("src", unique("m"), { userId: person }), acceptedEvent("src", unique("m"), { userId: other })];
+    const replay = async (cancelled: boolean) => {
+      const spec: ReplaySpec = {
+        id: unique("rpl"),
+        sourceId: "src",
+        destinationIds: ["ds_parked"],
+        from: hoursAgo(2),
+        to: hoursAgo(1),
+        ratePerSecond: 10,
+        blocks: { events: [], traits: [] },
+        createdAt: new Date().toISOString(),
+      };
+      await new ReplayRegistry(env.DB).add(spec);
+      const stub = env.REPLAYS.get(env.REPLAYS.idFromName(spec.id));
+      await runInDurableObject(stub, (_instance, state) => {
+        const store = new ReplayStore(state.storage);
+        store.init(spec, new Date());
+        store.savePart(store.parts()[0]!, { addPending: parked as unknown as Record<string, unknown>[] });
+        if (cancelled) store.cancel(new Date());
+      });
+      return async () =>
+        runInDurableObject(stub, (_instance, state) => new ReplayStore(state.storage).pending("ds_parked").map(({ event }) => event.messageId));
+    };
+    const cancelledPending = await replay(true);
+    const runningPending = await replay(false);
+
+    const done = await waitForRegulation((await startRegulation("DELETE_INTERNAL", [person], [`user_id:${person}`])).id);
+
+    expect(done.status).toBe("FINISHED");
+    expect(done.progress.stores.replays).toEqual({ status: "done", removed: { parkedEvents: 1 } });
+    expect(await cancelledPending()).toEqual([parked[1]!.messageId]);
+    expect(await runningPending()).toEqual(parked.map((event) => event.messageId));
+  }, 60_000);
 });
 
 /** Writes events to the archive (and its index) through a dedupe shard's real flush, all at once. */

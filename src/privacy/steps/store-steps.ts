@@ -7,8 +7,8 @@ import type { DeletionStep } from "../deletion-state";
 /** Dead letters listed (and read, a few at a time) per page. */
 const DEAD_LETTER_PAGE = 100;
 const PARALLEL_READS = 8;
-/** Debugger objects purged side by side. */
-const PARALLEL_SOURCES = 16;
+/** Debugger (or replay) objects purged side by side. */
+const PARALLEL_OBJECTS = 16;
 /** MessageIds per D1 statement (one JSON parameter). */
 const MESSAGES_PER_STATEMENT = 500;
 /** Identifier needles per D1 statement. */
@@ -107,24 +107,43 @@ async function eraseDeadLetter(ctx: StepContext, bucket: R2Bucket, key: string):
 }
 
 /** Removes the people's entries from every source's live debugger buffer. */
-export async function purgeDebuggers(ctx: StepContext): Promise<StepResult> {
+export function purgeDebuggers(ctx: StepContext): Promise<StepResult> {
+  return purgeEach(ctx, "debugger", "entries", ctx.deps.sourceIds, ctx.deps.debugger);
+}
+
+/**
+ * Removes the people's parked events (waiting for a retry) from replays that ended without
+ * sending them. A running replay's runner drops them itself before any retry.
+ */
+export function purgeReplays(ctx: StepContext): Promise<StepResult> {
+  return purgeEach(ctx, "replays", "parkedEvents", ctx.deps.replayIds, ctx.deps.replay);
+}
+
+/** Asks each object in `ids` to purge the people, a few at a time, each recorded done with what it removed. */
+async function purgeEach(
+  ctx: StepContext,
+  step: "debugger" | "replays",
+  kind: string,
+  ids: () => Promise<string[]>,
+  object: (id: string) => { purge(keys: string[]): Promise<number> },
+): Promise<StepResult> {
   const { state } = ctx.deps;
   const keys = [...ctx.covered.keys];
-  const sources = (await ctx.deps.sourceIds()).filter((id) => !state.isDone("debugger", id));
-  for (let start = 0; start < sources.length; start += PARALLEL_SOURCES) {
+  const pending = (await ids()).filter((id) => !state.isDone(step, id));
+  for (let start = 0; start < pending.length; start += PARALLEL_OBJECTS) {
     if (pastDeadline(ctx)) return { wakeAt: ctx.deps.now() };
     await Promise.all(
-      sources.slice(start, start + PARALLEL_SOURCES).map(async (sourceId) => {
-        const entries = await ctx.deps.debugger(sourceId).purge(keys);
+      pending.slice(start, start + PARALLEL_OBJECTS).map(async (id) => {
+        const removed = await object(id).purge(keys);
         state.transaction(() => {
-          state.recordRemoval("debugger", sourceId, { entries });
-          state.markDone("debugger", sourceId);
+          state.recordRemoval(step, id, { [kind]: removed });
+          state.markDone(step, id);
         });
       }),
     );
-    state.updateStore("debugger", { removed: totals(ctx, "debugger", ["entries"]) });
+    state.updateStore(step, { removed: totals(ctx, step, [kind]) });
   }
-  state.updateStore("debugger", { removed: totals(ctx, "debugger", ["entries"]) });
+  state.updateStore(step, { removed: totals(ctx, step, [kind]) });
   return "done";
 }
 
