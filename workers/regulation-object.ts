@@ -103,7 +103,6 @@ export class RegulationObject extends DurableObject<AppEnv> {
       now: Date.now,
       random: Math.random,
       firstRetryDelaySeconds: firstRetryDelaySeconds(env),
-      settleMs: SETTLE_MS,
     };
   }
 }

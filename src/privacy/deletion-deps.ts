@@ -69,8 +69,6 @@ export interface DeletionDeps {
   now: () => number;
   random: () => number;
   firstRetryDelaySeconds?: number;
-  /** How long the job waits before its first step, so events already committed reach the outbox. */
-  settleMs: number;
 }
 
 /** What a step is given: the deps, what the regulation covers, and when this alarm's time is up. */

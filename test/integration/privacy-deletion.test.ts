@@ -235,9 +235,15 @@ describe("deleting a person from replays", () => {
     const cancelledPending = await replay(true);
     const runningPending = await replay(false);
 
-    const done = await waitForRegulation((await startRegulation("DELETE_INTERNAL", [person], [`user_id:${person}`])).id);
+    const regulation = await startRegulation("DELETE_INTERNAL", [person], [`user_id:${person}`]);
+    const done = await waitForRegulation(regulation.id);
 
     expect(done.status).toBe("FINISHED");
+    // The object says the same, and starting it again changes nothing.
+    const object = env.REGULATIONS.get(env.REGULATIONS.idFromName(regulation.id));
+    expect(await object.status()).toEqual({ step: "done", progress: done.progress });
+    await startRegulationJob(env, regulation);
+    expect(await new RegulationStore(env.DB).get(regulation.id)).toMatchObject({ status: "FINISHED", progress: done.progress });
     expect(done.progress.stores.replays).toEqual({ status: "done", removed: { parkedEvents: 1 } });
     expect(await cancelledPending()).toEqual([parked[1]!.messageId]);
     expect(await runningPending()).toEqual(parked.map((event) => event.messageId));
