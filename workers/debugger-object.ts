@@ -2,6 +2,8 @@ import { DurableObject } from "cloudflare:workers";
 import { DebuggerBuffer, type BufferChange, type StoredEntry } from "../src/debugger/buffer";
 import type { DebuggerEntry, JourneyUpdate } from "../src/debugger/entry";
 import { debuggerEntrySchema } from "../src/debugger/entry-schema";
+import { coveredFrom } from "../src/privacy/covered";
+import { entryHoldsCoveredPerson } from "../src/privacy/debugger-erase";
 import { streamMessages } from "../src/debugger/stream-messages";
 import type { AppEnv } from "../src/env";
 import { migrateSchema, type SchemaStep } from "../src/storage/migrate-schema";
@@ -38,6 +40,17 @@ export class DebuggerObject extends DurableObject<AppEnv> {
   /** The buffer, newest first. */
   recent(): DebuggerEntry[] {
     return this.loaded().recent();
+  }
+
+  /**
+   * A deletion: removes the entries of the people whose identifier keys are `keys`. Consoles
+   * already showing them keep what they received until they reload; nothing new about them is sent.
+   */
+  purge(keys: string[]): number {
+    const covered = coveredFrom(keys);
+    const change = this.loaded().remove((entry) => entryHoldsCoveredPerson(entry, covered));
+    this.apply(change);
+    return change.evicted.length;
   }
 
   /** A WebSocket upgrade (routed here by `GET /api/v1/sources/:id/debugger`) opens a live stream. */

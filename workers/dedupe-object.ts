@@ -5,6 +5,7 @@ import { flushIdFor, planArchiveObjects, type OutboxRow } from "../src/dedupe/ou
 import { DEDUPE_WINDOW_MS } from "../src/dedupe/shards";
 import type { CheckVerdict, CommitEntry, CommitVerdict, DedupeEntry } from "../src/dedupe/verdicts";
 import type { AppEnv } from "../src/env";
+import { archiveIndexStatements, planArchiveIndex, subjectKeysOfLine } from "../src/privacy/archive-index";
 import { hasColumn, migrateSchema, type SchemaStep } from "../src/storage/migrate-schema";
 
 /** How long the outbox gathers events before they are written to R2 as one object per source-hour. */
@@ -32,6 +33,9 @@ export const DEDUPE_SCHEMA: readonly SchemaStep[] = [
   },
 ];
 
+/** Outbox rows a purge reads at a time (each up to 32 KB of JSON). */
+const PURGE_PAGE_ROWS = 500;
+
 export interface ShardStats {
   sourceId: string;
   archived: number;
@@ -46,6 +50,8 @@ export interface ShardStats {
  */
 export class DedupeObject extends DurableObject<AppEnv> {
   private readonly sql: SqlStorage;
+  /** The flush running now, if any: a purge waits for it (see `purge`). */
+  private flushing: Promise<number> | null = null;
 
   constructor(ctx: DurableObjectState, env: AppEnv) {
     super(ctx, env);
@@ -132,7 +138,45 @@ export class DedupeObject extends DurableObject<AppEnv> {
   }
 
   /** Writes one outbox slice to R2. Safe to interrupt anywhere and run again. */
-  async flushOutbox(): Promise<number> {
+  flushOutbox(): Promise<number> {
+    const flush = this.writeOutboxSlice();
+    this.flushing = flush;
+    const clear = () => {
+      if (this.flushing === flush) this.flushing = null;
+    };
+    flush.then(clear, clear);
+    return flush;
+  }
+
+  /**
+   * Removes the events of the people whose identifier keys are `keys` from the outbox: committed,
+   * not yet in R2 (a deletion's first step). Answers how many left and their messageIds. A flush
+   * under way holds its slice in memory and will write it whatever the outbox says now, so the
+   * purge first waits for it: what it writes was indexed before it was written, and the deletion's
+   * archive step, which runs after the purge, finds it there. Then, with no flush in flight, the
+   * rows go in one synchronous pass; a flush that crashed midway re-runs from the outbox, now
+   * without them.
+   */
+  async purge(keys: string[]): Promise<{ removed: number; messageIds: string[] }> {
+    while (this.flushing) await this.flushing.catch(() => {}); // its failure is the alarm's to retry
+    const covered = new Set(keys);
+    const messageIds: string[] = [];
+    for (let after = 0; ;) {
+      const rows = this.sql
+        .exec<{ seq: number; body: string }>("SELECT seq, body FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?", after, PURGE_PAGE_ROWS)
+        .toArray();
+      if (rows.length === 0) break;
+      const doomed = rows.filter((row) => subjectKeysOfLine(row.body).some((key) => covered.has(key)));
+      this.ctx.storage.transactionSync(() => {
+        for (const row of doomed) this.sql.exec("DELETE FROM outbox WHERE seq = ?", row.seq);
+      });
+      for (const row of doomed) messageIds.push(String((JSON.parse(row.body) as { messageId?: unknown }).messageId));
+      after = rows.at(-1)!.seq;
+    }
+    return { removed: messageIds.length, messageIds };
+  }
+
+  private async writeOutboxSlice(): Promise<number> {
     const plan = this.currentFlushPlan();
     if (!plan) return 0;
     const rows = this.sql
@@ -142,9 +186,15 @@ export class DedupeObject extends DurableObject<AppEnv> {
         plan.maxSeq,
       )
       .toArray();
+    const objects = planArchiveObjects(rows, plan.flushId);
+    // The person index first, in one D1 batch: every object in R2 is then findable by deletion.
+    // Rows are INSERT OR IGNORE, so a re-run of a crashed flush writes the same rows again.
+    const indexDb = this.indexDatabase();
+    const statements = archiveIndexStatements(indexDb, await planArchiveIndex(objects));
+    if (statements.length > 0) await indexDb.batch(statements);
     const bucket = this.archiveBucket();
     await Promise.all(
-      planArchiveObjects(rows, plan.flushId).map(async (object) =>
+      objects.map(async (object) =>
         bucket.put(object.key, await encodeNdjsonGzip(object.lines), {
           httpMetadata: { contentType: "application/x-ndjson", contentEncoding: "gzip" },
           customMetadata: { events: String(object.lines.length) },
@@ -161,6 +211,11 @@ export class DedupeObject extends DurableObject<AppEnv> {
   /** The R2 bucket flushes write to; a seam for fault-injection tests. */
   protected archiveBucket(): R2Bucket {
     return this.env.ARCHIVE;
+  }
+
+  /** The D1 database the archive's person index is written to; a seam for tests that count its batches. */
+  protected indexDatabase(): D1Database {
+    return this.env.DB;
   }
 
   /** The slice being flushed is fixed before any write, so a re-run writes exactly the same objects. */

@@ -44,6 +44,25 @@ export class IdentityIndexObject extends DurableObject<AppEnv> {
     });
   }
 
+  /**
+   * A deletion: forgets the mappings of `keys` (index keys, `users/<type>:<value>`) that point at
+   * one of `profileIds` (the erased profiles); a key since claimed by someone else stays. Answers
+   * how many mappings went.
+   */
+  release(keys: string[], profileIds: string[]): number {
+    const owners = new Set(profileIds);
+    return this.ctx.storage.transactionSync(() => {
+      let released = 0;
+      for (const key of keys) {
+        const owner = this.ownerOf(key);
+        if (owner === null || !owners.has(owner)) continue;
+        this.sql.exec("DELETE FROM mapping WHERE key = ?", key);
+        released += 1;
+      }
+      return released;
+    });
+  }
+
   private ownerOf(key: string): string | null {
     return this.sql.exec<{ profile_id: string }>("SELECT profile_id FROM mapping WHERE key = ?", key).toArray()[0]?.profile_id ?? null;
   }

@@ -7,6 +7,7 @@ export { DebuggerObject } from "./debugger-object";
 export { DedupeObject } from "./dedupe-object";
 export { IdentityIndexObject } from "./identity-index-object";
 export { ProfileObject } from "./profile-object";
+export { RegulationObject } from "./regulation-object";
 export { ReplayObject } from "./replay-object";
 export { SignInThrottleObject } from "./sign-in-throttle-object";
 export { SubjectExportObject } from "./subject-export-object";

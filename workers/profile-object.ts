@@ -18,6 +18,8 @@ import { applyTraits, mergeTraitStates, traitStateSchema, type TraitState } from
 import { parseStoredJson } from "../src/storage/stored-json";
 import type { AppEnv } from "../src/env";
 import { migrateSchema, type SchemaStep } from "../src/storage/migrate-schema";
+import { coveredFrom, namesCoveredPerson } from "../src/privacy/covered";
+import type { ErasureScope } from "../src/privacy/deletion-deps";
 
 type Meta = Record<string, string>;
 
@@ -182,6 +184,61 @@ export class ProfileObject extends DurableObject<AppEnv> {
   /** The survivor holds this profile's data; lookups no longer need to finish the merge. */
   confirmMerged(): void {
     this.setMetaOnce("merge_done", new Date().toISOString());
+  }
+
+  /**
+   * What a deletion must know before erasing this profile: where it was merged, which profiles it
+   * absorbed (they still hold their own copy), its identifiers, and the accounts it links to.
+   */
+  erasureScope(): ErasureScope {
+    const meta = this.meta();
+    return {
+      exists: meta.created_at !== undefined,
+      collection: (meta.collection as Collection | undefined) ?? null,
+      mergedInto: meta.merged_into ?? null,
+      absorbed: this.sql
+        .exec<{ from_id: string }>("SELECT from_id FROM absorbed ORDER BY from_id")
+        .toArray()
+        .map((row) => row.from_id),
+      identifierKeys: this.identifiers().map(({ type, value }) => `${type}:${value}`),
+      accountIds: this.links()
+        .filter((link) => link.collection === "accounts")
+        .map((link) => link.profileId),
+    };
+  }
+
+  /**
+   * A deletion: drops everything this profile holds (rows, not tables, so a later read answers
+   * "no such profile" instead of failing). Answers whether there was anything.
+   */
+  erase(): boolean {
+    return this.ctx.storage.transactionSync(() => {
+      const existed = this.meta().created_at !== undefined;
+      for (const table of ["meta", "identifiers", "events", "links", "absorbed"]) this.sql.exec(`DELETE FROM ${table}`);
+      return existed;
+    });
+  }
+
+  /**
+   * A deletion, on an account a deleted person belonged to: drops the events that name them (their
+   * group calls) and the links to their erased profiles; the account itself stays. Answers what
+   * went, and where the account was merged (its data moved on, so the caller goes there too).
+   */
+  forget(keys: string[], profileIds: string[]): { events: number; links: number; mergedInto: string | null } {
+    const covered = coveredFrom(keys);
+    const erased = new Set(profileIds);
+    return this.ctx.storage.transactionSync(() => {
+      const events = this.sql
+        .exec<{ message_id: string; body: string }>("SELECT message_id, body FROM events")
+        .toArray()
+        .filter((row) => namesCoveredPerson(JSON.parse(row.body), covered));
+      for (const row of events) this.sql.exec("DELETE FROM events WHERE message_id = ?", row.message_id);
+      const links = this.links().filter(
+        (link) => erased.has(link.profileId) || link.identifiers.some(({ type, value }) => covered.keys.has(`${type}:${value}`)),
+      );
+      for (const link of links) this.sql.exec("DELETE FROM links WHERE collection = ? AND profile_id = ?", link.collection, link.profileId);
+      return { events: events.length, links: links.length, mergedInto: this.meta().merged_into ?? null };
+    });
   }
 
   view(): ProfileView {

@@ -6,6 +6,8 @@ import { recordDeliveryStats } from "../src/destinations/delivery-stats";
 import { DESTINATION_TYPES } from "../src/destinations/types";
 import type { AppEnv } from "../src/env";
 import { sendMessages, sizeOf } from "../src/queues/send-messages";
+import { coveredFrom, namesCoveredPerson } from "../src/privacy/covered";
+import { erasedKeysReader } from "../src/privacy/erased-keys";
 import { ReplayRegistry } from "../src/replay/replay-registry";
 import type { ReplaySpec } from "../src/replay/replay-request";
 import { ReplayRunner, type ReplayDeps } from "../src/replay/replay-runner";
@@ -54,6 +56,12 @@ export class ReplayObject extends DurableObject<AppEnv> {
     return progress;
   }
 
+  /** A deletion: an ended replay forgets the parked events of the people whose identifier keys are `keys`. */
+  purge(keys: string[]): number {
+    const covered = coveredFrom(keys);
+    return this.store.forgetParked((event) => namesCoveredPerson(event, covered));
+  }
+
   override async alarm(): Promise<void> {
     this.runner ??= new ReplayRunner(replayDeps(this.store, this.env));
     const next = await this.runner.tick();
@@ -95,6 +103,7 @@ export function replayDeps(store: ReplayStore, env: AppEnv, overrides: Partial<R
     now: Date.now,
     random: Math.random,
     firstRetryDelaySeconds: firstRetryDelaySeconds(env),
+    erasedKeys: erasedKeysReader(env.DB, () => store.spec()?.createdAt ?? new Date(0).toISOString()),
     ...overrides,
   };
 }

@@ -17,6 +17,14 @@ const accepted = (messageId: string, second = 0, properties: object = {}): Debug
 const ids = (buffer: DebuggerBuffer) => buffer.recent().map((entry) => entry.id);
 
 describe("DebuggerBuffer", () => {
+  it("removes the entries a deletion picks, answering their ids as evicted", () => {
+    const buffer = new DebuggerBuffer();
+    buffer.record([accepted("a", 1), accepted("b", 2), accepted("c", 3)]);
+    expect(buffer.remove((entry) => entry.id !== "b")).toEqual({ saved: [], evicted: ["c", "a"] });
+    expect(ids(buffer)).toEqual(["b"]);
+    expect(buffer.remove(() => false)).toEqual({ saved: [], evicted: [] });
+  });
+
   it("answers entries newest first by receivedAt, then by arrival", () => {
     const buffer = new DebuggerBuffer();
     buffer.record([accepted("a", 1), accepted("b", 3)]);

@@ -74,6 +74,13 @@ export class DebuggerBuffer {
     return this.trim(changed);
   }
 
+  /** Removes every entry `doomed` picks (a deletion's people); answers their ids as evicted. */
+  remove(doomed: (entry: DebuggerEntry) => boolean): BufferChange {
+    const evicted = this.entries.filter(({ entry }) => doomed(entry)).map(({ entry }) => entry.id);
+    if (evicted.length > 0) this.entries = this.entries.filter(({ entry }) => !doomed(entry));
+    return { saved: [], evicted };
+  }
+
   recent(): DebuggerEntry[] {
     return this.entries.map(({ entry }) => entry);
   }

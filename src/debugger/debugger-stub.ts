@@ -10,6 +10,8 @@ export interface DebuggerStub {
   record(entries: DebuggerEntry[]): Promise<void>;
   update(journeys: JourneyUpdate[]): Promise<void>;
   recent(): Promise<DebuggerEntry[]>;
+  /** Removes the entries of the people whose identifier keys are `keys`; answers how many went. */
+  purge(keys: string[]): Promise<number>;
   fetch(request: Request): Promise<Response>;
 }
 

@@ -12,6 +12,17 @@ export interface DestinationType<Settings> {
   secrets: readonly (keyof Settings & string)[];
   /** One request per event, or one for the whole batch; each lists the events it carries. */
   requests(events: readonly Record<string, unknown>[], settings: Settings): Promise<OutgoingRequest[]>;
+  /**
+   * A regulation's deletion forwarded (src/privacy): requests asking the destination to delete
+   * each subject, `events` indexing into `subjects`. Absent when the type takes no deletions.
+   */
+  deletions?(subjects: readonly DeletionSubject[], settings: Settings): Promise<OutgoingRequest[]>;
+}
+
+/** One person a regulation asks a destination to delete, with a messageId stable across retries. */
+export interface DeletionSubject {
+  userId: string;
+  messageId: string;
 }
 
 export interface OutgoingRequest {

@@ -1,20 +1,23 @@
 import type { AppEnv } from "../env";
 import type { Regulation } from "./regulation";
-import { RegulationStore } from "./regulation-store";
+
+/** What a regulation's Durable Object is started with: the progress so far holds the suppression's outcome. */
+export type RegulationJobSpec = Pick<Regulation, "id" | "regulationType" | "subjectIds" | "covered" | "createdAt" | "progress">;
 
 /**
- * Hands a regulation that deletes data or forwards a deletion (REGULATION_EFFECTS) to the
- * deletion job. This is the one seam between the API and that job: by now the regulation is
- * stored, its suppression (if any) applied and recorded in `progress.stores.suppression`.
- *
- * The job itself is the `RegulationObject` Durable Object (built on its own branch): it erases
- * the covered people from the archive, dead letters, profiles and their index, D1 rows and the
- * debugger buffers, forwards deletions to destinations that take them, verifies, and drives the
- * status from RUNNING to FINISHED, PARTIAL_SUCCESS or FAILED with its progress per store and
- * destination. Until it is wired in here, this only marks the regulation RUNNING and leaves it
- * so: nothing has been deleted, and nothing claims otherwise.
+ * Hands a regulation that deletes data or forwards a deletion (REGULATION_EFFECTS) to its
+ * RegulationObject, and marks it RUNNING. By now the regulation is stored and its suppression (if
+ * any) applied and recorded in `progress.stores.suppression`, which the job keeps. Idempotent: the
+ * object starts once, and a regulation that already ended keeps its status. Not called for types
+ * that neither delete nor forward (SUPPRESS_ONLY, UNSUPPRESS): those are done when the
+ * suppression list is.
  */
 export async function startRegulationJob(env: AppEnv, regulation: Regulation, now = new Date()): Promise<Regulation> {
-  await new RegulationStore(env.DB).saveProgress(regulation.id, "RUNNING", regulation.progress, now);
-  return { ...regulation, status: "RUNNING", updatedAt: now.toISOString() };
+  const stub = env.REGULATIONS.get(env.REGULATIONS.idFromName(regulation.id));
+  const { id, regulationType, subjectIds, covered, createdAt, progress: sofar } = regulation;
+  const progress = await stub.start({ id, regulationType, subjectIds, covered, createdAt, progress: sofar });
+  await env.DB.prepare("UPDATE regulations SET status = 'RUNNING', progress = ?, updated_at = ? WHERE id = ? AND status IN ('INITIALIZED', 'RUNNING')")
+    .bind(JSON.stringify(progress), now.toISOString(), id)
+    .run();
+  return { ...regulation, status: "RUNNING", progress, updatedAt: now.toISOString() };
 }

@@ -5,6 +5,16 @@ import type { SubjectExport } from "./subject-export-store";
 export const exportPrefix = (exportId: string) => `subject-exports/${exportId}/`;
 export const exportPartKey = (exportId: string, name: string) => `${exportPrefix(exportId)}${name}`;
 
+/** Every part of an export (a deletion takes the person's exports with it). */
+export async function deleteExportParts(bucket: R2Bucket, exportId: string): Promise<void> {
+  let cursor: string | undefined;
+  do {
+    const listed = await bucket.list({ prefix: exportPrefix(exportId), ...(cursor ? { cursor } : {}) });
+    if (listed.objects.length > 0) await bucket.delete(listed.objects.map((object) => object.key));
+    cursor = listed.truncated ? listed.cursor : undefined;
+  } while (cursor);
+}
+
 /** The whole export as one NDJSON stream: the header line, then every part in name order, read one at a time. */
 export function streamExport(bucket: R2Bucket, subject: SubjectExport, now: Date): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();

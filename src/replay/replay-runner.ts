@@ -5,6 +5,7 @@ import type { DeliveryCounts } from "../destinations/delivery-stats";
 import type { OutgoingRequest } from "../destinations/destination-type";
 import type { RegisteredDestinationType } from "../destinations/types";
 import { routeToDestination, type RoutedDestination } from "../destinations/fan-out";
+import { eventSubjectKeys } from "../privacy/subject-keys";
 import { groupArchiveObjects } from "./replay-groups";
 import type { ReplaySpec } from "./replay-request";
 import { compareReplayKeys, parseArchiveLines, replayOrder, selectForReplay, selectsWholeHour, type ReplayKey } from "./replay-selection";
@@ -56,6 +57,12 @@ export interface ReplayDeps {
   now: () => number;
   random: () => number;
   firstRetryDelaySeconds?: number;
+  /**
+   * Identifier keys of people whose deletion may have rewritten the archive since the replay
+   * started (src/privacy/erased-keys.ts): a group read before the rewrite still holds them in
+   * memory, so each chunk is checked before it is sent. Absent: nothing is checked.
+   */
+  erasedKeys?: () => Promise<ReadonlySet<string>>;
 }
 
 /** A group's selected events in replay order, each with its key. */
@@ -219,8 +226,18 @@ export class ReplayRunner {
         store.savePart(part);
         return null;
       }
-      const events = await this.readGroup(spec, part.groupSeq, keys);
-      const start = part.after ? firstAfter(events, part.after) : 0;
+      let events = await this.readGroup(spec, part.groupSeq, keys);
+      let start = part.after ? firstAfter(events, part.after) : 0;
+      const size = Math.min(budget, CHUNK_EVENTS);
+      if (start < events.length) {
+        // A deletion may have run since the group was read: its people leave the group in
+        // memory as they left the archive (the total then takes what is left, as for a rewrite).
+        const erased = (await this.deps.erasedKeys?.()) ?? new Set<string>();
+        if (erased.size > 0 && events.slice(start, start + size).some(({ event }) => isErased(event, erased))) {
+          events = this.forgetErased(part.groupSeq, events, erased);
+          start = part.after ? firstAfter(events, part.after) : 0;
+        }
+      }
       if (start >= events.length) {
         // The group as sent may differ from the group as counted (a deletion rewrote an object
         // meanwhile): the total takes what was really there, so the counts add up at the end.
@@ -231,7 +248,7 @@ export class ReplayRunner {
         store.savePart(part);
         continue;
       }
-      const chunk = events.slice(start, start + Math.min(budget, CHUNK_EVENTS));
+      const chunk = events.slice(start, start + size);
       budget -= chunk.length;
       const waiting = await this.sendChunk(part, target, chunk, deadline, count);
       if (waiting !== null) return waiting;
@@ -311,7 +328,17 @@ export class ReplayRunner {
   /** Sends the parked events again, in order; answers when to try again, or null once none wait. */
   private async retryPending(part: ReplayPart, target: ReplayTarget, count: Count): Promise<number | null> {
     const { store } = this.deps;
-    const pending = store.pending(part.destinationId);
+    let pending = store.pending(part.destinationId);
+    const erased = (await this.deps.erasedKeys?.()) ?? new Set<string>();
+    const gone = erased.size > 0 ? pending.filter(({ event }) => isErased(event, erased)) : [];
+    if (gone.length > 0) {
+      // Parked before their people were deleted: never sent, counted as discarded.
+      part.discarded += gone.length;
+      count(`discarded:${SUBJECT_DELETED}`, gone.length);
+      count("retrying", -gone.length);
+      store.savePart(part, { removePending: gone.map(({ position }) => position) });
+      pending = pending.filter((item) => !gone.includes(item));
+    }
     const requests = await this.requestsFor(
       target,
       pending.map(({ event }) => event),
@@ -406,6 +433,13 @@ export class ReplayRunner {
     part.retrySince = null;
   }
 
+  /** The group without the erased people's events, cached in its place. */
+  private forgetErased(group: number, events: GroupEvents, erased: ReadonlySet<string>): GroupEvents {
+    const kept = events.filter(({ event }) => !isErased(event, erased));
+    if (this.cache.has(group)) this.cache.set(group, Promise.resolve(kept));
+    return kept;
+  }
+
   /** A group's selected events in replay order, as the archive holds them now. */
   private readGroup(spec: ReplaySpec, group: number, keys: readonly string[]): Promise<GroupEvents> {
     const cached = this.cache.get(group);
@@ -433,6 +467,11 @@ export class ReplayRunner {
     return read;
   }
 }
+
+/** Why a parked event was not sent: its person was deleted meanwhile. */
+const SUBJECT_DELETED = "subject deleted";
+
+const isErased = (event: Record<string, unknown>, erased: ReadonlySet<string>) => eventSubjectKeys(event).some((key) => erased.has(key));
 
 /** The index of the first event after `key` in a group's sorted events (its length when none). */
 function firstAfter(events: GroupEvents, key: ReplayKey): number {

@@ -257,6 +257,27 @@ export class ReplayStore {
       }));
   }
 
+  /**
+   * A deletion, on an ended replay (finished, failed or cancelled): drops the parked events that
+   * `doomed` picks (its people's), which nothing will send any more. Answers how many went. A
+   * running replay is left alone: its runner drops them before any retry (replay-runner.ts).
+   */
+  forgetParked(doomed: (event: Record<string, unknown>) => boolean): number {
+    const phase = this.spec() ? this.phase() : null;
+    if (phase !== "finished" && phase !== "failed") return 0;
+    return this.storage.transactionSync(() => {
+      let removed = 0;
+      for (const part of this.parts()) {
+        for (const { position, event } of this.pending(part.destinationId)) {
+          if (!doomed(event)) continue;
+          this.sql.exec("DELETE FROM pending WHERE destination_id = ? AND position = ?", part.destinationId, position);
+          removed += 1;
+        }
+      }
+      return removed;
+    });
+  }
+
   /** What leaves the destinations' `retrying` balance when a replay ends with events still waiting for a retry. */
   pendingBalance(): DeliveryCounts[] {
     return this.sql

@@ -6,6 +6,7 @@ import { encodeNdjsonGzip } from "../../src/archive/ndjson";
 import type { ReplaySpec } from "../../src/replay/replay-request";
 import { ReplayRunner } from "../../src/replay/replay-runner";
 import { ReplayStore, type ReplayProgress } from "../../src/replay/replay-store";
+import { RegulationStore } from "../../src/privacy/regulation-store";
 import type { ReceivedRequest } from "../support/receiver/received";
 import { admin } from "../support/workerd/admin";
 import { waitUntil } from "../support/wait-until";
@@ -331,6 +332,36 @@ describe("replay from the archive", () => {
     });
     expect((await received(hook)).map(messageIdOf)).toEqual(hour.filter((id) => id !== hour[3]));
     expect(progress).toMatchObject({ status: "finished", total: 5, sent: 5, discarded: 0, failed: 0 });
+  });
+
+  it("does not send a person deleted while their hour is already in memory, and the counts still add up", async () => {
+    const source = await createSource("Replay deletion in memory");
+    const archived = await archiveDay(source.id, 6);
+    const hook = `/hooks/${unique("erased")}`;
+    const spec = replaySpecFor(source.id, [await webhook(source.id, hook)], `${DAY}T04:00:00.000Z`, `${DAY}T05:00:00.000Z`, 2);
+    const hour = [...archived[4]!.events].sort(byTimestamp);
+    // Someone whose events come after the first window: read with the hour, not yet sent.
+    const gone = String(hour[3]!.userId);
+    expect(hour.slice(0, 2).some((event) => event.userId === gone)).toBe(false);
+    const progress = await runInDurableObject(env.REPLAYS.get(env.REPLAYS.idFromName(spec.id)), async (_instance, state) => {
+      const store = new ReplayStore(state.storage);
+      store.init(spec, new Date());
+      const runner = new ReplayRunner(replayDeps(store, env, { report: async () => {} }));
+      for (let tick = 0; tick < 3; tick += 1) await runner.tick(); // list, count, one window of 2: the hour is in memory
+      // Their deletion starts; it has not rewritten this archive (it may not even have reached it).
+      const regulation = await new RegulationStore(env.DB).create({
+        regulationType: "DELETE_INTERNAL",
+        subjectIds: [gone],
+        covered: [`user_id:${gone}`],
+        now: new Date(),
+      });
+      await new RegulationStore(env.DB).saveProgress(regulation.id, "RUNNING", regulation.progress, new Date());
+      while ((await runner.tick()) !== null);
+      return store.progress()!;
+    });
+    const expected = hour.filter((event) => event.userId !== gone).map((event) => String(event.messageId));
+    expect((await received(hook)).map(messageIdOf)).toEqual(expected);
+    expect(progress).toMatchObject({ status: "finished", total: expected.length, sent: expected.length, discarded: 0, failed: 0 });
   });
 
   it("counts whole hours from the archive writer's event counts, reading only hours the range cuts", async () => {

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { DestinationType, OutgoingRequest } from "../destination-type";
+import type { DeletionSubject, DestinationType, OutgoingRequest } from "../destination-type";
 import { segmentDestination } from "./segment";
 import { webhookDestination } from "./webhook";
 
@@ -13,6 +13,8 @@ export interface RegisteredDestinationType {
   secrets: readonly string[];
   parseSettings(input: unknown): { success: true; data: Record<string, unknown> } | { success: false; error: z.ZodError };
   requests(events: readonly Record<string, unknown>[], settings: Record<string, unknown>): Promise<OutgoingRequest[]>;
+  /** Present when the type takes forwarded deletions. */
+  deletions?(subjects: readonly DeletionSubject[], settings: Record<string, unknown>): Promise<OutgoingRequest[]>;
 }
 
 function register<Settings extends Record<string, unknown>>(type: DestinationType<Settings>): RegisteredDestinationType {
@@ -21,6 +23,7 @@ function register<Settings extends Record<string, unknown>>(type: DestinationTyp
     secrets: type.secrets,
     parseSettings: (input) => type.settings.safeParse(input),
     requests: (events, settings) => type.requests(events, type.settings.parse(settings)),
+    ...(type.deletions ? { deletions: (subjects, settings) => type.deletions!(subjects, type.settings.parse(settings)) } : {}),
   };
 }
 

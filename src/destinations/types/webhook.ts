@@ -35,12 +35,25 @@ export const webhookDestination: DestinationType<WebhookSettings> = {
     if (events.length === 0) return [];
     const groups = settings.batch ? [events.map((_, index) => index)] : events.map((_, index) => [index]);
     return Promise.all(
-      groups.map(async (indexes) => {
-        const body = JSON.stringify(settings.batch ? indexes.map((index) => events[index]) : events[indexes[0]!]);
-        const headers: Record<string, string> = { ...settings.headers, "Content-Type": "application/json", "User-Agent": "Sluice-Webhook/1" };
-        if (settings.sharedSecret) headers["X-Signature"] = await webhookSignature(settings.sharedSecret, body);
-        return { url: settings.url, init: { method: "POST" as const, headers, body }, events: indexes };
-      }),
+      groups.map(async (indexes) =>
+        signedPost(settings, JSON.stringify(settings.batch ? indexes.map((index) => events[index]) : events[indexes[0]!]), indexes),
+      ),
+    );
+  },
+  /**
+   * Segment's webhook deletion: `{"type":"delete","userId"}` (with a messageId, stable across
+   * retries, so the receiver can ignore a repeat), one request per person whatever `batch` says,
+   * signed and headed like events.
+   */
+  deletions(subjects, settings) {
+    return Promise.all(
+      subjects.map((subject, index) => signedPost(settings, JSON.stringify({ type: "delete", userId: subject.userId, messageId: subject.messageId }), [index])),
     );
   },
 };
+
+async function signedPost(settings: WebhookSettings, body: string, events: number[]) {
+  const headers: Record<string, string> = { ...settings.headers, "Content-Type": "application/json", "User-Agent": "Sluice-Webhook/1" };
+  if (settings.sharedSecret) headers["X-Signature"] = await webhookSignature(settings.sharedSecret, body);
+  return { url: settings.url, init: { method: "POST" as const, headers, body }, events };
+}
