@@ -6,8 +6,8 @@
 // Environment:
 //   SLUICE_BENCH_SECTIONS=fql,delivery  run only these sections (comma-separated summary keys:
 //                                       sdk, console, ingestDomain, plan, fql, edge, archive,
-//                                       debugger, consolePages, identity, delivery); the summary
-//                                       holds only what ran
+//                                       debugger, consolePages, identity, delivery, privacy);
+//                                       the summary holds only what ran
 //   SLUICE_BENCH_DELIVERY_EVENTS=200    events the delivery section sends (default 2000)
 //   SLUICE_BENCH_ON_DISK=1              keep server state on disk instead of /dev/shm
 //   SLUICE_BENCH_KEEP=1                 keep the first server's state directory and log
@@ -23,12 +23,13 @@ import { benchFql } from "./sections/fql.mjs";
 import { benchIdentity } from "./sections/identity.mjs";
 import { benchIngestDomain } from "./sections/ingest-domain.mjs";
 import { benchPlan } from "./sections/plan.mjs";
+import { benchPrivacy } from "./sections/privacy.mjs";
 import { benchSdkSize } from "./sections/sdk-size.mjs";
 import { startDevServer } from "../scripts/dev-server.mjs";
 import { log, round } from "./lib/stats.mjs";
 
 /** Every section, in the order they run; their names are the summary's keys. */
-const SECTIONS = ["ingestDomain", "plan", "fql", "console", "sdk", "edge", "archive", "debugger", "consolePages", "identity", "delivery"];
+const SECTIONS = ["ingestDomain", "plan", "fql", "console", "sdk", "edge", "archive", "debugger", "consolePages", "identity", "delivery", "privacy"];
 
 /** The sections SLUICE_BENCH_SECTIONS names, or all of them. */
 function selectedSections() {
@@ -102,6 +103,8 @@ async function main() {
   // server runs only the delivery section's own events through every stage, which is what a
   // delivery throughput means, and lets the section run alone (SLUICE_BENCH_SECTIONS=delivery).
   if (selected("delivery")) results.delivery = await onServer("sluice-bench-delivery", (baseUrl) => benchDelivery(baseUrl, runId));
+  // Privacy on a fresh server: its 100,000-event archive and the deletions are all it runs.
+  if (selected("privacy")) results.privacy = await onServer("sluice-bench-privacy", (baseUrl) => benchPrivacy(baseUrl, runId));
   if (serverReloads > 0) log(`WARNING: the Worker was reloaded ${serverReloads} time(s) during the run (source edited?): rerun`);
 
   const summary = {
@@ -120,6 +123,7 @@ async function main() {
     consolePages: results.consolePages,
     identity: results.identity,
     delivery: results.delivery,
+    privacy: results.privacy,
     serverReloads,
     totalSeconds: round((performance.now() - started) / 1000, 1),
   };

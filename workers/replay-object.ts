@@ -8,6 +8,7 @@ import type { AppEnv } from "../src/env";
 import { sendMessages, sizeOf } from "../src/queues/send-messages";
 import { coveredFrom, namesCoveredPerson } from "../src/privacy/covered";
 import { erasedKeysReader } from "../src/privacy/erased-keys";
+import { findSuppressedEvents } from "../src/privacy/suppression-store";
 import { ReplayRegistry } from "../src/replay/replay-registry";
 import type { ReplaySpec } from "../src/replay/replay-request";
 import { ReplayRunner, type ReplayDeps } from "../src/replay/replay-runner";
@@ -104,6 +105,7 @@ export function replayDeps(store: ReplayStore, env: AppEnv, overrides: Partial<R
     random: Math.random,
     firstRetryDelaySeconds: firstRetryDelaySeconds(env),
     erasedKeys: erasedKeysReader(env.DB, () => store.spec()?.createdAt ?? new Date(0).toISOString()),
+    suppressed: (events) => findSuppressedEvents(env.DB, events),
     ...overrides,
   };
 }

@@ -63,6 +63,12 @@ export interface ReplayDeps {
    * memory, so each chunk is checked before it is sent. Absent: nothing is checked.
    */
   erasedKeys?: () => Promise<ReadonlySet<string>>;
+  /**
+   * Which of a chunk's events belong to people suppressed now (src/privacy/suppression-store.ts,
+   * one look-up per chunk): a replay re-applies the current suppression list, as live delivery
+   * would, and counts them discarded as `suppressed`. Absent: nothing is checked.
+   */
+  suppressed?: (events: readonly Record<string, unknown>[]) => Promise<boolean[]>;
 }
 
 /** A group's selected events in replay order, each with its key. */
@@ -265,7 +271,12 @@ export class ReplayRunner {
     const { store } = this.deps;
     const kept: GroupEvents = [];
     const discards = new Map<number, string>();
+    const suppressed = (await this.deps.suppressed?.(chunk.map(({ event }) => event))) ?? [];
     for (const [index, { key, event }] of chunk.entries()) {
+      if (suppressed[index]) {
+        discards.set(index, "suppressed");
+        continue;
+      }
       const routed = await routeToDestination(event, target.routed);
       if ("discard" in routed) discards.set(index, routed.discard);
       else kept.push({ key, event: routed.event });

@@ -164,6 +164,26 @@ describe("replay from the archive", () => {
     expect(metrics.body.delivered).toBe(12);
   });
 
+  it("re-applies the current suppression list: a person suppressed since their events were archived is not replayed", async () => {
+    const source = await createSource("Replay suppression");
+    const [suppressedUser, otherUser] = [unique("suppressed"), unique("other")];
+    await archiveDay(source.id, 4, (_, index) => ({ userId: index % 2 === 0 ? suppressedUser : otherUser }));
+    const suppressed = await admin<{ regulation: { status: string } }>("POST", "/regulations", {
+      regulationType: "SUPPRESS_ONLY",
+      subjectType: "USER_ID",
+      subjectIds: [suppressedUser],
+    });
+    expect(suppressed.body.regulation.status).toBe("FINISHED");
+    const hook = `/hooks/${unique("suppressed")}`;
+    const destinationId = await webhook(source.id, hook);
+
+    const started = await startReplay(source.id, destinationId, `${DAY}T10:00:00Z`, `${DAY}T12:00:00Z`, { ratePerSecond: 5_000 });
+    const done = await replayUntilDone(started.id);
+    expect(done).toMatchObject({ status: "finished", total: 8, sent: 4, discarded: 4, failed: 0 });
+    const arrived = (await received(hook)).map((request) => (request.body as { userId: string }).userId);
+    expect(arrived).toEqual([otherUser, otherUser, otherUser, otherUser]);
+  });
+
   it("retries a failing receiver in order and delivers each event exactly once", async () => {
     const source = await createSource("Replay retry");
     const archived = await archiveDay(source.id, 2);

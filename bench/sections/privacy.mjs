@@ -1,0 +1,126 @@
+// Section `privacy`: what forgetting people costs. An archive of about 100,000 events (2,000
+// people, 50 each, sent as browser-shaped batches) is seeded on a fresh server; then
+//   - suppression latency: from the Regulations API's answer until the pipeline drops an event
+//     of the suppressed person sent right after (its neighbour archived, the drop counted);
+//   - a deletion of one person, then of 1,000 others, each from the POST to FINISHED (the
+//     receipt verified). The job reads only the objects the person index names, and 1,000
+//     people share one pass over them: `deleteBatchVsOneRatio` = 1,000 people ÷ 1 person (< 5).
+import { adminGet, adminPost, archivedCount, send, trackingRequest } from "../lib/client.mjs";
+import { runLoad } from "../lib/load.mjs";
+import { log, ratio, round, sleep } from "../lib/stats.mjs";
+
+const PEOPLE = 2_000;
+const EVENTS_PER_PERSON = Number(process.env.SLUICE_BENCH_PRIVACY_EVENTS_PER_PERSON ?? 50);
+const BATCH_SIZE = 100;
+const SEND_CONCURRENCY = 8;
+const DELETED_TOGETHER = 1_000;
+const TIMEOUT_MS = 600_000;
+
+/** Person p's events, spread over the seeding like a session each: page views, tracks, one identify. */
+function personEvent(runId, person, i, now) {
+  const anonymousId = `bench-${runId}-anon-${person}`;
+  const userId = `bench-${runId}-user-${person}`;
+  const messageId = `bench-${runId}-p${person}-${i}`;
+  const timestamp = now.toISOString();
+  if (i === 0) return { type: "identify", userId, anonymousId, traits: { plan: "pro", email: `${userId}@example.com` }, messageId, timestamp };
+  if (i % 5 === 0) return { type: "page", name: "Pricing", anonymousId, properties: { path: "/pricing" }, messageId, timestamp };
+  return { type: "track", event: "Item Viewed", userId, properties: { sku: `sku-${i}`, price: i }, messageId, timestamp };
+}
+
+async function waitFor(what, probe, done, timeoutMs = TIMEOUT_MS, intervalMs = 250) {
+  const start = performance.now();
+  for (;;) {
+    const value = await probe();
+    if (done(value)) return value;
+    if (performance.now() - start > timeoutMs) throw new Error(`privacy bench: ${what} not reached after ${timeoutMs} ms (last: ${JSON.stringify(value).slice(0, 300)})`);
+    await sleep(intervalMs);
+  }
+}
+
+const regulation = async (baseUrl, id) => JSON.parse(await adminGet(baseUrl, `/api/v1/regulations/${id}`)).regulation;
+const suppressedTotal = async (baseUrl, sourceId) =>
+  JSON.parse(await adminGet(baseUrl, `/api/v1/pipeline/stats?sourceId=${sourceId}`)).suppressedByDay.reduce((sum, { count }) => sum + count, 0);
+
+/** Deletes `userIds` (DELETE_INTERNAL) and times it from the request to FINISHED; answers the time and the receipt. */
+async function timeDeletion(baseUrl, userIds) {
+  const start = performance.now();
+  const { regulation: created } = await adminPost(baseUrl, "/api/v1/regulations", { regulationType: "DELETE_INTERNAL", subjectType: "USER_ID", subjectIds: userIds });
+  const ended = await waitFor(
+    `regulation ${created.id} to end`,
+    () => regulation(baseUrl, created.id),
+    (found) => !["INITIALIZED", "RUNNING"].includes(found.status),
+    TIMEOUT_MS,
+    100,
+  );
+  const ms = performance.now() - start;
+  if (ended.status !== "FINISHED") log(`privacy: regulation ${created.id} ended ${ended.status}: ${ended.error}`);
+  return { ms, status: ended.status, archive: ended.progress.stores.archive?.removed ?? {}, verification: ended.progress.verification };
+}
+
+export async function benchPrivacy(baseUrl, runId) {
+  const { source } = await adminPost(baseUrl, "/api/v1/sources", { name: `Bench privacy ${runId}` });
+  const now = new Date();
+  // Rounds of every person's i-th event, so each person's events spread over the whole seeding.
+  const events = [];
+  for (let i = 0; i < EVENTS_PER_PERSON; i++) for (let person = 0; person < PEOPLE; person++) events.push(personEvent(runId, person, i, now));
+  const requests = [];
+  for (let offset = 0; offset < events.length; offset += BATCH_SIZE) {
+    requests.push(trackingRequest(baseUrl, "/v1/batch", { batch: events.slice(offset, offset + BATCH_SIZE), sentAt: now.toISOString() }, source.writeKey));
+  }
+  log(`privacy: seeding ${events.length} events of ${PEOPLE} people in ${requests.length} batches`);
+  const seedStart = performance.now();
+  const seeded = await runLoad(requests, SEND_CONCURRENCY);
+  const refused = Object.values(seeded.failures).reduce((sum, n) => sum + n, 0);
+  if (refused > 0) throw new Error(`privacy bench: ${refused} seeding batches failed: ${JSON.stringify(seeded.failures)}`);
+  await waitFor(`${events.length} events archived`, () => archivedCount(baseUrl, source.id), (count) => count >= events.length);
+  log(`privacy: archived in ${((performance.now() - seedStart) / 1000).toFixed(1)} s; waiting for identity to catch up`);
+  // The last person's identify came first in the seeding; their last event last: once it is on
+  // their profile, identity has no backlog to compete with the deletions for the cores.
+  const last = PEOPLE - 1;
+  const profileEvents = `/v1/spaces/default/collections/users/profiles/user_id:${encodeURIComponent(`bench-${runId}-user-${last}`)}/events?limit=100`;
+  const PROFILE_AUTH = `Basic ${Buffer.from("dev_profile_token:").toString("base64")}`;
+  await waitFor(
+    "identity to resolve the last event",
+    async () => {
+      const response = await fetch(`${baseUrl}${profileEvents}`, { headers: { Authorization: PROFILE_AUTH } });
+      if (response.status === 404) return [];
+      if (response.status !== 200) throw new Error(`privacy bench: the Profile API answered ${response.status}: ${await response.text()}`);
+      return (await response.json()).data.map((event) => event.message_id);
+    },
+    (ids) => ids.includes(`bench-${runId}-p${last}-${EVENTS_PER_PERSON - 1}`),
+    300_000,
+  );
+  log(`privacy: seeded in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
+
+  // Suppression: from the API's answer until an event of the person sent right after is dropped.
+  const suppressedUser = `bench-${runId}-suppressed`;
+  const before = await suppressedTotal(baseUrl, source.id);
+  await adminPost(baseUrl, "/api/v1/regulations", { regulationType: "SUPPRESS_ONLY", subjectType: "USER_ID", subjectIds: [suppressedUser] });
+  const answered = performance.now();
+  await send(trackingRequest(baseUrl, "/v1/track", { type: "track", event: "After Suppression", userId: suppressedUser, messageId: `bench-${runId}-supp` }, source.writeKey));
+  await waitFor("the suppressed event to be dropped", () => suppressedTotal(baseUrl, source.id), (total) => total > before, 30_000, 50);
+  const suppressionMs = performance.now() - answered;
+  log(`privacy: suppression effective ${suppressionMs.toFixed(0)} ms after the API answered`);
+
+  const one = await timeDeletion(baseUrl, [`bench-${runId}-user-0`]);
+  log(`privacy: deleting 1 person took ${(one.ms / 1000).toFixed(2)} s (${JSON.stringify(one.archive)})`);
+  const many = await timeDeletion(
+    baseUrl,
+    Array.from({ length: DELETED_TOGETHER }, (_, i) => `bench-${runId}-user-${i + 1}`),
+  );
+  log(`privacy: deleting ${DELETED_TOGETHER} people took ${(many.ms / 1000).toFixed(2)} s (${JSON.stringify(many.archive)})`);
+  return {
+    archiveEvents: events.length,
+    people: PEOPLE,
+    suppressionLatencyMs: round(suppressionMs),
+    deleteOneSeconds: round(one.ms / 1000),
+    deleteOneStatus: one.status,
+    deleteOneArchive: one.archive,
+    deleteBatchPeople: DELETED_TOGETHER,
+    deleteBatchSeconds: round(many.ms / 1000),
+    deleteBatchStatus: many.status,
+    deleteBatchArchive: many.archive,
+    deleteBatchVerification: many.verification ?? null,
+    deleteBatchVsOneRatio: ratio(many.ms, one.ms),
+  };
+}

@@ -1,0 +1,115 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import type { SubjectExport } from "../../src/privacy/subject-export-store";
+import { app } from "../../workers/app";
+import { waitUntil } from "../support/wait-until";
+import { admin } from "../support/workerd/admin";
+import { readArchivedEvents } from "../support/workerd/archive";
+import { createSource, sendBatch, unique, waitForEvent } from "../support/workerd/profiles";
+
+/**
+ * Subject access exports end to end in workerd: events through the Tracking API, the queues, the
+ * dedupe flush (which writes the person index) and identity; the export job reads what the index
+ * names and the profile, and the download holds exactly the person's events and traits.
+ */
+
+interface Record_ {
+  record: "subject" | "event" | "profile";
+  event?: { messageId: string };
+  subjectIds?: string[];
+  traits?: Record<string, { value: unknown }>;
+  identifiers?: { type: string; value: string }[];
+  consent?: { categoryPreferences: Record<string, boolean> } | null;
+}
+
+const exportOf = async (id: string) => (await admin<{ export: SubjectExport }>("GET", `/subject-exports/${id}`)).body.export;
+
+async function download(id: string): Promise<{ status: number; records: Record_[]; type: string | null }> {
+  const response = await app.request(`/api/v1/subject-exports/${id}/download`, { headers: { Authorization: "Bearer test_admin_token" } }, env);
+  const text = await response.text();
+  return {
+    status: response.status,
+    type: response.headers.get("Content-Type"),
+    records:
+      response.status === 200
+        ? text
+            .trim()
+            .split("\n")
+            .map((line) => JSON.parse(line) as Record_)
+        : [],
+  };
+}
+
+describe("subject access exports", () => {
+  it("exports exactly a person's archived events (before and after sign-in, in two sources) and their profile", async () => {
+    const [web, app_] = [await createSource("Export web"), await createSource("Export app")];
+    const [userId, anonymousId, other] = [unique("user"), unique("anon"), unique("other")];
+    const mine = [unique("m"), unique("m"), unique("m"), unique("m")];
+    const theirs = [unique("t"), unique("t")];
+    await sendBatch(web.writeKey, [
+      { type: "page", name: "Pricing", anonymousId, messageId: mine[0] },
+      { type: "track", event: "Viewed", userId: other, messageId: theirs[0] },
+      {
+        type: "identify",
+        userId,
+        anonymousId,
+        traits: { plan: "pro", email: `${userId}@example.com` },
+        context: { consent: { categoryPreferences: { Advertising: false, Analytics: true } } },
+        messageId: mine[1],
+      },
+    ]);
+    await sendBatch(app_.writeKey, [
+      { type: "track", event: "Opened", userId, messageId: mine[2] },
+      { type: "track", event: "Opened", anonymousId, messageId: mine[3] },
+      { type: "track", event: "Opened", userId: other, messageId: theirs[1] },
+    ]);
+    for (const [source, count] of [
+      [web, 3],
+      [app_, 3],
+    ] as const) {
+      await waitUntil(
+        `${count} events archived in ${source.id}`,
+        () => readArchivedEvents(source.id),
+        (events) => events.length >= count,
+        { timeoutMs: 20_000 },
+      );
+    }
+    await waitForEvent(`user_id:${userId}`, mine[3]!);
+
+    const created = await admin<{ export: SubjectExport }>("POST", "/subject-exports", { subjectType: "USER_ID", subjectIds: [userId] });
+    expect(created.status).toBe(201);
+    const id = created.body.export.id;
+    expect(created.body.export.covered).toEqual(expect.arrayContaining([`user_id:${userId}`, `anonymous_id:${anonymousId}`, `email:${userId}@example.com`]));
+    expect((await download(id)).status).toBe(409);
+
+    const finished = await waitUntil(
+      "the export to finish",
+      () => exportOf(id),
+      (found) => found.status === "FINISHED",
+      { timeoutMs: 20_000 },
+    );
+    expect(finished.progress).toMatchObject({ events: 4, profiles: 1 });
+
+    const { status, type, records } = await download(id);
+    expect(status).toBe(200);
+    expect(type).toMatch(/^application\/x-ndjson/);
+    expect(records[0]).toMatchObject({ record: "subject", subjectIds: [userId] });
+    const events = records.filter((record) => record.record === "event").map((record) => record.event!.messageId);
+    expect(events.sort()).toEqual([...mine].sort());
+    const profiles = records.filter((record) => record.record === "profile");
+    expect(profiles).toHaveLength(1);
+    expect(profiles[0]!.traits).toMatchObject({ plan: { value: "pro" } });
+    expect(profiles[0]!.identifiers!.map((identifier) => `${identifier.type}:${identifier.value}`)).toEqual(
+      expect.arrayContaining([`user_id:${userId}`, `anonymous_id:${anonymousId}`]),
+    );
+    expect(profiles[0]!.consent).toMatchObject({ categoryPreferences: { Advertising: false, Analytics: true } });
+  });
+
+  it("answers 400 for a bad request and 404 for an unknown export", async () => {
+    const bad = await admin<{ field?: string }>("POST", "/subject-exports", { subjectType: "EMAIL", subjectIds: ["x"] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.field).toBe("subjectType");
+    expect((await admin("GET", "/subject-exports/exp_missing")).status).toBe(404);
+    expect((await download("exp_missing")).status).toBe(404);
+  });
+});
