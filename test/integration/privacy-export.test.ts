@@ -1,10 +1,11 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { SubjectExport } from "../../src/privacy/subject-export-store";
+import { SubjectExportStore, type SubjectExport } from "../../src/privacy/subject-export-store";
 import { app } from "../../workers/app";
 import { waitUntil } from "../support/wait-until";
 import { admin } from "../support/workerd/admin";
 import { readArchivedEvents } from "../support/workerd/archive";
+import { openConsoleSession } from "../support/workerd/console";
 import { createSource, sendBatch, unique, waitForEvent } from "../support/workerd/profiles";
 
 /**
@@ -103,6 +104,41 @@ describe("subject access exports", () => {
       expect.arrayContaining([`user_id:${userId}`, `anonymous_id:${anonymousId}`]),
     );
     expect(profiles[0]!.consent).toMatchObject({ categoryPreferences: { Advertising: false, Analytics: true } });
+  });
+
+  it("starts from the console's Privacy page and downloads there with the session", async () => {
+    const source = await createSource("Export console");
+    const userId = unique("user");
+    const messageId = unique("m");
+    await sendBatch(source.writeKey, [{ type: "track", event: "Viewed", userId, messageId }]);
+    await waitUntil(
+      "the event archived",
+      () => readArchivedEvents(source.id),
+      (events) => events.length >= 1,
+      { timeoutMs: 20_000 },
+    );
+
+    const session = await openConsoleSession();
+    expect((await session.post("/console/privacy/exports", { subjectIds: "  " })).status).toBe(400);
+    const started = await session.post("/console/privacy/exports", { subjectIds: `${userId}\n` });
+    expect(started.status).toBe(303);
+    const ours = (await new SubjectExportStore(env.DB).list(20)).find((item) => item.subjectIds.includes(userId));
+    expect(ours).toBeDefined();
+    await waitUntil(
+      "the export to finish",
+      () => exportOf(ours!.id),
+      (found) => found.status === "FINISHED",
+      { timeoutMs: 20_000 },
+    );
+    const link = `/console/privacy/exports/${ours!.id}/download`;
+    expect(await (await session.get("/console/privacy")).text()).toContain(`href="${link}"`);
+    const downloaded = await session.get(link);
+    expect(downloaded.status).toBe(200);
+    const lines = (await downloaded.text())
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Record_);
+    expect(lines.filter((record) => record.record === "event").map((record) => record.event!.messageId)).toContain(messageId);
   });
 
   it("answers 400 for a bad request and 404 for an unknown export", async () => {

@@ -1,5 +1,6 @@
 import type { FC } from "hono/jsx";
 import { REGULATION_TYPES, type Regulation, type RegulationStatus, type StoreProgress } from "../../privacy/regulation";
+import type { SubjectExport } from "../../privacy/subject-export-store";
 import { formatCount } from "../charts";
 import { Layout, ScrollRegion } from "../layout";
 import { CsrfField, EmptyState, Time } from "../ui";
@@ -11,8 +12,12 @@ export interface PrivacyPageProps {
   subject: string;
   csrfToken: string;
   regulations: readonly Regulation[];
+  exports: readonly SubjectExport[];
   form: RegulationFormValues;
   error?: string | undefined;
+  /** The subject export form's error, and what was typed into it. */
+  exportError?: string | undefined;
+  exportIds?: string | undefined;
 }
 
 /** While a regulation runs, its page reloads itself this often. */
@@ -28,7 +33,7 @@ const countsOf = (counts: Record<string, number> | undefined) =>
     .map(([what, n]) => `${formatCount(n)} ${n === 1 ? what.replace(/s$/, "") : what}`)
     .join(", ");
 
-export const PrivacyPage: FC<PrivacyPageProps> = ({ subject, csrfToken, regulations, form, error }) => (
+export const PrivacyPage: FC<PrivacyPageProps> = ({ subject, csrfToken, regulations, exports, form, error, exportError, exportIds }) => (
   <Layout title="Privacy" current="privacy" subject={subject} csrfToken={csrfToken}>
     <p class="lead">
       Forget a person, or stop collecting their data: a regulation covers every identifier their profile holds (the anonymous ids from before they signed in,
@@ -96,6 +101,77 @@ export const PrivacyPage: FC<PrivacyPageProps> = ({ subject, csrfToken, regulati
                   <td>{subjectsSummary(regulation.subjectIds)}</td>
                   <td>
                     <Status status={regulation.status} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </ScrollRegion>
+      )}
+    </section>
+
+    <section class="panel" aria-labelledby="new-export">
+      <h2 id="new-export">Subject access export</h2>
+      <p class="muted">
+        Everything held about a person (GDPR art. 15, CCPA right to know): their archived events from every source, before and after they signed in, and their
+        profile.
+      </p>
+      {exportError ? (
+        <p class="error" role="alert">
+          {exportError}
+        </p>
+      ) : null}
+      <form method="post" action="/console/privacy/exports" class="stack">
+        <CsrfField token={csrfToken} />
+        <label>
+          userIds <span class="muted">(one per line, at most 5,000)</span>
+          <textarea name="subjectIds" rows={2} class="mono" required>
+            {exportIds ?? ""}
+          </textarea>
+        </label>
+        <div>
+          <button type="submit">Start export</button>
+        </div>
+      </form>
+    </section>
+
+    <section aria-labelledby="exports">
+      <h2 id="exports">Exports</h2>
+      {exports.length === 0 ? (
+        <EmptyState title="No subject exports yet.">
+          <p>Start one above (or with POST /api/v1/subject-exports) when someone asks what is held about them.</p>
+        </EmptyState>
+      ) : (
+        <ScrollRegion label="Subject exports" class="table-scroll">
+          <table class="list">
+            <thead>
+              <tr>
+                <th scope="col">Created</th>
+                <th scope="col">userIds</th>
+                <th scope="col">Status</th>
+                <th scope="col">Found</th>
+                <th scope="col">Download</th>
+              </tr>
+            </thead>
+            <tbody>
+              {exports.map((item) => (
+                <tr>
+                  <td>
+                    <Time iso={item.createdAt} />
+                  </td>
+                  <td>{subjectsSummary(item.subjectIds)}</td>
+                  <td>
+                    <span class={`pill pill-${item.status === "FINISHED" ? "ok" : item.status === "FAILED" ? "bad" : "warn"}`}>{item.status}</span>
+                  </td>
+                  <td>{`${formatCount(item.progress.events)} events, ${formatCount(item.progress.profiles)} profiles`}</td>
+                  <td>
+                    {item.status === "FINISHED" ? (
+                      <a href={`/console/privacy/exports/${encodeURIComponent(item.id)}/download`} download>
+                        NDJSON
+                      </a>
+                    ) : (
+                      <span class="muted">when finished</span>
+                    )}
                   </td>
                 </tr>
               ))}
