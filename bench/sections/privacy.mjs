@@ -6,7 +6,6 @@
 //     receipt verified). The job reads only the objects the person index names, and 1,000
 //     people share one pass over them: `deleteBatchVsOneRatio` = 1,000 people ÷ 1 person (< 5).
 import { adminGet, adminPost, archivedCount, send, trackingRequest } from "../lib/client.mjs";
-import { runLoad } from "../lib/load.mjs";
 import { log, ratio, round, sleep } from "../lib/stats.mjs";
 
 const PEOPLE = 2_000;
@@ -69,9 +68,27 @@ export async function benchPrivacy(baseUrl, runId) {
   }
   log(`privacy: seeding ${events.length} events of ${PEOPLE} people in ${requests.length} batches`);
   const seedStart = performance.now();
-  const seeded = await runLoad(requests, SEND_CONCURRENCY);
-  const refused = Object.values(seeded.failures).reduce((sum, n) => sum + n, 0);
-  if (refused > 0) throw new Error(`privacy bench: ${refused} seeding batches failed: ${JSON.stringify(seeded.failures)}`);
+  // As Segment's libraries do, a batch answered 5xx (the local queue pushing back) is sent again.
+  let pending = requests;
+  for (let attempt = 1; pending.length > 0; attempt++) {
+    if (attempt > 5) throw new Error(`privacy bench: ${pending.length} seeding batches still failing after 5 attempts`);
+    const failed = [];
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: SEND_CONCURRENCY }, async () => {
+        while (next < pending.length) {
+          const request = pending[next++];
+          const response = await fetch(request.url, request.init);
+          await response.arrayBuffer();
+          if (response.status >= 500) failed.push(request);
+          else if (response.status !== 200) throw new Error(`privacy bench: a seeding batch answered ${response.status}`);
+        }
+      }),
+    );
+    if (failed.length > 0) log(`privacy: ${failed.length} batches answered 5xx; sending them again`);
+    pending = failed;
+    if (pending.length > 0) await sleep(1_000 * attempt);
+  }
   await waitFor(`${events.length} events archived`, () => archivedCount(baseUrl, source.id), (count) => count >= events.length);
   log(`privacy: archived in ${((performance.now() - seedStart) / 1000).toFixed(1)} s; waiting for identity to catch up`);
   // The last person's identify came first in the seeding; their last event last: once it is on
