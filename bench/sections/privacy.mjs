@@ -5,15 +5,16 @@
 //   - a deletion of one person, then of 1,000 others, each from the POST to FINISHED (the
 //     receipt verified). The job reads only the objects the person index names, and 1,000
 //     people share one pass over them: `deleteBatchVsOneRatio` = 1,000 people ÷ 1 person (< 5).
-import { adminGet, adminPost, archivedCount, send, trackingRequest } from "../lib/client.mjs";
+import { adminPost, archivedCount, send, trackingRequest } from "../lib/client.mjs";
 import { log, ratio, round, sleep } from "../lib/stats.mjs";
 
 const PEOPLE = 2_000;
 const EVENTS_PER_PERSON = Number(process.env.SLUICE_BENCH_PRIVACY_EVENTS_PER_PERSON ?? 50);
 const BATCH_SIZE = 100;
-const SEND_CONCURRENCY = 8;
+const SEND_CONCURRENCY = 4;
 const DELETED_TOGETHER = 1_000;
 const TIMEOUT_MS = 600_000;
+const SEND_TIMEOUT_MS = 30_000;
 
 /** Person p's events, spread over the seeding like a session each: page views, tracks, one identify. */
 function personEvent(runId, person, i, now) {
@@ -36,14 +37,42 @@ async function waitFor(what, probe, done, timeoutMs = TIMEOUT_MS, intervalMs = 2
   }
 }
 
-const regulation = async (baseUrl, id) => JSON.parse(await adminGet(baseUrl, `/api/v1/regulations/${id}`)).regulation;
-const suppressedTotal = async (baseUrl, sourceId) =>
-  JSON.parse(await adminGet(baseUrl, `/api/v1/pipeline/stats?sourceId=${sourceId}`)).suppressedByDay.reduce((sum, { count }) => sum + count, 0);
+/**
+ * Admin calls with a deadline: the local server now and then leaves a response hanging under
+ * load, and a bench that waits forever measures nothing. A read that times out is asked again.
+ */
+async function adminJson(baseUrl, path, init = {}, timeoutMs = 10_000) {
+  const response = await fetch(`${baseUrl}${path}`, {
+    ...init,
+    headers: { Authorization: "Bearer dev_admin_token", "Content-Type": "application/json" },
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${init.method ?? "GET"} ${path} answered ${response.status}: ${text.slice(0, 300)}`);
+  return JSON.parse(text);
+}
+const readAgain = async (read) => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await read();
+    } catch (error) {
+      if (attempt >= 5 || error?.name !== "TimeoutError") throw error;
+    }
+  }
+};
+const regulation = (baseUrl, id) => readAgain(async () => (await adminJson(baseUrl, `/api/v1/regulations/${id}`)).regulation);
+const suppressedTotal = (baseUrl, sourceId) =>
+  readAgain(async () => (await adminJson(baseUrl, `/api/v1/pipeline/stats?sourceId=${sourceId}`)).suppressedByDay.reduce((sum, { count }) => sum + count, 0));
 
 /** Deletes `userIds` (DELETE_INTERNAL) and times it from the request to FINISHED; answers the time and the receipt. */
 async function timeDeletion(baseUrl, userIds) {
   const start = performance.now();
-  const { regulation: created } = await adminPost(baseUrl, "/api/v1/regulations", { regulationType: "DELETE_INTERNAL", subjectType: "USER_ID", subjectIds: userIds });
+  const { regulation: created } = await adminJson(
+    baseUrl,
+    "/api/v1/regulations",
+    { method: "POST", body: JSON.stringify({ regulationType: "DELETE_INTERNAL", subjectType: "USER_ID", subjectIds: userIds }) },
+    120_000,
+  );
   const ended = await waitFor(
     `regulation ${created.id} to end`,
     () => regulation(baseUrl, created.id),
@@ -53,7 +82,9 @@ async function timeDeletion(baseUrl, userIds) {
   );
   const ms = performance.now() - start;
   if (ended.status !== "FINISHED") log(`privacy: regulation ${created.id} ended ${ended.status}: ${ended.error}`);
-  return { ms, status: ended.status, archive: ended.progress.stores.archive?.removed ?? {}, verification: ended.progress.verification };
+  // The server's own account of the job (creation, after coverage, to the last progress saved).
+  const jobMs = Date.parse(ended.updatedAt) - Date.parse(ended.createdAt);
+  return { ms, jobMs, status: ended.status, archive: ended.progress.stores.archive?.removed ?? {}, verification: ended.progress.verification };
 }
 
 export async function benchPrivacy(baseUrl, runId) {
@@ -78,14 +109,22 @@ export async function benchPrivacy(baseUrl, runId) {
       Array.from({ length: SEND_CONCURRENCY }, async () => {
         while (next < pending.length) {
           const request = pending[next++];
-          const response = await fetch(request.url, request.init);
-          await response.arrayBuffer();
-          if (response.status >= 500) failed.push(request);
-          else if (response.status !== 200) throw new Error(`privacy bench: a seeding batch answered ${response.status}`);
+          // A request the local server leaves hanging (its queue producer stalled under load) is
+          // abandoned and sent again; messageIds make a repeat a duplicate, not a second event.
+          let status;
+          try {
+            const response = await fetch(request.url, { ...request.init, signal: AbortSignal.timeout(SEND_TIMEOUT_MS) });
+            await response.arrayBuffer();
+            status = response.status;
+          } catch {
+            status = "timeout";
+          }
+          if (status === "timeout" || status >= 500) failed.push(request);
+          else if (status !== 200) throw new Error(`privacy bench: a seeding batch answered ${status}`);
         }
       }),
     );
-    if (failed.length > 0) log(`privacy: ${failed.length} batches answered 5xx; sending them again`);
+    if (failed.length > 0) log(`privacy: ${failed.length} batches answered 5xx or timed out; sending them again`);
     pending = failed;
     if (pending.length > 0) await sleep(1_000 * attempt);
   }
@@ -138,6 +177,8 @@ export async function benchPrivacy(baseUrl, runId) {
     deleteBatchStatus: many.status,
     deleteBatchArchive: many.archive,
     deleteBatchVerification: many.verification ?? null,
+    deleteOneJobSeconds: round(one.jobMs / 1000),
+    deleteBatchJobSeconds: round(many.jobMs / 1000),
     deleteBatchVsOneRatio: ratio(many.ms, one.ms),
   };
 }

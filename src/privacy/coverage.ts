@@ -28,9 +28,11 @@ export interface Coverage {
 const MAX_FORWARDS = 20;
 /**
  * Profiles described at once. A regulation names up to 5,000 userIds, each a Durable Object call
- * or more: bounded so a large request queues on a few dozen calls in flight instead of thousands.
+ * or more: bounded so a large request never has thousands in flight, yet wide enough that 1,000
+ * people resolve in about half a second locally (at 50 the bench's 1,000-person regulation spent
+ * 5 s here, more than its whole deletion job).
  */
-export const COVERAGE_CONCURRENCY = 50;
+export const COVERAGE_CONCURRENCY = 200;
 
 /**
  * Resolves userIds to the keys they cover. The index is read once (the reader groups keys by
