@@ -1,6 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import { listPrefix } from "../src/archive/read-archive";
-import { readNdjsonGzipLines } from "../src/archive/ndjson";
+import { listPrefix, readArchiveLines } from "../src/archive/read-archive";
 import { loadRoutedDestination } from "../src/destinations/load-destinations";
 import { recordDeliveryStats } from "../src/destinations/delivery-stats";
 import { DESTINATION_TYPES } from "../src/destinations/types";
@@ -76,14 +75,7 @@ export function replayDeps(store: ReplayStore, env: AppEnv, overrides: Partial<R
   return {
     store,
     listObjects: (prefix) => listPrefix(env.ARCHIVE, prefix),
-    readLines: async (key) => {
-      const object = await env.ARCHIVE.get(key);
-      if (!object) return null;
-      const lines: string[] = [];
-      // workers-types declares R2 bodies as ReadableStream<any>; they are bytes.
-      for await (const line of readNdjsonGzipLines(object.body as ReadableStream<Uint8Array>)) lines.push(line);
-      return lines;
-    },
+    readLines: (key) => readArchiveLines(env.ARCHIVE, key),
     destination: async (id) => {
       const routed = await loadRoutedDestination(env.DB, id);
       const type = routed ? DESTINATION_TYPES[routed.destination.type] : undefined;

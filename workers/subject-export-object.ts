@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import { readNdjsonGzipLines } from "../src/archive/ndjson";
+import { readArchiveLines } from "../src/archive/read-archive";
 import type { AppEnv } from "../src/env";
 import type { ProfileView } from "../src/identity/profile-view";
 import { exportStep, initialExportState, type ExportDeps, type ExportState } from "../src/privacy/export-runner";
@@ -59,13 +59,7 @@ export class SubjectExportObject extends DurableObject<AppEnv> {
     const env = this.env;
     return {
       indexPage: (cursor, limit) => indexedObjectKeys(env.DB, hashes, cursor, limit),
-      readLines: async (key) => {
-        const object = await env.ARCHIVE.get(key);
-        if (!object) return null;
-        const lines: string[] = [];
-        for await (const line of readNdjsonGzipLines(object.body as ReadableStream<Uint8Array>)) lines.push(line);
-        return lines;
-      },
+      readLines: (key) => readArchiveLines(env.ARCHIVE, key),
       profiles: async (userIds) => {
         const views = new Map<string, ProfileView>();
         for (const userId of userIds) {

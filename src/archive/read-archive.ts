@@ -85,3 +85,17 @@ function prefixesFor(sourceId: string, query: ArchiveQuery): string[] {
 }
 
 const MAX_DAY_PREFIXES = 92;
+
+/** Every line of an archive object's body (gzip NDJSON). */
+export async function linesOf(object: R2ObjectBody): Promise<string[]> {
+  const lines: string[] = [];
+  // workers-types declares R2 bodies as ReadableStream<any>; they are bytes.
+  for await (const line of readNdjsonGzipLines(object.body as ReadableStream<Uint8Array>)) lines.push(line);
+  return lines;
+}
+
+/** An archive object's lines, or null when it is gone (retention or a deletion removed it). */
+export async function readArchiveLines(bucket: R2Bucket, key: string): Promise<string[] | null> {
+  const object = await bucket.get(key);
+  return object ? linesOf(object) : null;
+}

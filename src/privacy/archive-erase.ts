@@ -1,4 +1,5 @@
-import { encodeNdjsonGzip, readNdjsonGzipLines } from "../archive/ndjson";
+import { encodeNdjsonGzip } from "../archive/ndjson";
+import { linesOf } from "../archive/read-archive";
 import { subjectKeysOfLine } from "./archive-index";
 
 /** What erasing people from the lines of one object left. */
@@ -64,9 +65,7 @@ export async function eraseFromObject(
   for (let conflicts = 0; ; conflicts += 1) {
     const object = await bucket.get(key);
     if (!object) return { outcome: "missing", removed: 0, removedMessageIds: [], kept: 0 };
-    const lines: string[] = [];
-    // workers-types declares R2 bodies as ReadableStream<any>; they are bytes.
-    for await (const line of readNdjsonGzipLines(object.body as ReadableStream<Uint8Array>)) lines.push(line);
+    const lines = await linesOf(object);
     const erased = eraseLines(lines, covered);
     const removed = erased.removedMessageIds.length;
     if (removed === 0) return { outcome: "unchanged", removed: 0, removedMessageIds: [], kept: lines.length };

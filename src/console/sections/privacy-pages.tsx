@@ -33,6 +33,16 @@ const countsOf = (counts: Record<string, number> | undefined) =>
     .map(([what, n]) => `${formatCount(n)} ${n === 1 ? what.replace(/s$/, "") : what}`)
     .join(", ");
 
+/** The people a regulation or an export is about: userIds, one per line (ids may hold commas). */
+const UserIdsField: FC<{ value: string; rows: number }> = ({ value, rows }) => (
+  <label>
+    userIds <span class="muted">(one per line, at most 5,000)</span>
+    <textarea name="subjectIds" rows={rows} class="mono" required>
+      {value}
+    </textarea>
+  </label>
+);
+
 export const PrivacyPage: FC<PrivacyPageProps> = ({ subject, csrfToken, regulations, exports, form, error, exportError, exportIds }) => (
   <Layout title="Privacy" current="privacy" subject={subject} csrfToken={csrfToken}>
     <p class="lead">
@@ -58,12 +68,7 @@ export const PrivacyPage: FC<PrivacyPageProps> = ({ subject, csrfToken, regulati
             ))}
           </select>
         </label>
-        <label>
-          userIds <span class="muted">(one per line, at most 5,000)</span>
-          <textarea name="subjectIds" rows={4} class="mono" required>
-            {form.subjectIds}
-          </textarea>
-        </label>
+        <UserIdsField value={form.subjectIds} rows={4} />
         <div>
           <button type="submit">Create regulation</button>
         </div>
@@ -123,12 +128,7 @@ export const PrivacyPage: FC<PrivacyPageProps> = ({ subject, csrfToken, regulati
       ) : null}
       <form method="post" action="/console/privacy/exports" class="stack">
         <CsrfField token={csrfToken} />
-        <label>
-          userIds <span class="muted">(one per line, at most 5,000)</span>
-          <textarea name="subjectIds" rows={2} class="mono" required>
-            {exportIds ?? ""}
-          </textarea>
-        </label>
+        <UserIdsField value={exportIds ?? ""} rows={2} />
         <div>
           <button type="submit">Start export</button>
         </div>
