@@ -32,7 +32,8 @@ async function waitFor(what, probe, done, timeoutMs = TIMEOUT_MS, intervalMs = 2
   for (;;) {
     const value = await probe();
     if (done(value)) return value;
-    if (performance.now() - start > timeoutMs) throw new Error(`privacy bench: ${what} not reached after ${timeoutMs} ms (last: ${JSON.stringify(value).slice(0, 300)})`);
+    if (performance.now() - start > timeoutMs)
+      throw new Error(`privacy bench: ${what} not reached after ${timeoutMs} ms (last: ${JSON.stringify(value).slice(0, 300)})`);
     await sleep(intervalMs);
   }
 }
@@ -128,7 +129,11 @@ export async function benchPrivacy(baseUrl, runId) {
     pending = failed;
     if (pending.length > 0) await sleep(1_000 * attempt);
   }
-  await waitFor(`${events.length} events archived`, () => archivedCount(baseUrl, source.id), (count) => count >= events.length);
+  await waitFor(
+    `${events.length} events archived`,
+    () => archivedCount(baseUrl, source.id),
+    (count) => count >= events.length,
+  );
   log(`privacy: archived in ${((performance.now() - seedStart) / 1000).toFixed(1)} s; waiting for identity to catch up`);
   // The last person's identify came first in the seeding; their last event last: once it is on
   // their profile, identity has no backlog to compete with the deletions for the cores.
@@ -153,8 +158,21 @@ export async function benchPrivacy(baseUrl, runId) {
   const before = await suppressedTotal(baseUrl, source.id);
   await adminPost(baseUrl, "/api/v1/regulations", { regulationType: "SUPPRESS_ONLY", subjectType: "USER_ID", subjectIds: [suppressedUser] });
   const answered = performance.now();
-  await send(trackingRequest(baseUrl, "/v1/track", { type: "track", event: "After Suppression", userId: suppressedUser, messageId: `bench-${runId}-supp` }, source.writeKey));
-  await waitFor("the suppressed event to be dropped", () => suppressedTotal(baseUrl, source.id), (total) => total > before, 30_000, 50);
+  await send(
+    trackingRequest(
+      baseUrl,
+      "/v1/track",
+      { type: "track", event: "After Suppression", userId: suppressedUser, messageId: `bench-${runId}-supp` },
+      source.writeKey,
+    ),
+  );
+  await waitFor(
+    "the suppressed event to be dropped",
+    () => suppressedTotal(baseUrl, source.id),
+    (total) => total > before,
+    30_000,
+    50,
+  );
   const suppressionMs = performance.now() - answered;
   log(`privacy: suppression effective ${suppressionMs.toFixed(0)} ms after the API answered`);
 
