@@ -330,7 +330,8 @@ describe("console accessibility in Chromium", () => {
     try {
       await page.goto(`${sluice}/console`);
       // The token field has the focus on arrival (autofocus): type, Tab to the button, Enter.
-      expect(await page.evaluate(() => document.activeElement?.getAttribute("name"))).toBe("token");
+      // Chromium applies autofocus in a task after the load: wait for it rather than race it.
+      await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute("name")), { timeout: 5_000 }).toBe("token");
       await page.keyboard.type(DEV_ADMIN_TOKEN);
       await tabTo('button[type="submit"]');
       await Promise.all([page.waitForURL(`${sluice}/console`), page.keyboard.press("Enter")]);
