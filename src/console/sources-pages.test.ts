@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { DeliveryMetrics } from "../destinations/delivery-stats";
+import { emptyDeliveryMetrics, type DeliveryMetrics } from "../destinations/delivery-stats";
 import { OverviewPage } from "./overview-page";
 import { emptyMinuteSeries, MINUTES_SHOWN } from "../activity/minutes";
 import { activityFromRows, bucketKeys, emptyActivity, pageOf } from "./source-activity";
@@ -11,17 +11,7 @@ const render = async (page: unknown) => String(await page);
 const viewer = { subject: "admin", csrfToken: "tok" };
 const NOW = new Date("2026-11-30T12:34:56Z");
 const source = { id: "src_1", name: hostile, writeKey: "wk_abc", enabled: true };
-const metrics = (overrides: Partial<DeliveryMetrics> = {}): DeliveryMetrics => ({
-  delivered: 0,
-  failed: 0,
-  retrying: 0,
-  retriesScheduled: 0,
-  discarded: 0,
-  discardedByReason: {},
-  p95LatencyMs: null,
-  windowHours: 24,
-  ...overrides,
-});
+const metrics = (overrides: Partial<DeliveryMetrics> = {}): DeliveryMetrics => ({ ...emptyDeliveryMetrics(), ...overrides });
 
 describe("source activity (hourly and daily buckets of schema_event_counts)", () => {
   it("the last 24 UTC hours and 7 UTC days, oldest first, ending with the current ones", () => {

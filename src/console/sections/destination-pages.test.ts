@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { DeliveryMetrics } from "../../destinations/delivery-stats";
-import { foldDeliveryHours } from "../../destinations/delivery-stats";
+import { emptyDeliveryMetrics, foldDeliveryHours, type DeliveryMetrics } from "../../destinations/delivery-stats";
 import type { Destination } from "../../destinations/destination-store";
 import {
   destinationBodyOf,
@@ -22,17 +21,7 @@ const hostile = `<script>alert(1)</script>"'`;
 const render = async (page: unknown) => String(await page);
 const NOW = new Date("2026-05-01T12:30:00Z");
 
-const metrics = (over: Partial<DeliveryMetrics> = {}): DeliveryMetrics => ({
-  delivered: 0,
-  failed: 0,
-  retrying: 0,
-  retriesScheduled: 0,
-  discarded: 0,
-  discardedByReason: {},
-  p95LatencyMs: null,
-  windowHours: 24,
-  ...over,
-});
+const metrics = (over: Partial<DeliveryMetrics> = {}): DeliveryMetrics => ({ ...emptyDeliveryMetrics(), ...over });
 const destination: Destination = {
   id: "dst_1",
   name: hostile,

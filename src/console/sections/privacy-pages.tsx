@@ -183,18 +183,37 @@ export const PrivacyPage: FC<PrivacyPageProps> = ({ subject, csrfToken, regulati
   </Layout>
 );
 
-const ProgressRows: FC<{ entries: [string, StoreProgress][]; names?: Record<string, string> }> = ({ entries, names = {} }) => (
-  <>
-    {entries.map(([id, progress]) => (
-      <tr>
-        <th scope="row">{names[id] ?? id}</th>
-        <td>{progress.status}</td>
-        <td>{countsOf(progress.removed) || "—"}</td>
-        <td>{countsOf(progress.added) || "—"}</td>
-        <td>{progress.error ?? ""}</td>
-      </tr>
-    ))}
-  </>
+/** One row per store (or destination): its status, what it removed and added, its error. */
+const ProgressTable: FC<{ label: string; what: string; entries: [string, StoreProgress][]; names?: Record<string, string> }> = ({
+  label,
+  what,
+  entries,
+  names = {},
+}) => (
+  <ScrollRegion label={label} class="table-scroll">
+    <table class="list">
+      <thead>
+        <tr>
+          <th scope="col">{what}</th>
+          <th scope="col">Status</th>
+          <th scope="col">Removed</th>
+          <th scope="col">Added</th>
+          <th scope="col">Error</th>
+        </tr>
+      </thead>
+      <tbody>
+        {entries.map(([id, progress]) => (
+          <tr>
+            <th scope="row">{names[id] ?? id}</th>
+            <td>{progress.status}</td>
+            <td>{countsOf(progress.removed) || "—"}</td>
+            <td>{countsOf(progress.added) || "—"}</td>
+            <td>{progress.error ?? ""}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  </ScrollRegion>
 );
 
 export interface RegulationPageProps {
@@ -246,47 +265,13 @@ export const RegulationPage: FC<RegulationPageProps> = ({ subject, csrfToken, re
 
       <section aria-labelledby="stores">
         <h2 id="stores">Progress per store</h2>
-        {stores.length === 0 ? (
-          <p class="muted">Nothing has run yet.</p>
-        ) : (
-          <ScrollRegion label="Progress per store" class="table-scroll">
-            <table class="list">
-              <thead>
-                <tr>
-                  <th scope="col">Store</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Removed</th>
-                  <th scope="col">Added</th>
-                  <th scope="col">Error</th>
-                </tr>
-              </thead>
-              <tbody>
-                <ProgressRows entries={stores} />
-              </tbody>
-            </table>
-          </ScrollRegion>
-        )}
+        {stores.length === 0 ? <p class="muted">Nothing has run yet.</p> : <ProgressTable label="Progress per store" what="Store" entries={stores} />}
       </section>
 
       {destinations.length > 0 ? (
         <section aria-labelledby="destinations">
           <h2 id="destinations">Deletion forwarded to destinations</h2>
-          <ScrollRegion label="Deletion forwarded to destinations" class="table-scroll">
-            <table class="list">
-              <thead>
-                <tr>
-                  <th scope="col">Destination</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Removed</th>
-                  <th scope="col">Added</th>
-                  <th scope="col">Error</th>
-                </tr>
-              </thead>
-              <tbody>
-                <ProgressRows entries={destinations} names={destinationNames} />
-              </tbody>
-            </table>
-          </ScrollRegion>
+          <ProgressTable label="Deletion forwarded to destinations" what="Destination" entries={destinations} names={destinationNames} />
         </section>
       ) : null}
 

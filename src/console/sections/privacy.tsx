@@ -2,7 +2,6 @@ import { Hono } from "hono";
 import { DestinationStore } from "../../destinations/destination-store";
 import { createRegulation } from "../../privacy/create-regulation";
 import { createSubjectExport } from "../../privacy/create-subject-export";
-import { MAX_SUBJECT_IDS } from "../../privacy/regulation";
 import { streamExport } from "../../privacy/subject-export-download";
 import { SubjectExportStore } from "../../privacy/subject-export-store";
 import { text } from "../form";
@@ -11,7 +10,7 @@ import { render, type SignedInContext, type SignedInEnv } from "../context";
 import type { PostedForm } from "../form";
 import { NotFoundPage } from "../pages";
 import { PrivacyPage, RegulationPage } from "./privacy-pages";
-import { EMPTY_REGULATION_FORM, regulationFormOf, regulationRequestOf, subjectIdsOf, type RegulationFormValues } from "./regulation-form";
+import { EMPTY_REGULATION_FORM, regulationFormOf, exportSubjectIdsOf, regulationRequestOf, type RegulationFormValues } from "./regulation-form";
 
 /** Regulations the Privacy page lists, newest first. */
 const SHOWN = 100;
@@ -47,15 +46,9 @@ export const privacySection = new Hono<SignedInEnv>()
   })
   .post("/privacy/exports", async (c) => {
     const typed = text(await c.req.parseBody<{ all: true }, PostedForm>({ all: true }), "subjectIds");
-    const subjectIds = subjectIdsOf(typed);
-    const problem =
-      subjectIds.length === 0
-        ? "Enter at least one userId, one per line."
-        : subjectIds.length > MAX_SUBJECT_IDS
-          ? `At most ${MAX_SUBJECT_IDS} userIds per export: split the list.`
-          : undefined;
-    if (problem) return privacyPage(c, EMPTY_REGULATION_FORM, { exportError: problem, exportIds: typed }, 400);
-    const created = await createSubjectExport(c.env, subjectIds);
+    const checked = exportSubjectIdsOf(typed);
+    if (!checked.ok) return privacyPage(c, EMPTY_REGULATION_FORM, { exportError: checked.message, exportIds: typed }, 400);
+    const created = await createSubjectExport(c.env, checked.subjectIds);
     if (!created.ok) return privacyPage(c, EMPTY_REGULATION_FORM, { exportError: created.message, exportIds: typed }, 400);
     return c.redirect("/console/privacy#exports", 303);
   })

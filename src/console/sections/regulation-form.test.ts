@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { MAX_SUBJECT_IDS } from "../../privacy/regulation";
-import { regulationFormOf, regulationRequestOf, subjectIdsOf } from "./regulation-form";
+import { exportSubjectIdsOf, regulationFormOf, regulationRequestOf, subjectIdsOf } from "./regulation-form";
 
 describe("the regulation form", () => {
   it("reads one userId per line, trimmed, without blanks or repeats", () => {
@@ -25,5 +25,14 @@ describe("the regulation form", () => {
     const answer = regulationRequestOf({ regulationType: "DELETE_ONLY", subjectIds: tooMany });
     expect(answer.ok).toBe(false);
     expect(!answer.ok && answer.message).toContain("at most 5000 userIds");
+  });
+});
+
+describe("the subject export form", () => {
+  it("reads the userIds and checks them with the API's schema", () => {
+    expect(exportSubjectIdsOf("u1\n u2 \nu1")).toEqual({ ok: true, subjectIds: ["u1", "u2"] });
+    expect(exportSubjectIdsOf(" \n")).toEqual({ ok: false, message: "Enter at least one userId, one per line." });
+    const tooMany = exportSubjectIdsOf(Array.from({ length: MAX_SUBJECT_IDS + 1 }, (_, i) => `u${i}`).join("\n"));
+    expect(!tooMany.ok && tooMany.message).toContain("at most 5000 userIds");
   });
 });

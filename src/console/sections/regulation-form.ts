@@ -1,4 +1,4 @@
-import { REGULATION_TYPES, regulationRequestSchema, type RegulationRequest, type RegulationType } from "../../privacy/regulation";
+import { REGULATION_TYPES, regulationRequestSchema, subjectsSchema, type RegulationRequest, type RegulationType } from "../../privacy/regulation";
 import { text, type PostedForm } from "../form";
 
 /** The console's regulation form: what was typed (kept when shown again with an error) and the API body it stands for. */
@@ -27,6 +27,14 @@ export function regulationRequestOf(values: RegulationFormValues): { ok: true; r
   const parsed = regulationRequestSchema.safeParse({ regulationType: values.regulationType as RegulationType, subjectType: "USER_ID", subjectIds });
   if (!parsed.success) return { ok: false, message: parsed.error.issues[0]?.message ?? "Check the userIds." };
   return { ok: true, request: parsed.data };
+}
+
+/** The subject export form's userIds, checked by `POST /api/v1/subject-exports`'s own schema. */
+export function exportSubjectIdsOf(typed: string): { ok: true; subjectIds: string[] } | { ok: false; message: string } {
+  const subjectIds = subjectIdsOf(typed);
+  if (subjectIds.length === 0) return { ok: false, message: "Enter at least one userId, one per line." };
+  const parsed = subjectsSchema.safeParse({ subjectType: "USER_ID", subjectIds });
+  return parsed.success ? { ok: true, subjectIds: parsed.data.subjectIds } : { ok: false, message: parsed.error.issues[0]?.message ?? "Check the userIds." };
 }
 
 /** What each type does, in the words the form shows. */
