@@ -2,6 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { readArchiveLines } from "../src/archive/read-archive";
 import type { AppEnv } from "../src/env";
 import type { ProfileView } from "../src/identity/profile-view";
+import { COVERAGE_CONCURRENCY } from "../src/privacy/coverage";
 import { exportStep, initialExportState, type ExportDeps, type ExportState } from "../src/privacy/export-runner";
 import { indexedObjectKeys } from "../src/privacy/index-reader";
 import { hashSubjectKeys, userIdKey } from "../src/privacy/subject-keys";
@@ -61,10 +62,11 @@ export class SubjectExportObject extends DurableObject<AppEnv> {
       indexPage: (cursor, limit) => indexedObjectKeys(env.DB, hashes, cursor, limit),
       readLines: (key) => readArchiveLines(env.ARCHIVE, key),
       profiles: async (userIds) => {
+        // As coverage does: a bounded number of look-ups in flight, one profile once however many userIds lead to it.
         const views = new Map<string, ProfileView>();
-        for (const userId of userIds) {
-          const found = await findProfile(env, "users", userIdKey(userId));
-          if (found) views.set(found.view.id, found.view);
+        for (let start = 0; start < userIds.length; start += COVERAGE_CONCURRENCY) {
+          const found = await Promise.all(userIds.slice(start, start + COVERAGE_CONCURRENCY).map((userId) => findProfile(env, "users", userIdKey(userId))));
+          for (const profile of found) if (profile) views.set(profile.view.id, profile.view);
         }
         return [...views.values()];
       },

@@ -5,7 +5,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { adminFetch, basicAuth, createSource, send, uniqueId, waitForMessages, waitUntil, type Source } from "../e2e/support/sluice";
 import { launchChromium } from "./support/chromium";
-import { CONSOLE_ARTIFACTS, DEV_ADMIN_TOKEN, openPage, signInToConsole, VIEWPORTS } from "./support/console";
+import { CONSOLE_ARTIFACTS, DEV_ADMIN_TOKEN, openPage, shopBatch, signInToConsole, VIEWPORTS } from "./support/console";
 
 /**
  * Every console page in Chromium against `npm run dev`, at desktop and phone sizes, with data in
@@ -399,18 +399,7 @@ describe("console accessibility in Chromium", () => {
     );
 
     const userId = uniqueId("user");
-    const batch = [
-      { type: "track", event: "Order Completed", userId, properties: { total: 42.5, currency: "EUR", products: [{ sku: "A-1", price: 42.5 }] } },
-      { type: "track", event: "Order Completed", userId, properties: { total: "42.50" } },
-      {
-        type: "track",
-        event: "Product Viewed",
-        userId,
-        properties: { sku: "A-1", name: "A very long product name that should wrap nicely on a phone screen" },
-      },
-      { type: "page", name: "Pricing", anonymousId: "anon-a11y", properties: { path: "/pricing" } },
-      { type: "identify", userId, anonymousId: "anon-a11y", traits: { email: `${userId}@example.com`, name: "Jane Doe", plan: "pro", logins: 12 } },
-    ].map((event) => ({ ...event, messageId: uniqueId("a11y") }));
+    const batch = shopBatch(userId, "anon-a11y").map((event) => ({ ...event, messageId: uniqueId("a11y") }));
     const sent = await send("/v1/batch", { batch }, { writeKey: source.writeKey });
     expect(sent.status).toBe(200);
     // An invalid event (a track without its name): refused, and shown in the debugger with its error.

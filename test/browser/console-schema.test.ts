@@ -3,7 +3,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { adminFetch, basicAuth, createSource, uniqueId, waitUntil, type Source } from "../e2e/support/sluice";
 import { launchChromium } from "./support/chromium";
-import { CONSOLE_ARTIFACTS, openPage, signInToConsole, VIEWPORTS } from "./support/console";
+import { CONSOLE_ARTIFACTS, openPage, shopBatch, signInToConsole, VIEWPORTS } from "./support/console";
 
 const RULE_SCHEMA = {
   $schema: "http://json-schema.org/draft-07/schema#",
@@ -36,18 +36,7 @@ describe("console schema, tracking plans and profiles in Chromium", () => {
     expect((await adminFetch(`/api/v1/sources/${source.id}/tracking-plan`, { method: "PUT", body: JSON.stringify({ trackingPlanId: planId }) })).status).toBe(
       200,
     );
-    const batch = [
-      { type: "track", event: "Order Completed", userId, properties: { total: 42.5, currency: "EUR", products: [{ sku: "A-1", price: 42.5 }] } },
-      { type: "track", event: "Order Completed", userId, properties: { total: "42.50" } },
-      {
-        type: "track",
-        event: "Product Viewed",
-        userId,
-        properties: { sku: "A-1", name: "A very long product name that should wrap nicely on a phone screen" },
-      },
-      { type: "page", name: "Pricing", anonymousId: "anon-browser", properties: { path: "/pricing" } },
-      { type: "identify", userId, anonymousId: "anon-browser", traits: { email: `${userId}@example.com`, name: "Jane Doe", plan: "pro", logins: 12 } },
-    ];
+    const batch = shopBatch(userId, "anon-browser");
     const sent = await fetch(`${inject("baseUrl")}/v1/batch`, {
       method: "POST",
       headers: { Authorization: basicAuth(source.writeKey), "Content-Type": "application/json" },

@@ -44,3 +44,23 @@ export async function signInToConsole(page: Page, sluice: string): Promise<void>
   await page.fill('input[name="token"]', DEV_ADMIN_TOKEN);
   await Promise.all([page.waitForURL(`${sluice}/console`), page.click('button[type="submit"]')]);
 }
+
+/**
+ * A small shop's events for one person, as the console's browser tests seed them: two orders
+ * (the second with a string total, a plan violation), a product view with a long name, an
+ * anonymous page view and the identify that links it.
+ */
+export function shopBatch(userId: string, anonymousId: string): Record<string, unknown>[] {
+  return [
+    { type: "track", event: "Order Completed", userId, properties: { total: 42.5, currency: "EUR", products: [{ sku: "A-1", price: 42.5 }] } },
+    { type: "track", event: "Order Completed", userId, properties: { total: "42.50" } },
+    {
+      type: "track",
+      event: "Product Viewed",
+      userId,
+      properties: { sku: "A-1", name: "A very long product name that should wrap nicely on a phone screen" },
+    },
+    { type: "page", name: "Pricing", anonymousId, properties: { path: "/pricing" } },
+    { type: "identify", userId, anonymousId, traits: { email: `${userId}@example.com`, name: "Jane Doe", plan: "pro", logins: 12 } },
+  ];
+}
