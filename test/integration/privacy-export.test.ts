@@ -1,5 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import type { Regulation } from "../../src/privacy/regulation";
+import { exportPrefix } from "../../src/privacy/subject-export-download";
 import { SubjectExportStore, type SubjectExport } from "../../src/privacy/subject-export-store";
 import { app } from "../../workers/app";
 import { waitUntil } from "../support/wait-until";
@@ -139,6 +141,44 @@ describe("subject access exports", () => {
       .split("\n")
       .map((line) => JSON.parse(line) as Record_);
     expect(lines.filter((record) => record.record === "event").map((record) => record.event!.messageId)).toContain(messageId);
+  });
+
+  it("goes with the person when they are deleted: the export's row and its parts in R2", async () => {
+    const source = await createSource("Export then delete");
+    const userId = unique("user");
+    await sendBatch(source.writeKey, [{ type: "track", event: "Viewed", userId, messageId: unique("m") }]);
+    await waitUntil(
+      "the event archived",
+      () => readArchivedEvents(source.id),
+      (events) => events.length >= 1,
+      { timeoutMs: 20_000 },
+    );
+    const created = await admin<{ export: SubjectExport }>("POST", "/subject-exports", { subjectType: "USER_ID", subjectIds: [userId] });
+    const id = created.body.export.id;
+    await waitUntil(
+      "the export to finish",
+      () => exportOf(id),
+      (found) => found.status === "FINISHED",
+      { timeoutMs: 20_000 },
+    );
+    expect((await env.ARCHIVE.list({ prefix: exportPrefix(id) })).objects.length).toBeGreaterThan(0);
+
+    const deletion = await admin<{ regulation: Regulation }>("POST", "/regulations", {
+      regulationType: "DELETE_INTERNAL",
+      subjectType: "USER_ID",
+      subjectIds: [userId],
+    });
+    expect(deletion.status).toBe(201);
+    const ended = await waitUntil(
+      "the deletion to end",
+      async () => (await admin<{ regulation: Regulation }>("GET", `/regulations/${deletion.body.regulation.id}`)).body.regulation,
+      (regulation) => !["INITIALIZED", "RUNNING"].includes(regulation.status),
+      { timeoutMs: 30_000 },
+    );
+    expect(ended.status).toBe("FINISHED");
+    expect(ended.progress.stores.d1?.removed.subjectExports).toBe(1);
+    expect((await admin("GET", `/subject-exports/${id}`)).status).toBe(404);
+    expect((await env.ARCHIVE.list({ prefix: exportPrefix(id) })).objects).toEqual([]);
   });
 
   it("answers 400 for a bad request and 404 for an unknown export", async () => {
