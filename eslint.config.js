@@ -14,6 +14,7 @@ export default tseslint.config(
       "dist/",
       "src/sdk/bundle.generated.ts",
       "src/console/client/scripts.generated.ts",
+      "src/destinations/actions/framework/segment-actions.bundle.cjs",
     ],
   },
   {

@@ -1,5 +1,6 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+import { buildActions } from "./scripts/build-actions.mjs";
 import { buildConsole } from "./scripts/build-console.mjs";
 import { buildSdk } from "./scripts/build-sdk.mjs";
 
@@ -17,6 +18,7 @@ export default defineConfig(async () => {
   // rebuild it: rerun `npm run build:sdk` after editing src/sdk.
   await buildSdk({ log: () => {} });
   await buildConsole({ log: () => {} });
+  await buildActions({ log: () => {} });
   const migrations = await readD1Migrations("./migrations");
   return {
     test: {

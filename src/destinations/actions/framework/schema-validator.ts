@@ -1,0 +1,232 @@
+/**
+ * A JSON Schema validator that runs in Workers (no `new Function`), for the schemas Segment's
+ * framework builds from action and settings fields (`fieldsToJsonSchema`). It reproduces what the
+ * framework's ajv instance does to a payload, because the payload it leaves is what the action
+ * sends: `coerceTypes: "array"` (values coerced to the field's type, in place, even inside `if`
+ * and `not`), `removeAdditional: true` (unknown keys removed where `additionalProperties` is
+ * false), keywords in ajv's order (typeless keywords first, then per data type) and `anyOf`
+ * stopping at its first valid branch. Errors are ajv-shaped, for `@segment/ajv-human-errors`.
+ * test/e2e/actions-schema-validator.test.ts checks it against ajv on every bundled schema.
+ */
+
+export interface Schema {
+  [keyword: string]: unknown;
+}
+
+export interface SchemaError {
+  keyword: string;
+  instancePath: string;
+  schemaPath: string;
+  params: Record<string, unknown>;
+  message: string;
+  schema: unknown;
+  parentSchema: Schema;
+  data: unknown;
+}
+
+export type FormatCheck = (value: string) => boolean;
+
+/** Keywords the validator understands; scripts/build-actions.mjs refuses a schema with any other. */
+export const SUPPORTED_KEYWORDS = new Set([
+  "$schema",
+  "title",
+  "description",
+  "default",
+  "tsType",
+  "type",
+  "format",
+  "enum",
+  "const",
+  "not",
+  "anyOf",
+  "allOf",
+  "if",
+  "then",
+  "required",
+  "additionalProperties",
+  "properties",
+  "items",
+  "minLength",
+  "maxLength",
+  "minimum",
+  "maximum",
+]);
+
+type Holder = { parent: Record<string, unknown> | unknown[]; key: string | number } | null;
+
+interface Context {
+  errors: SchemaError[];
+  formats: Readonly<Record<string, FormatCheck>>;
+}
+
+const COERCIBLE = new Set(["string", "number", "integer", "boolean", "null", "array"]);
+
+function typeMatches(type: string, value: unknown): boolean {
+  switch (type) {
+    case "string":
+      return typeof value === "string";
+    case "number":
+      return typeof value === "number";
+    case "integer":
+      return typeof value === "number" && !(value % 1) && !Number.isNaN(value);
+    case "boolean":
+      return typeof value === "boolean";
+    case "null":
+      return value === null;
+    case "array":
+      return Array.isArray(value);
+    case "object":
+      return typeof value === "object" && value !== null && !Array.isArray(value);
+    default:
+      return false;
+  }
+}
+
+/** ajv's coercion to one type, or undefined when the value does not coerce to it. */
+function coerceTo(type: string, value: unknown): { value: unknown } | undefined {
+  const kind = typeof value;
+  switch (type) {
+    case "string":
+      if (kind === "number" || kind === "boolean") return { value: String(value) };
+      if (value === null) return { value: "" };
+      return undefined;
+    case "number":
+    case "integer": {
+      // Loose equality is ajv's own test (`data == +data`): "1e3" and " 7 " coerce, "" does not.
+      // eslint-disable-next-line eqeqeq
+      const numeric = kind === "string" && value !== "" && (value as string) == (+(value as string) as unknown as string);
+      if (kind === "boolean" || value === null || (numeric && (type === "number" || !(+(value as string) % 1)))) return { value: +(value as string) };
+      return undefined;
+    }
+    case "boolean":
+      if (value === "false" || value === 0 || value === null) return { value: false };
+      if (value === "true" || value === 1) return { value: true };
+      return undefined;
+    case "null":
+      return value === "" || value === 0 || value === false ? { value: null } : undefined;
+    case "array":
+      return kind === "string" || kind === "number" || kind === "boolean" || value === null ? { value: [value] } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return a !== a && b !== b;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) return a.length === (b as unknown[]).length && a.every((item, index) => deepEqual(item, (b as unknown[])[index]));
+  const keysA = Object.keys(a);
+  const keysB = Object.keys(b);
+  return keysA.length === keysB.length && keysA.every((key) => Object.hasOwn(b, key) && deepEqual((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
+}
+
+const escapePointer = (key: string | number) => String(key).replaceAll("~", "~0").replaceAll("/", "~1");
+
+/** Validates `data` against `schema`, coercing and removing in place as ajv would; answers the errors. */
+export function validateInPlace(data: unknown, schema: Schema, formats: Readonly<Record<string, FormatCheck>>): SchemaError[] {
+  const context: Context = { errors: [], formats };
+  validate(data, schema, null, "", "#", context);
+  return context.errors;
+}
+
+/** Answers whether `data` is valid; errors are appended to `context.errors`. */
+function validate(input: unknown, schema: Schema | boolean, holder: Holder, path: string, schemaPath: string, context: Context): boolean {
+  if (schema === true) return true;
+  if (schema === false) {
+    context.errors.push({ keyword: "false schema", instancePath: path, schemaPath, params: {}, message: "boolean schema is false", schema: false, parentSchema: {}, data: input });
+    return false;
+  }
+  const before = context.errors.length;
+  let data = input;
+  const fail = (keyword: string, params: Record<string, unknown>, message: string) =>
+    context.errors.push({ keyword, instancePath: path, schemaPath: `${schemaPath}/${keyword}`, params, message, schema: schema[keyword], parentSchema: schema, data });
+
+  const types = schema.type === undefined ? [] : ([] as string[]).concat(schema.type as string | string[]);
+  if (types.length > 0 && !types.some((type) => typeMatches(type, data))) {
+    const coercible = types.filter((type) => COERCIBLE.has(type));
+    let coerced: { value: unknown } | undefined;
+    if (coercible.length > 0) {
+      if (Array.isArray(data) && data.length === 1) {
+        data = data[0];
+        if (types.some((type) => typeMatches(type, data))) coerced = { value: data };
+      }
+      for (const type of coercible) coerced ??= coerceTo(type, data);
+    }
+    if (coerced) {
+      data = coerced.value;
+      if (holder) (holder.parent as Record<string | number, unknown>)[holder.key] = data;
+    } else {
+      fail("type", { type: types.join(",") }, `must be ${types.join(",")}`);
+    }
+  }
+
+  // Typeless keywords, in ajv's order.
+  if ("const" in schema && !deepEqual(data, schema.const)) fail("const", { allowedValue: schema.const }, "must be equal to constant");
+  if (Array.isArray(schema.enum) && !schema.enum.some((allowed) => deepEqual(data, allowed))) {
+    fail("enum", { allowedValues: schema.enum }, "must be equal to one of the allowed values");
+  }
+  if (schema.not !== undefined) {
+    const scratch: Context = { ...context, errors: [] };
+    if (validate(data, schema.not as Schema, holder, path, `${schemaPath}/not`, scratch)) fail("not", {}, "must NOT be valid");
+  }
+  if (Array.isArray(schema.anyOf)) {
+    const branchErrors: SchemaError[] = [];
+    let valid = false;
+    for (const [index, branch] of (schema.anyOf as Schema[]).entries()) {
+      const scratch: Context = { ...context, errors: [] };
+      valid = validate(data, branch, holder, path, `${schemaPath}/anyOf/${index}`, scratch);
+      if (valid) break;
+      branchErrors.push(...scratch.errors);
+    }
+    if (!valid) {
+      context.errors.push(...branchErrors);
+      fail("anyOf", {}, "must match a schema in anyOf");
+    }
+  }
+  if (Array.isArray(schema.allOf)) {
+    for (const [index, part] of (schema.allOf as Schema[]).entries()) validate(data, part, holder, path, `${schemaPath}/allOf/${index}`, context);
+  }
+  if (schema.if !== undefined && schema.then !== undefined) {
+    const scratch: Context = { ...context, errors: [] };
+    if (validate(data, schema.if as Schema, holder, path, `${schemaPath}/if`, scratch)) {
+      if (!validate(data, schema.then as Schema, holder, path, `${schemaPath}/then`, context)) fail("if", { failingKeyword: "then" }, 'must match "then" schema');
+    }
+  }
+
+  if (typeof data === "number") {
+    if (typeof schema.maximum === "number" && !(data <= schema.maximum)) fail("maximum", { comparison: "<=", limit: schema.maximum }, `must be <= ${schema.maximum}`);
+    if (typeof schema.minimum === "number" && !(data >= schema.minimum)) fail("minimum", { comparison: ">=", limit: schema.minimum }, `must be >= ${schema.minimum}`);
+  }
+  if (typeof data === "string") {
+    const length = [...data].length;
+    if (typeof schema.maxLength === "number" && length > schema.maxLength) fail("maxLength", { limit: schema.maxLength }, `must NOT have more than ${schema.maxLength} characters`);
+    if (typeof schema.minLength === "number" && length < schema.minLength) fail("minLength", { limit: schema.minLength }, `must NOT have fewer than ${schema.minLength} characters`);
+    if (typeof schema.format === "string") {
+      const check = context.formats[schema.format];
+      if (!check) throw new Error(`unknown format "${schema.format}"`);
+      if (!check(data)) fail("format", { format: schema.format }, `must match format "${schema.format}"`);
+    }
+  }
+  if (Array.isArray(data) && schema.items !== undefined && typeof schema.items === "object" && !Array.isArray(schema.items)) {
+    const items = data;
+    for (let index = 0; index < items.length; index += 1) {
+      validate(items[index], schema.items as Schema, { parent: items, key: index }, `${path}/${index}`, `${schemaPath}/items`, context);
+    }
+  }
+  if (typeMatches("object", data)) {
+    const object = data as Record<string, unknown>;
+    for (const name of (schema.required as string[] | undefined) ?? []) {
+      if (object[name] === undefined) fail("required", { missingProperty: name }, `must have required property '${name}'`);
+    }
+    const properties = (schema.properties as Record<string, Schema> | undefined) ?? {};
+    if (schema.additionalProperties === false) {
+      for (const key of Object.keys(object)) if (!Object.hasOwn(properties, key)) delete object[key];
+    }
+    for (const [name, propertySchema] of Object.entries(properties)) {
+      if (object[name] === undefined) continue;
+      validate(object[name], propertySchema, { parent: object, key: name }, `${path}/${escapePointer(name)}`, `${schemaPath}/properties/${escapePointer(name)}`, context);
+    }
+  }
+  return context.errors.length === before;
+}
