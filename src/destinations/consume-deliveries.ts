@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { AcceptedEvent } from "../spec/accepted-event";
 import { deliverBatch } from "./deliver";
 import { describeExhausted, nextRetryDelaySeconds } from "./delivery-policy";
-import type { RegisteredDestinationType } from "./types";
+import type { RegisteredDestinationType, UnitContext } from "./types";
 
 /** One DELIVERIES message: a batch of events for one destination, and its retry state. */
 export interface DeliveriesMessage {
@@ -38,6 +38,8 @@ export interface DeliveryDecision {
 export interface DeliveryDeps {
   destination: (id: string) => Promise<{ enabled: boolean; type: RegisteredDestinationType; settings: Record<string, unknown> } | null>;
   fetcher: typeof fetch;
+  /** What the destination's type may need while delivering (sealed settings, saving refreshed tokens). */
+  context?: (destinationId: string) => UnitContext;
   now: () => number;
   random: () => number;
   /** Seconds before the first retry (doubling after); FIRST_DELAY_SECONDS unless configured. */
@@ -61,7 +63,8 @@ export async function deliverMessage(message: DeliveriesMessage, deps: DeliveryD
     decision.discarded = { count: message.events.length, reason: target ? "Destination disabled" : "Destination deleted" };
     return decision;
   }
-  const results = await deliverBatch(target.type, target.settings, message.events as unknown as Record<string, unknown>[], deps.fetcher);
+  const events = message.events as unknown as Record<string, unknown>[];
+  const results = await deliverBatch(target.type, target.settings, events, deps.fetcher, undefined, deps.context?.(message.destinationId));
   const now = deps.now();
   const retrying: AcceptedEvent[] = [];
   // Requests of one message may each ask a wait: the longest honours every one of them.

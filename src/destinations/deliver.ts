@@ -1,6 +1,7 @@
 import { parseRetryAfter } from "../retry/retry-after";
 import { classifyAnswer, type DeliveryOutcome } from "./delivery-policy";
 import type { DeliveryUnit, OutgoingRequest } from "./destination-type";
+import type { UnitContext } from "./types";
 
 /** A request that takes longer is a timeout, retried like a 5xx. */
 export const DELIVERY_TIMEOUT_MS = 10_000;
@@ -24,13 +25,14 @@ export interface AttemptRecord {
  * (the event tester shows them).
  */
 export async function deliverBatch<Settings>(
-  type: { units(events: readonly Record<string, unknown>[], settings: Settings): Promise<DeliveryUnit[]> },
+  type: { units(events: readonly Record<string, unknown>[], settings: Settings, context?: UnitContext): Promise<DeliveryUnit[]> },
   settings: Settings,
   events: readonly Record<string, unknown>[],
   fetcher: typeof fetch,
   record?: (attempt: AttemptRecord) => void,
+  context?: UnitContext,
 ): Promise<EventResult[]> {
-  const units = await type.units(events, settings);
+  const units = await type.units(events, settings, context);
   const outcomes = new Map<number, DeliveryOutcome>();
   await Promise.all(
     units.map(async (unit) => {
