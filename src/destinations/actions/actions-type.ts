@@ -37,7 +37,7 @@ interface StoredActionsSettings {
 /** The stored settings object: the destination's own settings, `subscriptions`, and `oauth` when it uses OAuth. */
 function splitSettings(stored: Record<string, unknown>): StoredActionsSettings {
   const { subscriptions, oauth, ...settings } = stored;
-  return { settings, subscriptions: subscriptions as Subscription[], ...(oauth ? { oauth: oauth as StoredActionsSettings["oauth"] } : {}) };
+  return { settings, subscriptions: subscriptions as Subscription[], ...(oauth ? { oauth: oauth } : {}) };
 }
 
 const problem = (path: (string | number)[], message: string) => ({
