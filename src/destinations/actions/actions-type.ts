@@ -119,18 +119,23 @@ function actionUnits(
   const current = splitSettings(stored);
   const session = new ActionsSession(framework, usesOAuth, type, current, context);
   const units: DeliveryUnit[] = [];
-  const taken = new Set<number>();
-  for (const subscription of current.subscriptions) {
-    if (!subscription.enabled) continue;
-    const matches = subscriptionMatcher(subscription);
-    const indexes = events.flatMap((event, index) => (matches(event) ? [index] : []));
-    for (const index of indexes) taken.add(index);
+  const enabled = current.subscriptions.filter((subscription) => subscription.enabled);
+  const matchers = enabled.map((subscription) => ({ subscription, key: subscriptionKey(subscription), matches: subscriptionMatcher(subscription) }));
+  const matchingKeys = events.map((event) => matchers.filter(({ matches }) => matches(event)).map(({ key }) => key));
+  /** A retried event goes again only to the subscriptions it still owes; to all of them if those changed since. */
+  const sendsTo = (index: number, key: string) => {
+    const owed = context.owed?.(index)?.filter((owedKey) => matchingKeys[index]!.includes(owedKey));
+    return !owed?.length || owed.includes(key);
+  };
+  for (const { subscription, key } of matchers) {
+    const indexes = events.flatMap((_, index) => (matchingKeys[index]!.includes(key) && sendsTo(index, key) ? [index] : []));
     const batchSize = batchSizeOf(framework, subscription);
     const groups = batchSize === null ? indexes.map((index) => [index]) : chunk(indexes, batchSize);
     for (const group of groups) {
       units.push({
         events: group,
         label: subscription.name ?? subscription.partnerAction,
+        key,
         send: (fetcher, record) =>
           session.send(
             subscription,
@@ -142,13 +147,16 @@ function actionUnits(
       });
     }
   }
-  const untaken = events.flatMap((_, index) => (taken.has(index) ? [] : [index]));
+  const untaken = events.flatMap((_, index) => (matchingKeys[index]!.length > 0 ? [] : [index]));
   if (untaken.length > 0) {
     const refused: DeliveryOutcome = { kind: "failed", reason: "matched no enabled subscription" };
     units.push({ events: untaken, send: () => Promise.resolve(untaken.map(() => refused)) });
   }
   return units;
 }
+
+/** A subscription's identity across retries; an edited subscription is a new one and takes the event anew. */
+const subscriptionKey = (subscription: Subscription) => JSON.stringify([subscription.name ?? "", subscription.partnerAction, subscription.subscribe]);
 
 function batchSizeOf(framework: Destination, subscription: Subscription): number | null {
   if (subscription.mapping.enable_batching !== true || !framework.actions[subscription.partnerAction]?.hasBatchSupport) return null;

@@ -11,6 +11,11 @@ import { webhookDestination } from "./webhook";
 export interface UnitContext {
   /** Opens and seals settings kept sealed at rest (OAuth tokens). */
   secrets?: SettingsSecrets;
+  /**
+   * The unit keys a retried event still owes (by index into the batch): the rest of its units took
+   * it already and are not sent again. Absent for an event means all of its units.
+   */
+  owed?(index: number): readonly string[] | undefined;
   /** Saves settings the type changed while delivering (an OAuth destination's refreshed tokens). */
   saveSettings?(settings: Record<string, unknown>): Promise<void>;
 }
