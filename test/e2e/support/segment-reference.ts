@@ -1,0 +1,168 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import { createRequire } from "node:module";
+import { renderResponse, type OutboundRequest, type Responder } from "./capture-server";
+
+/**
+ * Segment's own Actions code, run in Node as Segment runs it: `new Destination(definition)` from
+ * @segment/actions-core (with its real ajv validation) and `destination.onEvent(event, settings)`,
+ * the entry point Segment's integrations service calls for one event. Only the network is
+ * replaced: every request an action makes is recorded and answered by a scripted responder.
+ *
+ * How the network is replaced: actions-core makes every request through its `dist/cjs/fetch.js`,
+ * which re-exports `require("cross-fetch")` (fetch, Headers, Request, Response). Before
+ * actions-core is loaded, this module puts a stand-in for cross-fetch into Node's CommonJS cache
+ * under cross-fetch's resolved path, so that `require` answers the stand-in. The stand-in is the
+ * same shape as the Worker's (src/destinations/actions/framework/fetch-shim.ts): a fetch that
+ * hands the request to whoever runs the current call (AsyncLocalStorage, so calls may overlap),
+ * and the platform's own Headers, Request and Response.
+ */
+
+export interface ReferenceSubscription {
+  name?: string;
+  subscribe: string;
+  partnerAction: string;
+  mapping?: Record<string, unknown>;
+  enabled?: boolean;
+}
+
+export interface ReferenceRun {
+  /** The requests made, in the order they were made. */
+  requests: OutboundRequest[];
+  /** What each subscription answered, or the message of the error it threw. */
+  outcomes: { subscription: string; result?: unknown; error?: string }[];
+}
+
+interface ActionsCore {
+  Destination: new (definition: unknown) => {
+    onEvent(event: Record<string, unknown>, settings: Record<string, unknown>): Promise<unknown[]>;
+  };
+}
+
+const require = createRequire(import.meta.url);
+const ACTIONS_CORE_ENTRY = require.resolve("@segment/actions-core");
+const CROSS_FETCH_PATH = createRequire(ACTIONS_CORE_ENTRY).resolve("cross-fetch");
+const DESTINATIONS_DIR = "@segment/action-destinations/dist/destinations";
+
+type Fetcher = (request: Request) => Promise<Response>;
+const currentFetcher = new AsyncLocalStorage<Fetcher>();
+
+async function scopedFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+  const fetcher = currentFetcher.getStore();
+  if (!fetcher) throw new Error("an Actions destination fetched outside runReference");
+  return fetcher(new Request(input, init));
+}
+
+const crossFetchStandIn = { __esModule: true, default: scopedFetch, Headers, Request, Response };
+
+let core: ActionsCore | undefined;
+
+function loadActionsCore(): ActionsCore {
+  if (core) return core;
+  if (require.cache[ACTIONS_CORE_ENTRY]) throw new Error("@segment/actions-core was loaded before segment-reference could replace cross-fetch");
+  require.cache[CROSS_FETCH_PATH] = { id: CROSS_FETCH_PATH, filename: CROSS_FETCH_PATH, loaded: true, exports: crossFetchStandIn } as NodeJS.Module;
+  core = require("@segment/actions-core") as ActionsCore;
+  // The framework's fetch module must now be the stand-in, or requests would leave this machine.
+  const frameworkFetch = require(createRequire(ACTIONS_CORE_ENTRY).resolve("./fetch")) as { default: unknown };
+  if (frameworkFetch.default !== scopedFetch) throw new Error("@segment/actions-core does not fetch through the cross-fetch stand-in");
+  return core;
+}
+
+const destinations = new Map<string, InstanceType<ActionsCore["Destination"]>>();
+
+function loadDestination(slug: string): InstanceType<ActionsCore["Destination"]> {
+  let destination = destinations.get(slug);
+  if (!destination) {
+    const { Destination } = loadActionsCore();
+    const definition = (require(`${DESTINATIONS_DIR}/${slug}`) as { default: unknown }).default;
+    destination = new Destination(definition);
+    destinations.set(slug, destination);
+  }
+  return destination;
+}
+
+interface DefinitionView {
+  actions: Record<string, { defaultSubscription?: string; fields: Record<string, { default?: unknown }> }>;
+  presets?: readonly { type: string; name: string; subscribe?: string; partnerAction: string; mapping?: Record<string, unknown> }[];
+}
+
+function definitionOf(slug: string): DefinitionView {
+  return (loadDestination(slug) as unknown as { definition: DefinitionView }).definition;
+}
+
+/** The subscriptions Segment (and Sluice) give a destination created without any: its presets of type `automatic`. */
+export function automaticPresets(slug: string): ReferenceSubscription[] {
+  return (definitionOf(slug).presets ?? [])
+    .filter((preset) => preset.type === "automatic")
+    .map((preset) => ({
+      name: preset.name,
+      subscribe: preset.subscribe ?? "",
+      partnerAction: preset.partnerAction,
+      mapping: preset.mapping ?? {},
+      enabled: true,
+    }));
+}
+
+/**
+ * A subscription to one action as Segment's UI creates it: the action's default trigger and a
+ * mapping of every field that has a default, with `overrides` on top (a field set to
+ * `undefined` is left out).
+ */
+export function actionSubscription(
+  slug: string,
+  partnerAction: string,
+  options: { subscribe?: string; mapping?: Record<string, unknown> } = {},
+): ReferenceSubscription {
+  const action = definitionOf(slug).actions[partnerAction];
+  if (!action) throw new Error(`${slug} has no action ${partnerAction}`);
+  const subscribe = options.subscribe ?? action.defaultSubscription;
+  if (subscribe === undefined) throw new Error(`${slug}.${partnerAction} has no default trigger: give the fixture one`);
+  const mapping: Record<string, unknown> = {};
+  for (const [field, definition] of Object.entries(action.fields)) if (definition.default !== undefined) mapping[field] = definition.default;
+  for (const [field, value] of Object.entries(options.mapping ?? {})) {
+    if (value === undefined) delete mapping[field];
+    else mapping[field] = value;
+  }
+  return { name: `${partnerAction} (${subscribe})`, subscribe, partnerAction, mapping, enabled: true };
+}
+
+async function readRequest(request: Request): Promise<OutboundRequest> {
+  const headers: Record<string, string> = {};
+  request.headers.forEach((value, name) => (headers[name] = value));
+  return { method: request.method, url: request.url, headers, body: await request.clone().text() };
+}
+
+/**
+ * Runs one event through `slug`'s subscriptions as Segment would, and answers the requests its
+ * actions made. Each subscription is its own `onEvent` call (settings carrying that one
+ * subscription): actions-core runs a call's subscriptions with Promise.all, so one that throws
+ * would end the call while the others are still sending; one call each records every request
+ * and which subscription failed.
+ */
+export async function runReference(
+  slug: string,
+  event: Record<string, unknown>,
+  settings: Record<string, unknown>,
+  subscriptions: readonly ReferenceSubscription[],
+  respond: Responder,
+): Promise<ReferenceRun> {
+  const destination = loadDestination(slug);
+  const requests: OutboundRequest[] = [];
+  const fetcher: Fetcher = async (request) => {
+    const seen = await readRequest(request);
+    requests.push(seen);
+    const answer = renderResponse(respond(seen));
+    return new Response(answer.status === 204 || answer.status === 304 ? null : answer.body, { status: answer.status, headers: answer.headers });
+  };
+  const outcomes: ReferenceRun["outcomes"] = [];
+  for (const subscription of subscriptions.filter((candidate) => candidate.enabled !== false)) {
+    const name = subscription.name ?? subscription.partnerAction;
+    try {
+      // A fresh copy each time: actions and the framework may write to the event they are given.
+      const result = await currentFetcher.run(fetcher, () => destination.onEvent(structuredClone(event), { ...settings, subscriptions: [subscription] }));
+      outcomes.push({ subscription: name, result });
+    } catch (error) {
+      outcomes.push({ subscription: name, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+    }
+  }
+  return { requests, outcomes };
+}
