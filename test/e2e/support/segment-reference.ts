@@ -103,14 +103,14 @@ export function automaticPresets(slug: string): ReferenceSubscription[] {
 }
 
 /**
- * A subscription to one action as Segment's UI creates it: the action's default trigger and a
- * mapping of every field that has a default, with `overrides` on top (a field set to
- * `undefined` is left out).
+ * A subscription to one action as Segment's UI creates it: named after the action, with the
+ * action's default trigger and a mapping of every field that has a default, `options.mapping`
+ * on top (a field set to `undefined` is left out).
  */
 export function actionSubscription(
   slug: string,
   partnerAction: string,
-  options: { subscribe?: string; mapping?: Record<string, unknown> } = {},
+  options: { name?: string; subscribe?: string; mapping?: Record<string, unknown> } = {},
 ): ReferenceSubscription {
   const action = definitionOf(slug).actions[partnerAction];
   if (!action) throw new Error(`${slug} has no action ${partnerAction}`);
@@ -122,7 +122,7 @@ export function actionSubscription(
     if (value === undefined) delete mapping[field];
     else mapping[field] = value;
   }
-  return { name: `${partnerAction} (${subscribe})`, subscribe, partnerAction, mapping, enabled: true };
+  return { name: options.name ?? partnerAction, subscribe, partnerAction, mapping, enabled: true };
 }
 
 async function readRequest(request: Request): Promise<OutboundRequest> {
