@@ -1,0 +1,248 @@
+import { Analytics } from "@segment/analytics-node";
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startDevServer } from "../../scripts/dev-server.mjs";
+import { ACTIONS_FIXTURES, type ActionsFixture } from "./fixtures/actions-destinations";
+import type { SpecCall } from "./fixtures/spec-events";
+import { startCaptureServer, type CaptureServer, type OutboundRequest, type ScriptedResponse } from "./support/capture-server";
+import { describeDifferences, pairRequests, toComparable, type ComparableRequest, type Labelled } from "./support/compare-requests";
+import { automaticPresets, runReference } from "./support/segment-reference";
+import type { ArchivedEvent, Source } from "./support/sluice";
+import { waitUntil } from "./support/sluice";
+
+/**
+ * Differential test of Sluice's Actions destinations against Segment's own code. Each fixture's
+ * Segment-spec events go through a private Sluice (wrangler dev with the OUTBOUND_ORIGIN test
+ * hook, so every destination request lands on a local capture server); then every archived
+ * event is run through @segment/actions-core and @segment/action-destinations in Node with the
+ * same settings and subscriptions, answered by the same scripted responder. Both sides must make
+ * the same requests: method, URL, headers the destination sets, body for body.
+ */
+
+const RUN = randomUUID().slice(0, 8);
+const ADMIN_TOKEN = "dev_admin_token";
+/** What a destination gets when its fixture scripts nothing for the request. */
+const DEFAULT_ANSWER: ScriptedResponse = { status: 200, body: {} };
+
+function respond(request: OutboundRequest): ScriptedResponse {
+  for (const fixture of ACTIONS_FIXTURES) {
+    const answer = fixture.respond?.(request);
+    if (answer) return answer;
+  }
+  return DEFAULT_ANSWER;
+}
+
+interface Prepared {
+  fixture: ActionsFixture;
+  source: Source;
+  destinationId: string;
+  /** The fixture's events as archived, in the fixture's order. */
+  archived: { call: SpecCall; event: ArchivedEvent }[];
+  reference: Labelled<ComparableRequest>[];
+  /** The (event, subscription) pairs Segment's code refused, and its message. */
+  refused: { event: string; subscription: string; error: string }[];
+  hosts: Set<string>;
+}
+
+function referenceSettings(fixture: ActionsFixture): Record<string, unknown> {
+  return fixture.oauth ? { ...fixture.settings, oauth: fixture.oauth } : fixture.settings;
+}
+
+describe("Actions destinations: Sluice's requests against Segment's own code", () => {
+  let stopSluice: (() => Promise<void>) | undefined;
+  let capture: CaptureServer;
+  let baseUrl: string;
+  const prepared = new Map<string, Prepared>();
+  /** Which fixture owns each destination host (learnt from the reference's requests). */
+  const hostOwner = new Map<string, string>();
+
+  async function admin<T>(path: string, init: RequestInit, expectedStatus: number): Promise<T> {
+    const response = await fetch(`${baseUrl}${path}`, {
+      ...init,
+      headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, "Content-Type": "application/json", ...init.headers },
+    });
+    const text = await response.text();
+    if (response.status !== expectedStatus) throw new Error(`${init.method ?? "GET"} ${path} answered ${response.status}, expected ${expectedStatus}: ${text}`);
+    return JSON.parse(text) as T;
+  }
+
+  async function readArchive(sourceId: string): Promise<ArchivedEvent[]> {
+    const response = await fetch(`${baseUrl}/api/v1/archive?sourceId=${encodeURIComponent(sourceId)}`, { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } });
+    const text = await response.text();
+    if (response.status !== 200) throw new Error(`GET /api/v1/archive answered ${response.status}: ${text}`);
+    return text
+      .split("\n")
+      .filter((line) => line.trim() !== "")
+      .map((line) => JSON.parse(line) as ArchivedEvent);
+  }
+
+  /** Connects a fresh source to an `actions:<slug>` destination with the fixture's settings and subscriptions. */
+  async function connect(fixture: ActionsFixture): Promise<{ source: Source; destinationId: string }> {
+    const { source } = await admin<{ source: Source }>(
+      "/api/v1/sources",
+      { method: "POST", body: JSON.stringify({ name: `diff ${fixture.slug} ${RUN}` }) },
+      201,
+    );
+    const body = {
+      name: `diff ${fixture.slug}`,
+      type: `actions:${fixture.slug}`,
+      enabled: true,
+      sourceIds: [source.id],
+      settings: referenceSettings(fixture),
+      ...(fixture.subscriptions ? { subscriptions: fixture.subscriptions } : {}),
+    };
+    const { destination } = await admin<{ destination: { id: string } }>("/api/v1/destinations", { method: "POST", body: JSON.stringify(body) }, 201);
+    return { source, destinationId: destination.id };
+  }
+
+  /** Sends the fixture's calls with Segment's own analytics-node, each with a messageId that names it. */
+  async function sendEvents(fixture: ActionsFixture, source: Source): Promise<void> {
+    const analytics = new Analytics({
+      writeKey: source.writeKey,
+      host: baseUrl,
+      path: "/v1/batch",
+      flushAt: fixture.events.length,
+      flushInterval: 200,
+      maxRetries: 3,
+    });
+    const errors: unknown[] = [];
+    analytics.on("error", (error) => errors.push(error));
+    fixture.events.forEach((call, index) => {
+      const params = { ...call.params, messageId: messageId(fixture, index) };
+      switch (call.type) {
+        case "identify":
+          return analytics.identify(params as Parameters<Analytics["identify"]>[0]);
+        case "track":
+          return analytics.track(params as Parameters<Analytics["track"]>[0]);
+        case "page":
+          return analytics.page(params as Parameters<Analytics["page"]>[0]);
+        case "screen":
+          return analytics.screen(params as Parameters<Analytics["screen"]>[0]);
+        case "group":
+          return analytics.group(params as Parameters<Analytics["group"]>[0]);
+        case "alias":
+          return analytics.alias(params as Parameters<Analytics["alias"]>[0]);
+      }
+    });
+    await analytics.closeAndFlush({ timeout: 20_000 });
+    if (errors.length > 0) throw new Error(`analytics-node could not send ${fixture.slug}'s events: ${errors.map(String).join("; ")}`);
+  }
+
+  function messageId(fixture: ActionsFixture, index: number): string {
+    return `diff-${RUN}-${fixture.slug}-${index}`;
+  }
+
+  /** Runs every archived event through Segment's code in Node, as the destination would. */
+  async function runReferences(entry: Omit<Prepared, "reference" | "refused" | "hosts">): Promise<Prepared> {
+    const { fixture } = entry;
+    const subscriptions = fixture.subscriptions ?? automaticPresets(fixture.slug);
+    const reference: Labelled<ComparableRequest>[] = [];
+    const refused: Prepared["refused"] = [];
+    const hosts = new Set<string>();
+    for (const { call, event } of entry.archived) {
+      const run = await runReference(fixture.slug, event, referenceSettings(fixture), subscriptions, respond);
+      for (const request of run.requests) {
+        reference.push({ label: call.label, request: toComparable(request, fixture.normalize) });
+        hosts.add(new URL(request.url).host);
+      }
+      for (const outcome of run.outcomes)
+        if (outcome.error !== undefined) refused.push({ event: call.label, subscription: outcome.subscription, error: outcome.error });
+    }
+    return { ...entry, reference, refused, hosts };
+  }
+
+  function capturedFor(slug: string): OutboundRequest[] {
+    return capture.requests.filter((request) => hostOwner.get(hostOf(request.url)) === slug);
+  }
+
+  beforeAll(async () => {
+    capture = await startCaptureServer(respond);
+    const sluice = await startDevServer({
+      label: "sluice-actions-diff",
+      keep: Boolean(process.env.SLUICE_E2E_KEEP),
+      log: (line: string) => console.log(`[actions-diff] ${line}`),
+      vars: { SLUICE_TEST_HOOKS: "1", OUTBOUND_ORIGIN: capture.origin, DELIVERY_RETRY_FIRST_DELAY_SECONDS: "1" },
+    });
+    stopSluice = () => sluice.stop();
+    baseUrl = sluice.baseUrl;
+
+    const connected = await Promise.all(ACTIONS_FIXTURES.map(async (fixture) => ({ fixture, ...(await connect(fixture)) })));
+    await Promise.all(connected.map(({ fixture, source }) => sendEvents(fixture, source)));
+
+    for (const { fixture, source, destinationId } of connected) {
+      const ids = fixture.events.map((_, index) => messageId(fixture, index));
+      const events = await waitUntil(
+        `${fixture.slug}'s ${ids.length} events in the archive`,
+        () => readArchive(source.id),
+        (archived) => ids.every((id) => archived.some((event) => event.messageId === id)),
+        { timeoutMs: 15_000, intervalMs: 250 },
+      );
+      const archived = fixture.events.map((call, index) => ({ call, event: events.find((event) => event.messageId === messageId(fixture, index))! }));
+      const entry = await runReferences({ fixture, source, destinationId, archived });
+      prepared.set(fixture.slug, entry);
+      for (const host of entry.hosts) {
+        const owner = hostOwner.get(host);
+        if (owner !== undefined && owner !== fixture.slug) throw new Error(`${fixture.slug} and ${owner} both send to ${host}: give one of them another host`);
+        hostOwner.set(host, fixture.slug);
+      }
+    }
+
+    // Every destination's requests, or the deadline: a destination that falls short is reported
+    // by its own test below, with what arrived.
+    await waitUntil(
+      "every destination's requests at the capture server",
+      () => [...prepared.values()].filter((entry) => capturedFor(entry.fixture.slug).length < entry.reference.length).map((entry) => entry.fixture.slug),
+      (short) => short.length === 0,
+      { timeoutMs: 30_000, intervalMs: 250 },
+    ).catch((error: unknown) => console.warn(`[actions-diff] ${error instanceof Error ? error.message : String(error)}`));
+  });
+
+  afterAll(async () => {
+    await stopSluice?.();
+    await capture?.close();
+  });
+
+  it.each(ACTIONS_FIXTURES.map((fixture) => [fixture.slug, fixture] as const))("%s sends what Segment's code sends", (slug, fixture) => {
+    const entry = prepared.get(slug)!;
+    expect(entry, `${slug} was not prepared`).toBeDefined();
+
+    // Segment's code refused exactly the (event, subscription) pairs the fixture expects it to.
+    const refused = entry.refused.map(({ event, subscription }) => `${event} → ${subscription}`).sort();
+    const expectedRefusals = (fixture.rejections ?? []).map(({ event, subscription }) => `${event} → ${subscription}`).sort();
+    expect(refused, `(event, subscription) pairs Segment's code refused: ${JSON.stringify(entry.refused)}`).toEqual(expectedRefusals);
+    for (const rejection of fixture.rejections ?? []) {
+      expect(entry.refused.find((seen) => seen.event === rejection.event && seen.subscription === rejection.subscription)?.error).toContain(rejection.error);
+    }
+
+    const sluice = capturedFor(slug).map((request) => toComparable(request, fixture.normalize));
+    expect(entry.reference.length, `Segment's code made no request for ${slug}: the fixture tests nothing`).toBeGreaterThan(0);
+    expect(sluice.length, `Sluice sent no request for ${slug}`).toBeGreaterThan(0);
+
+    const pairing = pairRequests(sluice, entry.reference);
+    const report = [
+      ...pairing.differing.flatMap(({ label, sluice: actual, reference }) => [
+        `${label}: ${reference.method} ${reference.url} differs:`,
+        ...describeDifferences(actual, reference).map((line) => `  ${line}`),
+      ]),
+      ...pairing.missing.map(({ label, request }) => `${label}: Sluice never sent ${request.method} ${request.url} ${JSON.stringify(request.body)}`),
+      ...pairing.extra.map((request) => `Sluice also sent ${request.method} ${request.url} ${JSON.stringify(request.body)}`),
+    ];
+    expect(report, `${slug}: ${pairing.matched} of ${entry.reference.length} requests identical`).toEqual([]);
+    expect(pairing.matched).toBe(entry.reference.length);
+    expect(sluice).toHaveLength(entry.reference.length);
+  });
+
+  it("sends nothing to a host none of the destinations under test uses", () => {
+    const strays = capture.requests.filter((request) => !hostOwner.has(hostOf(request.url))).map((request) => `${request.method} ${request.url}`);
+    expect(capture.requests.length).toBeGreaterThan(0);
+    expect(strays).toEqual([]);
+  });
+});
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return "";
+  }
+}
