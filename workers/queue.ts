@@ -1,3 +1,4 @@
+import { outboundFetch } from "../src/destinations/outbound";
 import type { AppEnv } from "../src/env";
 import type { AcceptedEvent } from "../src/spec/accepted-event";
 import { recordTallies } from "../src/schema/store";
@@ -14,7 +15,7 @@ import { DestinationStore, type Destination } from "../src/destinations/destinat
 import { loadRoutedDestinations } from "../src/destinations/load-destinations";
 import type { RoutedDestination } from "../src/destinations/fan-out";
 import { planDeliveries } from "../src/destinations/route-deliveries";
-import { DESTINATION_TYPES } from "../src/destinations/types";
+import { destinationType } from "../src/destinations/types";
 import { createDedupeGateway } from "../src/dedupe/gateway";
 import { classifyQueue, deadLetterKey, deadLetterRecord, destinationOfDeadLetter } from "../src/queues/dead-letter";
 import { recordViolations } from "../src/identity/config-store";
@@ -160,10 +161,10 @@ async function consumeDeliveries(batch: MessageBatch, env: AppEnv): Promise<void
         const decision = await deliverMessage(body, {
           destination: async (id) => {
             const destination = await destinationOf(id);
-            const type = destination ? DESTINATION_TYPES[destination.type] : undefined;
+            const type = destination ? destinationType(destination.type) : undefined;
             return destination && type ? { enabled: destination.enabled, type, settings: destination.settings } : null;
           },
-          fetcher: fetch,
+          fetcher: outboundFetch(env),
           now: Date.now,
           random: Math.random,
           firstRetryDelaySeconds: firstRetryDelaySeconds(env),

@@ -1,8 +1,9 @@
+import { outboundFetch } from "../src/destinations/outbound";
 import { DurableObject } from "cloudflare:workers";
 import { debuggerFor } from "../src/debugger/debugger-stub";
 import { DEDUPE_SHARD_COUNT, dedupeShardName } from "../src/dedupe/shards";
 import { DestinationStore } from "../src/destinations/destination-store";
-import { DESTINATION_TYPES } from "../src/destinations/types";
+import { destinationType } from "../src/destinations/types";
 import type { AppEnv } from "../src/env";
 import type { DeletionDeps } from "../src/privacy/deletion-deps";
 import { DeletionJob, initialProgress, planDeletionSteps } from "../src/privacy/deletion-job";
@@ -98,8 +99,8 @@ export class RegulationObject extends DurableObject<AppEnv> {
       profile: (id) => env.PROFILES.get(env.PROFILES.idFromName(id)),
       destinations: async () => (await destinations.list()).filter((destination) => destination.enabled),
       destination: (id) => destinations.get(id),
-      destinationType: (type) => DESTINATION_TYPES[type],
-      fetcher: fetch,
+      destinationType: (type) => destinationType(type),
+      fetcher: outboundFetch(env),
       report: (status, progress, error) => regulations.saveProgress(this.state.spec()!.id, status, progress, new Date(), error),
       now: Date.now,
       random: Math.random,

@@ -1,8 +1,9 @@
+import { outboundFetch } from "../src/destinations/outbound";
 import { DurableObject } from "cloudflare:workers";
 import { listPrefix, readArchiveLines } from "../src/archive/read-archive";
 import { loadRoutedDestination } from "../src/destinations/load-destinations";
 import { recordDeliveryStats } from "../src/destinations/delivery-stats";
-import { DESTINATION_TYPES } from "../src/destinations/types";
+import { destinationType } from "../src/destinations/types";
 import type { AppEnv } from "../src/env";
 import { sendMessages, sizeOf } from "../src/queues/send-messages";
 import { coveredFrom, namesCoveredPerson } from "../src/privacy/covered";
@@ -78,10 +79,10 @@ export function replayDeps(store: ReplayStore, env: AppEnv, overrides: Partial<R
     readLines: (key) => readArchiveLines(env.ARCHIVE, key),
     destination: async (id) => {
       const routed = await loadRoutedDestination(env.DB, id);
-      const type = routed ? DESTINATION_TYPES[routed.destination.type] : undefined;
+      const type = routed ? destinationType(routed.destination.type) : undefined;
       return routed && type ? { routed, type } : null;
     },
-    fetcher: fetch,
+    fetcher: outboundFetch(env),
     deadLetter: async (destinationId, items) => {
       const queue = `replay:${store.spec()?.id ?? "unknown"}`;
       await sendMessages(

@@ -1,3 +1,4 @@
+import { outboundFetch } from "../destinations/outbound";
 import { createRoute, z } from "@hono/zod-openapi";
 import { ApiError } from "../http/api-error";
 import { ADMIN_ERRORS, ADMIN_SECURITY, Deleted, NOT_FOUND, adminRouter, idParam, json, jsonBody } from "../http/openapi";
@@ -6,6 +7,8 @@ import { readDeliveryMetrics } from "../destinations/delivery-stats";
 import { DestinationStore, type Destination } from "../destinations/destination-store";
 import { checkDestinationSettings, DESTINATION_TYPE_NAMES, MASK, withMaskedSecrets } from "../destinations/destination-settings";
 import { sampleEvent, testDestination } from "../destinations/event-tester";
+import { previewDestination } from "../destinations/preview";
+import { destinationType } from "../destinations/types";
 import { SourceStore } from "../sources/source-store";
 
 const TYPE_NAMES = DESTINATION_TYPE_NAMES;
@@ -15,9 +18,22 @@ const consentCategories = z
   .array(z.string().min(1).max(DESTINATION_LIMITS.consentCategory))
   .max(DESTINATION_LIMITS.consentCategories)
   .openapi({ description: "Consent categories an event must have granted (context.consent.categoryPreferences) to reach it." });
-const settings = z
-  .record(z.string(), z.unknown())
-  .openapi({ description: "The type's settings: webhook `{url, sharedSecret?, headers?, batch?}`; segment `{writeKey, apiHost?}`." });
+const settings = z.record(z.string(), z.unknown()).openapi({
+  description:
+    "The type's settings: webhook `{url, sharedSecret?, headers?, batch?}`; segment `{writeKey, apiHost?}`; `actions:<slug>` the destination's own settings fields (GET /api/v1/catalog/destinations), plus `oauth` `{access_token, refresh_token, clientId?, clientSecret?, refresh_token_url?}` for OAuth destinations.",
+});
+const Subscription = z
+  .object({
+    name: z.string().optional(),
+    subscribe: z.string().openapi({ description: 'Segment\'s FQL condition, such as `type = "track" and event = "Order Completed"`.' }),
+    partnerAction: z.string().openapi({ description: "The action's key in the catalog." }),
+    mapping: z.record(z.string(), z.unknown()).optional().openapi({ description: "Segment's mapping-kit directives per action field." }),
+    enabled: z.boolean().optional(),
+  })
+  .openapi("Subscription");
+const subscriptions = z
+  .array(Subscription)
+  .openapi({ description: "An `actions:<slug>` destination's mappings; its automatic presets when left out at creation." });
 
 const createDestination = z
   .object({
@@ -26,6 +42,7 @@ const createDestination = z
     enabled: z.boolean().default(true),
     sourceIds: sourceIds.default([]),
     settings: settings.default({}),
+    subscriptions: subscriptions.optional(),
     consentCategories: consentCategories.default([]),
   })
   .openapi("DestinationCreate");
@@ -35,6 +52,7 @@ const updateDestination = z
     enabled: z.boolean().optional(),
     sourceIds: sourceIds.optional(),
     settings: settings.optional(),
+    subscriptions: subscriptions.optional(),
     consentCategories: consentCategories.optional(),
   })
   .openapi("DestinationUpdate");
@@ -50,6 +68,7 @@ export const DestinationBody = z
     enabled: z.boolean(),
     sourceIds: z.array(z.string()),
     settings: z.record(z.string(), z.unknown()).openapi({ description: `Secret settings show as ${MASK}; sending ${MASK} back keeps the stored value.` }),
+    subscriptions: z.array(Subscription).optional().openapi({ description: "An `actions:<slug>` destination's mappings." }),
     consentCategories: z.array(z.string()),
   })
   .openapi("Destination");
@@ -75,6 +94,30 @@ const Attempt = z
     durationMs: z.number(),
   })
   .openapi("DeliveryAttempt");
+
+/** A destination as the API shows it: secrets masked, an Actions destination's subscriptions beside its settings. */
+function destinationBody(destination: Destination): z.infer<typeof DestinationBody> {
+  const { subscriptions, ...settings } = withMaskedSecrets(destination).settings;
+  return { ...destination, settings, ...(subscriptions === undefined ? {} : { subscriptions: subscriptions as z.infer<typeof Subscription>[] }) };
+}
+
+/** New settings for an Actions destination keep its subscriptions unless they are given too. */
+function keepSubscriptions(current: Destination, given: Record<string, unknown>): Record<string, unknown> {
+  return current.settings.subscriptions === undefined || given.subscriptions !== undefined
+    ? given
+    : { ...given, subscriptions: current.settings.subscriptions };
+}
+
+const SubscriptionPreview = z
+  .object({
+    name: z.string(),
+    partnerAction: z.string().nullable(),
+    subscribe: z.string().nullable(),
+    matched: z.boolean(),
+    requests: z.array(z.object({ method: z.string(), url: z.string(), headers: z.record(z.string(), z.string()), body: z.string() })),
+    error: z.string().nullable(),
+  })
+  .openapi("SubscriptionPreview");
 
 function validSettings(type: string, given: Record<string, unknown>): Record<string, unknown> {
   const checked = checkDestinationSettings(type, given);
@@ -107,7 +150,7 @@ export const destinationsApi = adminRouter()
       summary: "List destinations",
       responses: { 200: json(z.object({ destinations: z.array(DestinationBody) }), "Every destination."), ...ADMIN_ERRORS },
     }),
-    async (c) => c.json({ destinations: (await new DestinationStore(c.env.DB).list()).map(withMaskedSecrets) }, 200),
+    async (c) => c.json({ destinations: (await new DestinationStore(c.env.DB).list()).map(destinationBody) }, 200),
   )
   .openapi(
     createRoute({
@@ -120,11 +163,11 @@ export const destinationsApi = adminRouter()
       responses: { 201: destinationAnswer("The new destination."), ...ADMIN_ERRORS },
     }),
     async (c) => {
-      const body = c.req.valid("json");
-      const checked = validSettings(body.type, body.settings);
+      const { subscriptions, ...body } = c.req.valid("json");
+      const checked = validSettings(body.type, subscriptions ? { ...body.settings, subscriptions } : body.settings);
       await requireSources(c.env.DB, body.sourceIds);
       const destination = await new DestinationStore(c.env.DB).create({ ...body, settings: checked }, new Date());
-      return c.json({ destination: withMaskedSecrets(destination) }, 201);
+      return c.json({ destination: destinationBody(destination) }, 201);
     },
   )
   .openapi(
@@ -136,7 +179,7 @@ export const destinationsApi = adminRouter()
       request: { params: destinationParam },
       responses: { 200: destinationAnswer("The destination."), ...ADMIN_ERRORS, ...NOT_FOUND },
     }),
-    async (c) => c.json({ destination: withMaskedSecrets(await requireDestination(c.env.DB, c.req.valid("param").id)) }, 200),
+    async (c) => c.json({ destination: destinationBody(await requireDestination(c.env.DB, c.req.valid("param").id)) }, 200),
   )
   .openapi(
     createRoute({
@@ -149,9 +192,13 @@ export const destinationsApi = adminRouter()
     }),
     async (c) => {
       const current = await requireDestination(c.env.DB, c.req.valid("param").id);
-      const changed = await changeDestination(c.env.DB, current, c.req.valid("json"), new Date());
+      const { subscriptions, ...changes } = c.req.valid("json");
+      const settings = subscriptions
+        ? { ...(changes.settings ?? current.settings), subscriptions }
+        : changes.settings && keepSubscriptions(current, changes.settings);
+      const changed = await changeDestination(c.env.DB, current, { ...changes, ...(settings ? { settings } : {}) }, new Date());
       if (!changed.ok) throw new ApiError(400, changed.message, changed.field);
-      return c.json({ destination: withMaskedSecrets(changed.destination) }, 200);
+      return c.json({ destination: destinationBody(changed.destination) }, 200);
     },
   )
   .openapi(
@@ -200,6 +247,29 @@ export const destinationsApi = adminRouter()
     async (c) => {
       const destination = await requireDestination(c.env.DB, c.req.valid("param").id);
       const { event } = c.req.valid("json");
-      return c.json(await testDestination(destination, event ?? sampleEvent(), fetch), 200);
+      return c.json(await testDestination(destination, event ?? sampleEvent(), outboundFetch(c.env)), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      ...route,
+      method: "post",
+      path: "/{id}/preview",
+      summary: "The requests each subscription would send for an event, without sending",
+      description:
+        "Runs every subscription (an Actions destination's mappings; a built-in type's one) on the event against a stand-in that answers `{}`: the exact requests, secrets masked. Filters and consent do not apply.",
+      request: { params: destinationParam, body: jsonBody(testEvent) },
+      responses: {
+        200: json(z.object({ subscriptions: z.array(SubscriptionPreview) }), "Per subscription: matched, its requests, or why it would not send."),
+        ...ADMIN_ERRORS,
+        ...NOT_FOUND,
+      },
+    }),
+    async (c) => {
+      const destination = await requireDestination(c.env.DB, c.req.valid("param").id);
+      const type = destinationType(destination.type);
+      if (!type) throw new ApiError(400, `destination ${destination.id} has unknown type ${destination.type}`);
+      const { event } = c.req.valid("json");
+      return c.json({ subscriptions: await previewDestination(type, destination, event ?? sampleEvent()) }, 200);
     },
   );

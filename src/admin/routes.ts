@@ -3,6 +3,7 @@ import type { HonoEnv } from "../env";
 import { readBodiesAsJson } from "../http/json-body";
 import { requireAdminToken } from "../http/require-token";
 import { archiveApi } from "./archive";
+import { catalogApi } from "./catalog";
 import { deadLettersApi } from "./dead-letters";
 import { debuggerApi } from "./debugger";
 import { destinationFiltersApi } from "./destination-filters";
@@ -33,6 +34,7 @@ adminApi
   .route("/sources", transformationsApi)
   .route("/sources", debuggerApi)
   .route("/tracking-plans", trackingPlansApi)
+  .route("/catalog", catalogApi)
   .route("/destinations", destinationsApi)
   .route("/destinations", destinationFiltersApi)
   .route("/destinations", deadLettersApi)

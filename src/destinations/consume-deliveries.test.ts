@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { AcceptedEvent } from "../spec/accepted-event";
 import { deliverMessage, type DeliveriesMessage } from "./consume-deliveries";
-import { webhookDestination, webhookSettings } from "./types/webhook";
+import { BUILT_IN_TYPES } from "./types";
+import { webhookSettings } from "./types/webhook";
 
 const event = (messageId: string) => ({ type: "track", messageId, receivedAt: "2026-03-01T00:00:00.000Z" }) as unknown as AcceptedEvent;
 const message = (overrides: Partial<DeliveriesMessage> = {}): DeliveriesMessage => ({
@@ -17,7 +18,7 @@ const statusFor: Record<string, number> = { ok: 200, busy: 503, bad: 400 };
 /** The webhook posts each event as JSON text. */
 const messageIdOf = (init: RequestInit) => (JSON.parse(init.body as string) as { messageId: string }).messageId;
 const fetcher = ((_url: string, init: RequestInit) => Promise.resolve(new Response(null, { status: statusFor[messageIdOf(init)] }))) as typeof fetch;
-const destination = { enabled: true, type: webhookDestination as never, settings: webhookSettings.parse({ url: "https://hooks.example.com" }) };
+const destination = { enabled: true, type: BUILT_IN_TYPES.webhook!, settings: webhookSettings.parse({ url: "https://hooks.example.com" }) };
 const found = () => Promise.resolve(destination);
 
 describe("deliverMessage", () => {

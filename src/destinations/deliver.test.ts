@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { deliverBatch, type AttemptRecord } from "./deliver";
-import { segmentDestination } from "./types/segment";
-import { webhookDestination, webhookSettings } from "./types/webhook";
+import { BUILT_IN_TYPES } from "./types";
+import { webhookSettings } from "./types/webhook";
 import { webhookSignature } from "./webhook-signature";
 
 describe("deliverBatch", () => {
@@ -18,7 +18,7 @@ describe("deliverBatch", () => {
     }) as typeof fetch;
     const settings = webhookSettings.parse({ url: "https://hooks.example.com/in", sharedSecret: "s3cret", headers: { "X-Team": "data" } });
     const events = ["m1", "m2", "m3", "m4"].map((messageId) => ({ type: "track", event: "Viewed", messageId }));
-    const results = await deliverBatch(webhookDestination, settings, events, fetcher);
+    const results = await deliverBatch(BUILT_IN_TYPES.webhook!, settings, events, fetcher);
 
     expect(results.map((result) => result.outcome.kind)).toEqual(["delivered", "retry", "failed", "retry"]);
     const first = seen.find((request) => request.body.includes('"m1"'))!;
@@ -35,7 +35,7 @@ describe("deliverBatch", () => {
       return Promise.resolve(new Response(null, { status, headers: { "Retry-After": retryAfter } }));
     }) as typeof fetch;
     const results = await deliverBatch(
-      webhookDestination,
+      BUILT_IN_TYPES.webhook!,
       webhookSettings.parse({ url: "https://hooks.example.com/in" }),
       ["a", "b", "c", "d"].map((messageId) => ({ messageId })),
       fetcher,
@@ -51,7 +51,9 @@ describe("deliverBatch", () => {
     const attempts: AttemptRecord[] = [];
     const fetcher = (() => Promise.resolve(new Response("accepted", { status: 202 }))) as typeof fetch;
     const settings = webhookSettings.parse({ url: "https://hooks.example.com/in", batch: true });
-    const results = await deliverBatch(webhookDestination, settings, [{ messageId: "a" }, { messageId: "b" }], fetcher, (attempt) => attempts.push(attempt));
+    const results = await deliverBatch(BUILT_IN_TYPES.webhook!, settings, [{ messageId: "a" }, { messageId: "b" }], fetcher, (attempt) =>
+      attempts.push(attempt),
+    );
     expect(results.map((result) => result.outcome.kind)).toEqual(["delivered", "delivered"]);
     expect(attempts).toHaveLength(1);
     expect(JSON.parse(attempts[0]!.request.body)).toEqual([{ messageId: "a" }, { messageId: "b" }]);
@@ -65,7 +67,7 @@ describe("deliverBatch", () => {
       return Promise.resolve(new Response("{}", { status: 200 }));
     }) as typeof fetch;
     await deliverBatch(
-      segmentDestination,
+      BUILT_IN_TYPES.segment!,
       { endpoint: "https://sluice.example.com/", writeKey: "wk" },
       [{ messageId: "a", projectId: "src", receivedAt: "x", type: "track" }],
       fetcher,

@@ -1,10 +1,10 @@
-import { DESTINATION_TYPES, type RegisteredDestinationType } from "./types";
+import { BUILT_IN_TYPES, destinationType, type RegisteredDestinationType } from "./types";
 import type { Destination } from "./destination-store";
 
 /** What the admin API and the console show for a secret setting; sending it back keeps the stored value. */
 export const MASK = "********";
 
-export const DESTINATION_TYPE_NAMES = Object.keys(DESTINATION_TYPES).join(", ");
+export const DESTINATION_TYPE_NAMES = `${Object.keys(BUILT_IN_TYPES).join(", ")} or actions:<slug> (GET /api/v1/catalog/destinations)`;
 
 /** A problem with what was given, naming the field to fix (`type`, `settings.url`…). */
 export interface SettingsProblem {
@@ -13,7 +13,7 @@ export interface SettingsProblem {
 }
 
 export function destinationTypeOf(type: string): RegisteredDestinationType | SettingsProblem {
-  return DESTINATION_TYPES[type] ?? { field: "type", message: `type must be one of ${DESTINATION_TYPE_NAMES}.` };
+  return destinationType(type) ?? { field: "type", message: `type must be one of ${DESTINATION_TYPE_NAMES}.` };
 }
 
 /**
@@ -39,6 +39,6 @@ export function checkDestinationSettings(
 /** A destination as shown outside: its secrets masked. */
 export function withMaskedSecrets(destination: Destination): Destination {
   const masked = { ...destination.settings };
-  for (const secret of DESTINATION_TYPES[destination.type]?.secrets ?? []) if (masked[secret] !== undefined) masked[secret] = MASK;
+  for (const secret of destinationType(destination.type)?.secrets ?? []) if (masked[secret] !== undefined) masked[secret] = MASK;
   return { ...destination, settings: masked };
 }

@@ -2,7 +2,7 @@ import { randomBase62 } from "../sources/source";
 import { z } from "zod";
 import { filterActionSchema, type FilterAction } from "../filters/actions";
 import { parseStoredJson, StoredDataError } from "../storage/stored-json";
-import { DESTINATION_TYPES, type RegisteredDestinationType } from "./types";
+import { destinationType, type RegisteredDestinationType } from "./types";
 
 export interface Destination {
   id: string;
@@ -64,7 +64,7 @@ function storedSettings(type: RegisteredDestinationType, row: DestinationRow): R
 }
 
 export function toDestination(row: DestinationRow): Destination {
-  const type = DESTINATION_TYPES[row.type];
+  const type = destinationType(row.type);
   if (!type) throw new StoredDataError(`destinations.type of ${row.id}`, `no destination type ${JSON.stringify(row.type)}`);
   return {
     id: row.id,

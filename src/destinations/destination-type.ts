@@ -1,4 +1,6 @@
 import type { z } from "zod";
+import type { AttemptRecord } from "./deliver";
+import type { DeliveryOutcome } from "./delivery-policy";
 
 /**
  * What a kind of destination implements (one module each under ./types): its settings, and how a
@@ -30,4 +32,17 @@ export interface OutgoingRequest {
   init: { method: "POST"; headers: Record<string, string>; body: string };
   /** Indexes into the batch of the events this request carries. */
   events: number[];
+}
+
+/**
+ * What delivery sends: a request built ahead (webhook, segment) or an action of Segment's
+ * framework that makes its own requests (actions:*). Each carries some of a batch's events.
+ */
+export interface DeliveryUnit {
+  /** Indexes into the batch of the events this unit carries. */
+  events: number[];
+  /** What it is, where there may be several per event (the subscription's name). */
+  label?: string;
+  /** Sends it: one outcome per carried event, in `events` order; never throws for the destination's failures. */
+  send(fetcher: typeof fetch, record?: (attempt: AttemptRecord) => void): Promise<DeliveryOutcome[]>;
 }

@@ -2,7 +2,7 @@ import { deliverBatch, type AttemptRecord } from "./deliver";
 import type { DeliveryOutcome } from "./delivery-policy";
 import type { Destination } from "./destination-store";
 import { MASK } from "./destination-settings";
-import { DESTINATION_TYPES } from "./types";
+import { destinationType } from "./types";
 
 /** A sample event for the event tester and the filter preview when none is given. */
 export const sampleEvent = (now = new Date(), messageId = `test-${crypto.randomUUID()}`) => ({
@@ -31,7 +31,7 @@ function maskHeaders(headers: Record<string, string>): Record<string, string> {
  * the console's event tester): what was sent, credentials masked, and what came back.
  */
 export async function testDestination(destination: Destination, event: Record<string, unknown>, fetcher: typeof fetch): Promise<EventTest> {
-  const type = DESTINATION_TYPES[destination.type];
+  const type = destinationType(destination.type);
   if (!type) throw new Error(`destination ${destination.id} has unknown type ${destination.type}`);
   const attempts: AttemptRecord[] = [];
   const [result] = await deliverBatch(type, destination.settings, [event], fetcher, (attempt) => attempts.push(attempt));

@@ -2,6 +2,7 @@ import type { AcceptedEvent } from "../spec/accepted-event";
 import { applyFilter, type CompiledFilter } from "../filters/apply-filter";
 import type { Destination } from "./destination-store";
 import { routeEvent } from "./routing";
+import { destinationType } from "./types";
 
 export type { CompiledFilter };
 
@@ -10,6 +11,9 @@ export interface RoutedDestination {
   /** Enabled filters, in order. */
   filters: readonly CompiledFilter[];
 }
+
+/** Why an Actions destination did not get an event: none of its subscriptions matches it. */
+export const NOT_SUBSCRIBED = "Matched no subscription";
 
 export type Discard = { destinationId: string; reason: string };
 
@@ -21,7 +25,7 @@ export interface FanOut {
 
 /**
  * Which events go where: consent, then the integrations object (routing.ts), then each filter in
- * order (its actions apply when its condition holds). An event a filter cannot evaluate is dropped
+ * order (its actions apply when its condition holds), then an Actions destination's subscriptions. An event a filter cannot evaluate is dropped
  * (fail-closed, as Segment does, so a PII filter never lets data through on an error).
  */
 export async function fanOut(events: readonly AcceptedEvent[], destinations: readonly RoutedDestination[]): Promise<FanOut> {
@@ -52,7 +56,11 @@ export async function routeToDestination(
   const routed = routeEvent(event, destination);
   if (routed) return { discard: routed };
   const filtered = await applyFilters(event, filters);
-  return filtered ? { event: filtered } : { discard: "Filtered at destination" };
+  if (!filtered) return { discard: "Filtered at destination" };
+  // An Actions destination takes only what its subscriptions match, after the filters as in Segment.
+  const type = destinationType(destination.type);
+  if (type?.accepts && !type.accepts(filtered, destination.settings)) return { discard: NOT_SUBSCRIBED };
+  return { event: filtered };
 }
 
 async function applyFilters(event: Record<string, unknown>, filters: readonly CompiledFilter[]): Promise<Record<string, unknown> | null> {

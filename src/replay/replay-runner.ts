@@ -1,8 +1,8 @@
 import { dayPrefixes, partitionOfKey, partitionOverlaps } from "../archive/archive-key";
-import { sendRequest } from "../destinations/deliver";
+import { mergeOverlappingUnits } from "../destinations/deliver";
 import { describeExhausted, nextRetryDelaySeconds, type DeliveryOutcome } from "../destinations/delivery-policy";
 import type { DeliveryCounts } from "../destinations/delivery-stats";
-import type { OutgoingRequest } from "../destinations/destination-type";
+import type { DeliveryUnit } from "../destinations/destination-type";
 import type { RegisteredDestinationType } from "../destinations/types";
 import { routeToDestination, type RoutedDestination } from "../destinations/fan-out";
 import { eventSubjectKeys } from "../privacy/subject-keys";
@@ -34,6 +34,11 @@ export class ReplayPartError extends Error {
   constructor(cause: unknown) {
     super(cause instanceof Error ? cause.message : String(cause), { cause });
   }
+}
+
+interface UnitAnswers {
+  final: { position: number; outcome: Exclude<DeliveryOutcome, { kind: "retry" }> }[];
+  retry: { events: number[]; retryAfterSeconds?: number } | null;
 }
 
 export interface ReplayTarget {
@@ -294,23 +299,25 @@ export class ReplayRunner {
       part.after = key;
     };
 
-    const requests = await this.requestsFor(
+    const units = await this.unitsFor(
       target,
       kept.map(({ event }) => event),
     );
-    for (const [index, request] of requests.entries()) {
+    for (const [index, unit] of units.entries()) {
       // Cancelled, or a slow destination used up this alarm: the rest of the chunk waits for the next.
       if (store.phase() !== "sending" || this.deps.now() > deadline) return null;
-      const outcome = await sendRequest(request, this.deps.fetcher);
-      const carried = request.events.map((position) => kept[position]!);
-      if (outcome.kind === "retry") {
-        const parked = requests.slice(index).flatMap((rest) => rest.events.map((position) => kept[position]!.event));
+      const answers = await this.answersOf(unit);
+      await this.recordFinalAnswers(part, answers, (position) => kept[position]!.event, count);
+      const carried = unit.events.map((position) => kept[position]!);
+      const retry = answers.retry;
+      if (retry) {
+        const parked = [...retry.events, ...units.slice(index + 1).flatMap((rest) => rest.events)].map((position) => kept[position]!.event);
         passTo(chunk.at(-1)!.key);
-        if (!this.scheduleRetry(part, 1, this.deps.now(), outcome.retryAfterSeconds)) {
+        if (!this.scheduleRetry(part, 1, this.deps.now(), retry.retryAfterSeconds)) {
           // Asked to wait past the whole 4-hour window: exhausted at once, as live delivery does.
           await this.deps.deadLetter(
             part.destinationId,
-            parked.map((event) => ({ event, reason: `${describeExhausted(outcome.retryAfterSeconds)} (during a replay)` })),
+            parked.map((event) => ({ event, reason: `${describeExhausted(retry.retryAfterSeconds)} (during a replay)` })),
           );
           part.failed += parked.length;
           count("failed", parked.length);
@@ -322,12 +329,6 @@ export class ReplayRunner {
         count("retry-scheduled", parked.length);
         return part.retryAt;
       }
-      await this.recordAnswer(
-        part,
-        outcome,
-        carried.map(({ event }) => event),
-        count,
-      );
       passTo(carried.reduce((last, { key }) => (compareReplayKeys(key, last) > 0 ? key : last), carried[0]!.key));
       store.savePart(part);
     }
@@ -350,27 +351,31 @@ export class ReplayRunner {
       store.savePart(part, { removePending: gone.map(({ position }) => position) });
       pending = pending.filter((item) => !gone.includes(item));
     }
-    const requests = await this.requestsFor(
+    const units = await this.unitsFor(
       target,
       pending.map(({ event }) => event),
     );
-    for (const [index, request] of requests.entries()) {
+    for (const [index, unit] of units.entries()) {
       if (store.phase() !== "sending") return null;
-      const outcome = await sendRequest(request, this.deps.fetcher);
-      const carried = request.events.map((position) => pending[position]!);
-      if (outcome.kind === "retry") {
+      const answers = await this.answersOf(unit);
+      const answered = await this.recordFinalAnswers(part, answers, (position) => pending[position]!.event, count);
+      count("retrying", -answered.length);
+      store.savePart(part, { removePending: answered.map((position) => pending[position]!.position) });
+      const retry = answers.retry;
+      if (retry) {
         // A destination that took some of them is answering again: back off from the start.
-        const attempts = index > 0 ? 1 : part.retryAttempts + 1;
-        const since = index > 0 ? this.deps.now() : (part.retrySince ?? this.deps.now());
-        const rest = requests.slice(index).flatMap((later) => later.events.map((position) => pending[position]!));
-        if (this.scheduleRetry(part, attempts, since, outcome.retryAfterSeconds)) {
+        const tookSome = index > 0 || answered.length > 0;
+        const attempts = tookSome ? 1 : part.retryAttempts + 1;
+        const since = tookSome ? this.deps.now() : (part.retrySince ?? this.deps.now());
+        const rest = [...retry.events, ...units.slice(index + 1).flatMap((later) => later.events)].map((position) => pending[position]!);
+        if (this.scheduleRetry(part, attempts, since, retry.retryAfterSeconds)) {
           store.savePart(part);
           count("retry-scheduled", rest.length);
           return part.retryAt;
         }
         await this.deps.deadLetter(
           part.destinationId,
-          rest.map(({ event }) => ({ event, reason: `${describeExhausted(outcome.retryAfterSeconds)} (during a replay)` })),
+          rest.map(({ event }) => ({ event, reason: `${describeExhausted(retry.retryAfterSeconds)} (during a replay)` })),
         );
         part.failed += rest.length;
         count("failed", rest.length);
@@ -379,25 +384,57 @@ export class ReplayRunner {
         store.savePart(part, { removePending: rest.map(({ position }) => position) });
         return null;
       }
-      await this.recordAnswer(
-        part,
-        outcome,
-        carried.map(({ event }) => event),
-        count,
-      );
-      count("retrying", -carried.length);
-      store.savePart(part, { removePending: carried.map(({ position }) => position) });
     }
     this.clearRetry(part);
     store.savePart(part);
     return null;
   }
 
-  /** The type's requests for `events`; none for no events (a batching type would send `[]`). */
-  private async requestsFor(target: ReplayTarget, events: readonly Record<string, unknown>[]): Promise<OutgoingRequest[]> {
+  /**
+   * The type's units for `events`, none for no events (a batching type would send `[]`); units
+   * that share an event (an Actions destination's subscriptions) are sent as one, so each event
+   * has one answer and one place in the order.
+   */
+  private async unitsFor(target: ReplayTarget, events: readonly Record<string, unknown>[]): Promise<DeliveryUnit[]> {
     if (events.length === 0) return [];
-    const requests = await target.type.requests(events, target.routed.destination.settings);
-    return requests.filter((request) => request.events.length > 0);
+    const units = await target.type.units(events, target.routed.destination.settings);
+    return mergeOverlappingUnits(units.filter((unit) => unit.events.length > 0));
+  }
+
+  /** Sends one unit: its events with a final answer, grouped by answer, and those to retry with the longest wait asked. */
+  private async answersOf(unit: DeliveryUnit): Promise<UnitAnswers> {
+    const outcomes = await unit.send(this.deps.fetcher);
+    const answers: UnitAnswers = { final: [], retry: null };
+    unit.events.forEach((position, index) => {
+      const outcome = outcomes[index]!;
+      if (outcome.kind === "retry") {
+        answers.retry ??= { events: [] };
+        answers.retry.events.push(position);
+        if (outcome.retryAfterSeconds !== undefined)
+          answers.retry.retryAfterSeconds = Math.max(answers.retry.retryAfterSeconds ?? 0, outcome.retryAfterSeconds);
+      } else {
+        answers.final.push({ position, outcome });
+      }
+    });
+    return answers;
+  }
+
+  /** Records every final answer of a unit; answers the positions it recorded. */
+  private async recordFinalAnswers(
+    part: ReplayPart,
+    answers: UnitAnswers,
+    eventAt: (position: number) => Record<string, unknown>,
+    count: Count,
+  ): Promise<number[]> {
+    const byReason = new Map<string, { outcome: Exclude<DeliveryOutcome, { kind: "retry" }>; positions: number[] }>();
+    for (const { position, outcome } of answers.final) {
+      const key = outcome.kind === "delivered" ? "" : outcome.reason;
+      const group = byReason.get(key) ?? { outcome, positions: [] };
+      group.positions.push(position);
+      byReason.set(key, group);
+    }
+    for (const { outcome, positions } of byReason.values()) await this.recordAnswer(part, outcome, positions.map(eventAt), count);
+    return answers.final.map(({ position }) => position);
   }
 
   /** Counts a final answer for the events one request carried: delivered, or refused into the dead letters. */

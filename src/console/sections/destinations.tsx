@@ -1,3 +1,4 @@
+import { outboundFetch } from "../../destinations/outbound";
 import { Hono } from "hono";
 import type { PostedForm } from "../form";
 import { DeliveryDeadLetters } from "../../destinations/dead-letters";
@@ -196,7 +197,7 @@ export const destinationsSection = new Hono<SignedInEnv>()
     const eventText = typeof form.event === "string" ? form.event : "";
     const event = eventOf(eventText);
     if (!event.ok) return destinationPage(c, destination, { test: { event: eventText, error: event.message } }, 400);
-    return destinationPage(c, destination, { test: { event: eventText, result: await testDestination(destination, event.event, fetch) } });
+    return destinationPage(c, destination, { test: { event: eventText, result: await testDestination(destination, event.event, outboundFetch(c.env)) } });
   })
   .post("/destinations/:id/dead-letters/redrive", async (c) => {
     const destination = await new DestinationStore(c.env.DB).get(c.req.param("id"));

@@ -1,18 +1,30 @@
 import type { z } from "zod";
-import type { DeletionSubject, DestinationType, OutgoingRequest } from "../destination-type";
+import { actionsDestinationType } from "../actions/actions-type";
+import { actionsSlugOf } from "../actions/catalog";
+import { requestUnit } from "../deliver";
+import type { DeletionSubject, DeliveryUnit, DestinationType, OutgoingRequest } from "../destination-type";
 import { segmentDestination } from "./segment";
 import { webhookDestination } from "./webhook";
+
+/** What a type may need beyond the events and settings while it delivers. */
+export interface UnitContext {
+  /** Saves settings the type changed while delivering (an OAuth destination's refreshed tokens). */
+  saveSettings?(settings: Record<string, unknown>): Promise<void>;
+}
 
 /**
  * A destination type as the pipeline and the admin API use it: settings are plain objects, parsed
  * by the type's own schema on the way in and on every read, and parsed again into the type's own
- * shape before its requests are built, so no settings value is ever cast.
+ * shape before its units are built, so no settings value is ever cast.
  */
 export interface RegisteredDestinationType {
   type: string;
   secrets: readonly string[];
   parseSettings(input: unknown): { success: true; data: Record<string, unknown> } | { success: false; error: z.ZodError };
-  requests(events: readonly Record<string, unknown>[], settings: Record<string, unknown>): Promise<OutgoingRequest[]>;
+  /** What delivering `events` takes: requests built ahead, or actions that make their own. */
+  units(events: readonly Record<string, unknown>[], settings: Record<string, unknown>, context?: UnitContext): Promise<DeliveryUnit[]>;
+  /** Whether the destination wants the event at all (an Actions destination: a subscription matches); absent means every event. */
+  accepts?(event: Record<string, unknown>, settings: Record<string, unknown>): boolean;
   /** Present when the type takes forwarded deletions. */
   deletions?(subjects: readonly DeletionSubject[], settings: Record<string, unknown>): Promise<OutgoingRequest[]>;
 }
@@ -22,13 +34,28 @@ function register<Settings extends Record<string, unknown>>(type: DestinationTyp
     type: type.type,
     secrets: type.secrets,
     parseSettings: (input) => type.settings.safeParse(input),
-    requests: (events, settings) => type.requests(events, type.settings.parse(settings)),
+    units: async (events, settings) => (await type.requests(events, type.settings.parse(settings))).map(requestUnit),
     ...(type.deletions ? { deletions: (subjects, settings) => type.deletions!(subjects, type.settings.parse(settings)) } : {}),
   };
 }
 
-/** Every destination type by name; adding one is a module here and a line below. */
-export const DESTINATION_TYPES: Readonly<Record<string, RegisteredDestinationType>> = {
+/** The types Sluice implements itself; adding one is a module here and a line below. */
+export const BUILT_IN_TYPES: Readonly<Record<string, RegisteredDestinationType>> = {
   webhook: register(webhookDestination),
   segment: register(segmentDestination),
 };
+
+const actionsTypes = new Map<string, RegisteredDestinationType>();
+
+/** A destination type by name: a built-in one, or `actions:<slug>` for a bundled Actions destination; undefined when unknown. */
+export function destinationType(name: string): RegisteredDestinationType | undefined {
+  if (Object.hasOwn(BUILT_IN_TYPES, name)) return BUILT_IN_TYPES[name];
+  const slug = actionsSlugOf(name);
+  if (slug === null) return undefined;
+  let type = actionsTypes.get(slug);
+  if (!type) {
+    type = actionsDestinationType(slug);
+    actionsTypes.set(slug, type);
+  }
+  return type;
+}

@@ -1,0 +1,270 @@
+import { z } from "zod";
+import type { AttemptRecord } from "../deliver";
+import type { DeliveryOutcome } from "../delivery-policy";
+import type { DeliveryUnit } from "../destination-type";
+import type { RegisteredDestinationType, UnitContext } from "../types";
+import { actionsDefinition, actionsTypeName } from "./catalog";
+import { classifyActionError, UnansweredRequest } from "./classify-action-error";
+import { Destination, runWithFetch, type ActionResult, type DestinationDefinition } from "./framework/segment-actions.bundle.cjs";
+import { defaultSubscriptions, subscriptionMatcher, subscriptionProblem, subscriptionsSchema, type Subscription } from "./subscriptions";
+
+/** OAuth tokens in `settings.oauth`, as Segment's framework reads them (parse-settings). */
+const oauthSchema = z
+  .object({
+    access_token: z.string().max(10_000).optional(),
+    refresh_token: z.string().max(10_000).optional(),
+    clientId: z.string().max(1_000).optional(),
+    clientSecret: z.string().max(1_000).optional(),
+    refresh_token_url: z.url().optional(),
+  })
+  .strict();
+
+const OAUTH_SCHEMES = new Set(["oauth2", "oauth-managed"]);
+
+/** An action's batch is at most this many events, whatever its mapping asks (a DELIVERIES message holds no more). */
+const MAX_ACTION_BATCH = 1_000;
+
+interface StoredActionsSettings {
+  settings: Record<string, unknown>;
+  subscriptions: Subscription[];
+  oauth?: z.infer<typeof oauthSchema>;
+}
+
+/** The stored settings object: the destination's own settings, `subscriptions`, and `oauth` when it uses OAuth. */
+function splitSettings(stored: Record<string, unknown>): StoredActionsSettings {
+  const { subscriptions, oauth, ...settings } = stored;
+  return { settings, subscriptions: subscriptions as Subscription[], ...(oauth ? { oauth: oauth } : {}) };
+}
+
+const problem = (path: (string | number)[], message: string) => ({
+  success: false as const,
+  error: new z.ZodError([{ code: "custom", path, message, input: undefined }]),
+});
+
+/** Settings fields Segment marks as secrets (type `password`), and the OAuth tokens. */
+function secretFields(definition: DestinationDefinition): string[] {
+  const fields = definition.authentication?.fields ?? {};
+  return [...Object.keys(fields).filter((key) => fields[key]!.type === "password"), "oauth"];
+}
+
+/**
+ * One of Segment's Actions destinations as a Sluice destination type (`actions:<slug>`): settings
+ * checked by the destination's own fields, subscriptions by Segment's FQL parser, and each event
+ * delivered by running every matching subscription's action in Segment's framework.
+ */
+export function actionsDestinationType(slug: string): RegisteredDestinationType {
+  const definition = actionsDefinition(slug);
+  const framework = new Destination(definition);
+  const usesOAuth = OAUTH_SCHEMES.has(definition.authentication?.scheme ?? "");
+  return {
+    type: actionsTypeName(slug),
+    secrets: secretFields(definition),
+    parseSettings(input) {
+      if (typeof input !== "object" || input === null || Array.isArray(input)) return problem([], "settings must be an object");
+      const { subscriptions: givenSubscriptions, oauth: givenOAuth, ...given } = input as Record<string, unknown>;
+      const subscriptions =
+        givenSubscriptions === undefined
+          ? { success: true as const, data: defaultSubscriptions(definition) }
+          : subscriptionsSchema.safeParse(givenSubscriptions);
+      if (!subscriptions.success) {
+        const issue = subscriptions.error.issues[0]!;
+        return problem(["subscriptions", ...(issue.path as (string | number)[])], issue.message);
+      }
+      const wrong = subscriptionProblem(definition, subscriptions.data);
+      if (wrong) return problem(["subscriptions", ...wrong.path], wrong.message);
+      let oauth: z.infer<typeof oauthSchema> | undefined;
+      if (givenOAuth !== undefined) {
+        if (!usesOAuth) return problem(["oauth"], `${definition.name} does not authenticate with OAuth`);
+        const parsed = oauthSchema.safeParse(givenOAuth);
+        if (!parsed.success) return problem(["oauth", ...(parsed.error.issues[0]!.path as (string | number)[])], parsed.error.issues[0]!.message);
+        oauth = parsed.data;
+      }
+      // The framework's own check, which also coerces values and drops unknown keys, as Segment does.
+      const settings = structuredClone(given);
+      try {
+        framework.validateSettings(settings);
+      } catch (error) {
+        return problem([], error instanceof Error ? error.message : String(error));
+      }
+      return { success: true, data: { ...settings, subscriptions: subscriptions.data, ...(oauth ? { oauth } : {}) } };
+    },
+    accepts(event, stored) {
+      return splitSettings(stored).subscriptions.some((subscription) => subscription.enabled && subscriptionMatcher(subscription)(event));
+    },
+    units(events, stored, context) {
+      return Promise.resolve(actionUnits(framework, usesOAuth, events, stored, context));
+    },
+  };
+}
+
+/**
+ * The units for a batch: per enabled subscription, its matching events, one per unit, or in
+ * chunks when its mapping enables batching and the action can. An event no subscription takes
+ * (they changed after routing) is refused, so it shows in the dead letters rather than vanishing.
+ */
+function actionUnits(
+  framework: Destination,
+  usesOAuth: boolean,
+  events: readonly Record<string, unknown>[],
+  stored: Record<string, unknown>,
+  context: UnitContext = {},
+): DeliveryUnit[] {
+  const current = splitSettings(stored);
+  const session = new ActionsSession(framework, usesOAuth, current, context);
+  const units: DeliveryUnit[] = [];
+  const taken = new Set<number>();
+  for (const subscription of current.subscriptions) {
+    if (!subscription.enabled) continue;
+    const matches = subscriptionMatcher(subscription);
+    const indexes = events.flatMap((event, index) => (matches(event) ? [index] : []));
+    for (const index of indexes) taken.add(index);
+    const batchSize = batchSizeOf(framework, subscription);
+    const groups = batchSize === null ? indexes.map((index) => [index]) : chunk(indexes, batchSize);
+    for (const group of groups) {
+      units.push({
+        events: group,
+        label: subscription.name ?? subscription.partnerAction,
+        send: (fetcher, record) =>
+          session.send(
+            subscription,
+            group.map((index) => events[index]!),
+            batchSize !== null,
+            fetcher,
+            record,
+          ),
+      });
+    }
+  }
+  const untaken = events.flatMap((_, index) => (taken.has(index) ? [] : [index]));
+  if (untaken.length > 0) {
+    const refused: DeliveryOutcome = { kind: "failed", reason: "matched no enabled subscription" };
+    units.push({ events: untaken, send: () => Promise.resolve(untaken.map(() => refused)) });
+  }
+  return units;
+}
+
+function batchSizeOf(framework: Destination, subscription: Subscription): number | null {
+  if (subscription.mapping.enable_batching !== true || !framework.actions[subscription.partnerAction]?.hasBatchSupport) return null;
+  const asked = Number(subscription.mapping.batch_size);
+  return Number.isInteger(asked) && asked > 0 ? Math.min(asked, MAX_ACTION_BATCH) : MAX_ACTION_BATCH;
+}
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
+  return chunks;
+}
+
+/**
+ * Runs actions for one batch with one set of settings, so an OAuth refresh made for one unit
+ * serves the others: a 401 from an OAuth destination refreshes its tokens with the destination's
+ * own refresh (saved through `context.saveSettings`) and tries once more.
+ */
+class ActionsSession {
+  private refreshing: Promise<void> | null = null;
+
+  constructor(
+    private readonly framework: Destination,
+    private readonly usesOAuth: boolean,
+    private current: StoredActionsSettings,
+    private readonly context: UnitContext,
+  ) {}
+
+  async send(
+    subscription: Subscription,
+    events: Record<string, unknown>[],
+    batched: boolean,
+    fetcher: typeof fetch,
+    record?: (attempt: AttemptRecord) => void,
+  ): Promise<DeliveryOutcome[]> {
+    const outcomes = await this.attempt(subscription, events, batched, fetcher, record);
+    const unauthorized = outcomes.some((outcome) => outcome.kind === "failed" && outcome.reason.startsWith("answered 401"));
+    if (!unauthorized || !this.usesOAuth || !this.current.oauth?.refresh_token) return outcomes;
+    try {
+      await this.refresh(fetcher, record);
+    } catch (error) {
+      return events.map(() => ({
+        kind: "failed",
+        reason: `answered 401 and the OAuth refresh failed: ${error instanceof Error ? error.message : String(error)}`,
+      }));
+    }
+    return this.attempt(subscription, events, batched, fetcher, record);
+  }
+
+  private async attempt(
+    subscription: Subscription,
+    events: Record<string, unknown>[],
+    batched: boolean,
+    fetcher: typeof fetch,
+    record?: (attempt: AttemptRecord) => void,
+  ): Promise<DeliveryOutcome[]> {
+    const oauth = this.current.oauth;
+    const auth = { accessToken: oauth?.access_token, refreshToken: oauth?.refresh_token, refreshTokenUrl: oauth?.refresh_token_url };
+    const frameworkSubscription = {
+      name: subscription.name,
+      subscribe: subscription.subscribe,
+      partnerAction: subscription.partnerAction,
+      mapping: subscription.mapping,
+    };
+    try {
+      const results = await runWithFetch(recordingFetch(fetcher, record), () =>
+        this.framework.onSubscription(frameworkSubscription, batched ? events : events[0]!, structuredClone(this.current.settings), auth),
+      );
+      return batched ? batchOutcomes(results, events.length) : events.map(() => ({ kind: "delivered" }) as const);
+    } catch (error) {
+      const outcome = classifyActionError(error, Date.now());
+      return events.map(() => outcome);
+    }
+  }
+
+  private refresh(fetcher: typeof fetch, record?: (attempt: AttemptRecord) => void): Promise<void> {
+    this.refreshing ??= (async () => {
+      const settings = { ...structuredClone(this.current.settings), oauth: structuredClone(this.current.oauth) };
+      const refreshed = await runWithFetch(recordingFetch(fetcher, record), () => this.framework.handleAuthError(settings));
+      const oauth = refreshed.oauth as StoredActionsSettings["oauth"];
+      this.current = { ...this.current, ...(oauth ? { oauth } : {}) };
+      await this.context.saveSettings?.({ ...this.current.settings, subscriptions: this.current.subscriptions, ...(oauth ? { oauth } : {}) });
+    })().finally(() => {
+      this.refreshing = null;
+    });
+    return this.refreshing;
+  }
+}
+
+/** A batch action's answer per event (the framework's multistatus); a missing entry counts as delivered. */
+function batchOutcomes(results: readonly ActionResult[], count: number): DeliveryOutcome[] {
+  const statuses = results.find((result) => result.multistatus)?.multistatus ?? [];
+  return Array.from({ length: count }, (_, index): DeliveryOutcome => {
+    const status = statuses[index];
+    if (!status || (status.status >= 200 && status.status < 300)) return { kind: "delivered" };
+    const reason = `answered ${status.status}${status.errormessage ? ` (${status.errormessage.slice(0, 300)})` : ""}`;
+    return status.status === 429 || status.status >= 500 ? { kind: "retry", reason } : { kind: "failed", reason };
+  });
+}
+
+/** The delivery's fetcher, recording each request and answer; a request that never got an answer is marked so it is retried. */
+function recordingFetch(fetcher: typeof fetch, record?: (attempt: AttemptRecord) => void): typeof fetch {
+  return (async (input: RequestInfo | URL, init?: RequestInit) => {
+    const request = new Request(input, init);
+    const body = record && request.body ? await request.clone().text() : "";
+    const started = Date.now();
+    const seen = { url: request.url, method: request.method, headers: Object.fromEntries(request.headers.entries()), body };
+    let response: Response;
+    try {
+      response = await fetcher(request);
+    } catch (error) {
+      record?.({ request: seen, response: { error: String(error) }, durationMs: Date.now() - started });
+      if (error instanceof Error && (error.name === "AbortError" || error.name === "TimeoutError")) throw error;
+      throw new UnansweredRequest(error instanceof Error ? error.message : String(error));
+    }
+    if (record) {
+      const text = await response.clone().text();
+      record({
+        request: seen,
+        response: { status: response.status, headers: Object.fromEntries(response.headers.entries()), body: text.slice(0, 10_000) },
+        durationMs: Date.now() - started,
+      });
+    }
+    return response;
+  });
+}
