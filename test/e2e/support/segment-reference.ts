@@ -28,13 +28,18 @@ export interface ReferenceSubscription {
 export interface ReferenceRun {
   /** The requests made, in the order they were made. */
   requests: OutboundRequest[];
-  /** What each subscription answered, or the message of the error it threw. */
-  outcomes: { subscription: string; result?: unknown; error?: string }[];
+  /**
+   * What each subscription answered, or why it refused the event: the message of the error it
+   * threw, or of its multistatus entry when it ran as a batch.
+   */
+  outcomes: { subscription: string; batched: boolean; result?: unknown; error?: string }[];
 }
 
 interface ActionsCore {
   Destination: new (definition: unknown) => {
+    actions: Record<string, { hasBatchSupport: boolean }>;
     onEvent(event: Record<string, unknown>, settings: Record<string, unknown>): Promise<unknown[]>;
+    onBatch(events: Record<string, unknown>[], settings: Record<string, unknown>): Promise<unknown[]>;
   };
 }
 
@@ -131,12 +136,19 @@ async function readRequest(request: Request): Promise<OutboundRequest> {
   return { method: request.method, url: request.url, headers, body: await request.clone().text() };
 }
 
+/** Whether Segment sends this subscription's events in batches: its mapping turns batching on and its action can batch. */
+export function isBatched(slug: string, subscription: ReferenceSubscription): boolean {
+  return subscription.mapping?.enable_batching === true && loadDestination(slug).actions[subscription.partnerAction]?.hasBatchSupport === true;
+}
+
 /**
  * Runs one event through `slug`'s subscriptions as Segment would, and answers the requests its
- * actions made. Each subscription is its own `onEvent` call (settings carrying that one
- * subscription): actions-core runs a call's subscriptions with Promise.all, so one that throws
- * would end the call while the others are still sending; one call each records every request
- * and which subscription failed.
+ * actions made. A subscription that batches (isBatched) gets it through `onBatch` as a batch of
+ * one, the others through `onEvent`: the differential test sends Sluice one event at a time, so
+ * Sluice's batches hold one event too. Each subscription is its own call (settings carrying that
+ * one subscription): actions-core runs a call's subscriptions with Promise.all, so one that
+ * throws would end the call while the others are still sending; one call each records every
+ * request and which subscription refused the event.
  */
 export async function runReference(
   slug: string,
@@ -156,13 +168,28 @@ export async function runReference(
   const outcomes: ReferenceRun["outcomes"] = [];
   for (const subscription of subscriptions.filter((candidate) => candidate.enabled !== false)) {
     const name = subscription.name ?? subscription.partnerAction;
+    const batched = isBatched(slug, subscription);
+    const callSettings = { ...settings, subscriptions: [subscription] };
     try {
       // A fresh copy each time: actions and the framework may write to the event they are given.
-      const result = await currentFetcher.run(fetcher, () => destination.onEvent(structuredClone(event), { ...settings, subscriptions: [subscription] }));
-      outcomes.push({ subscription: name, result });
+      const result = await currentFetcher.run(fetcher, () =>
+        batched ? destination.onBatch([structuredClone(event)], callSettings) : destination.onEvent(structuredClone(event), callSettings),
+      );
+      const refusal = batched ? batchRefusal(result) : undefined;
+      outcomes.push({ subscription: name, batched, result, ...(refusal === undefined ? {} : { error: refusal }) });
     } catch (error) {
-      outcomes.push({ subscription: name, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+      outcomes.push({ subscription: name, batched, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
     }
   }
   return { requests, outcomes };
+}
+
+/** A batch of one answers per event in a multistatus: the refusal of its event, if it was refused. */
+function batchRefusal(results: readonly unknown[]): string | undefined {
+  for (const result of results) {
+    const statuses = (result as { multistatus?: { status: number; errortype?: string; errormessage?: string }[] } | null)?.multistatus;
+    const status = statuses?.[0];
+    if (status && (status.status < 200 || status.status >= 300)) return `${status.errortype ?? "Error"} (${status.status}): ${status.errormessage ?? ""}`;
+  }
+  return undefined;
 }
