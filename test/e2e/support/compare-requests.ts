@@ -10,9 +10,20 @@ import type { OutboundRequest } from "./capture-server";
 /**
  * Headers the transport adds or rewrites on the way (workerd's fetch, Node's HTTP server, the
  * OUTBOUND_ORIGIN redirect), never set by a destination's code: they say nothing about what the
- * destination sent. Every other header is compared.
+ * destination sent. `cf-worker` is the zone Cloudflare stamps on every subrequest a Worker makes
+ * (https://developers.cloudflare.com/fundamentals/reference/http-headers/#cf-worker). Every
+ * other header is compared.
  */
-const TRANSPORT_HEADERS = new Set(["host", "content-length", "connection", "keep-alive", "transfer-encoding", "accept-encoding", "x-original-url"]);
+const TRANSPORT_HEADERS = new Set([
+  "host",
+  "content-length",
+  "connection",
+  "keep-alive",
+  "transfer-encoding",
+  "accept-encoding",
+  "x-original-url",
+  "cf-worker",
+]);
 
 export type Body = { json: unknown } | { form: [string, unknown][] } | { text: string };
 
