@@ -39,6 +39,8 @@ interface Prepared {
   /** The fixture's events as archived, in the fixture's order. */
   archived: { call: SpecCall; event: ArchivedEvent }[];
   reference: Labelled<ComparableRequest>[];
+  /** The reference's requests as made. */
+  raw: OutboundRequest[];
   /** The (event, subscription) pairs Segment's code refused, and its message. */
   refused: { event: string; subscription: string; error: string }[];
   hosts: Set<string>;
@@ -95,37 +97,27 @@ describe("Actions destinations: Sluice's requests against Segment's own code", (
     return { source, destinationId: destination.id };
   }
 
-  /** Sends the fixture's calls with Segment's own analytics-node, each with a messageId that names it. */
-  async function sendEvents(fixture: ActionsFixture, source: Source): Promise<void> {
-    const analytics = new Analytics({
-      writeKey: source.writeKey,
-      host: baseUrl,
-      path: "/v1/batch",
-      flushAt: fixture.events.length,
-      flushInterval: 200,
-      maxRetries: 3,
-    });
-    const errors: unknown[] = [];
-    analytics.on("error", (error) => errors.push(error));
-    fixture.events.forEach((call, index) => {
-      const params = { ...call.params, messageId: messageId(fixture, index) };
-      switch (call.type) {
-        case "identify":
-          return analytics.identify(params as Parameters<Analytics["identify"]>[0]);
-        case "track":
-          return analytics.track(params as Parameters<Analytics["track"]>[0]);
-        case "page":
-          return analytics.page(params as Parameters<Analytics["page"]>[0]);
-        case "screen":
-          return analytics.screen(params as Parameters<Analytics["screen"]>[0]);
-        case "group":
-          return analytics.group(params as Parameters<Analytics["group"]>[0]);
-        case "alias":
-          return analytics.alias(params as Parameters<Analytics["alias"]>[0]);
+  /**
+   * Sends the fixture's calls with Segment's own analytics-node, each with a messageId that names
+   * it, one at a time: each call goes once Sluice has finished with the one before (delivered,
+   * refused or not subscribed, by the destination's delivery metrics). So each delivery carries
+   * one event, and a subscription that batches sends a batch of one, as the reference does.
+   */
+  async function sendOneByOne(fixture: ActionsFixture, source: Source, destinationId: string): Promise<void> {
+    const analytics = new Analytics({ writeKey: source.writeKey, host: baseUrl, path: "/v1/batch", flushAt: 1, flushInterval: 50, maxRetries: 3 });
+    try {
+      for (const [index, call] of fixture.events.entries()) {
+        await sendCall(analytics, call, messageId(fixture, index));
+        await waitUntil(
+          `Sluice to finish ${fixture.slug}'s event ${index + 1} (${call.label})`,
+          () => admin<DeliveryMetrics>(`/api/v1/destinations/${encodeURIComponent(destinationId)}/delivery`, {}, 200),
+          (metrics) => metrics.delivered + metrics.failed + metrics.discarded >= index + 1 && metrics.retrying === 0,
+          { timeoutMs: 30_000, intervalMs: 200 },
+        );
       }
-    });
-    await analytics.closeAndFlush({ timeout: 20_000 });
-    if (errors.length > 0) throw new Error(`analytics-node could not send ${fixture.slug}'s events: ${errors.map(String).join("; ")}`);
+    } finally {
+      await analytics.closeAndFlush({ timeout: 10_000 });
+    }
   }
 
   function messageId(fixture: ActionsFixture, index: number): string {
@@ -133,22 +125,24 @@ describe("Actions destinations: Sluice's requests against Segment's own code", (
   }
 
   /** Runs every archived event through Segment's code in Node, as the destination would. */
-  async function runReferences(entry: Omit<Prepared, "reference" | "refused" | "hosts">): Promise<Prepared> {
+  async function runReferences(entry: Omit<Prepared, "reference" | "raw" | "refused" | "hosts">): Promise<Prepared> {
     const { fixture } = entry;
     const subscriptions = fixture.subscriptions ?? automaticPresets(fixture.slug);
     const reference: Labelled<ComparableRequest>[] = [];
+    const raw: OutboundRequest[] = [];
     const refused: Prepared["refused"] = [];
     const hosts = new Set<string>();
     for (const { call, event } of entry.archived) {
       const run = await runReference(fixture.slug, event, referenceSettings(fixture), subscriptions, respond);
       for (const request of run.requests) {
         reference.push({ label: call.label, request: toComparable(request, fixture.normalize) });
+        raw.push(request);
         hosts.add(new URL(request.url).host);
       }
       for (const outcome of run.outcomes)
         if (outcome.error !== undefined) refused.push({ event: call.label, subscription: outcome.subscription, error: outcome.error });
     }
-    return { ...entry, reference, refused, hosts };
+    return { ...entry, reference, raw, refused, hosts };
   }
 
   function capturedFor(slug: string): OutboundRequest[] {
@@ -167,7 +161,7 @@ describe("Actions destinations: Sluice's requests against Segment's own code", (
     baseUrl = sluice.baseUrl;
 
     const connected = await Promise.all(ACTIONS_FIXTURES.map(async (fixture) => ({ fixture, ...(await connect(fixture)) })));
-    await Promise.all(connected.map(({ fixture, source }) => sendEvents(fixture, source)));
+    await Promise.all(connected.map(({ fixture, source, destinationId }) => sendOneByOne(fixture, source, destinationId)));
 
     for (const { fixture, source, destinationId } of connected) {
       const ids = fixture.events.map((_, index) => messageId(fixture, index));
@@ -214,7 +208,17 @@ describe("Actions destinations: Sluice's requests against Segment's own code", (
       expect(entry.refused.find((seen) => seen.event === rejection.event && seen.subscription === rejection.subscription)?.error).toContain(rejection.error);
     }
 
-    const sluice = capturedFor(slug).map((request) => toComparable(request, fixture.normalize));
+    const captured = capturedFor(slug);
+    if (fixture.verify) {
+      const problems = [...captured.map((request) => ["Sluice", request] as const), ...entry.raw.map((request) => ["reference", request] as const)].flatMap(
+        ([side, request]) => {
+          const problem = fixture.verify!(request);
+          return problem === undefined ? [] : [`${side}: ${request.method} ${request.url}: ${problem}`];
+        },
+      );
+      expect(problems).toEqual([]);
+    }
+    const sluice = captured.map((request) => toComparable(request, fixture.normalize));
     expect(entry.reference.length, `Segment's code made no request for ${slug}: the fixture tests nothing`).toBeGreaterThan(0);
     expect(sluice.length, `Sluice sent no request for ${slug}`).toBeGreaterThan(0);
 
@@ -238,6 +242,38 @@ describe("Actions destinations: Sluice's requests against Segment's own code", (
     expect(strays).toEqual([]);
   });
 });
+
+interface DeliveryMetrics {
+  delivered: number;
+  failed: number;
+  retrying: number;
+  discarded: number;
+}
+
+/** One Segment-spec call through analytics-node; resolves once Sluice answered it. */
+function sendCall(analytics: Analytics, call: SpecCall, messageId: string): Promise<void> {
+  const params = { ...call.params, messageId };
+  return new Promise((resolve, reject) => {
+    const done = (error?: unknown) =>
+      error
+        ? reject(new Error(`analytics-node could not send ${call.label} (${messageId}): ${error instanceof Error ? error.message : JSON.stringify(error)}`))
+        : resolve();
+    switch (call.type) {
+      case "identify":
+        return analytics.identify(params as Parameters<Analytics["identify"]>[0], done);
+      case "track":
+        return analytics.track(params as Parameters<Analytics["track"]>[0], done);
+      case "page":
+        return analytics.page(params as Parameters<Analytics["page"]>[0], done);
+      case "screen":
+        return analytics.screen(params as Parameters<Analytics["screen"]>[0], done);
+      case "group":
+        return analytics.group(params as Parameters<Analytics["group"]>[0], done);
+      case "alias":
+        return analytics.alias(params as Parameters<Analytics["alias"]>[0], done);
+    }
+  });
+}
 
 function hostOf(url: string): string {
   try {
