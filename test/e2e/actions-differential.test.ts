@@ -99,21 +99,38 @@ describe("Actions destinations: Sluice's requests against Segment's own code", (
 
   /**
    * Sends the fixture's calls with Segment's own analytics-node, each with a messageId that names
-   * it, one at a time: each call goes once Sluice has finished with the one before (delivered,
-   * refused or not subscribed, by the destination's delivery metrics). So each delivery carries
-   * one event, and a subscription that batches sends a batch of one, as the reference does.
+   * it. One at a time by default: each call goes once Sluice has finished with the one before
+   * (delivered, refused or not subscribed, by the destination's delivery metrics), so each
+   * delivery carries one event. A fixture delivered `together` sends all its calls in one batch,
+   * which Sluice delivers together (one queue message; a quiet queue never splits it), so a
+   * subscription that batches gets them all in one call.
    */
-  async function sendOneByOne(fixture: ActionsFixture, source: Source, destinationId: string): Promise<void> {
-    const analytics = new Analytics({ writeKey: source.writeKey, host: baseUrl, path: "/v1/batch", flushAt: 1, flushInterval: 50, maxRetries: 3 });
+  async function sendFixture(fixture: ActionsFixture, source: Source, destinationId: string): Promise<void> {
+    const together = fixture.delivery === "together";
+    const analytics = new Analytics({
+      writeKey: source.writeKey,
+      host: baseUrl,
+      path: "/v1/batch",
+      flushAt: together ? fixture.events.length : 1,
+      flushInterval: together ? 10_000 : 50,
+      maxRetries: 3,
+    });
+    const finished = (count: number, what: string) =>
+      waitUntil(
+        `Sluice to finish ${fixture.slug}'s ${what}`,
+        () => admin<DeliveryMetrics>(`/api/v1/destinations/${encodeURIComponent(destinationId)}/delivery`, {}, 200),
+        (metrics) => metrics.delivered + metrics.failed + metrics.discarded >= count && metrics.retrying === 0,
+        { timeoutMs: 30_000, intervalMs: 200 },
+      );
     try {
-      for (const [index, call] of fixture.events.entries()) {
-        await sendCall(analytics, call, messageId(fixture, index));
-        await waitUntil(
-          `Sluice to finish ${fixture.slug}'s event ${index + 1} (${call.label})`,
-          () => admin<DeliveryMetrics>(`/api/v1/destinations/${encodeURIComponent(destinationId)}/delivery`, {}, 200),
-          (metrics) => metrics.delivered + metrics.failed + metrics.discarded >= index + 1 && metrics.retrying === 0,
-          { timeoutMs: 30_000, intervalMs: 200 },
-        );
+      if (together) {
+        await Promise.all(fixture.events.map((call, index) => sendCall(analytics, call, messageId(fixture, index))));
+        await finished(fixture.events.length, `${fixture.events.length} events`);
+      } else {
+        for (const [index, call] of fixture.events.entries()) {
+          await sendCall(analytics, call, messageId(fixture, index));
+          await finished(index + 1, `event ${index + 1} (${call.label})`);
+        }
       }
     } finally {
       await analytics.closeAndFlush({ timeout: 10_000 });
@@ -124,25 +141,31 @@ describe("Actions destinations: Sluice's requests against Segment's own code", (
     return `diff-${RUN}-${fixture.slug}-${index}`;
   }
 
-  /** Runs every archived event through Segment's code in Node, as the destination would. */
+  /** Runs the archived events through Segment's code in Node, delivered as Sluice delivered them. */
   async function runReferences(entry: Omit<Prepared, "reference" | "raw" | "refused" | "hosts">): Promise<Prepared> {
     const { fixture } = entry;
     const subscriptions = fixture.subscriptions ?? automaticPresets(fixture.slug);
-    const reference: Labelled<ComparableRequest>[] = [];
-    const raw: OutboundRequest[] = [];
-    const refused: Prepared["refused"] = [];
-    const hosts = new Set<string>();
-    for (const { call, event } of entry.archived) {
-      const run = await runReference(fixture.slug, event, referenceSettings(fixture), subscriptions, respond);
+    const deliveries = fixture.delivery === "together" ? [entry.archived] : entry.archived.map((one) => [one]);
+    const prepared: Prepared = { ...entry, reference: [], raw: [], refused: [], hosts: new Set() };
+    for (const delivery of deliveries) {
+      const run = await runReference(
+        fixture.slug,
+        delivery.map(({ event }) => event),
+        referenceSettings(fixture),
+        subscriptions,
+        respond,
+      );
       for (const request of run.requests) {
-        reference.push({ label: call.label, request: toComparable(request, fixture.normalize) });
-        raw.push(request);
-        hosts.add(new URL(request.url).host);
+        const label = request.events.map((index) => delivery[index]!.call.label).join(" + ");
+        prepared.reference.push({ label, request: toComparable(request, fixture.normalize) });
+        prepared.raw.push(request);
+        prepared.hosts.add(new URL(request.url).host);
       }
-      for (const outcome of run.outcomes)
-        if (outcome.error !== undefined) refused.push({ event: call.label, subscription: outcome.subscription, error: outcome.error });
+      for (const { event, subscription, error } of run.outcomes) {
+        if (error !== undefined) prepared.refused.push({ event: delivery[event]!.call.label, subscription, error });
+      }
     }
-    return { ...entry, reference, raw, refused, hosts };
+    return prepared;
   }
 
   function capturedFor(slug: string): OutboundRequest[] {
@@ -161,7 +184,7 @@ describe("Actions destinations: Sluice's requests against Segment's own code", (
     baseUrl = sluice.baseUrl;
 
     const connected = await Promise.all(ACTIONS_FIXTURES.map(async (fixture) => ({ fixture, ...(await connect(fixture)) })));
-    await Promise.all(connected.map(({ fixture, source, destinationId }) => sendOneByOne(fixture, source, destinationId)));
+    await Promise.all(connected.map(({ fixture, source, destinationId }) => sendFixture(fixture, source, destinationId)));
 
     for (const { fixture, source, destinationId } of connected) {
       const ids = fixture.events.map((_, index) => messageId(fixture, index));

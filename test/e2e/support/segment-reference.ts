@@ -26,13 +26,13 @@ export interface ReferenceSubscription {
 }
 
 export interface ReferenceRun {
-  /** The requests made, in the order they were made. */
-  requests: OutboundRequest[];
+  /** The requests made, in the order they were made, each with the indexes of the events its call carried. */
+  requests: (OutboundRequest & { events: number[] })[];
   /**
-   * What each subscription answered, or why it refused the event: the message of the error it
-   * threw, or of its multistatus entry when it ran as a batch.
+   * What each subscription answered for each event it took, or why it refused it: the message
+   * of the error it threw, or of the event's multistatus entry when it ran as a batch.
    */
-  outcomes: { subscription: string; batched: boolean; result?: unknown; error?: string }[];
+  outcomes: { subscription: string; event: number; result?: unknown; error?: string }[];
 }
 
 interface ActionsCore {
@@ -141,54 +141,81 @@ export function isBatched(slug: string, subscription: ReferenceSubscription): bo
   return subscription.mapping?.enable_batching === true && loadDestination(slug).actions[subscription.partnerAction]?.hasBatchSupport === true;
 }
 
+/** Whether the subscription's FQL condition takes the event, by Segment's own parser (the one actions-core uses). */
+function isSubscribed(subscription: ReferenceSubscription, event: Record<string, unknown>): boolean {
+  const fql = require(createRequire(ACTIONS_CORE_ENTRY).resolve("@segment/destination-subscriptions")) as {
+    parseFql(text: string): { error?: Error };
+    validate(parsed: unknown, event: Record<string, unknown>): boolean;
+  };
+  const parsed = fql.parseFql(subscription.subscribe);
+  return !parsed.error && fql.validate(parsed, event);
+}
+
 /**
- * Runs one event through `slug`'s subscriptions as Segment would, and answers the requests its
- * actions made. A subscription that batches (isBatched) gets it through `onBatch` as a batch of
- * one, the others through `onEvent`: the differential test sends Sluice one event at a time, so
- * Sluice's batches hold one event too. Each subscription is its own call (settings carrying that
- * one subscription): actions-core runs a call's subscriptions with Promise.all, so one that
- * throws would end the call while the others are still sending; one call each records every
- * request and which subscription refused the event.
+ * Runs one delivery (events that reach the destination together) through `slug`'s subscriptions
+ * as Segment's pipeline would, and answers the requests its actions made. A subscription that
+ * batches (isBatched) gets the events it takes in one `onBatch` call; the others get each event
+ * through `onEvent`. Each call carries one subscription in its settings: actions-core runs a
+ * call's subscriptions with Promise.all, so one that throws would end the call while the others
+ * are still sending; one call each records every request and which subscription refused what.
  */
 export async function runReference(
   slug: string,
-  event: Record<string, unknown>,
+  events: readonly Record<string, unknown>[],
   settings: Record<string, unknown>,
   subscriptions: readonly ReferenceSubscription[],
   respond: Responder,
 ): Promise<ReferenceRun> {
   const destination = loadDestination(slug);
-  const requests: OutboundRequest[] = [];
-  const fetcher: Fetcher = async (request) => {
-    const seen = await readRequest(request);
-    requests.push(seen);
-    const answer = renderResponse(respond(seen));
-    return new Response(answer.status === 204 || answer.status === 304 ? null : answer.body, { status: answer.status, headers: answer.headers });
-  };
+  const requests: ReferenceRun["requests"] = [];
   const outcomes: ReferenceRun["outcomes"] = [];
   for (const subscription of subscriptions.filter((candidate) => candidate.enabled !== false)) {
     const name = subscription.name ?? subscription.partnerAction;
-    const batched = isBatched(slug, subscription);
     const callSettings = { ...settings, subscriptions: [subscription] };
-    try {
-      // A fresh copy each time: actions and the framework may write to the event they are given.
-      const result = await currentFetcher.run(fetcher, () =>
-        batched ? destination.onBatch([structuredClone(event)], callSettings) : destination.onEvent(structuredClone(event), callSettings),
-      );
-      const refusal = batched ? batchRefusal(result) : undefined;
-      outcomes.push({ subscription: name, batched, result, ...(refusal === undefined ? {} : { error: refusal }) });
-    } catch (error) {
-      outcomes.push({ subscription: name, batched, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+    const calls: { events: number[]; run: () => Promise<unknown[]> }[] = [];
+    // Fresh copies each time: actions and the framework may write to the events they are given.
+    if (isBatched(slug, subscription)) {
+      const taken = events.flatMap((event, index) => (isSubscribed(subscription, event) ? [index] : []));
+      if (taken.length > 0)
+        calls.push({
+          events: taken,
+          run: () =>
+            destination.onBatch(
+              taken.map((index) => structuredClone(events[index]!)),
+              callSettings,
+            ),
+        });
+    } else {
+      events.forEach((event, index) => calls.push({ events: [index], run: () => destination.onEvent(structuredClone(event), callSettings) }));
+    }
+    for (const call of calls) {
+      const fetcher: Fetcher = async (request) => {
+        const seen = await readRequest(request);
+        requests.push({ ...seen, events: call.events });
+        const answer = renderResponse(respond(seen));
+        return new Response(answer.status === 204 || answer.status === 304 ? null : answer.body, { status: answer.status, headers: answer.headers });
+      };
+      try {
+        const result = await currentFetcher.run(fetcher, call.run);
+        const batched = isBatched(slug, subscription);
+        call.events.forEach((index, position) => {
+          const refusal = batched ? batchRefusal(result, position) : undefined;
+          outcomes.push({ subscription: name, event: index, result, ...(refusal === undefined ? {} : { error: refusal }) });
+        });
+      } catch (error) {
+        const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        for (const index of call.events) outcomes.push({ subscription: name, event: index, error: message });
+      }
     }
   }
   return { requests, outcomes };
 }
 
-/** A batch of one answers per event in a multistatus: the refusal of its event, if it was refused. */
-function batchRefusal(results: readonly unknown[]): string | undefined {
+/** A batch answers per event in a multistatus: the refusal of the event at `position`, if it was refused. */
+function batchRefusal(results: readonly unknown[], position: number): string | undefined {
   for (const result of results) {
     const statuses = (result as { multistatus?: { status: number; errortype?: string; errormessage?: string }[] } | null)?.multistatus;
-    const status = statuses?.[0];
+    const status = statuses?.[position];
     if (status && (status.status < 200 || status.status >= 300)) return `${status.errortype ?? "Error"} (${status.status}): ${status.errormessage ?? ""}`;
   }
   return undefined;
