@@ -33,6 +33,7 @@ export default defineConfig(async () => {
                   TEST_MIGRATIONS: migrations,
                   ADMIN_TOKEN: "test_admin_token",
                   PROFILE_TOKEN: "test_profile_token",
+                  SECRETS_KEY: "test_secrets_key",
                   CORS_ORIGINS: "https://shop.example.com,https://*.example.org",
                   // Destination retries after 1, 2, 4… seconds, so retry tests take seconds.
                   DELIVERY_RETRY_FIRST_DELAY_SECONDS: "1",

@@ -62,6 +62,9 @@ const dev = spawn(
     `PROFILE_TOKEN:${d.profileToken}`,
     "--var",
     `SPACE_ID:${d.spaceId}`,
+    // Local dev only: seals OAuth tokens in the local D1 (a deployment sets its own secret).
+    "--var",
+    "SECRETS_KEY:dev_secrets_key",
     "--var",
     "CORS_ORIGINS:http://localhost:*,http://127.0.0.1:*",
     // A failing local destination is retried after 1, 2, 4… s, not 10, 20, 40…: watchable.

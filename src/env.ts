@@ -7,6 +7,8 @@ export type AppEnv = Env & {
   ADMIN_TOKEN?: string;
   /** HTTP Basic user name of the Profile API (`wrangler secret put PROFILE_TOKEN`). */
   PROFILE_TOKEN?: string;
+  /** Encrypts secrets kept at rest, such as OAuth destinations' tokens (`wrangler secret put SECRETS_KEY`). */
+  SECRETS_KEY?: string;
   /** `1` turns on test hooks (DESIGN.md); never set by `npm run dev` or a deployment. */
   SLUICE_TEST_HOOKS?: string;
   /** With SLUICE_TEST_HOOKS=1: the origin every destination request goes to instead (src/destinations/outbound.ts). */

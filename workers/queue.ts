@@ -1,3 +1,4 @@
+import { destinationContext } from "../src/destinations/destination-context";
 import { outboundFetch } from "../src/destinations/outbound";
 import type { AppEnv } from "../src/env";
 import type { AcceptedEvent } from "../src/spec/accepted-event";
@@ -165,6 +166,7 @@ async function consumeDeliveries(batch: MessageBatch, env: AppEnv): Promise<void
             return destination && type ? { enabled: destination.enabled, type, settings: destination.settings } : null;
           },
           fetcher: outboundFetch(env),
+          context: (id) => destinationContext(env, id),
           now: Date.now,
           random: Math.random,
           firstRetryDelaySeconds: firstRetryDelaySeconds(env),

@@ -1,3 +1,4 @@
+import { destinationContext } from "../src/destinations/destination-context";
 import { outboundFetch } from "../src/destinations/outbound";
 import { DurableObject } from "cloudflare:workers";
 import { listPrefix, readArchiveLines } from "../src/archive/read-archive";
@@ -80,7 +81,7 @@ export function replayDeps(store: ReplayStore, env: AppEnv, overrides: Partial<R
     destination: async (id) => {
       const routed = await loadRoutedDestination(env.DB, id);
       const type = routed ? destinationType(routed.destination.type) : undefined;
-      return routed && type ? { routed, type } : null;
+      return routed && type ? { routed, type, context: destinationContext(env, id) } : null;
     },
     fetcher: outboundFetch(env),
     deadLetter: async (destinationId, items) => {

@@ -7,7 +7,9 @@ import { readDeliveryMetrics } from "../destinations/delivery-stats";
 import { DestinationStore, type Destination } from "../destinations/destination-store";
 import { checkDestinationSettings, DESTINATION_TYPE_NAMES, MASK, withMaskedSecrets } from "../destinations/destination-settings";
 import { sampleEvent, testDestination } from "../destinations/event-tester";
+import { destinationContext } from "../destinations/destination-context";
 import { previewDestination } from "../destinations/preview";
+import { sealSettings, settingsSecrets } from "../destinations/sealed-settings";
 import { destinationType } from "../destinations/types";
 import { SourceStore } from "../sources/source-store";
 
@@ -165,8 +167,10 @@ export const destinationsApi = adminRouter()
     async (c) => {
       const { subscriptions, ...body } = c.req.valid("json");
       const checked = validSettings(body.type, subscriptions ? { ...body.settings, subscriptions } : body.settings);
+      const sealed = await sealSettings(body.type, checked, settingsSecrets(c.env));
+      if (!sealed.ok) throw new ApiError(400, sealed.message, sealed.field);
       await requireSources(c.env.DB, body.sourceIds);
-      const destination = await new DestinationStore(c.env.DB).create({ ...body, settings: checked }, new Date());
+      const destination = await new DestinationStore(c.env.DB).create({ ...body, settings: sealed.settings }, new Date());
       return c.json({ destination: destinationBody(destination) }, 201);
     },
   )
@@ -196,7 +200,7 @@ export const destinationsApi = adminRouter()
       const settings = subscriptions
         ? { ...(changes.settings ?? current.settings), subscriptions }
         : changes.settings && keepSubscriptions(current, changes.settings);
-      const changed = await changeDestination(c.env.DB, current, { ...changes, ...(settings ? { settings } : {}) }, new Date());
+      const changed = await changeDestination(c.env.DB, current, { ...changes, ...(settings ? { settings } : {}) }, new Date(), settingsSecrets(c.env));
       if (!changed.ok) throw new ApiError(400, changed.message, changed.field);
       return c.json({ destination: destinationBody(changed.destination) }, 200);
     },
@@ -247,7 +251,7 @@ export const destinationsApi = adminRouter()
     async (c) => {
       const destination = await requireDestination(c.env.DB, c.req.valid("param").id);
       const { event } = c.req.valid("json");
-      return c.json(await testDestination(destination, event ?? sampleEvent(), outboundFetch(c.env)), 200);
+      return c.json(await testDestination(destination, event ?? sampleEvent(), outboundFetch(c.env), destinationContext(c.env, destination.id)), 200);
     },
   )
   .openapi(
@@ -270,6 +274,6 @@ export const destinationsApi = adminRouter()
       const type = destinationType(destination.type);
       if (!type) throw new ApiError(400, `destination ${destination.id} has unknown type ${destination.type}`);
       const { event } = c.req.valid("json");
-      return c.json({ subscriptions: await previewDestination(type, destination, event ?? sampleEvent()) }, 200);
+      return c.json({ subscriptions: await previewDestination(type, destination, event ?? sampleEvent(), destinationContext(c.env, destination.id)) }, 200);
     },
   );

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { AcceptedEvent } from "../spec/accepted-event";
 import { deliverBatch } from "./deliver";
 import { describeExhausted, nextRetryDelaySeconds } from "./delivery-policy";
-import type { RegisteredDestinationType } from "./types";
+import type { RegisteredDestinationType, UnitContext } from "./types";
 
 /** One DELIVERIES message: a batch of events for one destination, and its retry state. */
 export interface DeliveriesMessage {
@@ -13,6 +13,11 @@ export interface DeliveriesMessage {
   attempts: number;
   /** When the first attempt was queued (ISO-8601): retries stop 4 hours after it. */
   firstQueuedAt: string;
+  /**
+   * On a retry, per messageId, the units (an Actions destination's subscriptions) that have not
+   * taken the event yet; the others are not sent it again.
+   */
+  owed?: Record<string, string[]>;
 }
 
 const deliveriesMessage = z.object({
@@ -21,6 +26,7 @@ const deliveriesMessage = z.object({
   events: z.array(z.looseObject({ messageId: z.string(), receivedAt: z.string() })),
   attempts: z.number().int().min(0),
   firstQueuedAt: z.iso.datetime(),
+  owed: z.record(z.string(), z.array(z.string())).optional(),
 });
 
 export interface DeliveryDecision {
@@ -38,6 +44,8 @@ export interface DeliveryDecision {
 export interface DeliveryDeps {
   destination: (id: string) => Promise<{ enabled: boolean; type: RegisteredDestinationType; settings: Record<string, unknown> } | null>;
   fetcher: typeof fetch;
+  /** What the destination's type may need while delivering (sealed settings, saving refreshed tokens). */
+  context?: (destinationId: string) => UnitContext;
   now: () => number;
   random: () => number;
   /** Seconds before the first retry (doubling after); FIRST_DELAY_SECONDS unless configured. */
@@ -61,12 +69,15 @@ export async function deliverMessage(message: DeliveriesMessage, deps: DeliveryD
     decision.discarded = { count: message.events.length, reason: target ? "Destination disabled" : "Destination deleted" };
     return decision;
   }
-  const results = await deliverBatch(target.type, target.settings, message.events as unknown as Record<string, unknown>[], deps.fetcher);
+  const events = message.events as unknown as Record<string, unknown>[];
+  const context: UnitContext = { ...deps.context?.(message.destinationId), owed: (index) => message.owed?.[message.events[index]!.messageId] };
+  const results = await deliverBatch(target.type, target.settings, events, deps.fetcher, undefined, context);
   const now = deps.now();
   const retrying: AcceptedEvent[] = [];
+  const owed: Record<string, string[]> = {};
   // Requests of one message may each ask a wait: the longest honours every one of them.
   let retryAfterSeconds: number | null = null;
-  for (const { index, outcome } of results) {
+  for (const { index, outcome, owed: owedUnits } of results) {
     const event = message.events[index]!;
     if (outcome.kind === "delivered") {
       decision.delivered += 1;
@@ -75,6 +86,7 @@ export async function deliverMessage(message: DeliveriesMessage, deps: DeliveryD
       decision.deadLetters.push({ event, reason: `destination ${outcome.reason}; not retried (a 4xx means the request itself is refused)` });
     } else {
       retrying.push(event);
+      if (owedUnits) owed[event.messageId] = owedUnits;
       if (outcome.retryAfterSeconds !== undefined) retryAfterSeconds = Math.max(retryAfterSeconds ?? 0, outcome.retryAfterSeconds);
     }
   }
@@ -93,7 +105,8 @@ export async function deliverMessage(message: DeliveriesMessage, deps: DeliveryD
       const reason = describeExhausted(retryAfterSeconds);
       for (const event of retrying) decision.deadLetters.push({ event, reason });
     } else {
-      decision.retry = { message: { ...message, events: retrying, attempts }, delaySeconds };
+      const { owed: _previous, ...rest } = message;
+      decision.retry = { message: { ...rest, events: retrying, attempts, ...(Object.keys(owed).length > 0 ? { owed } : {}) }, delaySeconds };
     }
   }
   return decision;

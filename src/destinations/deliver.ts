@@ -1,6 +1,7 @@
 import { parseRetryAfter } from "../retry/retry-after";
 import { classifyAnswer, type DeliveryOutcome } from "./delivery-policy";
 import type { DeliveryUnit, OutgoingRequest } from "./destination-type";
+import type { UnitContext } from "./types";
 
 /** A request that takes longer is a timeout, retried like a 5xx. */
 export const DELIVERY_TIMEOUT_MS = 10_000;
@@ -8,6 +9,8 @@ export const DELIVERY_TIMEOUT_MS = 10_000;
 export interface EventResult {
   index: number;
   outcome: DeliveryOutcome;
+  /** For a retry: the keys of the units that must be sent again (the others took the event). */
+  owed?: string[];
 }
 
 export interface AttemptRecord {
@@ -24,21 +27,29 @@ export interface AttemptRecord {
  * (the event tester shows them).
  */
 export async function deliverBatch<Settings>(
-  type: { units(events: readonly Record<string, unknown>[], settings: Settings): Promise<DeliveryUnit[]> },
+  type: { units(events: readonly Record<string, unknown>[], settings: Settings, context?: UnitContext): Promise<DeliveryUnit[]> },
   settings: Settings,
   events: readonly Record<string, unknown>[],
   fetcher: typeof fetch,
   record?: (attempt: AttemptRecord) => void,
+  context?: UnitContext,
 ): Promise<EventResult[]> {
-  const units = await type.units(events, settings);
+  const units = await type.units(events, settings, context);
   const outcomes = new Map<number, DeliveryOutcome>();
+  const owed = new Map<number, string[]>();
   await Promise.all(
     units.map(async (unit) => {
       const answered = await unit.send(fetcher, record);
-      unit.events.forEach((index, position) => outcomes.set(index, leastFinal(outcomes.get(index), answered[position]!)));
+      unit.events.forEach((index, position) => {
+        const outcome = answered[position]!;
+        outcomes.set(index, leastFinal(outcomes.get(index), outcome));
+        if (outcome.kind === "retry" && unit.key !== undefined) owed.set(index, [...(owed.get(index) ?? []), unit.key]);
+      });
     }),
   );
-  return [...outcomes].map(([index, outcome]) => ({ index, outcome })).sort((a, b) => a.index - b.index);
+  return [...outcomes]
+    .map(([index, outcome]) => ({ index, outcome, ...(outcome.kind === "retry" && owed.has(index) ? { owed: owed.get(index) } : {}) }))
+    .sort((a, b) => a.index - b.index);
 }
 
 const FINALITY: Record<DeliveryOutcome["kind"], number> = { retry: 0, failed: 1, delivered: 2 };

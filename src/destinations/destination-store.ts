@@ -138,6 +138,11 @@ export class DestinationStore {
       .run();
   }
 
+  /** Replaces only the settings: what a delivery changed (refreshed OAuth tokens), leaving an admin's concurrent edit of the rest alone. */
+  async saveSettings(id: string, settings: Record<string, unknown>, now: Date): Promise<void> {
+    await this.db.prepare("UPDATE destinations SET settings = ?, updated_at = ? WHERE id = ?").bind(JSON.stringify(settings), now.toISOString(), id).run();
+  }
+
   async delete(id: string): Promise<boolean> {
     const [deleted] = await this.db.batch([
       this.db.prepare("DELETE FROM destinations WHERE id = ?").bind(id),

@@ -43,6 +43,8 @@ export interface DeliveryUnit {
   events: number[];
   /** What it is, where there may be several per event (the subscription's name). */
   label?: string;
+  /** Which part of the destination sends it (an Actions subscription), so a retry can resend only that part. */
+  key?: string;
   /** Sends it: one outcome per carried event, in `events` order; never throws for the destination's failures. */
   send(fetcher: typeof fetch, record?: (attempt: AttemptRecord) => void): Promise<DeliveryOutcome[]>;
 }

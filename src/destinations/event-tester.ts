@@ -2,7 +2,7 @@ import { deliverBatch, type AttemptRecord } from "./deliver";
 import type { DeliveryOutcome } from "./delivery-policy";
 import type { Destination } from "./destination-store";
 import { MASK } from "./destination-settings";
-import { destinationType } from "./types";
+import { destinationType, type UnitContext } from "./types";
 
 /** A sample event for the event tester and the filter preview when none is given. */
 export const sampleEvent = (now = new Date(), messageId = `test-${crypto.randomUUID()}`) => ({
@@ -30,11 +30,16 @@ function maskHeaders(headers: Record<string, string>): Record<string, string> {
  * Sends one event to a destination now, without filters or consent (the admin API's `/test` and
  * the console's event tester): what was sent, credentials masked, and what came back.
  */
-export async function testDestination(destination: Destination, event: Record<string, unknown>, fetcher: typeof fetch): Promise<EventTest> {
+export async function testDestination(
+  destination: Destination,
+  event: Record<string, unknown>,
+  fetcher: typeof fetch,
+  context?: UnitContext,
+): Promise<EventTest> {
   const type = destinationType(destination.type);
   if (!type) throw new Error(`destination ${destination.id} has unknown type ${destination.type}`);
   const attempts: AttemptRecord[] = [];
-  const [result] = await deliverBatch(type, destination.settings, [event], fetcher, (attempt) => attempts.push(attempt));
+  const [result] = await deliverBatch(type, destination.settings, [event], fetcher, (attempt) => attempts.push(attempt), context);
   const masked = attempts.map((attempt) => ({ ...attempt, request: { ...attempt.request, headers: maskHeaders(attempt.request.headers) } }));
   return { outcome: result?.outcome ?? null, attempts: masked };
 }

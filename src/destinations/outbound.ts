@@ -9,12 +9,12 @@ export function outboundFetch(env: { SLUICE_TEST_HOOKS?: string; OUTBOUND_ORIGIN
   const origin = env.SLUICE_TEST_HOOKS === "1" ? env.OUTBOUND_ORIGIN : undefined;
   if (!origin) return fetcher;
   const target = new URL(origin);
-  return ((input: RequestInfo | URL, init?: RequestInit) => {
+  return (input: RequestInfo | URL, init?: RequestInit) => {
     const request = new Request(input, init);
     const original = new URL(request.url);
     const redirected = new URL(`${original.pathname}${original.search}`, target);
     const headers = new Headers(request.headers);
     headers.set("X-Original-URL", request.url);
     return fetcher(new Request(redirected, { method: request.method, headers, body: request.body, redirect: "manual", signal: request.signal }));
-  });
+  };
 }

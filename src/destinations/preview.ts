@@ -1,7 +1,8 @@
 import type { AttemptRecord } from "./deliver";
 import { MASK } from "./destination-settings";
 import type { Destination } from "./destination-store";
-import type { RegisteredDestinationType } from "./types";
+import { isSealed, oauthPurpose } from "./sealed-settings";
+import type { RegisteredDestinationType, UnitContext } from "./types";
 
 export interface PreviewedRequest {
   method: string;
@@ -33,14 +34,19 @@ export async function previewDestination(
   type: RegisteredDestinationType,
   destination: Destination,
   event: Record<string, unknown>,
+  context?: UnitContext,
 ): Promise<SubscriptionPreview[]> {
-  const mask = secretMasker(type, destination.settings);
-  const units = await type.units([event], destination.settings);
+  // Never saves: the stand-in answers cannot call for a token refresh.
+  const units = await type.units([event], destination.settings, context?.secrets ? { secrets: context.secrets } : {});
+  const mask = secretMasker(type, await openedSettings(type, destination, context));
   const previews: SubscriptionPreview[] = [];
   const subscriptions = Array.isArray(destination.settings.subscriptions) ? (destination.settings.subscriptions as Record<string, unknown>[]) : null;
   for (const unit of units) {
     const attempts: AttemptRecord[] = [];
-    const [outcome] = await unit.send(() => Promise.resolve(PREVIEW_ANSWER()), (attempt) => attempts.push(attempt));
+    const [outcome] = await unit.send(
+      () => Promise.resolve(PREVIEW_ANSWER()),
+      (attempt) => attempts.push(attempt),
+    );
     const subscription = subscriptions?.find((candidate) => (candidate.name ?? candidate.partnerAction) === unit.label);
     if (subscriptions && !subscription) continue; // the refusal of an event no subscription takes
     previews.push({
@@ -65,6 +71,13 @@ export async function previewDestination(
     });
   }
   return previews;
+}
+
+/** The settings with sealed values opened, so the masker knows the secrets the requests carry. */
+async function openedSettings(type: RegisteredDestinationType, destination: Destination, context?: UnitContext): Promise<Record<string, unknown>> {
+  const oauth = destination.settings.oauth;
+  if (!isSealed(oauth) || !context?.secrets) return destination.settings;
+  return { ...destination.settings, oauth: JSON.parse(await context.secrets.open(oauthPurpose(type.type), oauth.sealed)) as unknown };
 }
 
 /** Replaces every secret setting's value (raw, URL-encoded or base64) with the mask, and credentials headers whole. */

@@ -3,7 +3,7 @@ import { mergeOverlappingUnits } from "../destinations/deliver";
 import { describeExhausted, nextRetryDelaySeconds, type DeliveryOutcome } from "../destinations/delivery-policy";
 import type { DeliveryCounts } from "../destinations/delivery-stats";
 import type { DeliveryUnit } from "../destinations/destination-type";
-import type { RegisteredDestinationType } from "../destinations/types";
+import type { RegisteredDestinationType, UnitContext } from "../destinations/types";
 import { routeToDestination, type RoutedDestination } from "../destinations/fan-out";
 import { eventSubjectKeys } from "../privacy/subject-keys";
 import { groupArchiveObjects } from "./replay-groups";
@@ -43,6 +43,8 @@ interface UnitAnswers {
 
 export interface ReplayTarget {
   routed: RoutedDestination;
+  /** What its type may need while delivering (sealed settings, saving refreshed tokens). */
+  context?: UnitContext;
   type: RegisteredDestinationType;
 }
 
@@ -397,7 +399,7 @@ export class ReplayRunner {
    */
   private async unitsFor(target: ReplayTarget, events: readonly Record<string, unknown>[]): Promise<DeliveryUnit[]> {
     if (events.length === 0) return [];
-    const units = await target.type.units(events, target.routed.destination.settings);
+    const units = await target.type.units(events, target.routed.destination.settings, target.context);
     return mergeOverlappingUnits(units.filter((unit) => unit.events.length > 0));
   }
 

@@ -1,3 +1,5 @@
+import { destinationContext } from "../../destinations/destination-context";
+import { settingsSecrets } from "../../destinations/sealed-settings";
 import { outboundFetch } from "../../destinations/outbound";
 import { Hono } from "hono";
 import type { PostedForm } from "../form";
@@ -140,7 +142,7 @@ export const destinationsSection = new Hono<SignedInEnv>()
     if (!destination) return notFound(c);
     const values = destinationEditFormOf(await posted(c));
     const changes = destinationChangesOf(destination.type, values);
-    const changed = changes.ok ? await changeDestination(c.env.DB, destination, changes.changes, new Date()) : changes;
+    const changed = changes.ok ? await changeDestination(c.env.DB, destination, changes.changes, new Date(), settingsSecrets(c.env)) : changes;
     if (!changed.ok) return destinationPage(c, destination, { edit: { values, error: { field: editFieldOf(changed.field), message: changed.message } } }, 400);
     // Back to the form, which says it was saved (a Location without a fragment would keep the form's #edit anyway).
     return c.redirect(`${pathOf(destination)}?saved=1#edit`, 303);
@@ -197,7 +199,9 @@ export const destinationsSection = new Hono<SignedInEnv>()
     const eventText = typeof form.event === "string" ? form.event : "";
     const event = eventOf(eventText);
     if (!event.ok) return destinationPage(c, destination, { test: { event: eventText, error: event.message } }, 400);
-    return destinationPage(c, destination, { test: { event: eventText, result: await testDestination(destination, event.event, outboundFetch(c.env)) } });
+    return destinationPage(c, destination, {
+      test: { event: eventText, result: await testDestination(destination, event.event, outboundFetch(c.env), destinationContext(c.env, destination.id)) },
+    });
   })
   .post("/destinations/:id/dead-letters/redrive", async (c) => {
     const destination = await new DestinationStore(c.env.DB).get(c.req.param("id"));

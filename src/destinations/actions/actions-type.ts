@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { AttemptRecord } from "../deliver";
 import type { DeliveryOutcome } from "../delivery-policy";
 import type { DeliveryUnit } from "../destination-type";
+import { isSealed, oauthPurpose, type SealedValue } from "../sealed-settings";
 import type { RegisteredDestinationType, UnitContext } from "../types";
 import { actionsDefinition, actionsTypeName } from "./catalog";
 import { classifyActionError, UnansweredRequest } from "./classify-action-error";
@@ -24,10 +25,13 @@ const OAUTH_SCHEMES = new Set(["oauth2", "oauth-managed"]);
 /** An action's batch is at most this many events, whatever its mapping asks (a DELIVERIES message holds no more). */
 const MAX_ACTION_BATCH = 1_000;
 
+type OAuthTokens = z.infer<typeof oauthSchema>;
+
 interface StoredActionsSettings {
   settings: Record<string, unknown>;
   subscriptions: Subscription[];
-  oauth?: z.infer<typeof oauthSchema>;
+  /** Sealed at rest (src/destinations/sealed-settings.ts); plain only on the way in, before it is sealed. */
+  oauth?: OAuthTokens | SealedValue;
 }
 
 /** The stored settings object: the destination's own settings, `subscriptions`, and `oauth` when it uses OAuth. */
@@ -72,8 +76,10 @@ export function actionsDestinationType(slug: string): RegisteredDestinationType 
       }
       const wrong = subscriptionProblem(definition, subscriptions.data);
       if (wrong) return problem(["subscriptions", ...wrong.path], wrong.message);
-      let oauth: z.infer<typeof oauthSchema> | undefined;
-      if (givenOAuth !== undefined) {
+      let oauth: OAuthTokens | SealedValue | undefined;
+      if (isSealed(givenOAuth)) {
+        oauth = givenOAuth;
+      } else if (givenOAuth !== undefined) {
         if (!usesOAuth) return problem(["oauth"], `${definition.name} does not authenticate with OAuth`);
         const parsed = oauthSchema.safeParse(givenOAuth);
         if (!parsed.success) return problem(["oauth", ...(parsed.error.issues[0]!.path as (string | number)[])], parsed.error.issues[0]!.message);
@@ -92,7 +98,7 @@ export function actionsDestinationType(slug: string): RegisteredDestinationType 
       return splitSettings(stored).subscriptions.some((subscription) => subscription.enabled && subscriptionMatcher(subscription)(event));
     },
     units(events, stored, context) {
-      return Promise.resolve(actionUnits(framework, usesOAuth, events, stored, context));
+      return Promise.resolve(actionUnits(framework, usesOAuth, actionsTypeName(slug), events, stored, context));
     },
   };
 }
@@ -105,25 +111,31 @@ export function actionsDestinationType(slug: string): RegisteredDestinationType 
 function actionUnits(
   framework: Destination,
   usesOAuth: boolean,
+  type: string,
   events: readonly Record<string, unknown>[],
   stored: Record<string, unknown>,
   context: UnitContext = {},
 ): DeliveryUnit[] {
   const current = splitSettings(stored);
-  const session = new ActionsSession(framework, usesOAuth, current, context);
+  const session = new ActionsSession(framework, usesOAuth, type, current, context);
   const units: DeliveryUnit[] = [];
-  const taken = new Set<number>();
-  for (const subscription of current.subscriptions) {
-    if (!subscription.enabled) continue;
-    const matches = subscriptionMatcher(subscription);
-    const indexes = events.flatMap((event, index) => (matches(event) ? [index] : []));
-    for (const index of indexes) taken.add(index);
+  const enabled = current.subscriptions.filter((subscription) => subscription.enabled);
+  const matchers = enabled.map((subscription) => ({ subscription, key: subscriptionKey(subscription), matches: subscriptionMatcher(subscription) }));
+  const matchingKeys = events.map((event) => matchers.filter(({ matches }) => matches(event)).map(({ key }) => key));
+  /** A retried event goes again only to the subscriptions it still owes; to all of them if those changed since. */
+  const sendsTo = (index: number, key: string) => {
+    const owed = context.owed?.(index)?.filter((owedKey) => matchingKeys[index]!.includes(owedKey));
+    return !owed?.length || owed.includes(key);
+  };
+  for (const { subscription, key } of matchers) {
+    const indexes = events.flatMap((_, index) => (matchingKeys[index]!.includes(key) && sendsTo(index, key) ? [index] : []));
     const batchSize = batchSizeOf(framework, subscription);
     const groups = batchSize === null ? indexes.map((index) => [index]) : chunk(indexes, batchSize);
     for (const group of groups) {
       units.push({
         events: group,
         label: subscription.name ?? subscription.partnerAction,
+        key,
         send: (fetcher, record) =>
           session.send(
             subscription,
@@ -135,13 +147,16 @@ function actionUnits(
       });
     }
   }
-  const untaken = events.flatMap((_, index) => (taken.has(index) ? [] : [index]));
+  const untaken = events.flatMap((_, index) => (matchingKeys[index]!.length > 0 ? [] : [index]));
   if (untaken.length > 0) {
     const refused: DeliveryOutcome = { kind: "failed", reason: "matched no enabled subscription" };
     units.push({ events: untaken, send: () => Promise.resolve(untaken.map(() => refused)) });
   }
   return units;
 }
+
+/** A subscription's identity across retries; an edited subscription is a new one and takes the event anew. */
+const subscriptionKey = (subscription: Subscription) => JSON.stringify([subscription.name ?? "", subscription.partnerAction, subscription.subscribe]);
 
 function batchSizeOf(framework: Destination, subscription: Subscription): number | null {
   if (subscription.mapping.enable_batching !== true || !framework.actions[subscription.partnerAction]?.hasBatchSupport) return null;
@@ -162,13 +177,26 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
  */
 class ActionsSession {
   private refreshing: Promise<void> | null = null;
+  private tokens: Promise<OAuthTokens | undefined> | null = null;
 
   constructor(
     private readonly framework: Destination,
     private readonly usesOAuth: boolean,
+    private readonly type: string,
     private current: StoredActionsSettings,
     private readonly context: UnitContext,
   ) {}
+
+  /** The OAuth tokens, opened once per batch from their sealed form. */
+  private oauth(): Promise<OAuthTokens | undefined> {
+    this.tokens ??= (async () => {
+      const stored = this.current.oauth;
+      if (!stored || !isSealed(stored)) return stored;
+      if (!this.context.secrets) throw new Error("its OAuth tokens are sealed and SECRETS_KEY is not set");
+      return oauthSchema.parse(JSON.parse(await this.context.secrets.open(oauthPurpose(this.type), stored.sealed)));
+    })();
+    return this.tokens;
+  }
 
   async send(
     subscription: Subscription,
@@ -179,7 +207,7 @@ class ActionsSession {
   ): Promise<DeliveryOutcome[]> {
     const outcomes = await this.attempt(subscription, events, batched, fetcher, record);
     const unauthorized = outcomes.some((outcome) => outcome.kind === "failed" && outcome.reason.startsWith("answered 401"));
-    if (!unauthorized || !this.usesOAuth || !this.current.oauth?.refresh_token) return outcomes;
+    if (!unauthorized || !this.usesOAuth || !(await this.oauth().catch(() => undefined))?.refresh_token) return outcomes;
     try {
       await this.refresh(fetcher, record);
     } catch (error) {
@@ -198,7 +226,12 @@ class ActionsSession {
     fetcher: typeof fetch,
     record?: (attempt: AttemptRecord) => void,
   ): Promise<DeliveryOutcome[]> {
-    const oauth = this.current.oauth;
+    let oauth: OAuthTokens | undefined;
+    try {
+      oauth = await this.oauth();
+    } catch (error) {
+      return events.map(() => ({ kind: "failed", reason: `could not authenticate: ${error instanceof Error ? error.message : String(error)}` }));
+    }
     const auth = { accessToken: oauth?.access_token, refreshToken: oauth?.refresh_token, refreshTokenUrl: oauth?.refresh_token_url };
     const frameworkSubscription = {
       name: subscription.name,
@@ -219,11 +252,15 @@ class ActionsSession {
 
   private refresh(fetcher: typeof fetch, record?: (attempt: AttemptRecord) => void): Promise<void> {
     this.refreshing ??= (async () => {
-      const settings = { ...structuredClone(this.current.settings), oauth: structuredClone(this.current.oauth) };
+      const settings = { ...structuredClone(this.current.settings), oauth: structuredClone(await this.oauth()) };
       const refreshed = await runWithFetch(recordingFetch(fetcher, record), () => this.framework.handleAuthError(settings));
-      const oauth = refreshed.oauth as StoredActionsSettings["oauth"];
-      this.current = { ...this.current, ...(oauth ? { oauth } : {}) };
-      await this.context.saveSettings?.({ ...this.current.settings, subscriptions: this.current.subscriptions, ...(oauth ? { oauth } : {}) });
+      const oauth = oauthSchema.parse(refreshed.oauth);
+      this.tokens = Promise.resolve(oauth);
+      // Stored sealed like the tokens it replaces; without a key to seal them, kept for this batch only.
+      if (!this.context.secrets || !this.context.saveSettings) return;
+      const sealed = { sealed: await this.context.secrets.seal(oauthPurpose(this.type), JSON.stringify(oauth)) };
+      this.current = { ...this.current, oauth: sealed };
+      await this.context.saveSettings({ ...this.current.settings, subscriptions: this.current.subscriptions, oauth: sealed });
     })().finally(() => {
       this.refreshing = null;
     });
@@ -244,7 +281,7 @@ function batchOutcomes(results: readonly ActionResult[], count: number): Deliver
 
 /** The delivery's fetcher, recording each request and answer; a request that never got an answer is marked so it is retried. */
 function recordingFetch(fetcher: typeof fetch, record?: (attempt: AttemptRecord) => void): typeof fetch {
-  return (async (input: RequestInfo | URL, init?: RequestInit) => {
+  return async (input: RequestInfo | URL, init?: RequestInit) => {
     const request = new Request(input, init);
     const body = record && request.body ? await request.clone().text() : "";
     const started = Date.now();
@@ -266,5 +303,5 @@ function recordingFetch(fetcher: typeof fetch, record?: (attempt: AttemptRecord)
       });
     }
     return response;
-  });
+  };
 }

@@ -3,11 +3,19 @@ import { actionsDestinationType } from "../actions/actions-type";
 import { actionsSlugOf } from "../actions/catalog";
 import { requestUnit } from "../deliver";
 import type { DeletionSubject, DeliveryUnit, DestinationType, OutgoingRequest } from "../destination-type";
+import type { SettingsSecrets } from "../sealed-settings";
 import { segmentDestination } from "./segment";
 import { webhookDestination } from "./webhook";
 
 /** What a type may need beyond the events and settings while it delivers. */
 export interface UnitContext {
+  /** Opens and seals settings kept sealed at rest (OAuth tokens). */
+  secrets?: SettingsSecrets;
+  /**
+   * The unit keys a retried event still owes (by index into the batch): the rest of its units took
+   * it already and are not sent again. Absent for an event means all of its units.
+   */
+  owed?(index: number): readonly string[] | undefined;
   /** Saves settings the type changed while delivering (an OAuth destination's refreshed tokens). */
   saveSettings?(settings: Record<string, unknown>): Promise<void>;
 }

@@ -114,7 +114,7 @@ function coerceTo(type: string, value: unknown): { value: unknown } | undefined 
     case "number":
     case "integer": {
       // Loose equality is ajv's own test (`data == +data`): "1e3" and " 7 " coerce, "" does not.
-       
+
       const numeric = kind === "string" && value !== "" && (value as string) == (+(value as string) as unknown as string);
       if (kind === "boolean" || value === null || (numeric && (type === "number" || !(+(value as string) % 1)))) return { value: +(value as string) };
       return undefined;

@@ -15,7 +15,7 @@ function formatCheck(format: unknown): FormatCheck {
   if (format === true) return () => true;
   if (format instanceof RegExp) return (value) => format.test(value);
   if (typeof format === "function") return format as FormatCheck;
-  if (typeof format === "object" && format !== null && "validate" in format) return formatCheck((format).validate);
+  if (typeof format === "object" && format !== null && "validate" in format) return formatCheck(format.validate);
   throw new Error("unsupported format definition");
 }
 
