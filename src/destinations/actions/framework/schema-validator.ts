@@ -82,6 +82,27 @@ function typeMatches(type: string, value: unknown): boolean {
   }
 }
 
+/**
+ * The test ajv 8 applies to the item it takes out of a one-element array before coercing it
+ * (`checkDataTypes(types, data)` in its lib/compile/validate/dataType.ts): the per-type checks
+ * joined with `&&`, after dropping `integer` when `number` is there and replacing an
+ * `array`+`object` pair with a not-an-object check. With one type that is "is of that type"; with
+ * several, an item of just one of them fails it and goes on to the per-type coercions, so
+ * `["Ada"]` against `["string", "null"]` is refused and `[null]` becomes `""`.
+ */
+function isOfEveryType(types: readonly string[], value: unknown): boolean {
+  if (types.length === 1) return typeMatches(types[0]!, value);
+  const remaining = new Set(types);
+  let matches = true;
+  if (remaining.has("array") && remaining.has("object")) {
+    matches = remaining.has("null") ? typeof value !== "object" : !value || typeof value !== "object";
+    for (const type of ["null", "array", "object"]) remaining.delete(type);
+  }
+  if (remaining.has("number")) remaining.delete("integer");
+  for (const type of remaining) matches &&= typeMatches(type, value);
+  return matches;
+}
+
 /** ajv's coercion to one type, or undefined when the value does not coerce to it. */
 function coerceTo(type: string, value: unknown): { value: unknown } | undefined {
   const kind = typeof value;
@@ -170,7 +191,7 @@ function validate(input: unknown, schema: Schema | boolean, holder: Holder, path
     if (coercible.length > 0) {
       if (Array.isArray(data) && data.length === 1) {
         data = data[0];
-        if (types.some((type) => typeMatches(type, data))) coerced = { value: data };
+        if (isOfEveryType(types, data)) coerced = { value: data };
       }
       for (const type of coercible) coerced ??= coerceTo(type, data);
     }
