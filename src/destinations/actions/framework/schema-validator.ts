@@ -82,6 +82,24 @@ function typeMatches(type: string, value: unknown): boolean {
   }
 }
 
+/**
+ * The test ajv applies to the element of an unwrapped `[x]` (dataType.ts, `checkDataTypes` in its
+ * "correct" form): with several types it ANDs their checks, which no value passes (bar the
+ * array-and-object case). So `["x"]` for `type: ["string", "null"]` is a type error and `[null]`
+ * becomes "", while `["x"]` for `type: "string"` becomes "x".
+ */
+function matchesEveryType(types: string[], value: unknown): boolean {
+  if (types.length === 1) return typeMatches(types[0]!, value);
+  const rest = new Set(types);
+  let matches = true;
+  if (rest.has("array") && rest.has("object")) {
+    matches = rest.has("null") ? typeof value !== "object" : !value || typeof value !== "object";
+    for (const type of ["null", "array", "object"]) rest.delete(type);
+  }
+  if (rest.has("number")) rest.delete("integer");
+  return matches && [...rest].every((type) => typeMatches(type, value));
+}
+
 /** ajv's coercion to one type, or undefined when the value does not coerce to it. */
 function coerceTo(type: string, value: unknown): { value: unknown } | undefined {
   const kind = typeof value;
@@ -118,7 +136,10 @@ function deepEqual(a: unknown, b: unknown): boolean {
   if (Array.isArray(a)) return a.length === (b as unknown[]).length && a.every((item, index) => deepEqual(item, (b as unknown[])[index]));
   const keysA = Object.keys(a);
   const keysB = Object.keys(b);
-  return keysA.length === keysB.length && keysA.every((key) => Object.hasOwn(b, key) && deepEqual((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
+  return (
+    keysA.length === keysB.length &&
+    keysA.every((key) => Object.hasOwn(b, key) && deepEqual((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]))
+  );
 }
 
 const escapePointer = (key: string | number) => String(key).replaceAll("~", "~0").replaceAll("/", "~1");
@@ -134,13 +155,31 @@ export function validateInPlace(data: unknown, schema: Schema, formats: Readonly
 function validate(input: unknown, schema: Schema | boolean, holder: Holder, path: string, schemaPath: string, context: Context): boolean {
   if (schema === true) return true;
   if (schema === false) {
-    context.errors.push({ keyword: "false schema", instancePath: path, schemaPath, params: {}, message: "boolean schema is false", schema: false, parentSchema: {}, data: input });
+    context.errors.push({
+      keyword: "false schema",
+      instancePath: path,
+      schemaPath,
+      params: {},
+      message: "boolean schema is false",
+      schema: false,
+      parentSchema: {},
+      data: input,
+    });
     return false;
   }
   const before = context.errors.length;
   let data = input;
   const fail = (keyword: string, params: Record<string, unknown>, message: string) =>
-    context.errors.push({ keyword, instancePath: path, schemaPath: `${schemaPath}/${keyword}`, params, message, schema: schema[keyword], parentSchema: schema, data });
+    context.errors.push({
+      keyword,
+      instancePath: path,
+      schemaPath: `${schemaPath}/${keyword}`,
+      params,
+      message,
+      schema: schema[keyword],
+      parentSchema: schema,
+      data,
+    });
 
   const types = schema.type === undefined ? [] : ([] as string[]).concat(schema.type as string | string[]);
   if (types.length > 0 && !types.some((type) => typeMatches(type, data))) {
@@ -148,8 +187,9 @@ function validate(input: unknown, schema: Schema | boolean, holder: Holder, path
     let coerced: { value: unknown } | undefined;
     if (coercible.length > 0) {
       if (Array.isArray(data) && data.length === 1) {
+        // ajv unwraps its variable even when nothing coerces afterwards: the later keywords and the type error see the element.
         data = data[0];
-        if (types.some((type) => typeMatches(type, data))) coerced = { value: data };
+        if (matchesEveryType(types, data)) coerced = { value: data };
       }
       for (const type of coercible) coerced ??= coerceTo(type, data);
     }
@@ -190,18 +230,23 @@ function validate(input: unknown, schema: Schema | boolean, holder: Holder, path
   if (schema.if !== undefined && schema.then !== undefined) {
     const scratch: Context = { ...context, errors: [] };
     if (validate(data, schema.if as Schema, holder, path, `${schemaPath}/if`, scratch)) {
-      if (!validate(data, schema.then as Schema, holder, path, `${schemaPath}/then`, context)) fail("if", { failingKeyword: "then" }, 'must match "then" schema');
+      if (!validate(data, schema.then as Schema, holder, path, `${schemaPath}/then`, context))
+        fail("if", { failingKeyword: "then" }, 'must match "then" schema');
     }
   }
 
   if (typeof data === "number") {
-    if (typeof schema.maximum === "number" && !(data <= schema.maximum)) fail("maximum", { comparison: "<=", limit: schema.maximum }, `must be <= ${schema.maximum}`);
-    if (typeof schema.minimum === "number" && !(data >= schema.minimum)) fail("minimum", { comparison: ">=", limit: schema.minimum }, `must be >= ${schema.minimum}`);
+    if (typeof schema.maximum === "number" && !(data <= schema.maximum))
+      fail("maximum", { comparison: "<=", limit: schema.maximum }, `must be <= ${schema.maximum}`);
+    if (typeof schema.minimum === "number" && !(data >= schema.minimum))
+      fail("minimum", { comparison: ">=", limit: schema.minimum }, `must be >= ${schema.minimum}`);
   }
   if (typeof data === "string") {
     const length = [...data].length;
-    if (typeof schema.maxLength === "number" && length > schema.maxLength) fail("maxLength", { limit: schema.maxLength }, `must NOT have more than ${schema.maxLength} characters`);
-    if (typeof schema.minLength === "number" && length < schema.minLength) fail("minLength", { limit: schema.minLength }, `must NOT have fewer than ${schema.minLength} characters`);
+    if (typeof schema.maxLength === "number" && length > schema.maxLength)
+      fail("maxLength", { limit: schema.maxLength }, `must NOT have more than ${schema.maxLength} characters`);
+    if (typeof schema.minLength === "number" && length < schema.minLength)
+      fail("minLength", { limit: schema.minLength }, `must NOT have fewer than ${schema.minLength} characters`);
     if (typeof schema.format === "string") {
       const check = context.formats[schema.format];
       if (!check) throw new Error(`unknown format "${schema.format}"`);
@@ -225,7 +270,14 @@ function validate(input: unknown, schema: Schema | boolean, holder: Holder, path
     }
     for (const [name, propertySchema] of Object.entries(properties)) {
       if (object[name] === undefined) continue;
-      validate(object[name], propertySchema, { parent: object, key: name }, `${path}/${escapePointer(name)}`, `${schemaPath}/properties/${escapePointer(name)}`, context);
+      validate(
+        object[name],
+        propertySchema,
+        { parent: object, key: name },
+        `${path}/${escapePointer(name)}`,
+        `${schemaPath}/properties/${escapePointer(name)}`,
+        context,
+      );
     }
   }
   return context.errors.length === before;
