@@ -115,7 +115,7 @@ const FORMAT_SAMPLES: Record<string, { valid: Json[]; invalid: Json[] }> = {
 };
 
 /** Scalars a mapping produces where another type is expected: ajv coerces many of them. */
-const SCALARS: Json[] = [null, "", 0, 1, -1, 1.5, "0", "1", "-1", "1.5", " 7 ", "1e3", "0x10", "abc", "true", "false", true, false, "null"];
+const SCALARS: Json[] = [null, "", 0, 1, -1, 1.5, "0", "1", "-1", "1.5", " 7 ", "1e3", "0x10", "Infinity", "abc", "true", "false", true, false, "null"];
 
 const UNKNOWN_KEYS = ["extra", "unknownKey", "nested", "id"];
 
@@ -276,6 +276,7 @@ describe("ajv's quirks, pinned", () => {
   const scalars = fieldsToJsonSchema({
     name: { label: "Name", type: "string" },
     count: { label: "Count", type: "number" },
+    capped: { label: "Capped", type: "number", maximum: 10 },
     whole: { label: "Whole", type: "integer" },
     active: { label: "Active", type: "boolean" },
     nullable: { label: "Nullable", type: "string", allowNull: true },
@@ -338,11 +339,11 @@ describe("ajv's quirks, pinned", () => {
       left: { count: 7, whole: 1000, name: "1.5", active: false },
     },
     {
-      name: "…hexadecimal included",
+      name: "…hexadecimal and Infinity included, though Infinity is then no number to `maximum`",
       schema: scalars,
-      payload: { count: "0x10" },
+      payload: { count: "0x10", whole: "Infinity", capped: "1e999" },
       valid: true,
-      left: { count: 16 },
+      left: { count: 16, whole: Infinity, capped: Infinity },
     },
     {
       name: '…but not "", nor a fraction for an integer; and "" is no boolean',

@@ -61,14 +61,15 @@ interface Context {
 
 const COERCIBLE = new Set(["string", "number", "integer", "boolean", "null", "array"]);
 
+/** ajv's type test (with its default `strictNumbers`: Infinity, which "Infinity" and "1e999" coerce to, is no number). */
 function typeMatches(type: string, value: unknown): boolean {
   switch (type) {
     case "string":
       return typeof value === "string";
     case "number":
-      return typeof value === "number";
+      return Number.isFinite(value);
     case "integer":
-      return typeof value === "number" && !(value % 1) && !Number.isNaN(value);
+      return Number.isFinite(value) && !((value as number) % 1);
     case "boolean":
       return typeof value === "boolean";
     case "null":
@@ -110,11 +111,11 @@ function coerceTo(type: string, value: unknown): { value: unknown } | undefined 
       return undefined;
     case "number":
     case "integer": {
-      // Loose equality is ajv's own test (`data == +data`): "1e3" and " 7 " coerce, "" does not.
-      // eslint-disable-next-line eqeqeq
-      const numeric = kind === "string" && value !== "" && (value as string) == (+(value as string) as unknown as string);
-      if (kind === "boolean" || value === null || (numeric && (type === "number" || !(+(value as string) % 1)))) return { value: +(value as string) };
-      return undefined;
+      // ajv's test for a string is `data && data == +data`: any but "" that Number() reads, so "1e3",
+      // " 7 ", "0x10" and "Infinity" coerce (and " " to 0).
+      const numeric = kind === "boolean" || value === null || (kind === "string" && value !== "" && !Number.isNaN(Number(value)));
+      const number = Number(value);
+      return numeric && !(type === "integer" && number % 1) ? { value: number } : undefined;
     }
     case "boolean":
       if (value === "false" || value === 0 || value === null) return { value: false };
@@ -235,7 +236,7 @@ function validate(input: unknown, schema: Schema | boolean, holder: Holder, path
     }
   }
 
-  if (typeof data === "number") {
+  if (typeof data === "number" && Number.isFinite(data)) {
     if (typeof schema.maximum === "number" && !(data <= schema.maximum))
       fail("maximum", { comparison: "<=", limit: schema.maximum }, `must be <= ${schema.maximum}`);
     if (typeof schema.minimum === "number" && !(data >= schema.minimum))
