@@ -373,6 +373,13 @@ describe("ajv's quirks, pinned", () => {
       left: { first: "5" },
     },
     {
+      name: 'anyOf branches share the value: the next branch sees what a failing one coerced (true → 1 → "1", not "true")',
+      schema: union,
+      payload: { shared: true },
+      valid: true,
+      left: { shared: "1" },
+    },
+    {
       name: "a value passing the first branch keeps that branch's coercion",
       schema: union,
       payload: { shared: "12" },
