@@ -2,7 +2,7 @@ import { createRequire } from "node:module";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { defaultSlugs } from "../../scripts/build-actions.mjs";
-import { SUPPORTED_KEYWORDS, type Schema } from "../../src/destinations/actions/framework/schema-validator";
+import { SUPPORTED_KEYWORDS, validateInPlace, type Schema } from "../../src/destinations/actions/framework/schema-validator";
 import { FORMATS, validateSchema } from "../../src/destinations/actions/framework/validate-schema";
 
 /**
@@ -395,4 +395,25 @@ describe("ajv's quirks, pinned", () => {
       expect(outcomeOf(validateSchema, payload, schema)).toStrictEqual(expected);
     });
   }
+
+  it("reports a lone object type after the keywords without a type, as ajv orders its errors", () => {
+    const schema: Schema = { type: "object", properties: { o: { title: "O", type: "object", properties: {}, enum: [{}] } } };
+    const expected = outcomeOf(actionsCore.validateSchema, { o: "x" }, schema);
+    expect(expected.errors).toEqual([
+      { path: "$.o", pointer: "/o", message: "O must be one of: {}." },
+      { path: "$.o", pointer: "/o", message: "O must be an object but it was a string." },
+    ]);
+    expect(outcomeOf(validateSchema, { o: "x" }, schema)).toStrictEqual(expected);
+  });
+
+  it("gives a type error ajv's params (the schema's type, a list for several) and paths (the schema's URI-encoded)", () => {
+    const [error] = validateInPlace({ "a b/c": {} }, { type: "object", properties: { "a b/c": { type: ["string", "null"] } } }, FORMATS);
+    expect(error).toMatchObject({
+      keyword: "type",
+      instancePath: "/a b~1c",
+      schemaPath: "#/properties/a%20b~1c/type",
+      params: { type: ["string", "null"] },
+      message: "must be string,null",
+    });
+  });
 });

@@ -5,7 +5,8 @@
  * sends: `coerceTypes: "array"` (values coerced to the field's type, in place, even inside `if`
  * and `not`), `removeAdditional: true` (unknown keys removed where `additionalProperties` is
  * false), keywords in ajv's order (typeless keywords first, then per data type) and `anyOf`
- * stopping at its first valid branch. Errors are ajv-shaped, for `@segment/ajv-human-errors`.
+ * stopping at its first valid branch. Errors are ajv-shaped and in ajv's order, for
+ * `@segment/ajv-human-errors`.
  *
  * Not reproduced, because the framework's schemas never call for it: ajv stops `not` and `if`
  * subschemas at their first error (allErrors off), which could spare a later coercion, but in the
@@ -77,6 +78,8 @@ interface Context {
 }
 
 const COERCIBLE = new Set(["string", "number", "integer", "boolean", "null", "array"]);
+/** Keywords of ajv's "object" group, which checks a lone `type: "object"` itself (after the typeless keywords). */
+const OBJECT_KEYWORDS = ["required", "additionalProperties", "properties"];
 
 /** ajv's type test (with its default `strictNumbers`: Infinity, which "Infinity" and "1e999" coerce to, is no number). */
 function typeMatches(type: string, value: unknown): boolean {
@@ -214,12 +217,13 @@ function validate(slot: Slot, schema: Schema | boolean, path: string, schemaPath
       parentSchema: schema,
       data: slot.value,
     });
+  const failType = () => fail("type", { type: schema.type }, `must be ${types.join(",")}`);
   const sameLevel = (sub: unknown, keyword: string, into: Context = context) => validate(slot, sub as Schema, path, `${schemaPath}/${keyword}`, into);
 
   const types = schema.type === undefined ? [] : ([] as string[]).concat(schema.type as string | string[]);
-  if (types.length > 0 && !types.some((type) => typeMatches(type, slot.value)) && !coerce(slot, types)) {
-    fail("type", { type: types.join(",") }, `must be ${types.join(",")}`);
-  }
+  // A lone "object" cannot be coerced to: ajv checks it with the object keywords, after the typeless ones.
+  const typeCheckedWithObjectKeywords = types.length === 1 && types[0] === "object" && OBJECT_KEYWORDS.some((keyword) => schema[keyword] !== undefined);
+  if (types.length > 0 && !typeCheckedWithObjectKeywords && !types.some((type) => typeMatches(type, slot.value)) && !coerce(slot, types)) failType();
 
   // Typeless keywords, in ajv's order.
   if ("const" in schema && !deepEqual(slot.value, schema.const)) fail("const", { allowedValue: schema.const }, "must be equal to constant");
@@ -283,8 +287,11 @@ function validate(slot: Slot, schema: Schema | boolean, path: string, schemaPath
     for (const [name, propertySchema] of Object.entries(properties)) {
       if (object[name] === undefined) continue;
       const pointer = escapePointer(name);
-      validate({ value: object[name], parent: object, key: name }, propertySchema, `${path}/${pointer}`, `${schemaPath}/properties/${pointer}`, context);
+      const schemaPointer = `${schemaPath}/properties/${encodeURIComponent(pointer)}`;
+      validate({ value: object[name], parent: object, key: name }, propertySchema, `${path}/${pointer}`, schemaPointer, context);
     }
+  } else if (typeCheckedWithObjectKeywords) {
+    failType();
   }
   return context.errors.length === before;
 }
