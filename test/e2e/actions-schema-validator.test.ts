@@ -406,6 +406,12 @@ describe("ajv's quirks, pinned", () => {
     expect(outcomeOf(validateSchema, { o: "x" }, schema)).toStrictEqual(expected);
   });
 
+  it("refuses a number format (ajv applies int32, float… to numbers only) rather than apply it to strings", () => {
+    const schema: Schema = { type: "object", properties: { v: { type: ["string", "number"], format: "int32" } } };
+    expect(actionsCore.validateSchema({ v: "1.5" }, schema, { throwIfInvalid: false })).toBe(true);
+    expect(() => validateSchema({ v: "1.5" }, schema)).toThrow('unknown format "int32"');
+  });
+
   it("gives a type error ajv's params (the schema's type, a list for several) and paths (the schema's URI-encoded)", () => {
     const [error] = validateInPlace({ "a b/c": {} }, { type: "object", properties: { "a b/c": { type: ["string", "null"] } } }, FORMATS);
     expect(error).toMatchObject({

@@ -15,9 +15,12 @@ function formatCheck(format: unknown): FormatCheck {
   if (format === true) return () => true;
   if (format instanceof RegExp) return (value) => format.test(value);
   if (typeof format === "function") return format as FormatCheck;
-  if (typeof format === "object" && format !== null && "validate" in format) return formatCheck((format as { validate: unknown }).validate);
+  if (typeof format === "object" && format !== null && "validate" in format) return formatCheck(format.validate);
   throw new Error("unsupported format definition");
 }
+
+/** ajv applies a number format (int32, float…) to numbers only; this validator checks strings, so it leaves them out. */
+const isNumberFormat = (format: unknown) => typeof format === "object" && format !== null && "type" in format && format.type === "number";
 
 /** actions-core's `date-like`: anything dayjs reads as a date, or a Unix time in seconds. */
 function isDateLike(value: string): boolean {
@@ -27,7 +30,11 @@ function isDateLike(value: string): boolean {
 }
 
 export const FORMATS: Readonly<Record<string, FormatCheck>> = {
-  ...Object.fromEntries(Object.entries(fullFormats).map(([name, format]) => [name, formatCheck(format)])),
+  ...Object.fromEntries(
+    Object.entries(fullFormats)
+      .filter(([, format]) => !isNumberFormat(format))
+      .map(([name, format]) => [name, formatCheck(format)]),
+  ),
   text: () => true,
   "date-like": isDateLike,
 };
