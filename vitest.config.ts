@@ -1,6 +1,6 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
-import { buildActions } from "./scripts/build-actions.mjs";
+import { buildActions, FRAMEWORK_MODULES } from "./scripts/build-actions.mjs";
 import { buildConsole } from "./scripts/build-console.mjs";
 import { buildSdk } from "./scripts/build-sdk.mjs";
 
@@ -51,6 +51,9 @@ export default defineConfig(async () => {
           },
         },
         {
+          // Tests importing the Worker's validator (src/destinations/actions/framework) resolve what
+          // it reads from Segment's framework as the Worker's bundle does.
+          resolve: { alias: FRAMEWORK_MODULES },
           test: {
             name: "e2e",
             include: ["test/e2e/**/*.test.ts"],

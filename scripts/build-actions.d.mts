@@ -4,3 +4,5 @@ export function buildActions(options?: { log?: (line: string) => void }): Promis
 export function defaultSlugs(): string[];
 /** Destinations left out of the Worker, and why. */
 export const EXCLUDED: Readonly<Record<string, string>>;
+/** Framework modules the Workers-safe validator reads from actions-core's own copies: specifier → file. */
+export const FRAMEWORK_MODULES: Readonly<Record<string, string>>;

@@ -69,6 +69,17 @@ function chosenSlugs() {
   return [...new Set(slugs)].sort();
 }
 
+/**
+ * The modules src/destinations/actions/framework/validate-schema.ts reads from the framework's own
+ * copies: arrify is not in actions-core's package exports, and actions-core's ajv-formats (2.x, whose
+ * date-time and ipv4 differ) is not the one at the top of node_modules. vitest.config.ts resolves
+ * them the same way, so tests check what the Worker runs.
+ */
+export const FRAMEWORK_MODULES = {
+  "@segment/actions-core/dist/cjs/arrify": join(ACTIONS_CORE_DIR, "dist/cjs/arrify.js"),
+  "ajv-formats/dist/formats": createRequire(join(ACTIONS_CORE_DIR, "package.json")).resolve("ajv-formats/dist/formats"),
+};
+
 /** Swaps the framework's ajv validation and cross-fetch for the Workers-safe modules. */
 const workersSafe = {
   name: "sluice-actions-workers-safe",
@@ -78,11 +89,8 @@ const workersSafe = {
       args.importer.startsWith(ACTIONS_CORE_DIR) ? { path: join(FRAMEWORK, "validate-schema.ts") } : undefined,
     );
     // The swapped module reads arrify and the formats from the framework's own copies.
-    build.onResolve({ filter: /^@segment\/actions-core\/dist\/cjs\// }, (args) => ({
-      path: join(ACTIONS_CORE_DIR, args.path.slice("@segment/actions-core/".length)) + ".js",
-    }));
-    build.onResolve({ filter: /^ajv-formats\/dist\/formats$/ }, (args) =>
-      args.importer.startsWith(FRAMEWORK) ? { path: createRequire(join(ACTIONS_CORE_DIR, "package.json")).resolve("ajv-formats/dist/formats") } : undefined,
+    build.onResolve({ filter: /^(@segment\/actions-core\/dist\/cjs\/arrify|ajv-formats\/dist\/formats)$/ }, (args) =>
+      args.importer.startsWith(FRAMEWORK) ? { path: FRAMEWORK_MODULES[args.path] } : undefined,
     );
   },
 };

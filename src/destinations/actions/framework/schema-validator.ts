@@ -5,8 +5,17 @@
  * sends: `coerceTypes: "array"` (values coerced to the field's type, in place, even inside `if`
  * and `not`), `removeAdditional: true` (unknown keys removed where `additionalProperties` is
  * false), keywords in ajv's order (typeless keywords first, then per data type) and `anyOf`
- * stopping at its first valid branch. Errors are ajv-shaped, for `@segment/ajv-human-errors`.
- * test/e2e/actions-schema-validator.test.ts checks it against ajv on every bundled schema.
+ * stopping at its first valid branch. Errors are ajv-shaped and in ajv's order, for
+ * `@segment/ajv-human-errors`.
+ *
+ * Not reproduced, because the framework's schemas never call for it: ajv stops `not` and `if`
+ * subschemas at their first error (allErrors off), which could spare a later coercion, but in the
+ * framework's the only keyword that can fail before a coercion is a `required` of the very field
+ * that would be coerced; and ajv skips an `anyOf` with an always-valid branch and an `if` whose
+ * `then` is always valid, which the framework never builds.
+ *
+ * test/e2e/actions-schema-validator.test.ts checks it against actions-core's ajv on every schema
+ * of every bundled destination, and pins the surprising cases.
  */
 
 export interface Schema {
@@ -26,7 +35,7 @@ export interface SchemaError {
 
 export type FormatCheck = (value: string) => boolean;
 
-/** Keywords the validator understands; scripts/build-actions.mjs refuses a schema with any other. */
+/** Keywords the validator understands; the test checks that the bundled destinations' schemas use no other. */
 export const SUPPORTED_KEYWORDS = new Set([
   "$schema",
   "title",
@@ -52,7 +61,16 @@ export const SUPPORTED_KEYWORDS = new Set([
   "maximum",
 ]);
 
-type Holder = { parent: Record<string, unknown> | unknown[]; key: string | number } | null;
+/**
+ * ajv's variable for the value being validated. Subschemas at the same level (`not`, `anyOf`, `allOf`,
+ * `if`, `then`) share it, so a coercion in one `anyOf` branch is what the next branch and the later
+ * keywords see; a coercion is also written to the value's parent.
+ */
+interface Slot {
+  value: unknown;
+  parent?: Record<string, unknown> | unknown[];
+  key?: string | number;
+}
 
 interface Context {
   errors: SchemaError[];
@@ -60,15 +78,18 @@ interface Context {
 }
 
 const COERCIBLE = new Set(["string", "number", "integer", "boolean", "null", "array"]);
+/** Keywords of ajv's "object" group, which checks a lone `type: "object"` itself (after the typeless keywords). */
+const OBJECT_KEYWORDS = ["required", "additionalProperties", "properties"];
 
+/** ajv's type test (with its default `strictNumbers`: Infinity, which "Infinity" and "1e999" coerce to, is no number). */
 function typeMatches(type: string, value: unknown): boolean {
   switch (type) {
     case "string":
       return typeof value === "string";
     case "number":
-      return typeof value === "number";
+      return Number.isFinite(value);
     case "integer":
-      return typeof value === "number" && !(value % 1) && !Number.isNaN(value);
+      return Number.isFinite(value) && !((value as number) % 1);
     case "boolean":
       return typeof value === "boolean";
     case "null":
@@ -83,24 +104,21 @@ function typeMatches(type: string, value: unknown): boolean {
 }
 
 /**
- * The test ajv 8 applies to the item it takes out of a one-element array before coercing it
- * (`checkDataTypes(types, data)` in its lib/compile/validate/dataType.ts): the per-type checks
- * joined with `&&`, after dropping `integer` when `number` is there and replacing an
- * `array`+`object` pair with a not-an-object check. With one type that is "is of that type"; with
- * several, an item of just one of them fails it and goes on to the per-type coercions, so
- * `["Ada"]` against `["string", "null"]` is refused and `[null]` becomes `""`.
+ * The test ajv applies to the element of an unwrapped `[x]` (dataType.ts, `checkDataTypes` in its
+ * "correct" form): with several types it ANDs their checks, which no value passes (bar the
+ * array-and-object case). So `["x"]` for `type: ["string", "null"]` is a type error and `[null]`
+ * becomes "", while `["x"]` for `type: "string"` becomes "x".
  */
-function isOfEveryType(types: readonly string[], value: unknown): boolean {
+function matchesEveryType(types: string[], value: unknown): boolean {
   if (types.length === 1) return typeMatches(types[0]!, value);
-  const remaining = new Set(types);
+  const rest = new Set(types);
   let matches = true;
-  if (remaining.has("array") && remaining.has("object")) {
-    matches = remaining.has("null") ? typeof value !== "object" : !value || typeof value !== "object";
-    for (const type of ["null", "array", "object"]) remaining.delete(type);
+  if (rest.has("array") && rest.has("object")) {
+    matches = rest.has("null") ? typeof value !== "object" : !value || typeof value !== "object";
+    for (const type of ["null", "array", "object"]) rest.delete(type);
   }
-  if (remaining.has("number")) remaining.delete("integer");
-  for (const type of remaining) matches &&= typeMatches(type, value);
-  return matches;
+  if (rest.has("number")) rest.delete("integer");
+  return matches && [...rest].every((type) => typeMatches(type, value));
 }
 
 /** ajv's coercion to one type, or undefined when the value does not coerce to it. */
@@ -113,11 +131,11 @@ function coerceTo(type: string, value: unknown): { value: unknown } | undefined 
       return undefined;
     case "number":
     case "integer": {
-      // Loose equality is ajv's own test (`data == +data`): "1e3" and " 7 " coerce, "" does not.
-
-      const numeric = kind === "string" && value !== "" && (value as string) == (+(value as string) as unknown as string);
-      if (kind === "boolean" || value === null || (numeric && (type === "number" || !(+(value as string) % 1)))) return { value: +(value as string) };
-      return undefined;
+      // ajv's test for a string is `data && data == +data`: any but "" that Number() reads, so "1e3",
+      // " 7 ", "0x10" and "Infinity" coerce (and " " to 0).
+      const numeric = kind === "boolean" || value === null || (kind === "string" && value !== "" && !Number.isNaN(Number(value)));
+      const number = Number(value);
+      return numeric && !(type === "integer" && number % 1) ? { value: number } : undefined;
     }
     case "boolean":
       if (value === "false" || value === 0 || value === null) return { value: false };
@@ -150,12 +168,29 @@ const escapePointer = (key: string | number) => String(key).replaceAll("~", "~0"
 /** Validates `data` against `schema`, coercing and removing in place as ajv would; answers the errors. */
 export function validateInPlace(data: unknown, schema: Schema, formats: Readonly<Record<string, FormatCheck>>): SchemaError[] {
   const context: Context = { errors: [], formats };
-  validate(data, schema, null, "", "#", context);
+  validate({ value: data }, schema, "", "#", context);
   return context.errors;
 }
 
-/** Answers whether `data` is valid; errors are appended to `context.errors`. */
-function validate(input: unknown, schema: Schema | boolean, holder: Holder, path: string, schemaPath: string, context: Context): boolean {
+/** ajv's coercion of the slot's value to one of `types` (dataType.ts, `coerceData`); answers whether it coerced. */
+function coerce(slot: Slot, types: string[]): boolean {
+  const coercible = types.filter((type) => COERCIBLE.has(type));
+  if (coercible.length === 0) return false;
+  let coerced: { value: unknown } | undefined;
+  if (Array.isArray(slot.value) && slot.value.length === 1) {
+    // ajv unwraps its variable even when nothing coerces afterwards: the later keywords and the type error see the element.
+    slot.value = slot.value[0];
+    if (matchesEveryType(types, slot.value)) coerced = { value: slot.value };
+  }
+  for (const type of coercible) coerced ??= coerceTo(type, slot.value);
+  if (!coerced) return false;
+  slot.value = coerced.value;
+  if (slot.parent) (slot.parent as Record<string | number, unknown>)[slot.key!] = coerced.value;
+  return true;
+}
+
+/** Answers whether the slot's value is valid; errors are appended to `context.errors`. */
+function validate(slot: Slot, schema: Schema | boolean, path: string, schemaPath: string, context: Context): boolean {
   if (schema === true) return true;
   if (schema === false) {
     context.errors.push({
@@ -166,12 +201,11 @@ function validate(input: unknown, schema: Schema | boolean, holder: Holder, path
       message: "boolean schema is false",
       schema: false,
       parentSchema: {},
-      data: input,
+      data: slot.value,
     });
     return false;
   }
   const before = context.errors.length;
-  let data = input;
   const fail = (keyword: string, params: Record<string, unknown>, message: string) =>
     context.errors.push({
       keyword,
@@ -181,43 +215,28 @@ function validate(input: unknown, schema: Schema | boolean, holder: Holder, path
       message,
       schema: schema[keyword],
       parentSchema: schema,
-      data,
+      data: slot.value,
     });
+  const failType = () => fail("type", { type: schema.type }, `must be ${types.join(",")}`);
+  const sameLevel = (sub: unknown, keyword: string, into: Context = context) => validate(slot, sub as Schema, path, `${schemaPath}/${keyword}`, into);
 
   const types = schema.type === undefined ? [] : ([] as string[]).concat(schema.type as string | string[]);
-  if (types.length > 0 && !types.some((type) => typeMatches(type, data))) {
-    const coercible = types.filter((type) => COERCIBLE.has(type));
-    let coerced: { value: unknown } | undefined;
-    if (coercible.length > 0) {
-      if (Array.isArray(data) && data.length === 1) {
-        data = data[0];
-        if (isOfEveryType(types, data)) coerced = { value: data };
-      }
-      for (const type of coercible) coerced ??= coerceTo(type, data);
-    }
-    if (coerced) {
-      data = coerced.value;
-      if (holder) (holder.parent as Record<string | number, unknown>)[holder.key] = data;
-    } else {
-      fail("type", { type: types.join(",") }, `must be ${types.join(",")}`);
-    }
-  }
+  // A lone "object" cannot be coerced to: ajv checks it with the object keywords, after the typeless ones.
+  const typeCheckedWithObjectKeywords = types.length === 1 && types[0] === "object" && OBJECT_KEYWORDS.some((keyword) => schema[keyword] !== undefined);
+  if (types.length > 0 && !typeCheckedWithObjectKeywords && !types.some((type) => typeMatches(type, slot.value)) && !coerce(slot, types)) failType();
 
   // Typeless keywords, in ajv's order.
-  if ("const" in schema && !deepEqual(data, schema.const)) fail("const", { allowedValue: schema.const }, "must be equal to constant");
-  if (Array.isArray(schema.enum) && !schema.enum.some((allowed) => deepEqual(data, allowed))) {
+  if ("const" in schema && !deepEqual(slot.value, schema.const)) fail("const", { allowedValue: schema.const }, "must be equal to constant");
+  if (Array.isArray(schema.enum) && !schema.enum.some((allowed) => deepEqual(slot.value, allowed))) {
     fail("enum", { allowedValues: schema.enum }, "must be equal to one of the allowed values");
   }
-  if (schema.not !== undefined) {
-    const scratch: Context = { ...context, errors: [] };
-    if (validate(data, schema.not as Schema, holder, path, `${schemaPath}/not`, scratch)) fail("not", {}, "must NOT be valid");
-  }
+  if (schema.not !== undefined && sameLevel(schema.not, "not", { ...context, errors: [] })) fail("not", {}, "must NOT be valid");
   if (Array.isArray(schema.anyOf)) {
     const branchErrors: SchemaError[] = [];
     let valid = false;
-    for (const [index, branch] of (schema.anyOf as Schema[]).entries()) {
+    for (const [index, branch] of schema.anyOf.entries()) {
       const scratch: Context = { ...context, errors: [] };
-      valid = validate(data, branch, holder, path, `${schemaPath}/anyOf/${index}`, scratch);
+      valid = sameLevel(branch, `anyOf/${index}`, scratch);
       if (valid) break;
       branchErrors.push(...scratch.errors);
     }
@@ -226,21 +245,17 @@ function validate(input: unknown, schema: Schema | boolean, holder: Holder, path
       fail("anyOf", {}, "must match a schema in anyOf");
     }
   }
-  if (Array.isArray(schema.allOf)) {
-    for (const [index, part] of (schema.allOf as Schema[]).entries()) validate(data, part, holder, path, `${schemaPath}/allOf/${index}`, context);
-  }
-  if (schema.if !== undefined && schema.then !== undefined) {
-    const scratch: Context = { ...context, errors: [] };
-    if (validate(data, schema.if as Schema, holder, path, `${schemaPath}/if`, scratch)) {
-      if (!validate(data, schema.then as Schema, holder, path, `${schemaPath}/then`, context))
-        fail("if", { failingKeyword: "then" }, 'must match "then" schema');
-    }
+  if (Array.isArray(schema.allOf)) for (const [index, part] of schema.allOf.entries()) sameLevel(part, `allOf/${index}`);
+  if (schema.if !== undefined && schema.then !== undefined && sameLevel(schema.if, "if", { ...context, errors: [] })) {
+    if (!sameLevel(schema.then, "then")) fail("if", { failingKeyword: "then" }, 'must match "then" schema');
   }
 
-  if (typeof data === "number") {
-    if (typeof schema.maximum === "number" && !(data <= schema.maximum))
+  // Keywords per data type, in ajv's order: number, string, array, object.
+  const data = slot.value;
+  if (typeof data === "number" && Number.isFinite(data)) {
+    if (typeof schema.maximum === "number" && data > schema.maximum)
       fail("maximum", { comparison: "<=", limit: schema.maximum }, `must be <= ${schema.maximum}`);
-    if (typeof schema.minimum === "number" && !(data >= schema.minimum))
+    if (typeof schema.minimum === "number" && data < schema.minimum)
       fail("minimum", { comparison: ">=", limit: schema.minimum }, `must be >= ${schema.minimum}`);
   }
   if (typeof data === "string") {
@@ -255,10 +270,9 @@ function validate(input: unknown, schema: Schema | boolean, holder: Holder, path
       if (!check(data)) fail("format", { format: schema.format }, `must match format "${schema.format}"`);
     }
   }
-  if (Array.isArray(data) && schema.items !== undefined && typeof schema.items === "object" && !Array.isArray(schema.items)) {
-    const items = data;
-    for (let index = 0; index < items.length; index += 1) {
-      validate(items[index], schema.items as Schema, { parent: items, key: index }, `${path}/${index}`, `${schemaPath}/items`, context);
+  if (Array.isArray(data) && typeof schema.items === "object" && schema.items !== null && !Array.isArray(schema.items)) {
+    for (let index = 0; index < data.length; index += 1) {
+      validate({ value: data[index], parent: data, key: index }, schema.items as Schema, `${path}/${index}`, `${schemaPath}/items`, context);
     }
   }
   if (typeMatches("object", data)) {
@@ -272,15 +286,12 @@ function validate(input: unknown, schema: Schema | boolean, holder: Holder, path
     }
     for (const [name, propertySchema] of Object.entries(properties)) {
       if (object[name] === undefined) continue;
-      validate(
-        object[name],
-        propertySchema,
-        { parent: object, key: name },
-        `${path}/${escapePointer(name)}`,
-        `${schemaPath}/properties/${escapePointer(name)}`,
-        context,
-      );
+      const pointer = escapePointer(name);
+      const schemaPointer = `${schemaPath}/properties/${encodeURIComponent(pointer)}`;
+      validate({ value: object[name], parent: object, key: name }, propertySchema, `${path}/${pointer}`, schemaPointer, context);
     }
+  } else if (typeCheckedWithObjectKeywords) {
+    failType();
   }
   return context.errors.length === before;
 }

@@ -19,6 +19,9 @@ function formatCheck(format: unknown): FormatCheck {
   throw new Error("unsupported format definition");
 }
 
+/** ajv applies a number format (int32, float…) to numbers only; this validator checks strings, so it leaves them out. */
+const isNumberFormat = (format: unknown) => typeof format === "object" && format !== null && "type" in format && format.type === "number";
+
 /** actions-core's `date-like`: anything dayjs reads as a date, or a Unix time in seconds. */
 function isDateLike(value: string): boolean {
   let date = dayjs(value);
@@ -27,7 +30,11 @@ function isDateLike(value: string): boolean {
 }
 
 export const FORMATS: Readonly<Record<string, FormatCheck>> = {
-  ...Object.fromEntries(Object.entries(fullFormats).map(([name, format]) => [name, formatCheck(format)])),
+  ...Object.fromEntries(
+    Object.entries(fullFormats)
+      .filter(([, format]) => !isNumberFormat(format))
+      .map(([name, format]) => [name, formatCheck(format)]),
+  ),
   text: () => true,
   "date-like": isDateLike,
 };
