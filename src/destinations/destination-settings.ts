@@ -13,7 +13,9 @@ export interface SettingsProblem {
 }
 
 export function destinationTypeOf(type: string): RegisteredDestinationType | SettingsProblem {
-  return destinationType(type) ?? { field: "type", message: `type must be one of ${DESTINATION_TYPE_NAMES}.` };
+  const found = destinationType(type);
+  if (found?.unavailable) return { field: "type", message: `type: ${found.unavailable}.` };
+  return found ?? { field: "type", message: `type must be one of ${DESTINATION_TYPE_NAMES}.` };
 }
 
 /**
@@ -39,6 +41,8 @@ export function checkDestinationSettings(
 /** A destination as shown outside: its secrets masked. */
 export function withMaskedSecrets(destination: Destination): Destination {
   const masked = { ...destination.settings };
-  for (const secret of destinationType(destination.type)?.secrets ?? []) if (masked[secret] !== undefined) masked[secret] = MASK;
+  const type = destinationType(destination.type);
+  const secrets = type?.unavailable ? Object.keys(masked).filter((key) => key !== "subscriptions") : (type?.secrets ?? []);
+  for (const secret of secrets) if (masked[secret] !== undefined) masked[secret] = MASK;
   return { ...destination, settings: masked };
 }

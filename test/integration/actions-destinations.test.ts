@@ -1,3 +1,4 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, inject, it } from "vitest";
 import { admin } from "../support/workerd/admin";
 import { waitUntil } from "../support/wait-until";
@@ -96,7 +97,7 @@ describe("creating an Actions destination", () => {
 
     const unknown = await admin<{ error: string }>("POST", "/destinations", { name: "Unknown", type: "actions:not-a-destination", settings: {} });
     expect(unknown.status).toBe(400);
-    expect(unknown.body.error).toContain("actions:<slug>");
+    expect(unknown.body.error).toContain("/api/v1/catalog/destinations");
   });
 });
 
@@ -193,5 +194,42 @@ describe("preview", () => {
     expect(JSON.stringify(body)).not.toContain("amp-preview-secret");
     expect(JSON.stringify(body)).not.toContain("amp-preview-key");
     expect(body.subscriptions.some((subscription) => !subscription.matched)).toBe(true);
+  });
+});
+
+describe("an Actions destination this build left out", () => {
+  it("still reads, masked; its events go to the dead letters saying why; it cannot be changed", async () => {
+    const source = await createSource("Left-out destination source");
+    // As a Worker built with every destination would have stored it, before a SLUICE_ACTIONS build.
+    const { DestinationStore } = await import("../../src/destinations/destination-store");
+    const stored = await new DestinationStore(env.DB).create(
+      {
+        name: "Left out",
+        type: "actions:left-out-of-this-build",
+        enabled: true,
+        sourceIds: [source.id],
+        settings: { apiKey: "kept-secret", subscriptions: [] },
+        consentCategories: [],
+      },
+      new Date(),
+    );
+    const listed = await admin<{ destinations: { id: string; settings: Record<string, unknown> }[] }>("GET", "/destinations");
+    expect(listed.status).toBe(200);
+    expect(listed.body.destinations.find((destination) => destination.id === stored.id)!.settings).toEqual({ apiKey: "********" });
+
+    const messageId = unique("left-out");
+    await sendBatch(source.writeKey, [track(messageId)]);
+    const letters = await waitUntil(
+      "the event dead-lettered",
+      () => admin<{ deadLetters: { reason: string; events: { messageId: string }[] }[] }>("GET", `/destinations/${stored.id}/dead-letters`),
+      ({ body }) => body.deadLetters.length > 0,
+      { timeoutMs: 20_000 },
+    );
+    expect(letters.body.deadLetters[0]!.events[0]!.messageId).toBe(messageId);
+    expect(letters.body.deadLetters[0]!.reason).toContain("not in this Worker's build");
+
+    const changed = await admin<{ field: string }>("PATCH", `/destinations/${stored.id}`, { settings: { apiKey: "another" } });
+    expect(changed.status).toBe(400);
+    expect(changed.body.field).toBe("type");
   });
 });

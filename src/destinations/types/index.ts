@@ -1,6 +1,7 @@
-import type { z } from "zod";
+import { z } from "zod";
 import { actionsDestinationType } from "../actions/actions-type";
-import { actionsSlugOf } from "../actions/catalog";
+import { ACTIONS_PREFIX, actionsSlugOf } from "../actions/catalog";
+import { isPlainObject } from "../../spec/validate-event";
 import { requestUnit } from "../deliver";
 import type { DeletionSubject, DeliveryUnit, DestinationType, OutgoingRequest } from "../destination-type";
 import type { SettingsSecrets } from "../sealed-settings";
@@ -33,6 +34,12 @@ export interface RegisteredDestinationType {
   units(events: readonly Record<string, unknown>[], settings: Record<string, unknown>, context?: UnitContext): Promise<DeliveryUnit[]>;
   /** Whether the destination wants the event at all (an Actions destination: a subscription matches); absent means every event. */
   accepts?(event: Record<string, unknown>, settings: Record<string, unknown>): boolean;
+  /**
+   * Why this Worker cannot deliver the type (an `actions:<slug>` left out of this build by
+   * SLUICE_ACTIONS): stored destinations of it still read, and their events wait in the dead
+   * letters for a redeploy, but none can be created or changed.
+   */
+  unavailable?: string;
   /** Present when the type takes forwarded deletions. */
   deletions?(subjects: readonly DeletionSubject[], settings: Record<string, unknown>): Promise<OutgoingRequest[]>;
 }
@@ -55,15 +62,37 @@ export const BUILT_IN_TYPES: Readonly<Record<string, RegisteredDestinationType>>
 
 const actionsTypes = new Map<string, RegisteredDestinationType>();
 
-/** A destination type by name: a built-in one, or `actions:<slug>` for a bundled Actions destination; undefined when unknown. */
+/**
+ * A destination type by name: a built-in one, `actions:<slug>` for a bundled Actions destination,
+ * an unavailable stand-in for an Actions destination this build left out; undefined when unknown.
+ */
 export function destinationType(name: string): RegisteredDestinationType | undefined {
   if (Object.hasOwn(BUILT_IN_TYPES, name)) return BUILT_IN_TYPES[name];
   const slug = actionsSlugOf(name);
-  if (slug === null) return undefined;
+  if (slug === null) return name.startsWith(ACTIONS_PREFIX) ? unavailableType(name) : undefined;
   let type = actionsTypes.get(slug);
   if (!type) {
     type = actionsDestinationType(slug);
     actionsTypes.set(slug, type);
   }
   return type;
+}
+
+/** An Actions destination this build left out: readable, never delivered to (its events are refused, so re-drivable later). */
+function unavailableType(name: string): RegisteredDestinationType {
+  const unavailable = `${name} is not in this Worker's build (GET /api/v1/catalog/destinations lists what it runs; SLUICE_ACTIONS chooses at build time)`;
+  return {
+    type: name,
+    unavailable,
+    // Which of its settings are secret is unknown here: all of them are shown masked.
+    secrets: [],
+    parseSettings: (input) =>
+      isPlainObject(input)
+        ? { success: true, data: input }
+        : { success: false, error: new z.ZodError([{ code: "custom", path: [], message: unavailable, input }]) },
+    units: (events) =>
+      Promise.resolve([
+        { events: events.map((_, index) => index), send: () => Promise.resolve(events.map(() => ({ kind: "failed" as const, reason: unavailable }))) },
+      ]),
+  };
 }
