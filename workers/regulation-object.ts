@@ -1,3 +1,4 @@
+import { destinationContext } from "../src/destinations/destination-context";
 import { outboundFetch } from "../src/destinations/outbound";
 import { DurableObject } from "cloudflare:workers";
 import { debuggerFor } from "../src/debugger/debugger-stub";
@@ -100,6 +101,7 @@ export class RegulationObject extends DurableObject<AppEnv> {
       destinations: async () => (await destinations.list()).filter((destination) => destination.enabled),
       destination: (id) => destinations.get(id),
       destinationType: (type) => destinationType(type),
+      destinationContext: (id) => destinationContext(env, id),
       fetcher: outboundFetch(env),
       report: (status, progress, error) => regulations.saveProgress(this.state.spec()!.id, status, progress, new Date(), error),
       now: Date.now,

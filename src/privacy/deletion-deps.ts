@@ -1,5 +1,5 @@
 import type { Destination } from "../destinations/destination-store";
-import type { RegisteredDestinationType } from "../destinations/types";
+import type { RegisteredDestinationType, UnitContext } from "../destinations/types";
 import type { Covered } from "./covered";
 import type { DeletionState, DeletionStep } from "./deletion-state";
 import type { RegulationProgress, RegulationStatus } from "./regulation";
@@ -63,6 +63,8 @@ export interface DeletionDeps {
   /** One destination, enabled or not, or null when it is gone. */
   destination: (id: string) => Promise<Destination | null>;
   destinationType: (type: string) => RegisteredDestinationType | undefined;
+  /** What a destination's type may need while it forwards (sealed OAuth tokens). */
+  destinationContext?: (destinationId: string) => UnitContext;
   fetcher: typeof fetch;
   /** Publishes status and progress where the Regulations API reads them (D1 `regulations`). */
   report: (status: RegulationStatus, progress: RegulationProgress, error: string | null) => Promise<void>;

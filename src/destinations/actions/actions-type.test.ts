@@ -138,6 +138,25 @@ describe("an Actions destination type", () => {
     expect(api.seen.map((request) => new URL(request.url).pathname)).toEqual(["/orders"]);
   });
 
+  it("forwards a deletion through the destination's own onDelete (Amplitude's deletion API), read by the delivery policy", async () => {
+    const amplitude = destinationType("actions:amplitude")!;
+    const settings = parsedSettings("actions:amplitude", { apiKey: "key-1", secretKey: "secret-1" });
+    const api = standIn((_, body) => new Response("{}", { status: body.includes("busy-user") ? 429 : 200, headers: { "Retry-After": "30" } }));
+    const units = await amplitude.deletions!(
+      [
+        { userId: "gone-user", messageId: "r-0" },
+        { userId: "busy-user", messageId: "r-1" },
+      ],
+      settings,
+    );
+    expect(units.map((unit) => unit.events)).toEqual([[0], [1]]);
+    expect(await units[0]!.send(api.fetcher)).toEqual([{ kind: "delivered" }]);
+    expect(await units[1]!.send(api.fetcher)).toEqual([expect.objectContaining({ kind: "retry", retryAfterSeconds: 30 })]);
+    expect(new URL(api.seen[0]!.url).pathname).toBe("/api/2/deletions/users");
+    expect(JSON.parse(api.seen[0]!.body)).toEqual({ user_ids: ["gone-user"], requester: "segment" });
+    expect("deletions" in destinationType("actions:slack")!).toBe(false);
+  });
+
   it("says whether any enabled subscription wants an event (routing drops the rest before the queue)", () => {
     expect(mixpanel.accepts!(track("t"), mixpanelSettings)).toBe(true);
     expect(mixpanel.accepts!({ type: "alias", messageId: "a", userId: "u", previousId: "p" }, mixpanelSettings)).toBe(false);

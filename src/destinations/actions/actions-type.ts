@@ -100,6 +100,20 @@ export function actionsDestinationType(slug: string): RegisteredDestinationType 
     units(events, stored, context) {
       return Promise.resolve(actionUnits(framework, usesOAuth, actionsTypeName(slug), events, stored, context));
     },
+    // Segment forwards a regulation's deletion to destinations that define onDelete (Amplitude, Braze…).
+    ...(definition.onDelete
+      ? {
+          deletions(subjects, stored, context = {}) {
+            const session = new ActionsSession(framework, usesOAuth, actionsTypeName(slug), splitSettings(stored), context);
+            return Promise.resolve(
+              subjects.map((subject, index) => ({
+                events: [index],
+                send: async (fetcher: typeof fetch) => [await session.deleteSubject(subject.userId, fetcher)],
+              })),
+            );
+          },
+        }
+      : {}),
   };
 }
 
@@ -247,6 +261,18 @@ class ActionsSession {
     } catch (error) {
       const outcome = classifyActionError(error, Date.now());
       return events.map(() => outcome);
+    }
+  }
+
+  /** Runs the destination's own `onDelete` for one person: Segment passes the userId (and an anonymousId when it has one). */
+  async deleteSubject(userId: string, fetcher: typeof fetch): Promise<DeliveryOutcome> {
+    try {
+      const oauth = await this.oauth();
+      const settings = { ...structuredClone(this.current.settings), ...(oauth ? { oauth } : {}) };
+      await runWithFetch(recordingFetch(fetcher), () => this.framework.onDelete!({ userId }, settings));
+      return { kind: "delivered" };
+    } catch (error) {
+      return classifyActionError(error, Date.now());
     }
   }
 

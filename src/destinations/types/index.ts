@@ -3,7 +3,7 @@ import { actionsDestinationType } from "../actions/actions-type";
 import { ACTIONS_PREFIX, actionsSlugOf } from "../actions/catalog";
 import { isPlainObject } from "../../spec/validate-event";
 import { requestUnit } from "../deliver";
-import type { DeletionSubject, DeliveryUnit, DestinationType, OutgoingRequest } from "../destination-type";
+import type { DeletionSubject, DeliveryUnit, DestinationType } from "../destination-type";
 import type { SettingsSecrets } from "../sealed-settings";
 import { segmentDestination } from "./segment";
 import { webhookDestination } from "./webhook";
@@ -40,8 +40,8 @@ export interface RegisteredDestinationType {
    * letters for a redeploy, but none can be created or changed.
    */
   unavailable?: string;
-  /** Present when the type takes forwarded deletions. */
-  deletions?(subjects: readonly DeletionSubject[], settings: Record<string, unknown>): Promise<OutgoingRequest[]>;
+  /** Present when the type takes forwarded deletions: units whose `events` index into `subjects`. */
+  deletions?(subjects: readonly DeletionSubject[], settings: Record<string, unknown>, context?: UnitContext): Promise<DeliveryUnit[]>;
 }
 
 function register<Settings extends Record<string, unknown>>(type: DestinationType<Settings>): RegisteredDestinationType {
@@ -50,7 +50,7 @@ function register<Settings extends Record<string, unknown>>(type: DestinationTyp
     secrets: type.secrets,
     parseSettings: (input) => type.settings.safeParse(input),
     units: async (events, settings) => (await type.requests(events, type.settings.parse(settings))).map(requestUnit),
-    ...(type.deletions ? { deletions: (subjects, settings) => type.deletions!(subjects, type.settings.parse(settings)) } : {}),
+    ...(type.deletions ? { deletions: async (subjects, settings) => (await type.deletions!(subjects, type.settings.parse(settings))).map(requestUnit) } : {}),
   };
 }
 

@@ -1,5 +1,4 @@
-import { sendRequest } from "../../destinations/deliver";
-import { describeExhausted, nextRetryDelaySeconds } from "../../destinations/delivery-policy";
+import { describeExhausted, nextRetryDelaySeconds, type DeliveryOutcome } from "../../destinations/delivery-policy";
 import type { StepContext, StepResult } from "../deletion-deps";
 
 /** Subjects turned into requests at a time. */
@@ -17,7 +16,8 @@ interface DeliveryRow extends Record<string, SqlStorageValue> {
 
 /**
  * Forwards the deletion to every destination enabled when the step starts whose type takes
- * deletions (the webhook: `{"type":"delete","userId"}` per subject, signed like events). Each
+ * deletions (the webhook: `{"type":"delete","userId"}` per subject, signed like events; an
+ * Actions destination with Segment's `onDelete`, such as Amplitude's or Braze's deletion API). Each
  * destination has its own cursor into the subjects and its own retries (live delivery's policy:
  * backoff, Retry-After, the 4-hour window), so a failing one never holds up the others; it ends
  * `failed`, and the regulation PARTIAL_SUCCESS. Types that take no deletions are `skipped`.
@@ -82,14 +82,15 @@ async function forwardTo(ctx: StepContext, row: DeliveryRow): Promise<number | n
       save({ state: "done" });
       return null;
     }
-    const requests = await type.deletions(
+    const units = await type.deletions(
       subjects.map(({ userId, position }) => ({ userId, messageId: `${spec.id}-${position}` })),
       destination.settings,
+      deps.destinationContext?.(destination.id),
     );
-    for (const request of requests) {
-      const outcome = await sendRequest(request, deps.fetcher);
+    for (const unit of units) {
+      const outcome = leastFinalOf(await unit.send(deps.fetcher));
       if (outcome.kind === "delivered") {
-        save({ next: Math.max(...request.events.map((index) => subjects[index]!.position)) + 1, attempts: 0, first_attempt_at: null, retry_at: null });
+        save({ next: Math.max(...unit.events.map((index) => subjects[index]!.position)) + 1, attempts: 0, first_attempt_at: null, retry_at: null });
         continue;
       }
       if (outcome.kind === "failed") {
@@ -116,4 +117,11 @@ async function forwardTo(ctx: StepContext, row: DeliveryRow): Promise<number | n
     }
   }
   return deps.now();
+}
+
+/** One answer for a unit of deletions: a retry if any asks one (the longest wait), else a refusal, else done. */
+function leastFinalOf(outcomes: readonly DeliveryOutcome[]): DeliveryOutcome {
+  const retries = outcomes.filter((outcome) => outcome.kind === "retry");
+  if (retries.length > 0) return retries.reduce((longest, next) => ((next.retryAfterSeconds ?? 0) > (longest.retryAfterSeconds ?? 0) ? next : longest));
+  return outcomes.find((outcome) => outcome.kind === "failed") ?? { kind: "delivered" };
 }

@@ -78,6 +78,8 @@ export declare class Destination {
     auth: { accessToken?: string; refreshToken?: string; refreshTokenUrl?: string },
     options?: SubscriptionOptions,
   ): Promise<ActionResult[]>;
+  /** Present when the destination takes deletions (its definition's onDelete). */
+  onDelete?(event: { userId?: string; anonymousId?: string }, settings: Record<string, unknown>): Promise<unknown>;
   /** Refreshes the OAuth tokens with the destination's own refresh, and answers the settings with them. */
   handleAuthError(settings: Record<string, unknown>, options?: SubscriptionOptions): Promise<Record<string, unknown>>;
 }
