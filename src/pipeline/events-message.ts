@@ -20,6 +20,8 @@ const envelope = z.object({ v: z.literal(1), events: z.array(z.unknown()), forwa
 export interface UnreadableEvent {
   reason: string;
   event: unknown;
+  /** Its place in the message's events: several unreadable events of one message each keep their own dead letter. */
+  position: number;
 }
 
 export type DecodeResult = { ok: true; events: AcceptedEvent[]; unreadable: UnreadableEvent[]; forwarded: boolean } | { ok: false; reason: string };
@@ -30,11 +32,11 @@ export function decodeEventsMessage(body: unknown): DecodeResult {
 
   const events: AcceptedEvent[] = [];
   const unreadable: UnreadableEvent[] = [];
-  for (const event of parsed.data.events) {
+  parsed.data.events.forEach((event, position) => {
     const checked = queuedEvent.safeParse(event);
     if (checked.success) events.push(checked.data as AcceptedEvent);
-    else unreadable.push({ reason: `unreadable event: ${describe(checked.error)}`, event });
-  }
+    else unreadable.push({ reason: `unreadable event: ${describe(checked.error)}`, event, position });
+  });
   return { ok: true, events, unreadable, forwarded: parsed.data.forwarded === true };
 }
 
@@ -55,10 +57,10 @@ export function decodeBatch(queue: string, messages: readonly { id: string; body
   const entries: BatchEntry[] = [];
   const deadLetters: DeadLetterEnvelope[] = [];
   messages.forEach((message, index) => {
-    const deadLetter = (reason: string, body: unknown) => deadLetters.push({ deadLetter: { queue, messageId: message.id, reason }, body });
+    const deadLetter = (messageId: string, reason: string, body: unknown) => deadLetters.push({ deadLetter: { queue, messageId, reason }, body });
     const decoded = decodeEventsMessage(message.body);
-    if (!decoded.ok) return deadLetter(decoded.reason, message.body);
-    for (const { reason, event } of decoded.unreadable) deadLetter(reason, event);
+    if (!decoded.ok) return deadLetter(message.id, decoded.reason, message.body);
+    for (const { reason, event, position } of decoded.unreadable) deadLetter(`${message.id}-${position}`, reason, event);
     for (const event of decoded.events) entries.push({ event, owner: message.id, message: index, forwarded: decoded.forwarded });
   });
   return { entries, deadLetters };

@@ -192,22 +192,31 @@ describe("exactly-once archive", () => {
     expect(record.reason).toMatch(/unreadable events message/);
   });
 
-  it("dead-letters an unreadable event alone and archives its neighbours", async () => {
+  it("dead-letters each unreadable event alone, under its own key, and archives its neighbours", async () => {
     const sourceId = uniqueId("src");
     const good = acceptedEvent(sourceId, `${sourceId}-good`);
     const bad = { ...acceptedEvent(sourceId, `${sourceId}-bad`), timestamp: "+012024-01-01T00:00:00.000Z" };
+    const worse = { ...acceptedEvent(sourceId, `${sourceId}-worse`), receivedAt: "yesterday" };
     const id = uniqueId("mixed");
-    expect((await deliver([{ id, body: eventsMessage([bad, good]) }])).explicitAcks).toEqual([id]);
+    expect((await deliver([{ id, body: eventsMessage([bad, good, worse]) }])).explicitAcks).toEqual([id]);
 
     const archived = await waitForArchived(sourceId, 1);
     expect(archived.map((e) => e.event.messageId)).toEqual([good.messageId]);
     const kept = await waitUntil(
       `the dead letter of queue message ${id}`,
-      async () => (await env.ARCHIVE.list({ prefix: "dead-letter/sluice-events-dlq/" })).objects.filter((o) => o.key.endsWith(`/${id}.json`)),
-      (objects) => objects.length > 0,
+      async () => (await env.ARCHIVE.list({ prefix: "dead-letter/sluice-events-dlq/" })).objects.filter((o) => o.key.includes(`/${id}-`)),
+      (objects) => objects.length === 2,
     );
-    const record = await (await env.ARCHIVE.get(kept[0]!.key))!.json<{ reason: string; body: { messageId: string } }>();
-    expect(record.reason).toMatch(/unreadable event: timestamp/);
-    expect(record.body.messageId).toBe(bad.messageId);
+    const records = await Promise.all(
+      kept.map(async (object) => ({
+        key: object.key,
+        ...(await (await env.ARCHIVE.get(object.key))!.json<{ reason: string; body: { messageId: string } }>()),
+      })),
+    );
+    const byKey = Object.fromEntries(records.map((record) => [record.key.slice(record.key.lastIndexOf("/") + 1), record]));
+    expect(byKey[`${id}-0.json`]!.reason).toMatch(/unreadable event: timestamp/);
+    expect(byKey[`${id}-0.json`]!.body.messageId).toBe(bad.messageId);
+    expect(byKey[`${id}-2.json`]!.reason).toMatch(/unreadable event: receivedAt/);
+    expect(byKey[`${id}-2.json`]!.body.messageId).toBe(worse.messageId);
   });
 });
