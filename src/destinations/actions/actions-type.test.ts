@@ -26,6 +26,15 @@ const track = (messageId: string, event = "Signed Up", properties: Record<string
   context: {},
 });
 
+/** Segment's Webhook (Actions) `send` to a path, carrying the messageId. */
+const toHook = (path: string) => ({ url: `https://hooks.example.com${path}`, method: "POST", data: { id: { "@path": "$.messageId" } } });
+
+/** Two subscriptions an order matches both of. */
+const ALL_AND_ORDERS = [
+  { name: "All tracks", subscribe: 'type = "track"', partnerAction: "send", mapping: toHook("/all") },
+  { name: "Orders", subscribe: 'event = "Order Completed"', partnerAction: "send", mapping: toHook("/orders") },
+];
+
 function parsedSettings(type: string, settings: Record<string, unknown>): Record<string, unknown> {
   const parsed = destinationType(type)!.parseSettings(settings);
   if (!parsed.success) throw new Error(parsed.error.issues[0]!.message);
@@ -95,13 +104,8 @@ describe("an Actions destination type", () => {
 
   it("gives an event every matching subscription; the least final answer is the event's", async () => {
     const webhook = destinationType("actions:webhook")!;
-    const to = (path: string) => ({ url: `https://hooks.example.com${path}`, method: "POST", data: { id: { "@path": "$.messageId" } } });
     const settings = parsedSettings("actions:webhook", {
-      subscriptions: [
-        { name: "All tracks", subscribe: 'type = "track"', partnerAction: "send", mapping: to("/all") },
-        { name: "Orders", subscribe: 'event = "Order Completed"', partnerAction: "send", mapping: to("/orders") },
-        { name: "Off", subscribe: 'type = "track"', partnerAction: "send", mapping: to("/off"), enabled: false },
-      ],
+      subscriptions: [...ALL_AND_ORDERS, { name: "Off", subscribe: 'type = "track"', partnerAction: "send", mapping: toHook("/off"), enabled: false }],
     });
     const api = standIn((request) => new Response("{}", { status: new URL(request.url).pathname === "/orders" ? 500 : 200 }));
     const results = await deliverBatch(webhook, settings, [track("signup"), track("order", "Order Completed"), { type: "page", messageId: "p" }], api.fetcher);
@@ -117,13 +121,7 @@ describe("an Actions destination type", () => {
 
   it("sends a retried event again only to the subscriptions that did not take it", async () => {
     const webhook = destinationType("actions:webhook")!;
-    const to = (path: string) => ({ url: `https://hooks.example.com${path}`, method: "POST", data: { id: { "@path": "$.messageId" } } });
-    const settings = parsedSettings("actions:webhook", {
-      subscriptions: [
-        { name: "All tracks", subscribe: 'type = "track"', partnerAction: "send", mapping: to("/all") },
-        { name: "Orders", subscribe: 'event = "Order Completed"', partnerAction: "send", mapping: to("/orders") },
-      ],
-    });
+    const settings = parsedSettings("actions:webhook", { subscriptions: ALL_AND_ORDERS });
     let ordersUp = false;
     const api = standIn((request) => new Response("{}", { status: new URL(request.url).pathname === "/orders" && !ordersUp ? 503 : 200 }));
     const deps = { destination: () => Promise.resolve({ enabled: true, type: webhook, settings }), fetcher: api.fetcher, now: Date.now, random: () => 0.5 };

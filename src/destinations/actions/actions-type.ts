@@ -150,14 +150,7 @@ function actionUnits(
         events: group,
         label: subscription.name ?? subscription.partnerAction,
         key,
-        send: (fetcher, record) =>
-          session.send(
-            subscription,
-            group.map((index) => events[index]!),
-            batchSize !== null,
-            fetcher,
-            record,
-          ),
+        send: (fetcher, record) => session.send({ subscription, events: group.map((index) => events[index]!), batched: batchSize !== null }, fetcher, record),
       });
     }
   }
@@ -182,6 +175,13 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
   const chunks: T[][] = [];
   for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
   return chunks;
+}
+
+/** One subscription's action for some events: each alone, or together through the action's performBatch. */
+interface ActionJob {
+  subscription: Subscription;
+  events: Record<string, unknown>[];
+  batched: boolean;
 }
 
 /**
@@ -212,14 +212,9 @@ class ActionsSession {
     return this.tokens;
   }
 
-  async send(
-    subscription: Subscription,
-    events: Record<string, unknown>[],
-    batched: boolean,
-    fetcher: typeof fetch,
-    record?: (attempt: AttemptRecord) => void,
-  ): Promise<DeliveryOutcome[]> {
-    const outcomes = await this.attempt(subscription, events, batched, fetcher, record);
+  async send(job: ActionJob, fetcher: typeof fetch, record?: (attempt: AttemptRecord) => void): Promise<DeliveryOutcome[]> {
+    const { events } = job;
+    const outcomes = await this.attempt(job, fetcher, record);
     const unauthorized = outcomes.some((outcome) => outcome.kind === "failed" && outcome.reason.startsWith("answered 401"));
     if (!unauthorized || !this.usesOAuth || !(await this.oauth().catch(() => undefined))?.refresh_token) return outcomes;
     try {
@@ -230,13 +225,11 @@ class ActionsSession {
         reason: `answered 401 and the OAuth refresh failed: ${error instanceof Error ? error.message : String(error)}`,
       }));
     }
-    return this.attempt(subscription, events, batched, fetcher, record);
+    return this.attempt(job, fetcher, record);
   }
 
   private async attempt(
-    subscription: Subscription,
-    events: Record<string, unknown>[],
-    batched: boolean,
+    { subscription, events, batched }: ActionJob,
     fetcher: typeof fetch,
     record?: (attempt: AttemptRecord) => void,
   ): Promise<DeliveryOutcome[]> {
