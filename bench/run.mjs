@@ -6,13 +6,15 @@
 // Environment:
 //   SLUICE_BENCH_SECTIONS=fql,delivery  run only these sections (comma-separated summary keys:
 //                                       sdk, console, ingestDomain, plan, fql, edge, archive,
-//                                       debugger, consolePages, identity, delivery, privacy);
-//                                       the summary holds only what ran
+//                                       debugger, consolePages, identity, delivery, privacy,
+//                                       actions); the summary holds only what ran
 //   SLUICE_BENCH_DELIVERY_EVENTS=200    events the delivery section sends (default 2000)
+//   SLUICE_BENCH_ACTIONS_EVENTS=200     events the actions section sends each destination per pass (default 2000, two passes)
 //   SLUICE_BENCH_ON_DISK=1              keep server state on disk instead of /dev/shm
 //   SLUICE_BENCH_KEEP=1                 keep the first server's state directory and log
 import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
+import { benchActions } from "./sections/actions.mjs";
 import { benchArchive } from "./sections/archive.mjs";
 import { benchConsolePages } from "./sections/console-pages.mjs";
 import { benchConsoleSize } from "./sections/console-size.mjs";
@@ -29,7 +31,7 @@ import { startDevServer } from "../scripts/dev-server.mjs";
 import { log, round } from "./lib/stats.mjs";
 
 /** Every section, in the order they run; their names are the summary's keys. */
-const SECTIONS = ["ingestDomain", "plan", "fql", "console", "sdk", "edge", "archive", "debugger", "consolePages", "identity", "delivery", "privacy"];
+const SECTIONS = ["ingestDomain", "plan", "fql", "console", "sdk", "edge", "archive", "debugger", "consolePages", "identity", "delivery", "privacy", "actions"];
 
 /** The sections SLUICE_BENCH_SECTIONS names, or all of them. */
 function selectedSections() {
@@ -64,9 +66,9 @@ async function main() {
   const stateOn = existsSync("/dev/shm") && !process.env.SLUICE_BENCH_ON_DISK ? "tmpfs" : "disk";
   const stateRoot = stateOn === "tmpfs" ? "/dev/shm" : undefined;
   let serverReloads = 0;
-  /** Runs `work(baseUrl, server)` on a fresh server, stopped afterwards whatever happens. */
-  const onServer = async (label, work, keep = false) => {
-    const server = await startDevServer({ label, keep, log, stateRoot });
+  /** Runs `work(baseUrl, server)` on a fresh server (with `vars` added to its own), stopped afterwards whatever happens. */
+  const onServer = async (label, work, { keep = false, vars = {} } = {}) => {
+    const server = await startDevServer({ label, keep, log, stateRoot, vars });
     try {
       return await work(server.baseUrl, server);
     } finally {
@@ -83,7 +85,7 @@ async function main() {
         if (selected("edge")) results.edge = { serverStartupSeconds: round(server.startupSeconds), ...(await benchEdge(baseUrl, runId)) };
         if (selected("archive")) results.archive = await benchArchive(baseUrl, runId);
       },
-      Boolean(process.env.SLUICE_BENCH_KEEP),
+      { keep: Boolean(process.env.SLUICE_BENCH_KEEP) },
     );
   }
   // The debugger on a fresh server, so no other section's backlog shares the cores with it; the
@@ -105,6 +107,12 @@ async function main() {
   if (selected("delivery")) results.delivery = await onServer("sluice-bench-delivery", (baseUrl) => benchDelivery(baseUrl, runId));
   // Privacy on a fresh server: its 100,000-event archive and the deletions are all it runs.
   if (selected("privacy")) results.privacy = await onServer("sluice-bench-privacy", (baseUrl) => benchPrivacy(baseUrl, runId));
+  // Actions last, on a fresh server whose destination requests go to the section's receiver
+  // (the test hooks); it first measures the Worker's bundle, which rebuilds the generated Actions
+  // module, so no other server may be running then.
+  if (selected("actions")) {
+    results.actions = await benchActions(runId, (vars, work) => onServer("sluice-bench-actions", work, { vars }));
+  }
   if (serverReloads > 0) log(`WARNING: the Worker was reloaded ${serverReloads} time(s) during the run (source edited?): rerun`);
 
   const summary = {
@@ -124,6 +132,7 @@ async function main() {
     identity: results.identity,
     delivery: results.delivery,
     privacy: results.privacy,
+    actions: results.actions,
     serverReloads,
     totalSeconds: round((performance.now() - started) / 1000, 1),
   };

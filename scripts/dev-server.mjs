@@ -66,7 +66,8 @@ export async function startDevServer({ label = "sluice", keep = false, log = () 
   }
   const startupSeconds = (performance.now() - startedAt) / 1000;
   log(`Sluice healthy after ${startupSeconds.toFixed(1)} s`);
-  return { baseUrl, startupSeconds, logPath, stop, reloads: () => countReloads(logPath) };
+  // `processGroup`: the id of the server's process group (node, wrangler, workerd), for reading its CPU time.
+  return { baseUrl, startupSeconds, logPath, processGroup: child.pid, stop, reloads: () => countReloads(logPath) };
 }
 
 /** A port the OS just handed out and released. */
