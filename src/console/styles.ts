@@ -247,4 +247,14 @@ svg.bars { display: block; width: 100%; height: 80px; color: var(--accent); }
   table.sources td::before { content: attr(data-label); flex: 0 0 6.5rem; color: var(--muted); font-size: 12px; font-weight: 600; text-transform: uppercase; letter-spacing: .04em; }
   table.sources input.key { min-width: 0; flex: 1; }
 }
+/* catalog, actions destinations */
+.catalog { list-style: none; padding: 0; margin: 1rem 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(17rem, 1fr)); gap: .75rem; }
+.catalog li { display: flex; flex-direction: column; gap: .35rem; min-width: 0; background: var(--panel); border: 1px solid var(--line); border-radius: 10px; padding: .75rem 1rem; }
+.catalog h2 { font-size: 15px; margin: 0; overflow-wrap: anywhere; }
+.catalog p { margin: 0; font-size: 14px; overflow-wrap: anywhere; }
+.catalog li > p.muted { margin-top: auto; }
+.field { display: grid; gap: .25rem; min-width: 0; }
+.field > label:not(.inline) { font-weight: 600; font-size: 14px; }
+.field .hint, .field .field-error, fieldset .hint { margin: 0; overflow-wrap: anywhere; }
+.req { color: var(--danger); }
 `;

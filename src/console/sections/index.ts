@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { CONSOLE_SCRIPTS } from "../client/scripts.generated";
 import { requireSignedIn, type SignedInEnv } from "../context";
+import { catalogSection } from "./catalog";
 import { debuggerSection } from "./debugger";
 import { destinationsSection } from "./destinations";
 import { overviewSection } from "./overview";
@@ -30,5 +31,6 @@ export const sections = new Hono<SignedInEnv>()
   .route("/", trackingPlansSection)
   .route("/", profilesSection)
   .route("/", destinationsSection)
+  .route("/", catalogSection)
   .route("/", replaysSection)
   .route("/", privacySection);
