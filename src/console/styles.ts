@@ -257,4 +257,18 @@ svg.bars { display: block; width: 100%; height: 80px; color: var(--accent); }
 .field > label:not(.inline) { font-weight: 600; font-size: 14px; }
 .field .hint, .field .field-error, fieldset .hint { margin: 0; overflow-wrap: anywhere; }
 .req { color: var(--danger); }
+.mappings { list-style: none; padding: 0; margin: .75rem 0 1rem; }
+.mappings li { display: grid; gap: .25rem; border-top: 1px solid var(--line); padding: .6rem 0; min-width: 0; }
+.mappings li:last-child { border-bottom: 1px solid var(--line); }
+.mappings p { margin: 0; overflow-wrap: anywhere; }
+.mapping-buttons { display: flex; flex-wrap: wrap; align-items: center; gap: .5rem .75rem; }
+.mapping-editor .lookup { margin-bottom: 1rem; }
+.action-fields { margin: .35rem 0; }
+.action-fields summary { cursor: pointer; font-weight: 600; font-size: 14px; }
+.action-fields .facts { margin: .5rem 0 .75rem; }
+.action-fields dd { overflow-wrap: anywhere; }
+.mapping-preview { border-top: 1px solid var(--line); margin-top: .75rem; padding-top: .5rem; min-width: 0; }
+.mapping-preview h3 { display: flex; flex-wrap: wrap; align-items: baseline; gap: .5rem; margin: .25rem 0; overflow-wrap: anywhere; }
+.mapping-preview p { overflow-wrap: anywhere; }
+.request-line { margin: .5rem 0 .25rem; }
 `;
