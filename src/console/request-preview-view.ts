@@ -67,7 +67,7 @@ export function requestPreviewView(outcome: RequestPreviewOutcome): ViewNode[] {
     h(
       "p",
       null,
-      `${matched} of ${outcome.mappings.length} mapping${outcome.mappings.length === 1 ? "" : "s"} match this event. Nothing was sent: secrets show as ********.`,
+      `${matched} of ${outcome.mappings.length} ${outcome.mappings.length === 1 ? "mapping matches" : "mappings match"} this event. Nothing was sent: secrets show as ********.`,
     ),
   );
   return [...nodes, ...outcome.mappings.map((mapping) => mappingView(mapping, outcome.titles))];

@@ -254,15 +254,22 @@ svg.bars { display: block; width: 100%; height: 80px; color: var(--accent); }
 .catalog p { margin: 0; font-size: 14px; overflow-wrap: anywhere; }
 .catalog li > p.muted { margin-top: auto; }
 .field { display: grid; gap: .25rem; min-width: 0; }
-.field > label:not(.inline) { font-weight: 600; font-size: 14px; }
+.field > label:not(.inline) { display: block; font-weight: 600; font-size: 14px; }
+.stack input.mono, .stack textarea.mono { font: 13px/1.45 ui-monospace, SFMono-Regular, Menlo, monospace; }
 .field .hint, .field .field-error, fieldset .hint { margin: 0; overflow-wrap: anywhere; }
 .req { color: var(--danger); }
+.action-list { padding-left: 1.25rem; margin: .5rem 0 0; }
+.action-list li { margin: .35rem 0; overflow-wrap: anywhere; }
 .mappings { list-style: none; padding: 0; margin: .75rem 0 1rem; }
 .mappings li { display: grid; gap: .25rem; border-top: 1px solid var(--line); padding: .6rem 0; min-width: 0; }
 .mappings li:last-child { border-bottom: 1px solid var(--line); }
 .mappings p { margin: 0; overflow-wrap: anywhere; }
 .mapping-buttons { display: flex; flex-wrap: wrap; align-items: center; gap: .5rem .75rem; }
-.mapping-editor .lookup { margin-bottom: 1rem; }
+.start-from { display: grid; gap: .25rem; max-width: 44rem; margin: 0 0 1rem; }
+.start-from label { font-weight: 600; font-size: 14px; }
+.start-from > div { display: flex; gap: .5rem; }
+.start-from select { flex: 1; min-width: 0; }
+.start-from .hint { margin: 0; }
 .action-fields { margin: .35rem 0; }
 .action-fields summary { cursor: pointer; font-weight: 600; font-size: 14px; }
 .action-fields .facts { margin: .5rem 0 .75rem; }

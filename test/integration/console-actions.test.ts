@@ -168,7 +168,7 @@ describe("console catalog and Actions destinations", () => {
     const preview = await session.post(`${path}/requests`, { event: JSON.stringify(order) });
     expect(preview.status).toBe(200);
     const previewed = unescapeHtml(await preview.text());
-    expect(previewed).toContain("1 of 1 mapping match this event");
+    expect(previewed).toContain("1 of 1 mapping matches this event");
     expect(previewed).toContain("Matched");
     expect(previewed).toContain(`<b>POST</b> <code>${url}</code>`);
     expect(previewed).toMatch(/x-signature: [0-9a-f]{40}/i);
@@ -209,7 +209,7 @@ describe("console catalog and Actions destinations", () => {
     page = await (await session.get(path)).text();
     expect(page).toContain('<span class="pill pill-off">Disabled</span>');
     const disabledPreview = await (await session.post(`${path}/requests`, { event: JSON.stringify(order) })).text();
-    expect(disabledPreview).toContain("0 of 1 mapping match this event");
+    expect(disabledPreview).toContain("0 of 1 mapping matches this event");
     expect((await session.post(`${path}/mappings/delete`, { index: "0", version: "stale" })).status).toBe(409);
     expect((await session.post(`${path}/mappings/delete`, { index: "0", version: versionOf(page) })).status).toBe(303);
     expect((await admin<{ destination: { subscriptions: unknown[] } }>("GET", `/destinations/${id}`)).body.destination.subscriptions).toEqual([]);

@@ -8,7 +8,13 @@ import { emptySetupForm, setupBodyOf, setupFormOf } from "./setup-form";
 const hostile = `<script>alert(1)</script>"'`;
 const render = async (page: unknown) => String(await page);
 
-const item = (name: string, description = "", slug = name.toLowerCase().replace(/\W+/g, "-")): CatalogItem => ({ slug, name, description, actions: 1 });
+const item = (name: string, description = "", slug = name.toLowerCase().replace(/\W+/g, "-")): CatalogItem => ({
+  slug,
+  name,
+  description,
+  actions: 1,
+  actionTitles: ["Track Event"],
+});
 
 describe("the catalog list", () => {
   it("finds destinations by every word of the query, names that start with it first", () => {
@@ -21,6 +27,7 @@ describe("the catalog list", () => {
     expect(searchCatalog(items, "mixpanel").map((found) => found.name)).toEqual(["Mixpanel (Actions)", "Braze Cloud Mode"]);
     expect(searchCatalog(items, "SEND  events  mixpanel").map((found) => found.name)).toEqual(["Mixpanel (Actions)", "Braze Cloud Mode"]);
     expect(searchCatalog(items, "nothing like it")).toEqual([]);
+    expect(searchCatalog(items, "track event").length).toBe(3); // every one's action
   });
 
   it("shows descriptions as plain text, cut at a word", () => {
@@ -47,7 +54,7 @@ describe("the catalog list", () => {
     expect(html).toContain('name="q" value="&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;"');
     expect(html).toContain('<a href="/console/catalog/evil">');
     expect(html).toContain(`${"x".repeat(139)}…`);
-    expect(html).toContain("No description.");
+    expect(html).toContain('<span class="muted">Actions: Track Event.</span>'); // no description: its actions say what it does
     expect(html).toContain("60 destinations match");
     expect(html).toContain("1–48 of 60 destinations");
     expect(html).toContain('href="/console/catalog?q=%3Cscript%3Ealert%281%29%3C%2Fscript%3E%22%27&amp;page=2"');
@@ -147,9 +154,7 @@ describe("the setup form", () => {
       }),
     );
     expect(html).toContain("<h1>Set up Acme (Actions)</h1>");
-    expect(html).toContain(
-      '<form method="post" action="/console/catalog/acme" class="panel stack" aria-labelledby="setup"><input type="hidden" name="csrf" value="tok"/>',
-    );
+    expect(html).toContain('<form method="post" action="/console/catalog/acme" class="stack"><input type="hidden" name="csrf" value="tok"/>');
     expect(html).toContain('Send to <a href="https://acme.example" rel="noopener noreferrer">Acme</a>.');
     expect(html).toContain("The destination was not created: fix the fields marked below.");
     expect(html).toContain('<p class="field-error" id="setup-setting-apiKey-error" role="alert">API Key is required.</p>');
@@ -160,7 +165,7 @@ describe("the setup form", () => {
     expect(html).toContain('<input type="checkbox" name="presets" value="2"/>');
     expect(html).not.toContain("Order Completed"); // not an automatic preset
     expect(html).toContain("Source src_2 no longer exists");
-    expect(html).toContain("<dt>Track Event</dt>");
+    expect(html).toContain("<li><b>Track Event</b> Sends a track call.");
     expect(html).not.toContain("<script>");
   });
 

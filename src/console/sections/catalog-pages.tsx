@@ -33,7 +33,7 @@ export const CatalogPage: FC<CatalogPageProps> = ({ subject, csrfToken, query, p
     </p>
     <form method="get" action="/console/catalog" class="lookup" role="search">
       <div class="stack grow">
-        <label for="catalog-query">Filter by name or description</label>
+        <label for="catalog-query">Filter by name, description or action</label>
         <input id="catalog-query" type="search" name="q" value={query} placeholder="amplitude, email, audiences…" />
       </div>
       <button type="submit">Filter</button>
@@ -58,7 +58,13 @@ export const CatalogPage: FC<CatalogPageProps> = ({ subject, csrfToken, query, p
             <h2>
               <a href={catalogPath(item.slug)}>{item.name}</a>
             </h2>
-            <p>{item.description ? truncateText(item.description, 140) : <span class="muted">No description.</span>}</p>
+            <p>
+              {item.description ? (
+                truncateText(item.description, 140)
+              ) : (
+                <span class="muted">{truncateText(`Actions: ${item.actionTitles.join(", ")}.`, 140)}</span>
+              )}
+            </p>
             <p class="muted">{`${plural(item.actions, "action", "actions")} · ${item.slug}`}</p>
           </li>
         ))}
@@ -104,88 +110,87 @@ export const SetupPage: FC<SetupPageProps> = ({ subject, csrfToken, entry, sourc
         </p>
       ) : null}
       <ErrorNote message={errors.form ?? (failed ? "The destination was not created: fix the fields marked below." : undefined)} />
-      <form method="post" action={catalogPath(entry.slug)} class="panel stack" aria-labelledby="setup">
-        <CsrfField token={csrfToken} />
+      <section class="panel" aria-labelledby="setup">
         <h2 id="setup">New destination</h2>
-        <div class="field">
-          <label for="setup-name">
-            Name
-            <span class="req" aria-hidden="true">
-              {" *"}
-            </span>
-          </label>
-          <input id="setup-name" name="name" value={values.name} required maxlength={200} {...invalid(errors, "name", "setup-name")} />
-          <FieldError id="setup-name-error" message={errors.name} />
-        </div>
-        <fieldset>
-          <legend>Settings</legend>
-          <SettingsFields state={settingsState} prefix="setup-setting" />
-        </fieldset>
-        <fieldset class="choices" aria-describedby={errors.sourceIds ? "setup-sources-error" : undefined}>
-          <legend>Sources</legend>
-          {sources.length === 0 ? (
-            <p class="muted">No sources yet: create one under Sources, then connect it on the destination's page.</p>
-          ) : (
-            sources.map((source) => (
-              <label class="inline">
-                <input type="checkbox" name="sourceIds" value={source.id} checked={values.sourceIds.includes(source.id)} /> {source.name}{" "}
-                <code>{source.id}</code>
-              </label>
-            ))
-          )}
-          <FieldError id="setup-sources-error" message={errors.sourceIds} />
-        </fieldset>
-        <div class="field">
-          <label for="setup-consent">Consent categories</label>
-          <input
-            id="setup-consent"
-            name="consentCategories"
-            value={values.consentCategories}
-            placeholder="Analytics, Advertising"
-            aria-invalid={errors.consentCategories ? "true" : undefined}
-            aria-describedby={`setup-consent-hint${errors.consentCategories ? " setup-consent-error" : ""}`}
-          />
-          <p class="hint" id="setup-consent-hint">
-            Optional, comma-separated: events must have each granted.
-          </p>
-          <FieldError id="setup-consent-error" message={errors.consentCategories} />
-        </div>
-        <fieldset>
-          <legend>Mappings</legend>
-          {presets.length === 0 ? (
-            <p class="hint">No default mappings: add them on the destination's page once it is created.</p>
-          ) : (
-            <>
-              <p class="hint">Its default mappings, subscribed from the start; change or add mappings on the destination's page.</p>
-              {presets.map(({ preset, index }) => (
+        <form method="post" action={catalogPath(entry.slug)} class="stack">
+          <CsrfField token={csrfToken} />
+          <div class="field">
+            <label for="setup-name">
+              Name
+              <span class="req" aria-hidden="true">
+                {" *"}
+              </span>
+            </label>
+            <input id="setup-name" name="name" value={values.name} required maxlength={200} {...invalid(errors, "name", "setup-name")} />
+            <FieldError id="setup-name-error" message={errors.name} />
+          </div>
+          <fieldset>
+            <legend>Settings</legend>
+            <SettingsFields state={settingsState} prefix="setup-setting" />
+          </fieldset>
+          <fieldset class="choices" aria-describedby={errors.sourceIds ? "setup-sources-error" : undefined}>
+            <legend>Sources</legend>
+            {sources.length === 0 ? (
+              <p class="muted">No sources yet: create one under Sources, then connect it on the destination's page.</p>
+            ) : (
+              sources.map((source) => (
                 <label class="inline">
-                  <input type="checkbox" name="presets" value={index} checked={values.presets.includes(index)} />
-                  <span>
-                    <b>{preset.name}</b> <span class="muted">{actionTitle(preset.partnerAction)}, if</span> <code>{preset.subscribe}</code>
-                  </span>
+                  <input type="checkbox" name="sourceIds" value={source.id} checked={values.sourceIds.includes(source.id)} /> {source.name}{" "}
+                  <code>{source.id}</code>
                 </label>
-              ))}
-            </>
-          )}
-        </fieldset>
-        <div>
-          <button type="submit">Create destination</button>
-        </div>
-      </form>
+              ))
+            )}
+            <FieldError id="setup-sources-error" message={errors.sourceIds} />
+          </fieldset>
+          <div class="field">
+            <label for="setup-consent">Consent categories</label>
+            <input
+              id="setup-consent"
+              name="consentCategories"
+              value={values.consentCategories}
+              placeholder="Analytics, Advertising"
+              aria-invalid={errors.consentCategories ? "true" : undefined}
+              aria-describedby={`setup-consent-hint${errors.consentCategories ? " setup-consent-error" : ""}`}
+            />
+            <p class="hint" id="setup-consent-hint">
+              Optional, comma-separated: events must have each granted.
+            </p>
+            <FieldError id="setup-consent-error" message={errors.consentCategories} />
+          </div>
+          <fieldset>
+            <legend>Mappings</legend>
+            {presets.length === 0 ? (
+              <p class="hint">No default mappings: add them on the destination's page once it is created.</p>
+            ) : (
+              <>
+                <p class="hint">Its default mappings, subscribed from the start; change or add mappings on the destination's page.</p>
+                {presets.map(({ preset, index }) => (
+                  <label class="inline">
+                    <input type="checkbox" name="presets" value={index} checked={values.presets.includes(index)} />
+                    <span>
+                      <b>{preset.name}</b> <span class="muted">{actionTitle(preset.partnerAction)}, if</span> <code>{preset.subscribe}</code>
+                    </span>
+                  </label>
+                ))}
+              </>
+            )}
+          </fieldset>
+          <div>
+            <button type="submit">Create destination</button>
+          </div>
+        </form>
+      </section>
       <section class="panel" aria-labelledby="actions">
         <h2 id="actions">Actions</h2>
         <p class="hint">What its mappings can do with an event.</p>
-        <dl class="facts">
+        <ul class="action-list">
           {entry.actions.map((action) => (
-            <>
-              <dt>{action.title}</dt>
-              <dd>
-                <MarkdownText text={action.description} />
-                {action.batching ? <span class="muted"> Can send in batches.</span> : null}
-              </dd>
-            </>
+            <li>
+              <b>{action.title}</b> <MarkdownText text={action.description} />
+              {action.batching ? <span class="muted"> Can send in batches.</span> : null}
+            </li>
           ))}
-        </dl>
+        </ul>
       </section>
     </Layout>
   );

@@ -8,6 +8,8 @@ export interface CatalogItem {
   /** Plain text (markdown-text.ts), whole: the page truncates it. */
   description: string;
   actions: number;
+  /** Shown when it has no description (most of Segment's have none). */
+  actionTitles: string[];
 }
 
 export const catalogItemOf = (entry: CatalogEntry): CatalogItem => ({
@@ -15,12 +17,13 @@ export const catalogItemOf = (entry: CatalogEntry): CatalogItem => ({
   name: entry.name,
   description: plainText(entry.description),
   actions: entry.actions.length,
+  actionTitles: entry.actions.map((action) => action.title),
 });
 
 /** How many destinations a catalog page lists. */
 export const CATALOG_PAGE_SIZE = 48;
 
-/** The query as words: each must appear in the name, slug or description. */
+/** The query as words: each must appear in the name, slug, description or an action's title. */
 const wordsOf = (query: string) => query.toLowerCase().split(/\s+/).filter(Boolean);
 
 /**
@@ -38,7 +41,7 @@ export function searchCatalog(items: readonly CatalogItem[], query: string): Cat
   };
   return items
     .filter((item) => {
-      const haystack = `${item.name} ${item.slug} ${item.description}`.toLowerCase();
+      const haystack = `${item.name} ${item.slug} ${item.description} ${item.actionTitles.join(" ")}`.toLowerCase();
       return words.every((word) => haystack.includes(word));
     })
     .map((item) => ({ item, rank: rank(item) }))

@@ -124,7 +124,7 @@ export const destinationActionsSection = new Hono<SignedInEnv>()
     const saved = savedSubscriptions(entry, current, index, values);
     if (!saved.ok) return again(saved.errors);
     const changed = await saveSubscriptions(c, destination, saved.subscriptions);
-    if (!changed.ok) return again(mappingErrorsOf(changed, index ?? current.length));
+    if (!changed.ok) return again(mappingErrorsOf(changed, index ?? current.length, values.subscribe.trim()));
     return c.redirect(`${destinationPath(destination)}?done=${index === null ? "mapping-added" : "mapping-saved"}#mappings`, 303);
   })
   .post("/destinations/:id/mappings/enabled", async (c) => {

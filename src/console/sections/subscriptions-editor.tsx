@@ -109,10 +109,10 @@ const Editor: FC<{ entry: CatalogEntry; editor: MappingEditor; version: string; 
     <div id="mapping-editor" class="mapping-editor">
       <h3>{index === null ? "Add a mapping" : `Change the mapping ${values.name || values.partnerAction}`}</h3>
       {index === null ? (
-        <form method="get" action={`${path}#mapping-editor`} class="lookup">
+        <form method="get" action={`${path}#mapping-editor`} class="start-from">
           <input type="hidden" name="mapping" value="new" />
-          <div class="stack grow">
-            <label for="mapping-from">Start from</label>
+          <label for="mapping-from">Start from</label>
+          <div>
             <select id="mapping-from" name="from" aria-describedby="mapping-from-hint">
               <optgroup label="An action, with its fields' defaults">
                 {templates.actions.map((template) => (
@@ -131,13 +131,13 @@ const Editor: FC<{ entry: CatalogEntry; editor: MappingEditor; version: string; 
                 </optgroup>
               ) : null}
             </select>
-            <p class="hint" id="mapping-from-hint">
-              Fills in the form below; nothing is saved until you add the mapping.
-            </p>
+            <button type="submit" class="secondary">
+              Fill in
+            </button>
           </div>
-          <button type="submit" class="secondary">
-            Fill in
-          </button>
+          <p class="hint" id="mapping-from-hint">
+            Fills in the form below; nothing is saved until you add the mapping.
+          </p>
         </form>
       ) : null}
       {errors.form ? (

@@ -131,8 +131,13 @@ describe("the mapping editor's form", () => {
 
   it("places the admin API's problems next to the editor's fields, or above it", () => {
     const fql = { field: "settings.subscriptions.1.subscribe", message: "settings.subscriptions.1.subscribe: not a valid condition: Unexpected token" };
-    expect(mappingErrorsOf(fql, 1)).toEqual({
+    expect(mappingErrorsOf(fql, 1, 'type = "track"')).toEqual({
       subscribe: 'Not a valid condition: Unexpected token. Write FQL such as type = "track" and event = "Order Completed".',
+    });
+    // Where Segment's parser says little, Sluice's says where the condition goes wrong.
+    expect(mappingErrorsOf(fql, 1, 'type = "track" and (')).toEqual({
+      subscribe:
+        'Not a valid condition: at offset 20: expected a value (a field, string, number, true, false, null, list or function call), found the end of the query. Write FQL such as type = "track" and event = "Order Completed".',
     });
     expect(mappingErrorsOf(fql, 0)).toEqual({ form: fql.message });
     expect(mappingErrorsOf({ field: "settings.subscriptions", message: "at most 50" }, 0)).toEqual({ form: "at most 50" });
@@ -259,7 +264,7 @@ describe("an Actions destination's page", () => {
         props({ actions: { ...props().actions!, editor: { index: null, values: templateValues(ENTRY, "preset:0"), errors: {}, from: "preset:0" } } }),
       ),
     );
-    expect(html).toContain('<form method="get" action="/console/destinations/dst_a#mapping-editor" class="lookup">');
+    expect(html).toContain('<form method="get" action="/console/destinations/dst_a#mapping-editor" class="start-from">');
     expect(html).toContain('<option value="preset:0" selected="">Orders</option>');
     expect(html).toContain("Add a mapping");
   });

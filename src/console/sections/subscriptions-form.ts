@@ -1,6 +1,7 @@
 import type { CatalogAction, CatalogEntry } from "../../destinations/actions/catalog";
 import { MAX_SUBSCRIPTIONS, subscriptionsSchema, type Subscription } from "../../destinations/actions/subscriptions";
 import type { SettingsProblem } from "../../destinations/destination-settings";
+import { parseFql } from "../../filters/fql";
 import { fnv1a } from "../../sharding/fnv";
 import { text, type PostedForm } from "../form";
 import { problemText } from "./actions-form";
@@ -162,13 +163,23 @@ export const withSubscriptionEnabled = (current: readonly Subscription[], index:
 
 const FIELD_OF: Record<string, MappingField> = { name: "name", partnerAction: "partnerAction", subscribe: "subscribe", mapping: "mapping" };
 
-/** A problem the admin API's check found with the saved list, next to the editor's field when it is about the mapping edited. */
-export function mappingErrorsOf(problem: SettingsProblem, index: number): MappingErrors {
+const FQL_EXAMPLE = 'Write FQL such as type = "track" and event = "Order Completed".';
+
+/**
+ * A problem the admin API's check found with the saved list, next to the editor's field when it
+ * is about the mapping edited (`subscribe`: the condition it refused).
+ */
+export function mappingErrorsOf(problem: SettingsProblem, index: number, subscribe = ""): MappingErrors {
   const [settings, subscriptions, position, name] = problem.field.split(".");
   const field = name === undefined ? undefined : FIELD_OF[name];
   if (settings !== "settings" || subscriptions !== "subscriptions" || Number(position) !== index || !field) return { form: problem.message };
+  if (field === "subscribe") {
+    // Segment's parser decides, but says little ("Cannot read properties of undefined"); Sluice's
+    // parser of the same language says where the condition goes wrong, when it finds it wrong too.
+    const ours = parseFql(subscribe);
+    if (!ours.ok) return { subscribe: `Not a valid condition: ${ours.error}. ${FQL_EXAMPLE}` };
+  }
   const message = problemText(problem).replace(/\.?$/, ".");
   const sentence = `${message.charAt(0).toUpperCase()}${message.slice(1)}`;
-  // Segment's FQL parser says little about what is wrong: an example says what it takes.
-  return { [field]: field === "subscribe" ? `${sentence} Write FQL such as type = "track" and event = "Order Completed".` : sentence };
+  return { [field]: field === "subscribe" ? `${sentence} ${FQL_EXAMPLE}` : sentence };
 }
