@@ -210,7 +210,9 @@ describe("console catalog and Actions destinations", () => {
     expect(page).toContain('<span class="pill pill-off">Disabled</span>');
     const disabledPreview = await (await session.post(`${path}/requests`, { event: JSON.stringify(order) })).text();
     expect(disabledPreview).toContain("0 of 1 mapping matches this event");
-    expect((await session.post(`${path}/mappings/delete`, { index: "0", version: "stale" })).status).toBe(409);
+    const staleDelete = await session.post(`${path}/mappings/delete`, { index: "0", version: "stale" });
+    expect(staleDelete.status).toBe(409);
+    expect(await staleDelete.text()).toContain('<p class="error" role="alert">The mappings changed since this page was loaded');
     expect((await session.post(`${path}/mappings/delete`, { index: "0", version: versionOf(page) })).status).toBe(303);
     expect((await admin<{ destination: { subscriptions: unknown[] } }>("GET", `/destinations/${id}`)).body.destination.subscriptions).toEqual([]);
   });

@@ -61,10 +61,10 @@ async function changeOne(c: SignedInContext, change: (current: Subscription[], i
   const index = mappingIndexOf(text(form, "index"));
   const current = subscriptionsOf(destination.settings);
   if (index === null || index >= current.length || text(form, "version") !== subscriptionsVersion(current)) {
-    return destinationPage(c, destination, {}, 409, { notice: CHANGED_MEANWHILE });
+    return destinationPage(c, destination, {}, 409, { error: CHANGED_MEANWHILE });
   }
   const changed = await saveSubscriptions(c, destination, change(current, index));
-  if (!changed.ok) return destinationPage(c, destination, { error: changed.message }, 400);
+  if (!changed.ok) return destinationPage(c, destination, {}, 400, { error: changed.message });
   return c.redirect(`${destinationPath(destination)}?done=${done(index)}#mappings`, 303);
 }
 

@@ -191,8 +191,9 @@ export interface ActionsPanels {
   version: string;
   editor: MappingEditor;
   requests: RequestPreview;
-  /** What a mapping change just did. */
+  /** What a mapping change just did, or why it was refused. */
   notice?: string | undefined;
+  error?: string | undefined;
 }
 
 export interface DestinationPageProps extends PageContext {

@@ -3,7 +3,7 @@ import type { CatalogAction, CatalogEntry } from "../../destinations/actions/cat
 import type { Subscription } from "../../destinations/actions/subscriptions";
 import { MarkdownText } from "../markdown-text";
 import { CsrfField, EmptyState, FieldError } from "../ui";
-import type { ActionsPanels } from "./destination-pages";
+import { ErrorNote, type ActionsPanels } from "./destination-pages";
 import { mappingTemplates, type MappingEditor, type MappingField } from "./subscriptions-form";
 
 /**
@@ -23,6 +23,7 @@ export const MappingsSection: FC<{ actions: ActionsPanels; csrfToken: string; pa
           {actions.notice}
         </p>
       ) : null}
+      <ErrorNote message={actions.error} />
       {subscriptions.length === 0 ? (
         <EmptyState title="No mappings: this destination sends nothing">
           <p>Add one below: choose an action, the events it takes, and what it sends.</p>
