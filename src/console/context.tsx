@@ -4,7 +4,8 @@ import { html } from "hono/html";
 import type { Child } from "hono/jsx";
 import type { HonoEnv } from "../env";
 import { CSRF_FIELD, csrfTokenFor, isCsrfTokenValid } from "./csrf";
-import { RefusedPage } from "./pages";
+import type { PostedForm } from "./form";
+import { NotFoundPage, RefusedPage } from "./pages";
 import type { Session } from "./session";
 
 /** What every console handler sees: the session of the request (null when signed out). */
@@ -52,3 +53,12 @@ export async function formFields(c: Context): Promise<Record<string, string>> {
   for (const [name, value] of Object.entries(form)) if (typeof value === "string") fields[name] = value;
   return fields;
 }
+
+/** A POSTed form with every value of a repeated field (checkboxes), as the section form readers take it. */
+export const postedForm = (c: Context): Promise<PostedForm> => c.req.parseBody<{ all: true }, PostedForm>({ all: true });
+
+/** Who is signed in and the CSRF token, as every signed-in page takes them. */
+export const pageContextOf = (c: SignedInContext) => ({ subject: c.get("signedIn").session.sub, csrfToken: c.get("signedIn").csrfToken });
+
+/** The console's 404 page for the path asked for. */
+export const notFoundPage = (c: Context) => render(c, <NotFoundPage path={new URL(c.req.url).pathname} />, 404);

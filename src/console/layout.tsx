@@ -30,6 +30,7 @@ export const SECTIONS: readonly { id: string; label: string; href?: string }[] =
   { id: "schema", label: "Schema", href: "/console/schema" },
   { id: "tracking-plans", label: "Tracking plans", href: "/console/tracking-plans" },
   { id: "destinations", label: "Destinations", href: "/console/destinations" },
+  { id: "catalog", label: "Catalog", href: "/console/catalog" },
   { id: "profiles", label: "Profiles", href: "/console/profiles" },
   { id: "replays", label: "Replays", href: "/console/replays" },
   { id: "privacy", label: "Privacy", href: "/console/privacy" },

@@ -247,4 +247,35 @@ svg.bars { display: block; width: 100%; height: 80px; color: var(--accent); }
   table.sources td::before { content: attr(data-label); flex: 0 0 6.5rem; color: var(--muted); font-size: 12px; font-weight: 600; text-transform: uppercase; letter-spacing: .04em; }
   table.sources input.key { min-width: 0; flex: 1; }
 }
+/* catalog, actions destinations */
+.catalog { list-style: none; padding: 0; margin: 1rem 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(17rem, 1fr)); gap: .75rem; }
+.catalog li { display: flex; flex-direction: column; gap: .35rem; min-width: 0; background: var(--panel); border: 1px solid var(--line); border-radius: 10px; padding: .75rem 1rem; }
+.catalog h2 { font-size: 15px; margin: 0; overflow-wrap: anywhere; }
+.catalog p { margin: 0; font-size: 14px; overflow-wrap: anywhere; }
+.catalog li > p.muted { margin-top: auto; }
+.field { display: grid; gap: .25rem; min-width: 0; }
+.field > label:not(.inline) { display: block; font-weight: 600; font-size: 14px; }
+.stack input.mono, .stack textarea.mono { font: 13px/1.45 ui-monospace, SFMono-Regular, Menlo, monospace; }
+.field .hint, .field .field-error, fieldset .hint { margin: 0; overflow-wrap: anywhere; }
+.req { color: var(--danger); }
+.action-list { padding-left: 1.25rem; margin: .5rem 0 0; }
+.action-list li { margin: .35rem 0; overflow-wrap: anywhere; }
+.mappings { list-style: none; padding: 0; margin: .75rem 0 1rem; }
+.mappings li { display: grid; gap: .25rem; border-top: 1px solid var(--line); padding: .6rem 0; min-width: 0; }
+.mappings li:last-child { border-bottom: 1px solid var(--line); }
+.mappings p { margin: 0; overflow-wrap: anywhere; }
+.mapping-buttons { display: flex; flex-wrap: wrap; align-items: center; gap: .5rem .75rem; }
+.start-from { display: grid; gap: .25rem; max-width: 44rem; margin: 0 0 1rem; }
+.start-from label { font-weight: 600; font-size: 14px; }
+.start-from > div { display: flex; gap: .5rem; }
+.start-from select { flex: 1; min-width: 0; }
+.start-from .hint { margin: 0; }
+.action-fields { margin: .35rem 0; }
+.action-fields summary { cursor: pointer; font-weight: 600; font-size: 14px; }
+.action-fields .facts { margin: .5rem 0 .75rem; }
+.action-fields dd { overflow-wrap: anywhere; }
+.mapping-preview { border-top: 1px solid var(--line); margin-top: .75rem; padding-top: .5rem; min-width: 0; }
+.mapping-preview h3 { display: flex; flex-wrap: wrap; align-items: baseline; gap: .5rem; margin: .25rem 0; overflow-wrap: anywhere; }
+.mapping-preview p { overflow-wrap: anywhere; }
+.request-line { margin: .5rem 0 .25rem; }
 `;

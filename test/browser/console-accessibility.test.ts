@@ -34,6 +34,8 @@ interface Seeded {
   source: Source;
   planId: string;
   destinationId: string;
+  /** Segment's Webhook (Actions), with one mapping. */
+  actionsDestinationId: string;
   replayId: string;
   userId: string;
   regulationId: string;
@@ -138,6 +140,43 @@ const SIGNED_IN_PAGES: readonly ConsolePage[] = [
       await preview.locator('input[name="if"]').fill('event = "Sluice Test Event"');
       await Promise.all([page.waitForURL(/\/preview#preview-result$/), preview.locator('button[type="submit"]').click()]);
       await page.locator("#preview-result").waitFor();
+    },
+  },
+  { name: "catalog", path: () => "/console/catalog", ready: heading("Catalog") },
+  { name: "catalog-filtered", path: () => "/console/catalog?q=audiences", ready: (page) => page.locator('p[role="status"]').waitFor() },
+  { name: "catalog-setup", path: () => "/console/catalog/amplitude", ready: (page) => page.locator("#setup-setting-apiKey").waitFor() },
+  {
+    name: "catalog-setup-error",
+    path: () => "/console/catalog/amplitude",
+    ready: async (page) => {
+      // As a browser that does not check `required` would post it: the server's field errors.
+      await page.locator('form[action="/console/catalog/amplitude"]').evaluate((form: HTMLFormElement) => (form.noValidate = true));
+      await page.fill("#setup-setting-secretKey", "typed-secret");
+      await page.click('button:has-text("Create destination")');
+      await page.locator("#setup-setting-apiKey-error").waitFor();
+    },
+  },
+  {
+    name: "actions-destination",
+    path: ({ actionsDestinationId }) => `/console/destinations/${actionsDestinationId}`,
+    ready: (page) => page.locator(".mappings li").first().waitFor(),
+  },
+  {
+    name: "actions-mapping-error",
+    path: ({ actionsDestinationId }) => `/console/destinations/${actionsDestinationId}?mapping=0#mapping-editor`,
+    ready: async (page) => {
+      await page.fill("#mapping-subscribe", 'type = "track" and (');
+      await Promise.all([page.waitForURL(/\/mappings#mapping-editor$/), page.click('button:has-text("Save mapping")')]);
+      await page.locator("#mapping-subscribe-error").waitFor();
+    },
+  },
+  {
+    name: "actions-requests",
+    path: ({ actionsDestinationId }) => `/console/destinations/${actionsDestinationId}`,
+    ready: async (page) => {
+      const preview = page.locator('form[action$="/requests#requests-result"]');
+      await Promise.all([page.waitForURL(/\/requests#requests-result$/), preview.locator('button[type="submit"]').click()]);
+      await page.locator("#requests-result .mapping-preview").first().waitFor();
     },
   },
   { name: "profiles", path: () => "/console/profiles", ready: heading("Profiles") },
@@ -397,6 +436,24 @@ describe("console accessibility in Chromium", () => {
       },
       201,
     );
+    const { destination: actionsDestination } = await adminJson<{ destination: { id: string } }>(
+      "POST",
+      "/api/v1/destinations",
+      {
+        name: "Orders (Webhook Actions)",
+        type: "actions:webhook",
+        sourceIds: [source.id],
+        subscriptions: [
+          {
+            name: "Orders to the warehouse",
+            subscribe: 'type = "track" and event = "Order Completed"',
+            partnerAction: "send",
+            mapping: { url: `${baseUrl}/v1/track`, method: "POST", headers: { Authorization: basicAuth(sink.writeKey) }, data: { "@path": "$." } },
+          },
+        ],
+      },
+      201,
+    );
 
     const userId = uniqueId("user");
     const batch = shopBatch(userId, "anon-a11y").map((event) => ({ ...event, messageId: uniqueId("a11y") }));
@@ -441,6 +498,14 @@ describe("console accessibility in Chromium", () => {
       { regulationType: "SUPPRESS_ONLY", subjectType: "USER_ID", subjectIds: [`${userId}-someone-else`] },
       201,
     );
-    return { source, planId: trackingPlan.id, destinationId: destination.id, replayId: replay.id, userId, regulationId: regulation.id };
+    return {
+      source,
+      planId: trackingPlan.id,
+      destinationId: destination.id,
+      actionsDestinationId: actionsDestination.id,
+      replayId: replay.id,
+      userId,
+      regulationId: regulation.id,
+    };
   }
 });

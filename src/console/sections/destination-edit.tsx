@@ -5,10 +5,14 @@ import type { Source } from "../../sources/source";
 import { FieldError } from "../ui";
 import type { DestinationEditValues, EditField, EditProblem } from "./destination-form";
 import { CsrfField } from "../ui";
+import { ErrorNote } from "./destination-pages";
+import { SettingsFields, type SettingsFieldsState } from "./settings-fields";
 
 export interface DestinationEdit {
   values: DestinationEditValues;
   error?: EditProblem | undefined;
+  /** An Actions destination's settings, generated from its catalog fields (instead of a webhook's or Segment's). */
+  settings?: SettingsFieldsState | undefined;
   /** Just saved: the form says so. */
   saved?: boolean | undefined;
 }
@@ -56,7 +60,13 @@ export const EditDestinationSection: FC<{
           <input type="checkbox" name="enabled" checked={values.enabled} />
           <span>Enabled: events from its sources are delivered</span>
         </label>
-        {destination.type === "webhook" ? (
+        {edit.settings ? (
+          <fieldset>
+            <legend>Destination settings</legend>
+            <ErrorNote message={edit.settings.formError} />
+            <SettingsFields state={edit.settings} prefix="edit-setting" />
+          </fieldset>
+        ) : destination.type === "webhook" ? (
           <fieldset>
             <legend>Webhook settings</legend>
             <label>

@@ -127,49 +127,7 @@ export const PreviewSection: FC<{ preview: FilterPreview; sources: readonly Pick
     <form method="post" action={`${path}/preview#preview-result`} class="stack" data-live={`${path}/preview.json`}>
       <CsrfField token={csrfToken} />
       <FilterFields values={preview.values} withNone={true} />
-      <fieldset>
-        <legend>Event</legend>
-        {preview.debuggerSourceId === null ? null : (
-          <>
-            <label>
-              From the debugger of <span class="muted">(after choosing another source, Preview lists its events)</span>
-              <select name="debuggerSource">
-                {sources.map((source) => (
-                  <option value={source.id} selected={source.id === preview.debuggerSourceId}>
-                    {source.name}
-                  </option>
-                ))}
-              </select>
-            </label>
-            {preview.picks.length === 0 ? (
-              <p class="muted">
-                No events in this source's debugger yet: send one (it shows in the{" "}
-                <a href={`/console/sources/${encodeURIComponent(preview.debuggerSourceId)}/debugger`}>live debugger</a>), or paste an event below.
-              </p>
-            ) : (
-              <label>
-                Event <span class="muted">(its newest {preview.picks.length}, newest first; picking one puts it in the JSON below)</span>
-                <select name="entry">
-                  <option value="" selected={preview.entryId === ""}>
-                    None: use the JSON below
-                  </option>
-                  {preview.picks.map((pick) => (
-                    <option value={pick.id} selected={pick.id === preview.entryId}>
-                      {pick.label}
-                    </option>
-                  ))}
-                </select>
-              </label>
-            )}
-          </>
-        )}
-        <label>
-          JSON
-          <textarea name="event" rows={10} class="mono">
-            {preview.event}
-          </textarea>
-        </label>
-      </fieldset>
+      <EventFields preview={preview} sources={sources} />
       <div>
         <button type="submit">Preview</button>
       </div>
@@ -178,4 +136,54 @@ export const PreviewSection: FC<{ preview: FilterPreview; sources: readonly Pick
       {preview.outcome ? previewView(preview.outcome).map((node) => <ViewTree node={node} />) : null}
     </div>
   </section>
+);
+
+/** The event to try: one picked from a source's debugger (the newest, listed by the server), or JSON. Shared by the filter and request previews. */
+export const EventFields: FC<{
+  preview: Pick<FilterPreview, "event" | "debuggerSourceId" | "picks" | "entryId">;
+  sources: readonly Pick<Source, "id" | "name">[];
+}> = ({ preview, sources }) => (
+  <fieldset>
+    <legend>Event</legend>
+    {preview.debuggerSourceId === null ? null : (
+      <>
+        <label>
+          From the debugger of <span class="muted">(after choosing another source, Preview lists its events)</span>
+          <select name="debuggerSource">
+            {sources.map((source) => (
+              <option value={source.id} selected={source.id === preview.debuggerSourceId}>
+                {source.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        {preview.picks.length === 0 ? (
+          <p class="muted">
+            No events in this source's debugger yet: send one (it shows in the{" "}
+            <a href={`/console/sources/${encodeURIComponent(preview.debuggerSourceId)}/debugger`}>live debugger</a>), or paste an event below.
+          </p>
+        ) : (
+          <label>
+            Event <span class="muted">(its newest {preview.picks.length}, newest first; picking one puts it in the JSON below)</span>
+            <select name="entry">
+              <option value="" selected={preview.entryId === ""}>
+                None: use the JSON below
+              </option>
+              {preview.picks.map((pick) => (
+                <option value={pick.id} selected={pick.id === preview.entryId}>
+                  {pick.label}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+      </>
+    )}
+    <label>
+      JSON
+      <textarea name="event" rows={10} class="mono">
+        {preview.event}
+      </textarea>
+    </label>
+  </fieldset>
 );

@@ -72,7 +72,8 @@ export function destinationBodyOf(
   };
 }
 
-const categoriesOf = (text: string): string[] =>
+/** Comma-separated consent categories as a list. */
+export const categoriesOf = (text: string): string[] =>
   text
     .split(",")
     .map((category) => category.trim())
@@ -168,21 +169,15 @@ export function editFieldOf(field: string): EditField {
   return (fields as readonly string[]).includes(name) ? (name as EditField) : "name";
 }
 
-/**
- * The admin API's PATCH body from the edit form (every field it shows, so what was unticked is
- * saved as such), or the field to fix. The type's schema checks the settings after this
- * (changeDestination), with secrets left blank kept.
- */
-export function destinationChangesOf(type: string, values: DestinationEditValues): { ok: true; changes: DestinationChanges } | ({ ok: false } & EditProblem) {
+/** A destination's name, sources and consent categories as the admin API's schemas bound them, or the field to fix. */
+export function commonFieldsOf(values: {
+  name: string;
+  sourceIds: readonly string[];
+  consentCategories: string;
+}): { ok: true; name: string; sourceIds: string[]; consentCategories: string[] } | ({ ok: false } & EditProblem) {
   const name = values.name.trim();
   if (!name) return { ok: false, field: "name", message: "Give the destination a name." };
   if (name.length > DESTINATION_LIMITS.name) return { ok: false, field: "name", message: `The name is at most ${DESTINATION_LIMITS.name} characters.` };
-  if (values.removeSharedSecret && values.sharedSecret) {
-    return { ok: false, field: "sharedSecret", message: "Either type a new shared secret or remove the stored one, not both." };
-  }
-  // Only the header lines can be wrong here: the rest is the type's schema's to check.
-  const settings = settingsOf(type, values, values.removeSharedSecret ? "omit" : "keep");
-  if (!settings.ok) return { ok: false, field: "headers", message: settings.message };
   const consentCategories = categoriesOf(values.consentCategories);
   const long = consentCategories.find((category) => category.length > DESTINATION_LIMITS.consentCategory);
   if (consentCategories.length > DESTINATION_LIMITS.consentCategories || long) {
@@ -195,6 +190,25 @@ export function destinationChangesOf(type: string, values: DestinationEditValues
   const sourceIds = [...new Set(values.sourceIds)];
   if (sourceIds.length > DESTINATION_LIMITS.sources)
     return { ok: false, field: "sourceIds", message: `Connect at most ${DESTINATION_LIMITS.sources} sources.` };
+  return { ok: true, name, sourceIds, consentCategories };
+}
+
+/**
+ * The admin API's PATCH body from the edit form (every field it shows, so what was unticked is
+ * saved as such), or the field to fix. The type's schema checks the settings after this
+ * (changeDestination), with secrets left blank kept.
+ */
+export function destinationChangesOf(type: string, values: DestinationEditValues): { ok: true; changes: DestinationChanges } | ({ ok: false } & EditProblem) {
+  const common = commonFieldsOf(values);
+  if (!common.ok && common.field === "name") return common;
+  if (values.removeSharedSecret && values.sharedSecret) {
+    return { ok: false, field: "sharedSecret", message: "Either type a new shared secret or remove the stored one, not both." };
+  }
+  // Only the header lines can be wrong here: the rest is the type's schema's to check.
+  const settings = settingsOf(type, values, values.removeSharedSecret ? "omit" : "keep");
+  if (!settings.ok) return { ok: false, field: "headers", message: settings.message };
+  if (!common.ok) return common;
+  const { name, sourceIds, consentCategories } = common;
   return { ok: true, changes: { name, enabled: values.enabled, sourceIds, settings: settings.settings, consentCategories } };
 }
 

@@ -8,13 +8,19 @@ import { FILTER_PREVIEW_SCRIPT_PATH, FiltersSection, PreviewSection } from "./de
 import { deliveryHealth } from "../../destinations/delivery-health";
 import { ErrorNote, type DestinationPageProps } from "./destination-pages";
 import { CsrfField } from "../ui";
+import { catalogPath } from "./catalog-pages";
+import { RequestPreviewSection, REQUEST_PREVIEW_SCRIPT_PATH } from "./request-preview-section";
+import { MappingsSection } from "./subscriptions-editor";
 
 const pretty = (value: unknown) => JSON.stringify(value, null, 2);
 const base = (id: string) => `/console/destinations/${encodeURIComponent(id)}`;
 
-/** `/console/destinations/:id`: settings, filters and their preview, delivery, the event tester, dead letters. */
+/**
+ * `/console/destinations/:id`: settings, an Actions destination's mappings and request preview,
+ * filters and their preview, delivery, the event tester, dead letters.
+ */
 export const DestinationPage: FC<DestinationPageProps> = (props) => {
-  const { destination, csrfToken, metrics } = props;
+  const { destination, csrfToken, metrics, actions } = props;
   const health = deliveryHealth(metrics, destination.enabled);
   const path = base(destination.id);
   return (
@@ -33,15 +39,33 @@ export const DestinationPage: FC<DestinationPageProps> = (props) => {
         <h2 id="settings">Settings</h2>
         <dl class="facts">
           <dt>Type</dt>
-          <dd>{destination.type}</dd>
-          {Object.entries(destination.settings).map(([key, value]) => (
+          <dd>
+            {actions ? (
+              <>
+                <a href={catalogPath(actions.entry.slug)}>{actions.entry.name}</a> <code>{destination.type}</code>
+              </>
+            ) : (
+              destination.type
+            )}
+          </dd>
+          {Object.entries(destination.settings)
+            .filter(([key]) => !(actions && key === "subscriptions"))
+            .map(([key, value]) => (
+              <>
+                <dt>{actions ? (actions.entry.settings[key]?.label ?? (key === "oauth" ? "OAuth tokens" : key)) : key}</dt>
+                <dd>
+                  <code>{typeof value === "string" ? value : JSON.stringify(value)}</code>
+                </dd>
+              </>
+            ))}
+          {actions ? (
             <>
-              <dt>{key}</dt>
+              <dt>Mappings</dt>
               <dd>
-                <code>{typeof value === "string" ? value : JSON.stringify(value)}</code>
+                <a href="#mappings">{`${actions.subscriptions.filter((subscription) => subscription.enabled).length} enabled of ${actions.subscriptions.length}`}</a>
               </dd>
             </>
-          ))}
+          ) : null}
           <dt>Sources</dt>
           <dd>
             {destination.sourceIds.length === 0
@@ -60,6 +84,13 @@ export const DestinationPage: FC<DestinationPageProps> = (props) => {
           <span class="muted">{destination.enabled ? "Enabled: receiving events." : "Disabled: receives nothing until enabled."}</span>
         </form>
       </section>
+
+      {actions ? (
+        <>
+          <MappingsSection actions={actions} csrfToken={csrfToken} path={path} />
+          <RequestPreviewSection preview={actions.requests} sources={props.sources} csrfToken={csrfToken} path={path} />
+        </>
+      ) : null}
 
       <EditDestinationSection destination={destination} sources={props.sources} edit={props.edit} csrfToken={csrfToken} path={path} />
 
@@ -99,6 +130,7 @@ export const DestinationPage: FC<DestinationPageProps> = (props) => {
       <TesterSection test={props.test} csrfToken={csrfToken} path={path} />
       <DeadLetters deadLetters={props.deadLetters} more={props.moreDeadLetters} csrfToken={csrfToken} path={path} enabled={destination.enabled} />
       <script type="module" src={FILTER_PREVIEW_SCRIPT_PATH}></script>
+      {actions ? <script type="module" src={REQUEST_PREVIEW_SCRIPT_PATH}></script> : null}
     </Layout>
   );
 };

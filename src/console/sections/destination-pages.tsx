@@ -5,11 +5,15 @@ import type { DeliveryHour, DeliveryMetrics } from "../../destinations/delivery-
 import type { Destination, DestinationFilter } from "../../destinations/destination-store";
 import type { EventTest } from "../../destinations/event-tester";
 import type { Source } from "../../sources/source";
+import type { CatalogEntry } from "../../destinations/actions/catalog";
+import type { Subscription } from "../../destinations/actions/subscriptions";
 import type { PreviewOutcome } from "../filter-preview-view";
+import type { RequestPreviewOutcome } from "../request-preview-view";
 import { Layout, ScrollRegion } from "../layout";
 import type { DestinationEdit } from "./destination-edit";
 import type { DebuggerPick } from "./debugger-picks";
 import type { DestinationFormValues, FilterFormValues } from "./destination-form";
+import type { MappingEditor } from "./subscriptions-form";
 import { CsrfField } from "../ui";
 
 /** Who is signed in and the CSRF token every form carries. */
@@ -35,8 +39,14 @@ export interface DestinationsPageProps extends PageContext {
 /** `/console/destinations`: every destination with its delivery health, and the create form. */
 export const DestinationsPage: FC<DestinationsPageProps> = ({ subject, csrfToken, destinations, sources, form, error }) => (
   <Layout title="Destinations" current="destinations" subject={subject} csrfToken={csrfToken}>
+    <p class="lead">
+      Set up any of Segment's Actions destinations from the <a href="/console/catalog">Catalog</a>, or create a webhook or Segment destination below.
+    </p>
     {destinations.length === 0 ? (
-      <p class="empty">No destinations yet. Create one below: a webhook receives each event as JSON, a Segment destination forwards events to a write key.</p>
+      <p class="empty">
+        No destinations yet. Create one below: a webhook receives each event as JSON, a Segment destination forwards events to a write key; or pick one from the{" "}
+        <a href="/console/catalog">Catalog</a>.
+      </p>
     ) : (
       <ScrollRegion label="Destinations">
         <table class="list">
@@ -168,6 +178,24 @@ export interface FilterPreview {
   outcome?: PreviewOutcome | undefined;
 }
 
+/** The request preview of an Actions destination: the event (typed or picked) and, once posted, what each mapping would send. */
+export interface RequestPreview extends Pick<FilterPreview, "event" | "debuggerSourceId" | "picks" | "entryId"> {
+  outcome?: RequestPreviewOutcome | undefined;
+}
+
+/** What an Actions destination's page adds: its catalog entry, its mappings with their editor, and the request preview. */
+export interface ActionsPanels {
+  entry: CatalogEntry;
+  subscriptions: readonly Subscription[];
+  /** The digest of `subscriptions` the forms carry (subscriptions-form.ts). */
+  version: string;
+  editor: MappingEditor;
+  requests: RequestPreview;
+  /** What a mapping change just did, or why it was refused. */
+  notice?: string | undefined;
+  error?: string | undefined;
+}
+
 export interface DestinationPageProps extends PageContext {
   destination: Destination;
   /** Every source, for the names of those connected and the edit form's choices. */
@@ -182,6 +210,8 @@ export interface DestinationPageProps extends PageContext {
   filterError?: string | undefined;
   preview: FilterPreview;
   test: { event: string; result?: EventTest | undefined; error?: string | undefined };
+  /** Present for an Actions destination. */
+  actions?: ActionsPanels | undefined;
   /** What a POST just did (a re-drive), or why it was refused. */
   notice?: string | undefined;
   error?: string | undefined;

@@ -1,7 +1,9 @@
 import { Hono } from "hono";
 import { CONSOLE_SCRIPTS } from "../client/scripts.generated";
 import { requireSignedIn, type SignedInEnv } from "../context";
+import { catalogSection } from "./catalog";
 import { debuggerSection } from "./debugger";
+import { destinationActionsSection } from "./destination-actions";
 import { destinationsSection } from "./destinations";
 import { overviewSection } from "./overview";
 import { privacySection } from "./privacy";
@@ -30,5 +32,7 @@ export const sections = new Hono<SignedInEnv>()
   .route("/", trackingPlansSection)
   .route("/", profilesSection)
   .route("/", destinationsSection)
+  .route("/", destinationActionsSection)
+  .route("/", catalogSection)
   .route("/", replaysSection)
   .route("/", privacySection);
