@@ -4,9 +4,9 @@ import type { Source } from "../sources/source";
 import { deliveryHealth } from "../destinations/delivery-health";
 import type { DeliveryMetrics } from "../destinations/delivery-stats";
 import { ColumnChart, formatCount } from "./charts";
-import { Layout, ScrollRegion } from "./layout";
+import { Layout } from "./layout";
 import type { Viewer } from "./sources-pages";
-import { Pager } from "./ui";
+import { ListTable, Pager } from "./ui";
 
 /** The console's home: what came in per source, and how each destination is delivering. */
 
@@ -91,51 +91,37 @@ export const OverviewPage: FC<OverviewPageProps> = ({ subject, csrfToken, source
           </p>
         </div>
       ) : (
-        <ScrollRegion label="Delivery health per destination" class="table-scroll">
-          <table class="list">
-            <thead>
+        <ListTable
+          label="Delivery health per destination"
+          columns={[
+            "Destination",
+            "Health",
+            { label: "Delivered", class: "num" },
+            { label: "Failed", class: "num" },
+            { label: "Retrying", class: "num" },
+            { label: "Discarded", class: "num" },
+            { label: "p95 latency", class: "num" },
+          ]}
+        >
+          {destinations.map(({ destination, metrics }) => {
+            const health = deliveryHealth(metrics, destination.enabled);
+            return (
               <tr>
-                <th scope="col">Destination</th>
-                <th scope="col">Health</th>
-                <th scope="col" class="num">
-                  Delivered
+                <th scope="row">
+                  {destination.name} <span class="type">{destination.type}</span>
                 </th>
-                <th scope="col" class="num">
-                  Failed
-                </th>
-                <th scope="col" class="num">
-                  Retrying
-                </th>
-                <th scope="col" class="num">
-                  Discarded
-                </th>
-                <th scope="col" class="num">
-                  p95 latency
-                </th>
+                <td>
+                  <span class={`pill pill-${health.level}`}>{health.label}</span>
+                </td>
+                <td class="num">{formatCount(metrics.delivered)}</td>
+                <td class="num">{formatCount(metrics.failed)}</td>
+                <td class="num">{formatCount(metrics.retrying)}</td>
+                <td class="num">{formatCount(metrics.discarded)}</td>
+                <td class="num">{metrics.p95LatencyMs === null ? "—" : `${formatCount(Math.round(metrics.p95LatencyMs))} ms`}</td>
               </tr>
-            </thead>
-            <tbody>
-              {destinations.map(({ destination, metrics }) => {
-                const health = deliveryHealth(metrics, destination.enabled);
-                return (
-                  <tr>
-                    <th scope="row">
-                      {destination.name} <span class="type">{destination.type}</span>
-                    </th>
-                    <td>
-                      <span class={`pill pill-${health.level}`}>{health.label}</span>
-                    </td>
-                    <td class="num">{formatCount(metrics.delivered)}</td>
-                    <td class="num">{formatCount(metrics.failed)}</td>
-                    <td class="num">{formatCount(metrics.retrying)}</td>
-                    <td class="num">{formatCount(metrics.discarded)}</td>
-                    <td class="num">{metrics.p95LatencyMs === null ? "—" : `${formatCount(Math.round(metrics.p95LatencyMs))} ms`}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </ScrollRegion>
+            );
+          })}
+        </ListTable>
       )}
       {moreDestinations > 0 ? (
         <p class="note">

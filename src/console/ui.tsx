@@ -1,6 +1,7 @@
 import type { Child, FC } from "hono/jsx";
 import { formatCount } from "./charts";
 import { CSRF_FIELD } from "./csrf";
+import { ScrollRegion } from "./layout";
 
 /** Small pieces every console page shares: empty states, the CSRF field, paging, times, field errors. Pure, JSX-escaped. */
 
@@ -69,3 +70,28 @@ export const FieldError: FC<{ id: string; message?: string | undefined }> = ({ i
       {message}
     </p>
   ) : null;
+
+/** A column heading of a ListTable: its text, and `num` for right-aligned counts. */
+export type Column = string | { label: string; class: string };
+
+/** A console data table: scrolls sideways in its own labelled region, headed by its columns; the rows are its children. */
+export const ListTable: FC<{ label: string; columns: readonly Column[]; children?: Child }> = ({ label, columns, children }) => (
+  <ScrollRegion label={label} class="table-scroll">
+    <table class="list">
+      <thead>
+        <tr>
+          {columns.map((column) =>
+            typeof column === "string" ? (
+              <th scope="col">{column}</th>
+            ) : (
+              <th scope="col" class={column.class}>
+                {column.label}
+              </th>
+            ),
+          )}
+        </tr>
+      </thead>
+      <tbody>{children}</tbody>
+    </table>
+  </ScrollRegion>
+);

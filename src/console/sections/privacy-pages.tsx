@@ -2,8 +2,8 @@ import type { FC } from "hono/jsx";
 import { REGULATION_TYPES, type Regulation, type RegulationStatus, type StoreProgress } from "../../privacy/regulation";
 import type { SubjectExport } from "../../privacy/subject-export-store";
 import { formatCount } from "../charts";
-import { Layout, ScrollRegion } from "../layout";
-import { CsrfField, EmptyState, Time } from "../ui";
+import { Layout } from "../layout";
+import { CsrfField, EmptyState, ListTable, Time } from "../ui";
 import { REGULATION_TYPE_LABELS, type RegulationFormValues } from "./regulation-form";
 
 /** Pure pages of the Privacy section: regulations (suppress, unsuppress, delete), their progress and receipts. */
@@ -82,36 +82,24 @@ export const PrivacyPage: FC<PrivacyPageProps> = ({ subject, csrfToken, regulati
           <p>When someone asks to be forgotten or to stop being tracked, create one above (or with POST /api/v1/regulations); its receipt shows here.</p>
         </EmptyState>
       ) : (
-        <ScrollRegion label="Regulations" class="table-scroll">
-          <table class="list">
-            <thead>
-              <tr>
-                <th scope="col">Created</th>
-                <th scope="col">Type</th>
-                <th scope="col">userIds</th>
-                <th scope="col">Status</th>
-              </tr>
-            </thead>
-            <tbody>
-              {regulations.map((regulation) => (
-                <tr>
-                  <td>
-                    <a href={`/console/privacy/regulations/${encodeURIComponent(regulation.id)}`}>
-                      <Time iso={regulation.createdAt} />
-                    </a>
-                  </td>
-                  <td>
-                    <code>{regulation.regulationType}</code>
-                  </td>
-                  <td>{subjectsSummary(regulation.subjectIds)}</td>
-                  <td>
-                    <Status status={regulation.status} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </ScrollRegion>
+        <ListTable label="Regulations" columns={["Created", "Type", "userIds", "Status"]}>
+          {regulations.map((regulation) => (
+            <tr>
+              <td>
+                <a href={`/console/privacy/regulations/${encodeURIComponent(regulation.id)}`}>
+                  <Time iso={regulation.createdAt} />
+                </a>
+              </td>
+              <td>
+                <code>{regulation.regulationType}</code>
+              </td>
+              <td>{subjectsSummary(regulation.subjectIds)}</td>
+              <td>
+                <Status status={regulation.status} />
+              </td>
+            </tr>
+          ))}
+        </ListTable>
       )}
     </section>
 
@@ -142,42 +130,29 @@ export const PrivacyPage: FC<PrivacyPageProps> = ({ subject, csrfToken, regulati
           <p>Start one above (or with POST /api/v1/subject-exports) when someone asks what is held about them.</p>
         </EmptyState>
       ) : (
-        <ScrollRegion label="Subject exports" class="table-scroll">
-          <table class="list">
-            <thead>
-              <tr>
-                <th scope="col">Created</th>
-                <th scope="col">userIds</th>
-                <th scope="col">Status</th>
-                <th scope="col">Found</th>
-                <th scope="col">Download</th>
-              </tr>
-            </thead>
-            <tbody>
-              {exports.map((item) => (
-                <tr>
-                  <td>
-                    <Time iso={item.createdAt} />
-                  </td>
-                  <td>{subjectsSummary(item.subjectIds)}</td>
-                  <td>
-                    <span class={`pill pill-${item.status === "FINISHED" ? "ok" : item.status === "FAILED" ? "bad" : "warn"}`}>{item.status}</span>
-                  </td>
-                  <td>{`${formatCount(item.progress.events)} events, ${formatCount(item.progress.profiles)} profiles`}</td>
-                  <td>
-                    {item.status === "FINISHED" ? (
-                      <a href={`/console/privacy/exports/${encodeURIComponent(item.id)}/download`} download>
-                        NDJSON
-                      </a>
-                    ) : (
-                      <span class="muted">when finished</span>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </ScrollRegion>
+        <ListTable label="Subject exports" columns={["Created", "userIds", "Status", "Found", "Download"]}>
+          {exports.map((item) => (
+            <tr>
+              <td>
+                <Time iso={item.createdAt} />
+              </td>
+              <td>{subjectsSummary(item.subjectIds)}</td>
+              <td>
+                <span class={`pill pill-${item.status === "FINISHED" ? "ok" : item.status === "FAILED" ? "bad" : "warn"}`}>{item.status}</span>
+              </td>
+              <td>{`${formatCount(item.progress.events)} events, ${formatCount(item.progress.profiles)} profiles`}</td>
+              <td>
+                {item.status === "FINISHED" ? (
+                  <a href={`/console/privacy/exports/${encodeURIComponent(item.id)}/download`} download>
+                    NDJSON
+                  </a>
+                ) : (
+                  <span class="muted">when finished</span>
+                )}
+              </td>
+            </tr>
+          ))}
+        </ListTable>
       )}
     </section>
   </Layout>
@@ -190,30 +165,17 @@ const ProgressTable: FC<{ label: string; what: string; entries: [string, StorePr
   entries,
   names = {},
 }) => (
-  <ScrollRegion label={label} class="table-scroll">
-    <table class="list">
-      <thead>
-        <tr>
-          <th scope="col">{what}</th>
-          <th scope="col">Status</th>
-          <th scope="col">Removed</th>
-          <th scope="col">Added</th>
-          <th scope="col">Error</th>
-        </tr>
-      </thead>
-      <tbody>
-        {entries.map(([id, progress]) => (
-          <tr>
-            <th scope="row">{names[id] ?? id}</th>
-            <td>{progress.status}</td>
-            <td>{countsOf(progress.removed) || "—"}</td>
-            <td>{countsOf(progress.added) || "—"}</td>
-            <td>{progress.error ?? ""}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  </ScrollRegion>
+  <ListTable label={label} columns={[what, "Status", "Removed", "Added", "Error"]}>
+    {entries.map(([id, progress]) => (
+      <tr>
+        <th scope="row">{names[id] ?? id}</th>
+        <td>{progress.status}</td>
+        <td>{countsOf(progress.removed) || "—"}</td>
+        <td>{countsOf(progress.added) || "—"}</td>
+        <td>{progress.error ?? ""}</td>
+      </tr>
+    ))}
+  </ListTable>
 );
 
 export interface RegulationPageProps {
