@@ -57,9 +57,18 @@ export function subscriptionProblem(definition: DestinationDefinition, subscript
   return null;
 }
 
-/** A subscription's condition, parsed once and matched against events. */
+const matchers = new WeakMap<Subscription, (event: Record<string, unknown>) => boolean>();
+
+/**
+ * A subscription's condition, parsed once per subscription object (routing asks for every event
+ * of a batch, against the same loaded settings) and matched against events.
+ */
 export function subscriptionMatcher(subscription: Subscription): (event: Record<string, unknown>) => boolean {
-  const parsed = fql.parseFql(subscription.subscribe);
-  if (parsed.error) return () => false;
-  return (event) => fql.validate(parsed, event);
+  let matcher = matchers.get(subscription);
+  if (!matcher) {
+    const parsed = fql.parseFql(subscription.subscribe);
+    matcher = parsed.error ? () => false : (event) => fql.validate(parsed, event);
+    matchers.set(subscription, matcher);
+  }
+  return matcher;
 }
