@@ -521,3 +521,33 @@ describe("replay from the archive", () => {
     expect((await admin("GET", "/replays/rpl_missing")).status).toBe(404);
   });
 });
+
+describe("replay into an Actions destination", () => {
+  it("runs every matching subscription of Segment's Webhook (Actions) per archived event, each event counted once", async () => {
+    const source = await createSource("Replay into Actions");
+    const archived = await archiveDay(source.id, 2, (_, index) => (index === 1 ? { event: "Product Viewed" } : {}));
+    const all = `/hooks/${unique("actions-all")}`;
+    const orders = `/hooks/${unique("actions-orders")}`;
+    const send = (hook: string) => ({ url: `${inject("receiverUrl")}${hook}`, method: "POST", data: { messageId: { "@path": "$.messageId" } } });
+    const created = await admin<{ destination: { id: string } }>("POST", "/destinations", {
+      name: "Replay Actions target",
+      type: "actions:webhook",
+      sourceIds: [source.id],
+      subscriptions: [
+        { name: "Every track", subscribe: 'type = "track"', partnerAction: "send", mapping: send(all) },
+        { name: "Orders", subscribe: 'event = "Order Completed"', partnerAction: "send", mapping: send(orders) },
+      ],
+    });
+    expect(created.status).toBe(201);
+
+    const started = await startReplay(source.id, created.body.destination.id, `${DAY}T00:00:00Z`, "2026-03-15T00:00:00Z", { ratePerSecond: 5_000 });
+    const done = await replayUntilDone(started.id);
+
+    // 48 archived events (24 orders, 24 product views): each counted once, whatever number of subscriptions took it.
+    expect(done).toMatchObject({ status: "finished", total: 48, sent: 48, discarded: 0, failed: 0 });
+    const events = archived.flatMap((object) => object.events);
+    const ids = (list: Record<string, unknown>[]) => list.map((event) => String(event.messageId)).sort();
+    expect((await received(all)).map(messageIdOf).sort()).toEqual(ids(events));
+    expect((await received(orders)).map(messageIdOf).sort()).toEqual(ids(events.filter((event) => event.event === "Order Completed")));
+  });
+});
