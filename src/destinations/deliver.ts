@@ -108,7 +108,7 @@ export function requestUnit(request: OutgoingRequest): DeliveryUnit {
 }
 
 /** Sends one request and classifies the answer; never throws for the destination's failures. */
-export async function sendRequest(request: OutgoingRequest, fetcher: typeof fetch, record?: (attempt: AttemptRecord) => void): Promise<DeliveryOutcome> {
+async function sendRequest(request: OutgoingRequest, fetcher: typeof fetch, record?: (attempt: AttemptRecord) => void): Promise<DeliveryOutcome> {
   const started = Date.now();
   let answer: number | "timeout" | "network-error";
   let retryAfterSeconds: number | null = null;

@@ -1,3 +1,4 @@
+import { subscriptionKey, type Subscription } from "./actions/subscriptions";
 import type { AttemptRecord } from "./deliver";
 import { MASK } from "./destination-settings";
 import type { Destination } from "./destination-store";
@@ -40,31 +41,33 @@ export async function previewDestination(
   const units = await type.units([event], destination.settings, context?.secrets ? { secrets: context.secrets } : {});
   const mask = secretMasker(type, await openedSettings(type, destination, context));
   const previews: SubscriptionPreview[] = [];
-  const subscriptions = Array.isArray(destination.settings.subscriptions) ? (destination.settings.subscriptions as Record<string, unknown>[]) : null;
+  // An Actions destination's, as its type parsed them; a built-in type has none (one unit per event).
+  const subscriptions = Array.isArray(destination.settings.subscriptions) ? (destination.settings.subscriptions as Subscription[]) : null;
+  const previewed = new Set<string>();
   for (const unit of units) {
     const attempts: AttemptRecord[] = [];
     const [outcome] = await unit.send(
       () => Promise.resolve(PREVIEW_ANSWER()),
       (attempt) => attempts.push(attempt),
     );
-    const subscription = subscriptions?.find((candidate) => (candidate.name ?? candidate.partnerAction) === unit.label);
+    const subscription = subscriptions?.find((candidate) => subscriptionKey(candidate) === unit.key);
     if (subscriptions && !subscription) continue; // the refusal of an event no subscription takes
+    if (unit.key) previewed.add(unit.key);
     previews.push({
       name: unit.label ?? destination.type,
-      partnerAction: typeof subscription?.partnerAction === "string" ? subscription.partnerAction : null,
-      subscribe: typeof subscription?.subscribe === "string" ? subscription.subscribe : null,
+      partnerAction: subscription?.partnerAction ?? null,
+      subscribe: subscription?.subscribe ?? null,
       matched: true,
       requests: attempts.map(({ request }) => mask(request)),
       error: outcome && outcome.kind !== "delivered" ? outcome.reason : null,
     });
   }
   for (const subscription of subscriptions ?? []) {
-    const name = String(subscription.name ?? subscription.partnerAction);
-    if (previews.some((preview) => preview.name === name)) continue;
+    if (previewed.has(subscriptionKey(subscription))) continue;
     previews.push({
-      name,
-      partnerAction: String(subscription.partnerAction),
-      subscribe: String(subscription.subscribe),
+      name: subscription.name ?? subscription.partnerAction,
+      partnerAction: subscription.partnerAction,
+      subscribe: subscription.subscribe,
       matched: false,
       requests: [],
       error: subscription.enabled === false ? "disabled" : null,

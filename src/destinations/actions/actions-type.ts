@@ -7,7 +7,7 @@ import { actionsDefinition, actionsTypeName } from "./catalog";
 import { ActionsSession } from "./actions-session";
 import { Destination, type DestinationDefinition } from "./framework/segment-actions.bundle.cjs";
 import { oauthSchema, splitSettings, type OAuthTokens } from "./stored-settings";
-import { defaultSubscriptions, subscriptionMatcher, subscriptionProblem, subscriptionsSchema, type Subscription } from "./subscriptions";
+import { defaultSubscriptions, subscriptionKey, subscriptionMatcher, subscriptionProblem, subscriptionsSchema, type Subscription } from "./subscriptions";
 
 const OAUTH_SCHEMES = new Set(["oauth2", "oauth-managed"]);
 
@@ -135,9 +135,6 @@ function actionUnits(
   }
   return units;
 }
-
-/** A subscription's identity across retries; an edited subscription is a new one and takes the event anew. */
-const subscriptionKey = (subscription: Subscription) => JSON.stringify([subscription.name ?? "", subscription.partnerAction, subscription.subscribe]);
 
 function batchSizeOf(framework: Destination, subscription: Subscription): number | null {
   if (subscription.mapping.enable_batching !== true || !framework.actions[subscription.partnerAction]?.hasBatchSupport) return null;

@@ -72,3 +72,7 @@ export function subscriptionMatcher(subscription: Subscription): (event: Record<
   }
   return matcher;
 }
+
+/** A subscription's identity across retries and in previews; an edited subscription is a new one. */
+export const subscriptionKey = (subscription: Pick<Subscription, "name" | "partnerAction" | "subscribe">) =>
+  JSON.stringify([subscription.name ?? "", subscription.partnerAction, subscription.subscribe]);
