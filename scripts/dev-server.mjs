@@ -18,11 +18,25 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
  * Starts Sluice and resolves once GET /health answers 200. `stop` is idempotent and also runs on
  * SIGINT/SIGTERM; the process group is killed if this process exits without it, so no server
  * outlives its caller. `vars` override wrangler.toml's [vars] for this server only. With `keep`, the state directory and server log are left for inspection.
+ * `stateDir` and `port` restart a server on another's state and address (the fault tests kill one
+ * with SIGKILL): the directory is then the caller's, appended to and never removed.
+ * `wranglerConfig` names another config file to run instead of wrangler.toml.
  */
-export async function startDevServer({ label = "sluice", keep = false, log = () => {}, stateRoot = tmpdir(), vars = {} } = {}) {
-  const stateDir = await mkdtemp(join(stateRoot, `${label}-`));
+export async function startDevServer({
+  label = "sluice",
+  keep = false,
+  log = () => {},
+  stateRoot = tmpdir(),
+  vars = {},
+  stateDir: givenStateDir,
+  port: givenPort,
+  wranglerConfig,
+} = {}) {
+  const stateDir = givenStateDir ?? (await mkdtemp(join(stateRoot, `${label}-`)));
+  const ownsState = givenStateDir === undefined;
   const logPath = join(stateDir, "server.log");
-  const port = await freePort();
+  const persistDir = join(stateDir, "state");
+  const port = givenPort ?? (await freePort());
   const baseUrl = `http://127.0.0.1:${port}`;
 
   // Server output goes to a file: the caller's stdout may be a test report or a JSON summary.
@@ -31,7 +45,14 @@ export async function startDevServer({ label = "sluice", keep = false, log = () 
     cwd: REPO_ROOT,
     detached: true, // its own process group, so stopping it reaches wrangler and workerd too
     stdio: ["ignore", logFd, logFd],
-    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", SLUICE_PERSIST_DIR: join(stateDir, "state"), SLUICE_DEV_VARS: JSON.stringify(vars) },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      SLUICE_PERSIST_DIR: persistDir,
+      SLUICE_DEV_VARS: JSON.stringify(vars),
+      ...(wranglerConfig ? { SLUICE_WRANGLER_CONFIG: wranglerConfig } : {}),
+    },
   });
   closeSync(logFd);
   const killOnExit = () => signalGroup(child, "SIGKILL");
@@ -51,7 +72,7 @@ export async function startDevServer({ label = "sluice", keep = false, log = () 
         while (signalGroup(child, 0) && Date.now() < deadline) await sleep(100);
         signalGroup(child, "SIGKILL");
       }
-      if (keep) log(`kept Sluice state and log in ${stateDir}`);
+      if (keep || !ownsState) log(`kept Sluice state and log in ${stateDir}`);
       else await rm(stateDir, { recursive: true, force: true });
     })());
 
@@ -66,12 +87,13 @@ export async function startDevServer({ label = "sluice", keep = false, log = () 
   }
   const startupSeconds = (performance.now() - startedAt) / 1000;
   log(`Sluice healthy after ${startupSeconds.toFixed(1)} s`);
-  // `processGroup`: the id of the server's process group (node, wrangler, workerd), for reading its CPU time.
-  return { baseUrl, startupSeconds, logPath, processGroup: child.pid, stop, reloads: () => countReloads(logPath) };
+  // `processGroup`: the id of the server's process group (node, wrangler, workerd), for reading its CPU time;
+  // `persistDir`: wrangler's --persist-to (its v3/do/<worker>-<class>/ holds each Durable Object's SQLite files).
+  return { baseUrl, port, stateDir, startupSeconds, logPath, processGroup: child.pid, persistDir, stop, reloads: () => countReloads(logPath) };
 }
 
 /** A port the OS just handed out and released. */
-async function freePort() {
+export async function freePort() {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
@@ -84,7 +106,7 @@ async function freePort() {
 }
 
 /** Signals the child's whole process group (node, wrangler, workerd); false once it is gone. */
-function signalGroup(child, signal) {
+export function signalGroup(child, signal) {
   try {
     process.kill(-child.pid, signal);
     return true;

@@ -19,6 +19,8 @@ const wrangler = fileURLToPath(new URL("../node_modules/wrangler/bin/wrangler.js
 const port = process.env.PORT ?? "8787";
 // Tests run their own instance with its own state; everyone else shares .wrangler/state.
 const persist = process.env.SLUICE_PERSIST_DIR ? ["--persist-to", process.env.SLUICE_PERSIST_DIR] : [];
+// Another wrangler config instead of wrangler.toml (the bench's copy without queue consumers).
+const config = process.env.SLUICE_WRANGLER_CONFIG ? ["--config", process.env.SLUICE_WRANGLER_CONFIG] : [];
 const quietEnv = { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" };
 
 function run(args) {
@@ -33,12 +35,13 @@ function extraVars() {
 }
 
 const d = DEV_DEFAULTS;
-run(["d1", "migrations", "apply", "DB", "--local", ...persist]);
+run(["d1", "migrations", "apply", "DB", "--local", ...config, ...persist]);
 run([
   "d1",
   "execute",
   "DB",
   "--local",
+  ...config,
   ...persist,
   "--command",
   `INSERT OR IGNORE INTO sources (id, name, write_key, enabled, created_at, updated_at)
@@ -50,6 +53,7 @@ const dev = spawn(
   [
     wrangler,
     "dev",
+    ...config,
     "--port",
     port,
     "--ip",

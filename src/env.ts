@@ -13,6 +13,10 @@ export type AppEnv = Env & {
   SLUICE_TEST_HOOKS?: string;
   /** With SLUICE_TEST_HOOKS=1: the origin every destination request goes to instead (src/destinations/outbound.ts). */
   OUTBOUND_ORIGIN?: string;
+  /** With SLUICE_TEST_HOOKS=1: faults the queue consumers inject, as JSON (src/testing/faults.ts). */
+  SLUICE_TEST_FAULTS?: string;
+  /** With SLUICE_TEST_HOOKS=1, `1` counts billable operations into `sluice-meter` log lines (src/metering). */
+  SLUICE_METER?: string;
 };
 
 export type HonoEnv = { Bindings: AppEnv };

@@ -8,16 +8,19 @@ import { ApiError } from "../src/http/api-error";
 import { trackingApi } from "../src/ingest/routes";
 import { profileApi } from "../src/profile-api/routes";
 import { sdkServing } from "../src/sdk-serving/routes";
+import { loopbackOnlyWithTestHooks } from "../src/testing/loopback-only";
 
 /**
  * The HTTP surface: the Profile API (/v1/spaces/*), analytics.js and settings, the Tracking API
  * at the root, admin API under /api/v1. sdkServing goes first: its public CORS for /v1/projects/*
  * must answer before the Tracking API's credentialed CORS for /v1/*. The API description is
  * mounted before the admin API so it answers without the admin token. The console (/console)
- * signs people in with its own session cookie.
+ * signs people in with its own session cookie. With the test hooks on, only loopback is served
+ * (src/testing/loopback-only.ts).
  */
 export const app = new OpenAPIHono<HonoEnv>();
 app
+  .use(loopbackOnlyWithTestHooks)
   .route("/", profileApi)
   .route("/", sdkServing)
   .route("/", trackingApi)

@@ -91,8 +91,17 @@ export class DebuggerObject extends DurableObject<AppEnv> {
     const { sql } = this.ctx.storage;
     this.ctx.storage.transactionSync(() => {
       for (const id of change.evicted) sql.exec("DELETE FROM entries WHERE id = ?", id);
+      // An upsert: a delivery's news rewrites its entry's row in place (1 row written) where a
+      // replace would delete and re-insert the row and its id's index entry (2).
       for (const { seq, bytes, entry } of change.saved) {
-        sql.exec("INSERT OR REPLACE INTO entries (id, seq, bytes, body) VALUES (?, ?, ?, ?)", entry.id, seq, bytes, JSON.stringify(entry));
+        sql.exec(
+          `INSERT INTO entries (id, seq, bytes, body) VALUES (?, ?, ?, ?)
+           ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, bytes = excluded.bytes, body = excluded.body`,
+          entry.id,
+          seq,
+          bytes,
+          JSON.stringify(entry),
+        );
       }
     });
     const sockets = this.ctx.getWebSockets();

@@ -5,7 +5,7 @@ import type { AcceptedEvent } from "../src/spec/accepted-event";
 import { recordTallies } from "../src/schema/store";
 import { tallyEvents } from "../src/schema/tally";
 import { recordMinuteCounts, tallyMinutes } from "../src/activity/minutes";
-import { packEventsIntoMessages } from "../src/queues/pack-events";
+import { packEventsIntoMessages, serializeEvent } from "../src/queues/pack-events";
 import { consumeEventsBatch, type BatchSummaryBase, type CommittedEvent } from "../src/pipeline/consume-events";
 import { enforceEvents, loadSourceProtocols, sourceViolations } from "../src/pipeline/protocols-stage";
 import { recordProtocolViolations } from "../src/protocols/violation-store";
@@ -28,6 +28,7 @@ import { bySource, deliveryJourneys, entriesFromPipeline, type SeenEvent } from 
 import type { JourneyUpdate } from "../src/debugger/entry";
 import { findSuppressedEvents } from "../src/privacy/suppression-store";
 import { recordSuppressedCounts, tallySuppressed } from "../src/privacy/suppressed-counts";
+import { consumerFaults, endInjectedFaults, messageIdsIn } from "../src/testing/faults";
 
 /**
  * Queue consumers: EVENTS dedupes and archives, then hands archived events off to IDENTITY, which
@@ -35,6 +36,10 @@ import { recordSuppressedCounts, tallySuppressed } from "../src/privacy/suppress
  * another source go back on EVENTS. A dead-letter queue keeps what it got in R2.
  */
 export async function handleQueue(batch: MessageBatch, env: AppEnv): Promise<void> {
+  return endInjectedFaults(batch, () => consumeQueue(batch, env));
+}
+
+async function consumeQueue(batch: MessageBatch, env: AppEnv): Promise<void> {
   switch (classifyQueue(batch.queue)) {
     case "events":
       return consumeEvents(batch, env);
@@ -51,13 +56,24 @@ export async function handleQueue(batch: MessageBatch, env: AppEnv): Promise<voi
 }
 
 async function consumeEvents(batch: MessageBatch, env: AppEnv): Promise<void> {
-  const dedupe = createDedupeGateway((name) => env.DEDUPE.get(env.DEDUPE.idFromName(name)), env.SPACE_ID);
+  // Test hooks only (src/testing/faults.ts): crashes around the archive commit and the ack.
+  const faults = consumerFaults(env, batch.queue, batch.messages);
+  const gateway = createDedupeGateway((name) => env.DEDUPE.get(env.DEDUPE.idFromName(name)), env.SPACE_ID);
+  const dedupe: typeof gateway = {
+    check: (entries) => gateway.check(entries),
+    commit: async (entries) => {
+      faults.hit("events.before-archive");
+      const verdicts = await gateway.commit(entries);
+      faults.hit("events.after-archive");
+      return verdicts;
+    },
+  };
   // The suppression list is read from D1 on every batch (one round trip, no cache), so a
   // regulation applies from the next batch on: within seconds of the API's answer.
   const suppressed = (events: AcceptedEvent[]) => findSuppressedEvents(env.DB, events);
   const countSuppressed = (events: AcceptedEvent[]) =>
     recordSuppressedCounts(env.DB, tallySuppressed(events.map((event) => ({ sourceId: event.projectId, receivedAt: event.receivedAt }))));
-  const handOffToIdentity = (events: AcceptedEvent[]) => sendMessages(env.IDENTITY, packEventsIntoMessages(events));
+  const handOffToIdentity = (events: AcceptedEvent[]) => sendMessages(env.IDENTITY, packEventsIntoMessages(events.map(serializeEvent)));
   // Destinations are read while the plans are (two D1 reads in parallel, not one after the other).
   let prefetched: { sourceIds: Set<string>; destinations: Promise<RoutedDestination[]> } | undefined;
   const enforce = async (events: AcceptedEvent[]) => {
@@ -81,7 +97,7 @@ async function consumeEvents(batch: MessageBatch, env: AppEnv): Promise<void> {
     ]);
   };
   // Protocols forwarding: back on EVENTS, marked so the receiving source's plan does not apply.
-  const forwardToSources = (events: AcceptedEvent[]) => sendMessages(env.EVENTS, packEventsIntoMessages(events, { forwarded: true }));
+  const forwardToSources = (events: AcceptedEvent[]) => sendMessages(env.EVENTS, packEventsIntoMessages(events.map(serializeEvent), { forwarded: true }));
   const fanOut = async (events: AcceptedEvent[]) => {
     const sourceIds = [...new Set(events.map((event) => event.projectId))];
     const covered = prefetched && sourceIds.every((id) => prefetched!.sourceIds.has(id));
@@ -107,6 +123,7 @@ async function consumeEvents(batch: MessageBatch, env: AppEnv): Promise<void> {
     fanOut,
     forwardToSources,
   });
+  faults.hit("events.before-ack");
   await settle(batch, summary, env.EVENTS_DLQ);
   const { archived, blocked, duplicates, suppressed: dropped, deadLetters } = summary;
   console.log(
@@ -123,7 +140,9 @@ async function consumeEvents(batch: MessageBatch, env: AppEnv): Promise<void> {
 }
 
 async function consumeIdentity(batch: MessageBatch, env: AppEnv): Promise<void> {
-  const resolve = await createIdentityResolver(env);
+  const faults = consumerFaults(env, batch.queue, batch.messages);
+  faults.hit("identity.before-resolve");
+  const resolve = await createIdentityResolver(env, faults.armed ? () => faults.hit("identity.after-write") : undefined);
   const summary = await consumeIdentityBatch(batch.messages, { queue: batch.queue, random: Math.random, resolve });
   try {
     await recordViolations(env.DB, env.SPACE_ID, summary.violations, new Date());
@@ -131,6 +150,7 @@ async function consumeIdentity(batch: MessageBatch, env: AppEnv): Promise<void> 
     // Diagnostics: losing one batch's violations is better than resolving its events again.
     console.error("could not record identity violations", error);
   }
+  faults.hit("identity.before-ack");
   await settle(batch, summary, env.IDENTITY_DLQ);
   const { resolved, violations, deadLetters } = summary;
   console.log(
@@ -139,6 +159,8 @@ async function consumeIdentity(batch: MessageBatch, env: AppEnv): Promise<void> 
 }
 
 async function consumeDeliveries(batch: MessageBatch, env: AppEnv): Promise<void> {
+  const faults = consumerFaults(env, batch.queue, batch.messages);
+  faults.hit("deliveries.before-send");
   const store = new DestinationStore(env.DB);
   const destinations = new Map<string, Promise<Destination | null>>();
   const destinationOf = (id: string) => {
@@ -199,6 +221,7 @@ async function consumeDeliveries(batch: MessageBatch, env: AppEnv): Promise<void
           counts.push({ destinationId: body.destinationId, outcome: `discarded:${decision.discarded.reason}`, count: decision.discarded.count });
         latencies.set(body.destinationId, [...(latencies.get(body.destinationId) ?? []), ...decision.latenciesMs]);
         journeys.push(...deliveryJourneys(body, decision));
+        faults.hit("deliveries.before-ack", () => messageIdsIn(message.body));
         message.ack();
       } catch (error) {
         // Our side failed (queue or D1): the whole message comes back; the destination may see

@@ -2,7 +2,7 @@
 // Protocols (blocks, plan, transformations), schema tally, and the serializations its I/O costs
 // (the dedupe commit's RPC payload, the outbox row, the identity hand-off). Bundled by esbuild for the bench (bench/sections/plan.mjs).
 import { z } from "zod";
-import { packEventsIntoMessages } from "../../src/queues/pack-events";
+import { packEventsIntoMessages, serializeEvent } from "../../src/queues/pack-events";
 import type { AcceptedEvent } from "../../src/spec/accepted-event";
 import { enforceEvents, noProtocols } from "../../src/pipeline/protocols-stage";
 import { decodeEventsMessage } from "../../src/pipeline/events-message";
@@ -72,7 +72,7 @@ export function consumerWork(withPlan: boolean, rules: PlanRule[]): (message: un
     let bytes = 0;
     for (const { event } of enforced) bytes += JSON.stringify(event).length; // the outbox row
     tallyEvents(decoded.events.map((event) => ({ event: event as unknown as Json, sourceId: event.projectId, seenAt: event.receivedAt, blocked: false })));
-    packEventsIntoMessages(enforced.map(({ event }) => event as AcceptedEvent)); // the identity hand-off
+    packEventsIntoMessages(enforced.map(({ event }) => serializeEvent(event as AcceptedEvent))); // the identity hand-off
     return { bytes, violations: enforced.flatMap(({ violations }) => violations.map((violation) => `${violation.type} ${violation.field}`)) };
   };
 }

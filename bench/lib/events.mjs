@@ -78,18 +78,33 @@ function identifyFields(index) {
 }
 
 /** The fields every call from analytics-next carries, around the call's own fields. */
-function browserCall(fields, index, messageId, now) {
+function browserCall(fields, index, messageId, now, ids = storefrontIds(index)) {
   const page = PAGES[index % PAGES.length];
   return {
     ...fields,
     messageId,
-    anonymousId: `6b1e4c0a-8f2d-4e55-9c3b-${String(index % 997).padStart(12, "0")}`,
-    ...(index % 3 === 0 ? { userId: `user-${index % 500}` } : {}),
+    anonymousId: ids.anonymousId,
+    ...(ids.userId ? { userId: ids.userId } : {}),
     timestamp: new Date(now.getTime() - 250).toISOString(),
     sentAt: now.toISOString(),
     context: browserContext(index, page),
     integrations: {},
   };
+}
+
+/** The storefront mix's visitor ids: a third of its calls come from 500 signed-in users. */
+function storefrontIds(index) {
+  return { anonymousId: `6b1e4c0a-8f2d-4e55-9c3b-${String(index % 997).padStart(12, "0")}`, userId: index % 3 === 0 ? `user-${index % 500}` : undefined };
+}
+
+/**
+ * One `kind` call ("page", "track" or "identify") of visitor `visitor` from their browser, with
+ * their own anonymousId and, once they are known, userId. `index` varies the page and product.
+ */
+export function visitorCall(kind, index, visitor, { messageId, userId }, now = new Date()) {
+  const fields = kind === "track" ? trackFields(index) : kind === "page" ? pageFields(PAGES[index % PAGES.length]) : identifyFields(visitor);
+  const anonymousId = `0c7d9e2f-5a41-4b8e-8f3a-${String(visitor).padStart(12, "0")}`;
+  return browserCall(fields, index, messageId, now, { anonymousId, userId });
 }
 
 /**

@@ -2,7 +2,8 @@
 // section can charge work to the server alone: other processes on the machine (another test run,
 // the bench's own sender and receiver) do not count, unlike wall-clock throughput.
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
+import { liveProcessStats } from "./proc-stat.mjs";
 import { sleep } from "./stats.mjs";
 
 /** Clock ticks per second, the unit of /proc/<pid>/stat's utime and stime (100 nearly everywhere). */
@@ -44,18 +45,35 @@ export function canReadProcessCpu() {
  * that exits takes its time with it, so read it around work done by long-lived processes only.
  */
 export function groupCpuMs(group) {
+  return Object.values(groupCpuMsByCommand(group)).reduce((sum, ms) => sum + ms, 0);
+}
+
+/** The same, by command name (a dev server's `workerd` runs the Worker; `node` is wrangler). */
+export function groupCpuMsByCommand(group) {
+  const byCommand = {};
+  for (const { command, fields } of liveProcessStats()) {
+    if (Number(fields[2]) !== group) continue;
+    byCommand[command] = (byCommand[command] ?? 0) + ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+  }
+  return byCommand;
+}
+
+/** This process's live children named `name` (their command, as in /proc/<pid>/stat): e.g. the workerd a Miniflare started. */
+export function childProcessIds(name) {
+  const pids = [];
+  for (const { pid, command, fields } of liveProcessStats()) {
+    if (command === name && Number(fields[1]) === process.pid) pids.push(pid);
+  }
+  return pids;
+}
+
+/** Milliseconds of CPU (user + system) the live processes `pids` have used so far. */
+export function processesCpuMs(pids) {
   let ticks = 0;
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat;
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-    } catch {
-      continue; // gone since the listing
-    }
-    // After the command name (in parentheses, which may hold spaces): state ppid pgrp … utime(12th) stime(13th).
+  for (const pid of pids) {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    if (Number(fields[2]) === group) ticks += Number(fields[11]) + Number(fields[12]);
+    ticks += Number(fields[11]) + Number(fields[12]);
   }
   return (ticks * 1000) / TICKS_PER_SECOND;
 }
@@ -64,16 +82,17 @@ export function groupCpuMs(group) {
  * Waits until `group` uses less than `quietCores` of a core over a window of `windowMs`: the work
  * a burst left behind (queues, Durable Objects) is done. Answers when that window began, the CPU
  * time then, and the idle rate seen in the window (ms of CPU per ms), to subtract from a later
- * measurement; false for `quiet` if it never settled within `timeoutMs`.
+ * measurement; false for `quiet` if it never settled within `timeoutMs`. `cpuMs` reads another
+ * set of processes instead (processesCpuMs).
  */
-export async function waitUntilQuiet(group, { quietCores = 0.05, windowMs = 1_000, timeoutMs = 120_000 } = {}) {
+export async function waitUntilQuiet(group, { quietCores = 0.05, windowMs = 1_000, timeoutMs = 120_000, cpuMs: readCpuMs = () => groupCpuMs(group) } = {}) {
   const deadline = performance.now() + timeoutMs;
   let at = performance.now();
-  let cpuMs = groupCpuMs(group);
+  let cpuMs = readCpuMs();
   for (;;) {
     await sleep(windowMs);
     const nowAt = performance.now();
-    const nowCpuMs = groupCpuMs(group);
+    const nowCpuMs = readCpuMs();
     const rate = (nowCpuMs - cpuMs) / (nowAt - at);
     if (rate < quietCores) return { quiet: true, at, cpuMs, idleRate: rate };
     if (nowAt > deadline) return { quiet: false, at: nowAt, cpuMs: nowCpuMs, idleRate: 0 };

@@ -67,7 +67,7 @@ function runNode(args, env = {}) {
  * module's bytes and gzip bytes (source maps are not uploaded unless upload_source_maps is set;
  * the gzip size is the one wrangler prints as "Total Upload: … / gzip: …"), and its path.
  */
-async function dryRunUpload(outdir, env) {
+export async function dryRunUpload(outdir, env = {}) {
   await runNode([WRANGLER, "deploy", "--dry-run", "--outdir", outdir], env);
   const files = (await readdir(outdir)).filter((name) => name !== "README.md" && !name.endsWith(".map"));
   if (files.length !== 1) throw new Error(`worker bundle bench: expected wrangler to write one module, found ${files.join(", ")}`);

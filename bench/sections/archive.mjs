@@ -5,7 +5,7 @@
 import { browserBatch } from "../lib/events.mjs";
 import { countArchived, waitUntilAllVisible } from "../lib/archive-visibility.mjs";
 import { DEV, send, trackingRequest } from "../lib/client.mjs";
-import { log, median, round, sleep } from "../lib/stats.mjs";
+import { log, median, quantile, round, sleep } from "../lib/stats.mjs";
 
 const EVENTS = 500;
 const BATCH_SIZE = 50;
@@ -48,7 +48,7 @@ export async function benchArchive(baseUrl, runId) {
   await sendBatches(baseUrl, batches);
   const lastAckAt = performance.now();
 
-  const { visibleAt, readMs } = await waitUntilAllVisible(baseUrl, DEV.sourceId, from, messageIds, VISIBILITY_TIMEOUT_MS);
+  const { visibleAt, readMs, latencyMs } = await waitUntilAllVisible(baseUrl, DEV.sourceId, from, messageIds, VISIBILITY_TIMEOUT_MS);
   const secondsAfter = (instant) => (visibleAt === undefined ? null : round((visibleAt - instant) / 1000));
   log(`archive: all visible ${secondsAfter(lastAckAt) ?? "never"} s after the last 200`);
 
@@ -63,6 +63,9 @@ export async function benchArchive(baseUrl, runId) {
     batchSize: BATCH_SIZE,
     archiveVisibleSeconds: secondsAfter(lastAckAt),
     archiveVisibleSinceFirstSendSeconds: secondsAfter(firstSendAt),
+    // Per event, from its receivedAt to the first archive read that listed it (to within a poll).
+    latencyP50Ms: round(quantile([...latencyMs.values()], 0.5), 0),
+    latencyP99Ms: round(quantile([...latencyMs.values()], 0.99), 0),
     archiveReadP50Ms: round(median(readMs)),
     polls: readMs.length,
     missing,

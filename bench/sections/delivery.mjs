@@ -173,6 +173,10 @@ export async function benchDelivery(baseUrl, runId) {
       deliveredEventsPerSec: round(arrivals.length / deliverySeconds, 0),
       latencyP50Ms: round(quantile(latencies, 0.5), 0),
       latencyP95Ms: round(quantile(latencies, 0.95), 0),
+      latencyP99Ms: round(quantile(latencies, 0.99), 0),
+      // The same events, from receivedAt to the first archive read that listed them (to within a poll).
+      archiveLatencyP50Ms: round(quantile([...archive.latencyMs.values()], 0.5), 0),
+      archiveLatencyP99Ms: round(quantile([...archive.latencyMs.values()], 0.99), 0),
       archiveVisibleSeconds: round(archiveSeconds),
       deliveryVsArchiveRatio: ratio(deliverySeconds, archiveSeconds),
       received: arrivals.length,

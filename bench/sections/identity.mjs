@@ -3,7 +3,7 @@
 // Profile API's `/traits` latency (Segment: p95 under 200 ms; target here p95 < 50 ms locally).
 // Each person sends anonymous page views, then an identify that merges nothing new but links the
 // user id, so the mix exercises creates, adds and trait writes.
-import { send, trackingRequest } from "../lib/client.mjs";
+import { eachLimited, sendInterleaved } from "../lib/people.mjs";
 import { log, median, quantile, round, sleep } from "../lib/stats.mjs";
 
 const PEOPLE = 1_000;
@@ -37,16 +37,6 @@ async function profileGet(baseUrl, path) {
 const eventsPath = (userId) => `/v1/spaces/default/collections/users/profiles/user_id:${encodeURIComponent(userId)}/events?limit=100`;
 const traitsPath = (userId) => `/v1/spaces/default/collections/users/profiles/user_id:${encodeURIComponent(userId)}/traits`;
 
-/** Runs `task` over `items`, at most `concurrency` at a time. */
-async function eachLimited(items, concurrency, task) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < items.length) await task(items[next++]);
-    }),
-  );
-}
-
 /** Polls `people` until each profile shows all its events; returns nothing, throws on timeout. */
 async function waitUntilComplete(baseUrl, people, started) {
   const pending = new Set(people.map((person) => person.userId));
@@ -62,22 +52,16 @@ async function waitUntilComplete(baseUrl, people, started) {
 
 export async function benchIdentity(baseUrl, runId) {
   const people = Array.from({ length: PEOPLE }, (_, person) => personEvents(runId, person));
-  // Interleaved by step, as many visitors browse at once.
-  const all = [];
-  for (let step = 0; step < EVENTS_PER_PERSON; step += 1) for (const person of people) all.push(person.events[step]);
-  const batches = [];
-  for (let offset = 0; offset < all.length; offset += BATCH_SIZE) batches.push(all.slice(offset, offset + BATCH_SIZE));
   const started = performance.now();
-  // Four requests at a time: queues do not promise order anyway, and this mix resolves to the
-  // same profiles in any order.
-  await eachLimited(batches, SEND_CONCURRENCY, (batch) => send(trackingRequest(baseUrl, "/v1/batch", { batch })));
-  log(`identity: ${all.length} events sent in ${round((performance.now() - started) / 1000)} s`);
+  // This mix resolves to the same profiles in any order.
+  const sent = await sendInterleaved(baseUrl, people, { batchSize: BATCH_SIZE, concurrency: SEND_CONCURRENCY });
+  log(`identity: ${sent} events sent in ${round((performance.now() - started) / 1000)} s`);
 
   // The last people's last events are in the last batches: a sample of them, then everyone.
   await waitUntilComplete(baseUrl, people.slice(-SAMPLE), started);
   await waitUntilComplete(baseUrl, people, started);
   const seconds = (performance.now() - started) / 1000;
-  log(`identity: ${all.length} events on ${PEOPLE} profiles in ${round(seconds)} s`);
+  log(`identity: ${sent} events on ${PEOPLE} profiles in ${round(seconds)} s`);
 
   const latencies = [];
   for (let i = 0; i < TRAITS_REQUESTS; i += 1) {
@@ -87,9 +71,9 @@ export async function benchIdentity(baseUrl, runId) {
     if (answer.status !== 200) throw new Error(`identity bench: /traits answered ${answer.status}`);
   }
   return {
-    events: all.length,
+    events: sent,
     profiles: PEOPLE,
-    eventsPerSecond: round(all.length / seconds, 1),
+    eventsPerSecond: round(sent / seconds, 1),
     traitsRequests: TRAITS_REQUESTS,
     traitsMedianMs: round(median(latencies)),
     traitsP95Ms: round(quantile(latencies, 0.95)),

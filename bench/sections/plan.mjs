@@ -1,6 +1,7 @@
 // Section `plan`: the EVENTS consumer's own work per event (decode, Protocols, schema tally, the
 // outbox and hand-off serializations; not its I/O) with a tracking plan that plans every event
 // and property of the data, against the same work with no plan. Target: planOverheadRatio ≤ 1.3.
+// Then what one pattern can cost on a 32 KB value (plan-patterns.mjs).
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,6 +9,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 import { browserBatch } from "../lib/events.mjs";
 import { eventsPerSecond, log, median, ratio, round } from "../lib/stats.mjs";
+import { benchPlanPatterns } from "./plan-patterns.mjs";
 
 const ENTRY = fileURLToPath(new URL("../lib/consumer-work.ts", import.meta.url));
 const BATCH_SIZE = 100;
@@ -52,6 +54,7 @@ export async function benchPlan() {
       withoutPlanEventsPerSec: round(noneRate, 0),
       planOverheadRatio: ratio(noneRate, planRate),
       planOverheadTarget: 1.3,
+      ...(await benchPlanPatterns()),
     };
   } finally {
     await rm(outDir, { recursive: true, force: true });

@@ -37,7 +37,7 @@ export const identityApi = adminRouter()
       path: "/config",
       summary: "Replace the Identity Resolution rules",
       description:
-        "Blocked values, limits per identifier type, priority and custom identifiers; fields left out take the defaults. Patterns are checked for catastrophic backtracking.",
+        "Blocked values, limits per identifier type, priority and custom identifiers; fields left out take the defaults. Patterns run in linear time (RE2, JavaScript syntax without backreferences or lookaround); one RE2 cannot run is refused.",
       request: { body: jsonBody(identityConfigSchema.openapi("IdentityConfigInput")) },
       responses: { 200: configAnswer, ...ADMIN_ERRORS },
     }),

@@ -54,7 +54,8 @@ export const trackingPlansApi = adminRouter()
       method: "post",
       path: "/",
       summary: "Create a tracking plan",
-      description: "Regular expressions in the rules are checked for catastrophic backtracking when saved.",
+      description:
+        "`pattern`s run in linear time (RE2, JavaScript syntax without backreferences or lookaround); one RE2 cannot run is refused when saved, as is `patternProperties`.",
       request: { body: jsonBody(createPlan) },
       responses: { 201: planAnswer("The new plan."), ...ADMIN_ERRORS },
     }),

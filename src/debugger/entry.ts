@@ -1,4 +1,6 @@
 import type { ProtocolViolation } from "../protocols/json-schema-violations";
+import { findJsonHazard, MAX_JSON_DEPTH } from "../spec/json-hazards";
+import { stringifyJson } from "../spec/json-text";
 
 /**
  * What the live debugger shows of one event: how it arrived (`kind`), the event itself (or the
@@ -72,12 +74,17 @@ export const jsonBytes = (value: unknown): number => encoder.encode(JSON.stringi
 /**
  * The entry as it will be kept: one whose JSON is over MAX_ENTRY_BYTES keeps its journey and
  * error but not its event, and says so (`omitted`), so one huge payload never evicts the buffer.
+ * So does a payload nested deeper than events may be: workerd's JSON.stringify, RPC and storage
+ * overflow their stacks a few thousand levels down, so it is measured and previewed without them.
  */
 export function capEntry(entry: DebuggerEntry): { entry: DebuggerEntry; bytes: number } {
-  const bytes = jsonBytes(entry);
-  if (bytes <= MAX_ENTRY_BYTES) return { entry, bytes };
-  const text = JSON.stringify(entry.event) ?? "";
-  const capped: DebuggerEntry = { ...entry, event: null, omitted: { bytes: jsonBytes(entry.event), preview: text.slice(0, PREVIEW_CHARACTERS) } };
+  const tooDeep = findJsonHazard(entry.event, MAX_JSON_DEPTH, true) !== undefined;
+  if (!tooDeep) {
+    const bytes = jsonBytes(entry);
+    if (bytes <= MAX_ENTRY_BYTES) return { entry, bytes };
+  }
+  const text = tooDeep ? stringifyJson(entry.event) : (JSON.stringify(entry.event) ?? "");
+  const capped: DebuggerEntry = { ...entry, event: null, omitted: { bytes: encoder.encode(text).byteLength, preview: text.slice(0, PREVIEW_CHARACTERS) } };
   if (capped.error) capped.error = { ...capped.error, message: capped.error.message.slice(0, PREVIEW_CHARACTERS) };
   return { entry: capped, bytes: jsonBytes(capped) };
 }

@@ -1,4 +1,4 @@
-import type { DebuggerEntry } from "./entry";
+import { capEntry, type DebuggerEntry } from "./entry";
 
 export interface RefusedEvent {
   /** The event as the client sent it. */
@@ -7,11 +7,15 @@ export interface RefusedEvent {
   error: { message: string; field: string };
 }
 
-/** Events the Tracking API refused, as debugger entries: each with its own id, never merged. */
+/**
+ * Events the Tracking API refused, as debugger entries: each with its own id, never merged, and
+ * already capped (capEntry), so an oversized or deeply nested payload crosses to the debugger as
+ * its preview instead of failing the call.
+ */
 export function invalidEntries(sourceId: string, refused: readonly RefusedEvent[], receivedAt: Date, newId: () => string): DebuggerEntry[] {
   return refused.map(({ payload, error }) => {
     const messageId = (payload as { messageId?: unknown } | null)?.messageId;
-    return {
+    return capEntry({
       id: `invalid-${newId()}`,
       messageId: typeof messageId === "string" ? messageId.slice(0, 100) : null,
       sourceId,
@@ -20,6 +24,6 @@ export function invalidEntries(sourceId: string, refused: readonly RefusedEvent[
       event: payload,
       error,
       journey: {},
-    };
+    }).entry;
   });
 }

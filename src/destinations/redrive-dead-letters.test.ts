@@ -10,6 +10,10 @@ const NOW = new Date("2026-05-01T12:00:00Z");
 function recordingQueue() {
   const sent: DeliveriesMessage[] = [];
   const queue = {
+    send: (body: DeliveriesMessage) => {
+      sent.push(body);
+      return Promise.resolve();
+    },
     sendBatch: (messages: Iterable<{ body: DeliveriesMessage }>) => {
       for (const message of messages) sent.push(message.body);
       return Promise.resolve();

@@ -1,5 +1,6 @@
 import { createMiddleware } from "hono/factory";
 import type { HonoEnv } from "../env";
+import { describeJsonHazard, findJsonHazard } from "../spec/json-hazards";
 import { ApiError } from "./api-error";
 
 const METHODS_WITH_BODIES = new Set(["POST", "PUT", "PATCH", "DELETE"]);
@@ -11,17 +12,24 @@ const METHODS_WITH_BODIES = new Set(["POST", "PUT", "PATCH", "DELETE"]);
  * labelled exactly `application/json` (and refuse others with a 415), so every request is
  * relabelled here: a body that parses as `application/json`, a missing or blank one as no body at
  * all, which the validators read as `{}`, so a route that needs fields names the missing ones. A
- * body that is not JSON is a 400 that says so. The text is cached: the body is read once.
+ * body that is not JSON is a 400 that says so, and so is one nested too deep or with a
+ * `__proto__` key (spec/json-hazards.ts). The text is cached: the body is read once.
  */
 export const readBodiesAsJson = createMiddleware<HonoEnv>(async (c, next) => {
   if (!METHODS_WITH_BODIES.has(c.req.method)) return next();
   const text = c.req.raw.body === null ? "" : await c.req.text();
   const empty = text.trim() === "";
   if (!empty) {
+    let body: unknown;
     try {
-      JSON.parse(text);
+      body = JSON.parse(text);
     } catch {
       throw new ApiError(400, "The body is not valid JSON: send a JSON object (Content-Type: application/json).");
+    }
+    const hazard = findJsonHazard(body);
+    if (hazard) {
+      const { field, message } = describeJsonHazard(hazard);
+      throw new ApiError(400, message, field);
     }
   }
   const headers = new Headers(c.req.raw.headers);

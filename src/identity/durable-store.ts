@@ -1,4 +1,5 @@
 import type { AppEnv } from "../env";
+import { afterEachWrite } from "../testing/identity-writes";
 import type { Identifier } from "./identifier";
 import { identityShardName, indexKey, type Collection } from "./index-shards";
 import type { ProfileSnapshot, ProfileUpdate, RecordedEvent } from "./profile-record";
@@ -119,13 +120,14 @@ export function createIdentityStore(bindings: IdentityBindings, spaceId: string)
   };
 }
 
-/** The identity graph of the Worker's space, through its Durable Object bindings (pipeline and Profile API). */
-export function identityStore(env: AppEnv): DurableIdentityStore {
-  return createIdentityStore(
-    {
-      index: (name) => env.IDENTITY_INDEX.get(env.IDENTITY_INDEX.idFromName(name)),
-      profile: (segmentId) => env.PROFILES.get(env.PROFILES.idFromName(segmentId)),
-    },
-    env.SPACE_ID,
-  );
+/**
+ * The identity graph of the Worker's space, through its Durable Object bindings (pipeline and
+ * Profile API). `afterWrite` (test faults only, src/testing) runs after each write lands.
+ */
+export function identityStore(env: AppEnv, afterWrite?: () => void): DurableIdentityStore {
+  const bindings: IdentityBindings = {
+    index: (name) => env.IDENTITY_INDEX.get(env.IDENTITY_INDEX.idFromName(name)),
+    profile: (segmentId) => env.PROFILES.get(env.PROFILES.idFromName(segmentId)),
+  };
+  return createIdentityStore(afterWrite ? afterEachWrite(bindings, afterWrite) : bindings, env.SPACE_ID);
 }

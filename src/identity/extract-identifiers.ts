@@ -37,7 +37,8 @@ export interface ExtractedIdentifiers {
 /**
  * Longer values are not promoted. Segment drops events whose groupId has more than 500
  * characters (docs: "Unify ingestion limitations"); Sluice bounds every identifier, generously,
- * because blocked-value patterns run on these values and must stay fast (src/regex/regex-safety.ts).
+ * because blocked-value patterns run on these values (in time proportional to their length,
+ * src/regex/linear-regex.ts).
  */
 export const MAX_IDENTIFIER_VALUE_LENGTH = 1000;
 

@@ -25,7 +25,7 @@ describe("parseIdentityConfig", () => {
     const result = parseIdentityConfig({
       limits: { user_id: { max: 0, window: "daily" } },
       priority: ["user_id", "user_id"],
-      blockedValues: [{ match: "pattern", value: "(a+)+$" }],
+      blockedValues: [{ match: "pattern", value: "^(\\d)\\1+$" }],
       extra: true,
     });
     expect(result.ok).toBe(false);
@@ -35,7 +35,7 @@ describe("parseIdentityConfig", () => {
         expect.stringMatching(/^limits\.user_id\.max must be at least 1/),
         expect.stringMatching(/^limits\.user_id\.window must be one of ever, weekly, monthly, annually/),
         expect.stringMatching(/^priority must not list a type twice/),
-        expect.stringMatching(/^blockedValues\.0\.value pattern repeats a group that contains a quantifier/),
+        expect.stringMatching(/^blockedValues\.0\.value pattern uses a backreference \(`\\1`\), which linear-time matching cannot run/),
         "Unknown fields extra: the fields are blockedValues, limits, defaultLimit, priority, customIdentifiers.",
       ]),
     );
@@ -65,5 +65,19 @@ describe("compileIdentityConfig", () => {
     ]);
     expect(limitFor(compiled, "user_id")).toEqual({ max: 1, window: "ever" });
     expect(limitFor(compiled, "ga_client_id")).toEqual({ max: 5, window: "ever" });
+  });
+
+  it("a saved blocked pattern RE2 refuses (saved before RE2 was required) blocks nothing and never backtracks", () => {
+    const compiled = compileIdentityConfig({
+      ...DEFAULT_IDENTITY_CONFIG,
+      blockedValues: [
+        { match: "pattern", value: "^(?!x)(a|a)*$" },
+        { match: "pattern", value: "^test-" },
+      ],
+    });
+    const [lookahead, simple] = compiled.blocked;
+    expect(lookahead!.matches(`${"a".repeat(32 * 1024)}!`)).toBe(false);
+    expect(lookahead!.matches("aaaa")).toBe(false);
+    expect(simple!.matches("test-1")).toBe(true);
   });
 });

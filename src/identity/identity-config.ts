@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { isValidIdentifierType } from "./identifier";
-import { findUnsafePattern } from "../regex/regex-safety";
+import { cachedLinearRegex, compileLinearRegex, warnUnenforced } from "../regex/linear-regex";
 import { MAX_MAPPINGS_PER_PROFILE } from "./system-limits";
 
 /**
@@ -97,8 +97,8 @@ const blockedValue = z
   })
   .superRefine((blocked, ctx) => {
     if (blocked.match !== "pattern") return;
-    const problem = findUnsafePattern(blocked.value);
-    if (problem) ctx.addIssue({ code: "custom", path: ["value"], message: `pattern ${problem}` });
+    const compiled = compileLinearRegex(blocked.value);
+    if (!compiled.ok) ctx.addIssue({ code: "custom", path: ["value"], message: `pattern ${compiled.reason}` });
   });
 
 const customIdentifier = z.object({
@@ -152,7 +152,7 @@ export interface CompiledBlockedValue {
   matches: (value: string) => boolean;
 }
 
-/** The rules ready for per-event use: regexes built once, priorities indexed. */
+/** The rules ready for per-event use: patterns compiled once, priorities indexed. */
 export interface CompiledIdentityConfig {
   config: IdentityConfig;
   blocked: CompiledBlockedValue[];
@@ -163,8 +163,12 @@ export function compileIdentityConfig(config: IdentityConfig = DEFAULT_IDENTITY_
   const blocked = config.blockedValues.map((rule): CompiledBlockedValue => {
     const types = rule.types ? new Set(rule.types) : undefined;
     if (rule.match === "exact") return { rule, types, matches: (value) => value === rule.value };
-    const regex = new RegExp(rule.value, "u");
-    return { rule, types, matches: (value) => regex.test(value) };
+    const regex = cachedLinearRegex(rule.value);
+    if (regex) return { rule, types, matches: (value) => regex.test(value) };
+    // Only rules saved before patterns had to run in RE2 (linear-regex.ts) can hold one it refuses:
+    // natively it could backtrack for minutes on a long value, so it blocks nothing until saved again.
+    warnUnenforced(rule.value);
+    return { rule, types, matches: () => false };
   });
   return { config, blocked, priorityIndex: new Map(config.priority.map((type, index) => [type, index])) };
 }

@@ -16,6 +16,11 @@ export function indexKey(collection: Collection, identifierKey: string): string 
   return `${collection}/${identifierKey}`;
 }
 
+/** Every shard of a collection (Durable Object names), for readers of the whole index. */
+export function identityShardNames(spaceId: string, collection: Collection): string[] {
+  return Array.from({ length: IDENTITY_SHARD_COUNT }, (_, shard) => shardName(`${spaceId}-identity-${collection}`, shard));
+}
+
 /** The shard (Durable Object name) that owns an index key. */
 export function identityShardName(spaceId: string, collection: Collection, key: string): string {
   return shardName(`${spaceId}-identity-${collection}`, shardOf(key, IDENTITY_SHARD_COUNT));

@@ -57,3 +57,18 @@ describe("mergeTraitStates", () => {
     expect(visibleTraits(mergeTraitStates(survivor, tie)).name).toBe("Jane");
   });
 });
+
+describe("traits named like Object.prototype's members", () => {
+  const names = ["constructor", "toString", "hasOwnProperty", "valueOf", "isPrototypeOf", "__defineGetter__"];
+
+  it("are set, updated, removed and merged like any other trait", () => {
+    const traits = Object.fromEntries(names.map((name) => [name, `${name}-1`]));
+    const first = applyTraits({}, traits, at("2026-01-01T00:00:00Z"));
+    expect(visibleTraits(first)).toEqual(traits);
+    const second = applyTraits(first, { constructor: "c-2", toString: null }, at("2026-01-02T00:00:00Z"));
+    expect(visibleTraits(second)).toMatchObject({ constructor: "c-2", valueOf: "valueOf-1" });
+    expect(Object.keys(visibleTraits(second))).not.toContain("toString");
+    const merged = mergeTraitStates(applyTraits({}, { hasOwnProperty: "mine" }, at("2026-01-03T00:00:00Z")), second);
+    expect(visibleTraits(merged)).toMatchObject({ hasOwnProperty: "mine", constructor: "c-2" });
+  });
+});

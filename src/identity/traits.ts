@@ -44,7 +44,7 @@ export function applyTraits(state: TraitState, traits: Readonly<Record<string, u
   const next: Record<string, TraitEntry> = { ...state };
   for (const [name, value] of Object.entries(traits)) {
     if (value === undefined) continue;
-    const current = state[name];
+    const current = entryOf(state, name);
     if (current && toTime(current.updated_at) > at) continue;
     next[name] = { value, source_id: update.sourceId, updated_at: updatedAt };
   }
@@ -59,7 +59,7 @@ export function applyTraits(state: TraitState, traits: Readonly<Record<string, u
 export function mergeTraitStates(survivor: TraitState, absorbed: TraitState): TraitState {
   const merged: Record<string, TraitEntry> = { ...survivor };
   for (const [name, entry] of Object.entries(absorbed)) {
-    const current = survivor[name];
+    const current = entryOf(survivor, name);
     if (!current || toTime(entry.updated_at) > toTime(current.updated_at)) merged[name] = entry;
   }
   return merged;
@@ -77,6 +77,14 @@ export function verboseTraits(state: TraitState): Record<string, TraitEntry> {
   const traits: Record<string, TraitEntry> = {};
   for (const [name, entry] of Object.entries(state)) if (entry.value !== null) traits[name] = entry;
   return traits;
+}
+
+/**
+ * The trait's own entry. A plain `state[name]` would find Object.prototype's members for traits
+ * named `constructor`, `toString` or `hasOwnProperty`, which have no `updated_at`.
+ */
+function entryOf(state: TraitState, name: string): TraitEntry | undefined {
+  return Object.hasOwn(state, name) ? state[name] : undefined;
 }
 
 function toTime(timestamp: string): number {

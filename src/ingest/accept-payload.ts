@@ -1,9 +1,11 @@
-import type { AcceptedEvent } from "../spec/accepted-event";
+import { serializeEvent, type SerializedEvent } from "../queues/pack-events";
 import type { EventType } from "../spec/event-types";
-import { MAX_BATCH_EVENTS, MAX_EVENT_BYTES } from "../spec/limits";
+import { describeJsonHazard, findJsonHazard } from "../spec/json-hazards";
+import { MAX_BATCH_EVENTS } from "../spec/limits";
 import { isIsoDateTime } from "../spec/timestamps";
 import { isPlainObject, validateEvent, type EventError } from "../spec/validate-event";
 import { enrichEvent, type BatchDefaults, type RequestFacts } from "./enrich";
+import { oversizedEventBytes } from "./event-size";
 import { ApiError } from "../http/api-error";
 
 export interface RejectedEvent extends EventError {
@@ -11,14 +13,12 @@ export interface RejectedEvent extends EventError {
 }
 
 export interface AcceptOutcome {
-  events: AcceptedEvent[];
+  events: SerializedEvent[];
   rejected: RejectedEvent[];
 }
 
-const encoder = new TextEncoder();
-
 /** One event posted to `/v1/<type>`: all or nothing. */
-export function acceptSingleEvent(body: unknown, routeType: EventType, facts: RequestFacts, newMessageId: () => string): AcceptedEvent {
+export function acceptSingleEvent(body: unknown, routeType: EventType, facts: RequestFacts, newMessageId: () => string): SerializedEvent {
   const outcome = acceptEvent(body, routeType, {}, facts, newMessageId);
   if (!outcome.ok) throw new ApiError(400, outcome.error.message, outcome.error.field);
   return outcome.event;
@@ -30,7 +30,7 @@ export function acceptSingleEvent(body: unknown, routeType: EventType, facts: Re
  */
 export function acceptBatch(body: unknown, facts: RequestFacts, newMessageId: () => string): AcceptOutcome {
   const { events: rawEvents, defaults } = readBatchEnvelope(body);
-  const events: AcceptedEvent[] = [];
+  const events: SerializedEvent[] = [];
   const rejected: RejectedEvent[] = [];
   rawEvents.forEach((raw, index) => {
     const outcome = acceptEvent(raw, undefined, defaults, facts, newMessageId);
@@ -46,15 +46,18 @@ function acceptEvent(
   defaults: BatchDefaults,
   facts: RequestFacts,
   newMessageId: () => string,
-): { ok: true; event: AcceptedEvent } | { ok: false; error: EventError } {
-  const bytes = encoder.encode(JSON.stringify(raw) ?? "").byteLength;
-  if (bytes > MAX_EVENT_BYTES) {
+): { ok: true; event: SerializedEvent } | { ok: false; error: EventError } {
+  // Validation first: it refuses JSON nested too deep for JSON.stringify, which recurses.
+  const result = validateEvent(raw, routeType);
+  if (!result.ok) return result;
+  // The accepted event's one serialization: sized here, then queued as it is.
+  const event = serializeEvent(enrichEvent(result.event, defaults, facts, newMessageId));
+  const bytes = oversizedEventBytes(raw as Record<string, unknown>, event); // validateEvent checked it is an object
+  if (bytes !== undefined) {
     const message = `The event is ${Math.ceil(bytes / 1024)} KB, over the 32 KB limit per event: trim its properties or traits.`;
     return { ok: false, error: { field: "", message } };
   }
-  const result = validateEvent(raw, routeType);
-  if (!result.ok) return result;
-  return { ok: true, event: enrichEvent(result.event, defaults, facts, newMessageId) };
+  return { ok: true, event };
 }
 
 function readBatchEnvelope(body: unknown): { events: unknown[]; defaults: BatchDefaults } {
@@ -71,6 +74,12 @@ function readBatchEnvelope(body: unknown): { events: unknown[]; defaults: BatchD
   }
   if (sentAt !== undefined && (typeof sentAt !== "string" || !isIsoDateTime(sentAt))) {
     throw new ApiError(400, "sentAt must be an ISO-8601 date-time string.", "sentAt");
+  }
+  // These merge into every event's own context and integrations, at the same depth.
+  const hazard = findJsonHazard({ context, integrations });
+  if (hazard) {
+    const { field, message } = describeJsonHazard(hazard);
+    throw new ApiError(400, message, field);
   }
   return { events: batch, defaults: { context, integrations, sentAt } };
 }

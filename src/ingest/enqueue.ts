@@ -1,14 +1,13 @@
 import { ApiError } from "../http/api-error";
 import { sendMessages } from "../queues/send-messages";
-import type { AcceptedEvent } from "../spec/accepted-event";
-import { packEventsIntoMessages, type EventsMessage } from "../queues/pack-events";
+import { packEventsIntoMessages, type SerializedEvent } from "../queues/pack-events";
 
 /**
  * Puts a request's events on the EVENTS queue in as few messages and calls as fit. Only once
  * every call has resolved are the events durably queued and the request may be acknowledged;
  * any failure becomes a 503 so the client retries (the consumer dedupes what did get through).
  */
-export async function enqueueEvents(queue: Queue<EventsMessage>, events: AcceptedEvent[]): Promise<void> {
+export async function enqueueEvents(queue: Queue, events: readonly SerializedEvent[]): Promise<void> {
   try {
     await sendMessages(queue, packEventsIntoMessages(events));
   } catch (error) {

@@ -27,6 +27,15 @@ describe("readJsonBody", () => {
     });
   });
 
+  it("reads a plain body by its Content-Length, and refuses one that declares more than the limit", async () => {
+    const body = JSON.stringify({ userId: "u", city: "Zürich" });
+    const length = String(new TextEncoder().encode(body).byteLength);
+    expect(await readJsonBody(post(body, { "content-length": length }), 1000)).toEqual({ userId: "u", city: "Zürich" });
+    await expect(readJsonBody(post(body, { "content-length": length }), 10)).rejects.toMatchObject({ status: 400 });
+    // A caller inside the runtime can declare less than it sends: still held to the limit.
+    await expect(readJsonBody(post("x".repeat(2000), { "content-length": "5" }), 1000)).rejects.toMatchObject({ status: 400 });
+  });
+
   it("explains malformed JSON, corrupt gzip and unknown encodings", async () => {
     await expect(readJsonBody(post("{nope"), 1000)).rejects.toBeInstanceOf(ApiError);
     await expect(readJsonBody(post("not gzip", { "content-encoding": "gzip" }), 1000)).rejects.toMatchObject({

@@ -1,38 +1,26 @@
 import { Hono, type Context } from "hono";
-import { cors } from "hono/cors";
 import type { HonoEnv } from "../env";
 import { refreshCollectionCookies } from "../first-party/refresh-collection-cookies";
 import { ApiError } from "../http/api-error";
-import { eventTypeForRoute, type EventType } from "../spec/event-types";
+import { CALL_ROUTES, type EventType } from "../spec/event-types";
 import { MAX_BATCH_BYTES } from "../spec/limits";
 import { SourceCache } from "../sources/source-cache";
 import { SourceStore } from "../sources/source-store";
 import type { Source } from "../sources/source";
 import { acceptBatch, acceptSingleEvent } from "./accept-payload";
-import { corsOriginFor } from "./cors-origins";
 import { locationFromCf, type RequestFacts } from "./enrich";
 import { waitUntilOf } from "../http/wait-until";
 import { enqueueEvents } from "./enqueue";
 import { decodePixelData, TRANSPARENT_GIF } from "./pixel";
 import { readJsonBody } from "./read-body";
 import { recordInvalidEvents } from "./record-invalid";
+import { trackingCors } from "./tracking-cors";
 import { readWriteKeyFromAuthorization, readWriteKeyFromBody } from "./write-key";
 
 /** The Segment-compatible Tracking API: `/v1/<call>`, `/v1/batch`, `/v1/import`, the pixel API. */
 export const trackingApi = new Hono<HonoEnv>();
 
-trackingApi.use(
-  "/v1/*",
-  cors({
-    // hono's cors types the context loosely (Context<any>); this is the tracking API's own.
-    origin: (origin, c: Context<HonoEnv>) => corsOriginFor(origin, c.env.CORS_ORIGINS, c.req.url),
-    credentials: true,
-    allowMethods: ["GET", "POST", "OPTIONS"],
-    allowHeaders: ["Authorization", "Content-Type", "Content-Encoding", "X-Retry-Count"],
-    exposeHeaders: ["Retry-After"], // so browser SDKs can honour it on 429/503
-    maxAge: 86_400,
-  }),
-);
+trackingApi.use("/v1/*", trackingCors);
 
 const newMessageId = () => `sluice-${crypto.randomUUID()}`;
 
@@ -58,15 +46,19 @@ for (const path of ["/v1/batch", "/v1/b", "/v1/import"]) {
   });
 }
 
-trackingApi.post("/v1/:call{[a-z]+}", async (c) => {
-  const type = eventTypeForRoute(c.req.param("call"));
-  if (!type) return c.notFound();
-  const body = await readJsonBody(c.req.raw, MAX_BATCH_BYTES);
-  const source = await authenticate(c, readWriteKeyFromBody(body));
-  await ingestOne(c, body, type, source);
-  refreshCollectionCookies(c);
-  return c.json({ success: true });
-});
+// One static route per call (`/v1/track`, `/v1/t`, …) rather than a pattern: with only static
+// paths beside `/v1/batch`, Hono's RegExpRouter can route the whole app (it cannot tell a pattern
+// that also matches "batch" from the static route, and then every request went through the slower
+// TrieRouter).
+for (const [segment, type] of CALL_ROUTES) {
+  trackingApi.post(`/v1/${segment}`, async (c) => {
+    const body = await readJsonBody(c.req.raw, MAX_BATCH_BYTES);
+    const source = await authenticate(c, readWriteKeyFromBody(body));
+    await ingestOne(c, body, type, source);
+    refreshCollectionCookies(c);
+    return c.json({ success: true });
+  });
+}
 
 trackingApi.get("/v1/pixel/:call{track|page}", async (c) => {
   const status = await (async () => {

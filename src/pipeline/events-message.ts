@@ -26,8 +26,21 @@ export interface UnreadableEvent {
 
 export type DecodeResult = { ok: true; events: AcceptedEvent[]; unreadable: UnreadableEvent[]; forwarded: boolean } | { ok: false; reason: string };
 
+/**
+ * One EVENTS or IDENTITY message's events. Senders queue the envelope as JSON text (contentType
+ * "text", see `src/queues/pack-events.ts`); messages queued before that, still on a deployed
+ * queue during a rollout, carry the object itself (contentType "json"): both are read.
+ */
 export function decodeEventsMessage(body: unknown): DecodeResult {
-  const parsed = envelope.safeParse(body);
+  let value = body;
+  if (typeof body === "string") {
+    try {
+      value = JSON.parse(body);
+    } catch {
+      return { ok: false, reason: "unreadable events message: body is text but not JSON" };
+    }
+  }
+  const parsed = envelope.safeParse(value);
   if (!parsed.success) return { ok: false, reason: `unreadable events message: ${describe(parsed.error)}` };
 
   const events: AcceptedEvent[] = [];

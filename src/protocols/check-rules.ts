@@ -1,27 +1,40 @@
-import { findUnsafePattern } from "../regex/regex-safety";
-import { isPlainObject } from "../spec/validate-event";
+import { compileLinearRegex } from "../regex/linear-regex";
+import { describeJsonHazard, findJsonHazard } from "../spec/json-hazards";
 import { compileEventSchema } from "./json-schema-violations";
+import { patternsIn } from "./linear-patterns";
 import type { PlanRule } from "./tracking-plan";
 
 /**
  * What a plan's JSON Schemas would do wrong at run time, found when the plan is saved: patterns
- * that do not compile or could backtrack for a long time (every event of the source would wait
- * on them: Workers' regex engine backtracks and has no timeout), and schemas the validator
- * cannot run. Answers one message per problem, naming the rule.
+ * RE2 cannot run (every event of the source runs them, so they must run in linear time:
+ * src/regex/linear-regex.ts), `patternProperties` (linear-patterns.ts cannot run its patterns in
+ * RE2), schemas the validator cannot run, and schemas nested too deep to walk. Answers one
+ * message per problem, naming the rule.
  */
 export function checkPlanRules(rules: readonly PlanRule[]): string[] {
   const problems: string[] = [];
   rules.forEach((rule, index) => {
     const where = `rules.${index}.jsonSchema`;
-    for (const { path, pattern } of patternsIn(rule.jsonSchema, "")) {
-      try {
-        new RegExp(pattern, "u");
-      } catch {
-        problems.push(`${where}${path}: the pattern ${JSON.stringify(pattern)} is not a valid regular expression.`);
+    // Checked first: the walks below recurse, so a schema nested thousands deep would overflow them.
+    const hazard = findJsonHazard(rule.jsonSchema);
+    if (hazard) {
+      problems.push(`${where}: ${describeJsonHazard(hazard).message}`);
+      return;
+    }
+    for (const { path, keyword, pattern } of patternsIn(rule.jsonSchema)) {
+      if (keyword === "patternProperties") {
+        problems.push(
+          `${where}${path}: patternProperties (${JSON.stringify(pattern)}) is not supported, as its patterns cannot run in linear time; ` +
+            "list the properties, or constrain their names with propertyNames and a pattern.",
+        );
         continue;
       }
-      const unsafe = findUnsafePattern(pattern);
-      if (unsafe) problems.push(`${where}${path}: the pattern ${JSON.stringify(pattern)} ${unsafe}`);
+      if (typeof pattern !== "string") {
+        problems.push(`${where}${path}: a pattern must be a string.`);
+        continue;
+      }
+      const compiled = compileLinearRegex(pattern);
+      if (!compiled.ok) problems.push(`${where}${path}: the pattern ${JSON.stringify(pattern)} ${compiled.reason}.`);
     }
     try {
       compileEventSchema(rule.jsonSchema)({});
@@ -30,21 +43,4 @@ export function checkPlanRules(rules: readonly PlanRule[]): string[] {
     }
   });
   return problems;
-}
-
-function* patternsIn(schema: unknown, path: string): Generator<{ path: string; pattern: string }> {
-  if (Array.isArray(schema)) {
-    for (const [index, item] of schema.entries()) yield* patternsIn(item, `${path}.${index}`);
-    return;
-  }
-  if (!isPlainObject(schema)) return;
-  for (const [key, value] of Object.entries(schema)) {
-    if (key === "pattern" && typeof value === "string") yield { path: `${path}.pattern`, pattern: value };
-    else if (key === "patternProperties" && typeof value === "object" && value !== null) {
-      for (const [pattern, child] of Object.entries(value)) {
-        yield { path: `${path}.patternProperties`, pattern };
-        yield* patternsIn(child, `${path}.patternProperties.${pattern}`);
-      }
-    } else yield* patternsIn(value, `${path}.${key}`);
-  }
 }

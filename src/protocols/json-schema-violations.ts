@@ -1,5 +1,6 @@
 import { Validator, type OutputUnit } from "@cfworker/json-schema";
 import { fastValidator } from "./fast-check";
+import { patternOfFormat, withLinearPatterns } from "./linear-patterns";
 
 /**
  * JSON Schema validation (draft-07, @cfworker/json-schema: no `eval`, so it runs in Workers) with
@@ -24,9 +25,11 @@ export type EventValidator = (event: unknown) => ProtocolViolation[];
 export function compileEventSchema(schema: Record<string, unknown>): EventValidator {
   // Most events are valid: a quick pass answers them (fast-check.ts where the schema allows it);
   // only an invalid event pays for the pass that collects and words every error.
-  const check = new Validator(schema, "7", true);
+  // Patterns run in RE2 (linear-patterns.ts); violations are read against the rewritten schema.
+  const linear = withLinearPatterns(schema);
+  const check = new Validator(linear, "7", true);
   const isValid = fastValidator(schema) ?? ((event: unknown) => check.validate(event).valid);
-  const validator = new Validator(schema, "7", false);
+  const validator = new Validator(linear, "7", false);
   return (event) => {
     if (isValid(event)) return [];
     const { valid, errors } = validator.validate(event);
@@ -35,7 +38,7 @@ export function compileEventSchema(schema: Record<string, unknown>): EventValida
     const seen = new Set<string>();
     for (const error of errors) {
       if (CASCADES.has(error.keyword)) continue;
-      const violation = toViolation(error, schema, event);
+      const violation = toViolation(error, linear, event);
       const id = `${violation.type}\u0000${violation.field}\u0000${violation.description}`;
       if (seen.has(id)) continue;
       violations.push(violation);
@@ -66,6 +69,9 @@ function toViolation(error: OutputUnit, schema: unknown, event: unknown): Protoc
 
 /** Segment's wording, where its docs show it (they follow gojsonschema's messages). */
 function describe(error: OutputUnit, field: string, expected: unknown, at: string[]): string {
+  // The format's name is in the error too, which matters where `expected` is not found (through `$ref`).
+  const pattern = error.keyword === "format" ? patternOfFormat(expected ?? /^String does not match format "(.*)"\.$/s.exec(error.error)?.[1]) : undefined;
+  if (pattern !== undefined) return `Does not match pattern '${pattern}'`;
   switch (error.keyword) {
     case "enum":
       return `${field} must be one of the following: ${(expected as unknown[]).map((value) => JSON.stringify(value)).join(", ")}`;

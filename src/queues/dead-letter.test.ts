@@ -30,6 +30,12 @@ describe("dead letters", () => {
       reason: "retries exhausted",
       body: { v: 1 },
     });
+    // Events messages queued as JSON text are kept parsed, as the object form is, so their events
+    // can be read (and a deletion can find the people in them); text that is not JSON stays text.
+    const events = [{ type: "track", userId: "u1", messageId: "e1" }];
+    expect(deadLetterRecord("sluice-events-dlq", { id: "m3", attempts: 11, body: JSON.stringify({ v: 1, events }) }, now).body).toEqual({ v: 1, events });
+    const unreadable = { deadLetter: { queue: "sluice-events", messageId: "m4", reason: "unreadable" }, body: '{"v":1,"events":[' };
+    expect(deadLetterRecord("sluice-events-dlq", { id: "dlq-4", attempts: 1, body: unreadable }, now).body).toBe('{"v":1,"events":[');
     expect(deadLetterKey("sluice-events-dlq", "m1", now)).toBe("dead-letter/sluice-events-dlq/2026-02-03/m1.json");
     // Deliveries are kept per destination; a client's messageId cannot add path segments.
     expect(deadLetterKey("sluice-deliveries-dlq", "q1-a/b", now, "dst1")).toBe("dead-letter/sluice-deliveries-dlq/dst1/2026-02-03/q1-a%2Fb.json");

@@ -46,9 +46,24 @@ function isEnvelope(body: unknown): body is DeadLetterEnvelope {
   return typeof body === "object" && body !== null && "deadLetter" in body && "body" in body;
 }
 
+/**
+ * EVENTS and IDENTITY messages travel as JSON text (src/queues/pack-events.ts): a letter keeps
+ * such a body parsed, as messages queued as objects are kept, so what reads letters (a deletion
+ * looking for the people in them, src/privacy) sees their events. Text that is not JSON stays text.
+ */
+function storedBody(body: unknown): unknown {
+  if (typeof body !== "string") return body;
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    return body;
+  }
+}
+
 export function deadLetterRecord(queue: string, message: { id: string; attempts: number; body: unknown }, now: Date): DeadLetterRecord {
   if (isEnvelope(message.body)) {
-    const { deadLetter, body } = message.body;
+    const { deadLetter } = message.body;
+    const body = storedBody(message.body.body);
     return {
       queue,
       originalQueue: deadLetter.queue,
@@ -65,7 +80,7 @@ export function deadLetterRecord(queue: string, message: { id: string; attempts:
     reason: "retries exhausted",
     attempts: message.attempts,
     deadLetteredAt: now.toISOString(),
-    body: message.body,
+    body: storedBody(message.body),
   };
 }
 

@@ -7,8 +7,9 @@ export const MAX_SEND_BATCH_BYTES = 240_000;
 export const MAX_SEND_BATCH_MESSAGES = 100;
 
 export interface SizedMessage<Body> {
+  /** A string is JSON text its sender already serialized; anything else is serialized by the queue. */
   body: Body;
-  /** Bytes of the JSON-serialized body. */
+  /** Bytes of the JSON-serialized body (of the string itself, for a string). */
   bytes: number;
 }
 
@@ -36,6 +37,19 @@ export function groupIntoSendBatches<M extends { bytes: number }>(messages: read
   return calls;
 }
 
+/** A string body goes as text, so the queue does not serialize JSON its sender already did. */
+const contentTypeOf = (body: unknown): QueueContentType => (typeof body === "string" ? "text" : "json");
+
+/**
+ * Sends `messages` in as few calls as the limits allow, in parallel. A call of one message (a
+ * single event's request) uses `send`: `sendBatch` costs the runtime more per call.
+ */
 export async function sendMessages<Body>(queue: Queue<Body>, messages: readonly SizedMessage<Body>[]): Promise<void> {
-  await Promise.all(groupIntoSendBatches(messages).map((call) => queue.sendBatch(call.map(({ body }) => ({ body, contentType: "json" as const })))));
+  await Promise.all(
+    groupIntoSendBatches(messages).map(([first, ...rest]) =>
+      rest.length === 0
+        ? queue.send(first!.body, { contentType: contentTypeOf(first!.body) })
+        : queue.sendBatch([first!, ...rest].map(({ body }) => ({ body, contentType: contentTypeOf(body) }))),
+    ),
+  );
 }

@@ -3,8 +3,8 @@ import type { EmbeddedSettings } from "../sdk/types";
 /**
  * JSON that is safe inside a script: `<`, `>` and `&` as \u escapes, so no `</script>` or `<!--`
  * can appear even if the bundle is ever inlined in HTML, and U+2028/U+2029, which end a line in
- * JavaScript before ES2019 (the SDK targets ES2017 browsers). The result is still valid JSON and
- * a valid JavaScript expression with the same value.
+ * JavaScript before ES2019 (the SDK still runs in Safari 11.1 and Firefox 58, which predate it).
+ * The result is still valid JSON and a valid JavaScript expression with the same value.
  */
 export function toScriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);

@@ -1,9 +1,9 @@
-import { isObject, resolveIdArguments, resolvePageArguments, resolveTrackArguments } from "./arguments";
+import { resolveAliasArguments, resolveIdArguments, resolvePageArguments, resolveTrackArguments } from "./arguments";
 import { isWithinDomain } from "./cookie-domain";
 import { createDelivery } from "./delivery";
 import { bindFormTracking, bindLinkTracking, type Elements, type PerElement } from "./dom-tracking";
 import { createEmitter } from "./emitter";
-import { buildPageContext, isBufferedPage, pageFactsFromBuffered, parseCampaign, type PageFacts } from "./page-context";
+import { buildPageContext, isBufferedPage, pageFactsFromBuffered, parseCampaign, type PageContext, type PageFacts } from "./page-context";
 import { createStore } from "./storage";
 import type { CallOptions, Callback, Context, Dict, EmbeddedSettings, LoadOptions, SegmentEvent } from "./types";
 import { uuid } from "./uuid";
@@ -30,7 +30,7 @@ type Stored = {
 };
 
 function currentPage(): PageFacts {
-  const canonical = document.querySelector("link[rel='canonical']")?.getAttribute("href") ?? undefined;
+  const canonical = document.querySelector("link[rel='canonical']")?.getAttribute("href") || undefined;
   return { url: location.href, title: document.title, referrer: document.referrer, canonical };
 }
 
@@ -51,23 +51,26 @@ function isSegmentDisabled(integrations: Dict): boolean {
   return own === false || (integrations.All === false && !own);
 }
 
-/** Drops the snippet's buffered page context off the end of the arguments, if it is there. */
-function splitBuffered(args: unknown[]): [unknown[], PageFacts] {
+/**
+ * The call's page context: the snippet's buffered one (dropped off the end of the arguments) for
+ * a call made before load, otherwise the page as it is now.
+ */
+function splitBuffered(args: unknown[]): [unknown[], PageContext] {
   const last = args[args.length - 1];
-  return isBufferedPage(last) ? [args.slice(0, -1), pageFactsFromBuffered(last)] : [args, currentPage()];
+  return isBufferedPage(last) ? [args.slice(0, -1), buildPageContext(pageFactsFromBuffered(last))] : [args, buildPageContext(currentPage())];
 }
 
 export function createAnalytics(settings: EmbeddedSettings, options: LoadOptions) {
   const store = createStore<Stored>(settings.cookieDomain, options.cookie);
   const emitter = createEmitter<Record<string, unknown[]>>();
-  const apiHost = options.apiHost ?? settings.apiHost;
+  const { apiHost = settings.apiHost, flushAt = 20, flushInterval = 500 } = options;
   const sameSite = isWithinDomain(location.hostname, settings.cookieDomain) || new URL(apiHost).hostname === location.hostname;
   const delivery = createDelivery({
     url: `${apiHost}/batch`,
     writeKey: settings.writeKey,
     credentials: sameSite ? "include" : "omit", // first-party: let the server refresh its cookies
-    flushAt: options.flushAt ?? 20,
-    flushInterval: options.flushInterval ?? 500,
+    flushAt,
+    flushInterval,
     // A response refreshes the ids its request carried; any this tab changed since then win.
     onResponse: (sentAt) => store.repairChangedSince(sentAt),
   });
@@ -86,7 +89,7 @@ export function createAnalytics(settings: EmbeddedSettings, options: LoadOptions
     },
     traits: (traits?: Dict): Dict => {
       if (traits) store.set(traitsKey, traits, false);
-      return store.get(traitsKey) ?? {};
+      return store.get(traitsKey) || {};
     },
   });
   const user = {
@@ -119,7 +122,7 @@ export function createAnalytics(settings: EmbeddedSettings, options: LoadOptions
       identify: [event.userId, event.traits, options],
       group: [event.groupId, event.traits, options],
       alias: [event.userId, event.previousId, options],
-    })[event.type] ?? [event];
+    })[event.type] || [event];
 
   const hasDeclinedAll = () => consent.model === "opt-in" && !!consent.categoryPreferences && !Object.values(consent.categoryPreferences).some(Boolean);
 
@@ -127,7 +130,7 @@ export function createAnalytics(settings: EmbeddedSettings, options: LoadOptions
     for (const middleware of middlewares) {
       const next = await new Promise<SegmentEvent | null>((resolve) => {
         // Some middleware passes `next` the event itself rather than the payload: taken as it is.
-        const next = (payload: { obj: SegmentEvent } | null) => resolve(payload?.obj ?? (payload as SegmentEvent | null) ?? null);
+        const next = (payload: { obj: SegmentEvent } | null) => resolve(payload?.obj || (payload as SegmentEvent | null) || null);
         const returned = middleware({ payload: { obj: event }, integrations, next });
         if (returned === null) resolve(null);
       });
@@ -138,10 +141,9 @@ export function createAnalytics(settings: EmbeddedSettings, options: LoadOptions
   }
 
   /** Builds, filters and queues one event; resolves when delivered or after `timeout` ms. */
-  async function dispatch(type: string, fields: Dict, callOptions: CallOptions, page: PageFacts, callback?: Callback): Promise<Context> {
-    const integrations = callOptions.integrations ?? {};
+  async function dispatch(type: string, fields: Dict, callOptions: CallOptions, pageContext: PageContext, callback?: Callback): Promise<Context> {
+    const integrations = callOptions.integrations || {};
     const { context: extraContext, timestamp, anonymousId, traits } = callOptions;
-    const pageContext = buildPageContext(page);
     const context: Dict = {
       ...deviceContext(),
       page: pageContext,
@@ -155,20 +157,20 @@ export function createAnalytics(settings: EmbeddedSettings, options: LoadOptions
       userId: user.id(),
       ...fields,
       type,
-      anonymousId: anonymousId ?? user.anonymousId(),
+      anonymousId: anonymousId || user.anonymousId(),
       messageId: `sluice-${uuid()}`,
-      timestamp: timestamp ? new Date(timestamp).toISOString() : new Date().toISOString(),
+      timestamp: new Date(timestamp || Date.now()).toISOString(),
       context,
       integrations,
     };
     if (event.userId === null) delete event.userId;
     event = await runMiddleware(event, integrations);
-    const ctx: Context = { event: event ?? {} };
+    const ctx: Context = { event: event || {} };
     if (!event) return ctx;
     if (debugging) console.log("sluice", type, event);
     emitter.emit(type, ...listenerArguments(event, callOptions));
     // Opt-in and every category declined: the visitor said no, so nothing leaves the page.
-    if (!isSegmentDisabled(event.integrations ?? {}) && !hasDeclinedAll()) {
+    if (!isSegmentDisabled(event.integrations || {}) && !hasDeclinedAll()) {
       await Promise.race([delivery.enqueue(event), new Promise((resolve) => setTimeout(resolve, timeoutMs))]);
     }
     callback?.(ctx);
@@ -185,58 +187,45 @@ export function createAnalytics(settings: EmbeddedSettings, options: LoadOptions
     return api;
   }
 
+  /** A call as page code makes it: the snippet's buffered page split off, arguments resolved, dispatched. */
+  function call<Resolved extends { options: CallOptions; callback?: Callback }>(
+    type: string,
+    input: unknown[],
+    resolve: (args: unknown[]) => Resolved,
+    fieldsOf: (resolved: Resolved, pageContext: PageContext) => Dict,
+  ): Promise<Context> {
+    const [args, pageContext] = splitBuffered(input);
+    const resolved = resolve(args);
+    return dispatch(type, fieldsOf(resolved, pageContext), resolved.options, pageContext, resolved.callback);
+  }
+
   const api = {
     initialized: false,
     VERSION: settings.version,
 
-    // `this: void`: none of these use `this`, so page code may pass them around detached.
-    track(this: void, ...input: unknown[]) {
-      const [args, page] = splitBuffered(input);
-      const { event, properties, options: callOptions, callback } = resolveTrackArguments(args);
-      return dispatch("track", { event, properties }, callOptions, page, callback);
-    },
+    // None of these use `this`, so page code may pass them around detached (trackLink passes `track`).
+    track: (...input: unknown[]) => call("track", input, resolveTrackArguments, ({ event, properties }) => ({ event, properties })),
 
-    page(...input: unknown[]) {
-      const [args, page] = splitBuffered(input);
-      const { category, name, properties, options: callOptions, callback } = resolvePageArguments(args);
-      const pageContext = buildPageContext(page);
-      const props: Dict = { ...pageContext, ...properties };
-      if (name) props.name = name;
-      if (category) props.category = category;
-      const fields: Dict = { properties: props };
-      if (name) fields.name = name;
-      if (category) fields.category = category;
-      return dispatch("page", fields, callOptions, page, callback);
-    },
+    page: (...input: unknown[]) =>
+      call("page", input, resolvePageArguments, ({ category, name, properties }, pageContext) => {
+        const named = { ...(name && { name }), ...(category && { category }) };
+        return { ...named, properties: { ...pageContext, ...properties, ...named } };
+      }),
 
-    screen(...input: unknown[]) {
-      const [args, page] = splitBuffered(input);
-      const { category, name, properties, options: callOptions, callback } = resolvePageArguments(args);
-      return dispatch("screen", { name, category, properties }, callOptions, page, callback);
-    },
+    screen: (...input: unknown[]) => call("screen", input, resolvePageArguments, ({ category, name, properties }) => ({ name, category, properties })),
 
-    identify(...input: unknown[]) {
-      const [args, page] = splitBuffered(input);
-      const { id, traits, options: callOptions, callback } = resolveIdArguments(args);
-      return dispatch("identify", { traits: assign(user, id, traits) }, callOptions, page, callback);
-    },
+    identify: (...input: unknown[]) => call("identify", input, resolveIdArguments, ({ id, traits }) => ({ traits: assign(user, id, traits) })),
 
     group(...input: unknown[]) {
       if (!input.length) return group;
-      const [args, page] = splitBuffered(input);
-      const { id, traits, options: callOptions, callback } = resolveIdArguments(args);
-      const merged = assign(group, id, traits);
-      return dispatch("group", { groupId: group.id(), traits: merged }, callOptions, page, callback);
+      return call("group", input, resolveIdArguments, ({ id, traits }) => {
+        const merged = assign(group, id, traits);
+        return { groupId: group.id(), traits: merged };
+      });
     },
 
-    alias(...input: unknown[]) {
-      const [args, page] = splitBuffered(input);
-      const to = String(args[0]);
-      const from = typeof args[1] === "string" ? args[1] : (user.id() ?? user.anonymousId());
-      const callOptions = args.find(isObject) ?? {};
-      const callback = args.find((arg) => typeof arg === "function") as Callback | undefined;
-      return dispatch("alias", { userId: to, previousId: from }, callOptions, page, callback);
-    },
+    alias: (...input: unknown[]) =>
+      call("alias", input, resolveAliasArguments, ({ userId, previousId }) => ({ userId, previousId: previousId || user.id() || user.anonymousId() })),
 
     reset() {
       for (const key of [USER_ID, USER_TRAITS, GROUP_ID, GROUP_TRAITS, ANONYMOUS_ID] as const) store.remove(key);
@@ -244,12 +233,9 @@ export function createAnalytics(settings: EmbeddedSettings, options: LoadOptions
     },
 
     user: () => user,
-    setAnonymousId: (id?: string) => (id === undefined ? user.anonymousId() : user.anonymousId(id)),
+    setAnonymousId: user.anonymousId,
 
-    ready(callback?: () => void) {
-      const ready = Promise.resolve().then(() => callback?.());
-      return ready;
-    },
+    ready: (callback?: () => void) => Promise.resolve().then(callback),
     on(name: string, fn: Listener) {
       emitter.on(name, fn);
       return api;

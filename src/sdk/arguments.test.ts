@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { resolveIdArguments, resolvePageArguments, resolveTrackArguments } from "./arguments";
+import { resolveAliasArguments, resolveIdArguments, resolvePageArguments, resolveTrackArguments } from "./arguments";
 
 describe("page arguments", () => {
   const cb = () => {};
@@ -44,5 +44,23 @@ describe("track arguments", () => {
       callback: cb,
     });
     expect(resolveTrackArguments(["Clicked", cb])).toMatchObject({ properties: {}, options: {}, callback: cb });
+  });
+});
+
+describe("alias arguments", () => {
+  it("reads the new id, the previous id when given as a string, options and callback", () => {
+    const cb = () => {};
+    expect(resolveAliasArguments(["u2", "u1", { context: { x: 1 } }, cb])).toEqual({
+      userId: "u2",
+      previousId: "u1",
+      options: { context: { x: 1 } },
+      callback: cb,
+    });
+    expect(resolveAliasArguments([42, { integrations: { All: false } }])).toEqual({
+      userId: "42",
+      previousId: undefined,
+      options: { integrations: { All: false } },
+      callback: undefined,
+    });
   });
 });

@@ -19,9 +19,9 @@ export interface PageArguments {
  */
 export function resolvePageArguments(args: unknown[]): PageArguments {
   const strings = args.filter(isString);
-  const [category, name] = strings.length >= 2 ? [strings[0]!, strings[1]!] : [null, strings[0] ?? null];
+  const [category = null, name = null] = strings.length >= 2 ? strings : [null, strings[0]];
   const objects = args.filter(isObject);
-  return { category, name, properties: objects[0] ?? {}, options: objects[1] ?? {}, callback: args.find(isFunction) };
+  return { category, name, properties: objects[0] || {}, options: objects[1] || {}, callback: args.find(isFunction) };
 }
 
 export interface IdArguments {
@@ -42,8 +42,8 @@ export function resolveIdArguments(args: unknown[]): IdArguments {
   const objects = rest.filter(isObject);
   return {
     id: hasId ? (first === null ? null : String(first)) : undefined,
-    traits: objects[0] ?? {},
-    options: objects[1] ?? {},
+    traits: objects[0] || {},
+    options: objects[1] || {},
     callback: args.find(isFunction),
   };
 }
@@ -51,5 +51,10 @@ export function resolveIdArguments(args: unknown[]): IdArguments {
 /** `track(event, [properties], [options], [callback])`. */
 export function resolveTrackArguments(args: unknown[]) {
   const objects = args.filter(isObject);
-  return { event: args[0], properties: objects[0] ?? {}, options: objects[1] ?? {}, callback: args.find(isFunction) };
+  return { event: args[0], properties: objects[0] || {}, options: objects[1] || {}, callback: args.find(isFunction) };
+}
+
+/** `alias(userId, [previousId], [options], [callback])`; `previousId` left out means the current visitor. */
+export function resolveAliasArguments(args: unknown[]) {
+  return { userId: String(args[0]), previousId: isString(args[1]) ? args[1] : undefined, options: args.find(isObject) || {}, callback: args.find(isFunction) };
 }

@@ -19,5 +19,5 @@ export function isWithinDomain(hostname: string, domain: string): boolean {
 /** `probe(domain)` writes and reads back a test cookie; the first domain that sticks wins. */
 export function detectCookieDomain(hostname: string, embedded: string, probe: (domain: string) => boolean): string {
   if (isWithinDomain(hostname, embedded)) return embedded;
-  return candidateDomains(hostname).find(probe) ?? "";
+  return candidateDomains(hostname).find(probe) || "";
 }

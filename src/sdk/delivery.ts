@@ -33,7 +33,7 @@ export function createDelivery(config: DeliveryConfig) {
 
   const read = (): SegmentEvent[] => {
     try {
-      return JSON.parse(localStorage.getItem(key) ?? "[]") as SegmentEvent[]; // what `write` put there
+      return JSON.parse(localStorage.getItem(key) || "[]") as SegmentEvent[]; // what `write` put there
     } catch {
       return memory;
     }
@@ -58,29 +58,29 @@ export function createDelivery(config: DeliveryConfig) {
     clearTimeout(timer);
     timer = setTimeout(flush, ms);
   };
+  const bodyOf = (batch: SegmentEvent[], sentAt: number) => JSON.stringify({ batch, writeKey: config.writeKey, sentAt: new Date(sentAt).toISOString() });
+  const retry = (retryAfter: string | null) => schedule(computeBackoff(++attempt, Math.random(), retryAfter));
 
   function post(batch: SegmentEvent[]) {
     const ids = batch.map((event) => event.messageId);
     ids.forEach((id) => inflight.add(id));
     const sentAt = Date.now();
-    const body = JSON.stringify({ batch, writeKey: config.writeKey, sentAt: new Date(sentAt).toISOString() });
-    let retryAfter: string | null = null;
+    const body = bodyOf(batch, sentAt);
     fetch(config.url, {
       method: "POST",
       body,
       keepalive: byteLength(body) < MAX_KEEPALIVE_BYTES,
       credentials: config.credentials,
     })
-      .then((response) => {
-        config.onResponse(sentAt);
-        if (isRetryableStatus(response.status)) {
-          retryAfter = response.headers.get("Retry-After");
-          throw new Error(`HTTP ${response.status}`);
-        }
-        attempt = 0;
-        settle(ids); // 2xx, or a 4xx no retry can fix
-      })
-      .catch(() => schedule(computeBackoff(++attempt, Math.random(), retryAfter)))
+      .then(
+        (response) => {
+          config.onResponse(sentAt);
+          if (isRetryableStatus(response.status)) return retry(response.headers.get("Retry-After"));
+          attempt = 0;
+          settle(ids); // 2xx, or a 4xx no retry can fix
+        },
+        () => retry(null), // network error
+      )
       .finally(() => ids.forEach((id) => inflight.delete(id)));
   }
 
@@ -95,8 +95,7 @@ export function createDelivery(config: DeliveryConfig) {
     // confirms them, so a beacon lost with the network costs a resend (deduped by messageId)
     // on the next page, never an event.
     for (const batch of splitIntoBatches(ready, sizeOf, MAX_KEEPALIVE_BYTES - 200)) {
-      const body = JSON.stringify({ batch, writeKey: config.writeKey, sentAt: new Date().toISOString() });
-      navigator.sendBeacon?.(config.url, new Blob([body], { type: "text/plain" }));
+      navigator.sendBeacon?.(config.url, new Blob([bodyOf(batch, Date.now())], { type: "text/plain" }));
     }
   }
 
@@ -109,7 +108,7 @@ export function createDelivery(config: DeliveryConfig) {
     /** Resolves once the event is delivered (or refused for good); never rejects. */
     enqueue(event: SegmentEvent): Promise<void> {
       if (byteLength(JSON.stringify(event)) > MAX_EVENT_BYTES) {
-        console.warn("sluice: event over 32 KB dropped", event.type, event.event ?? "");
+        console.warn("sluice: event over 32 KB dropped", event.type, event.event || "");
         return Promise.resolve();
       }
       const delivered = new Promise<void>((resolve) => waiters.set(event.messageId, resolve));

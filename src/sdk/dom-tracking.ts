@@ -21,11 +21,11 @@ function each<E extends HTMLElement, Kind extends keyof HTMLElementEventMap>(
  * `trackLink`: track the click, then follow the link once the event is sent or the call's
  * timeout passes, so the navigation does not cut the request off. New-tab clicks are left alone.
  */
-export function bindLinkTracking(track: Track, links: Elements<HTMLAnchorElement>, event: PerElement<string>, properties?: PerElement<Dict>): void {
+export function bindLinkTracking(track: Track, links: Elements<HTMLAnchorElement>, event: PerElement<string>, properties: PerElement<Dict> = {}): void {
   each(links, "click", (link, click) => {
     const href = link.getAttribute("href");
     const newTab = link.target === "_blank" || click.metaKey || click.ctrlKey || click.shiftKey || click.button === 1;
-    const sent = track(valueFor(event, link), valueFor(properties ?? {}, link));
+    const sent = track(valueFor(event, link), valueFor(properties, link));
     if (href && !newTab) {
       click.preventDefault();
       void sent.then(() => (location.href = href));
@@ -34,9 +34,9 @@ export function bindLinkTracking(track: Track, links: Elements<HTMLAnchorElement
 }
 
 /** `trackForm`: track the submission, then submit the form the same way. */
-export function bindFormTracking(track: Track, forms: Elements<HTMLFormElement>, event: PerElement<string>, properties?: PerElement<Dict>): void {
+export function bindFormTracking(track: Track, forms: Elements<HTMLFormElement>, event: PerElement<string>, properties: PerElement<Dict> = {}): void {
   each(forms, "submit", (form, submit) => {
     submit.preventDefault();
-    void track(valueFor(event, form), valueFor(properties ?? {}, form)).then(() => form.submit());
+    void track(valueFor(event, form), valueFor(properties, form)).then(() => form.submit());
   });
 }

@@ -3,28 +3,24 @@ type Listener<Args extends unknown[]> = (...args: Args) => void;
 
 /** `on`/`once`/`off`/`emit`, as analytics.js exposes them. A throwing listener breaks nothing. */
 export function createEmitter<Events extends Record<string, unknown[]>>() {
-  /** `fn`: the listener a `once` wrapper stands for, so `off` can remove it by the original. */
-  const listeners: { [Name in keyof Events]?: (Listener<Events[Name]> & { fn?: Listener<Events[Name]> })[] } = {};
+  /** One list for every name; `once` entries leave it when they first run. */
+  let listeners: { name: keyof Events; fn: Listener<never>; once?: boolean }[] = [];
+  const on = <Name extends keyof Events>(name: Name, fn: Listener<Events[Name]>, once?: boolean) => {
+    listeners.push({ name, fn, once });
+  };
   const off = <Name extends keyof Events>(name: Name, fn: Listener<Events[Name]>) => {
-    listeners[name] = (listeners[name] ?? []).filter((l) => l !== fn && l.fn !== fn);
+    listeners = listeners.filter((l) => l.name !== name || l.fn !== fn);
   };
   return {
-    on<Name extends keyof Events>(name: Name, fn: Listener<Events[Name]>) {
-      (listeners[name] ??= []).push(fn);
-    },
-    once<Name extends keyof Events>(name: Name, fn: Listener<Events[Name]>) {
-      const wrapper = (...args: Events[Name]) => {
-        off(name, wrapper);
-        fn(...args);
-      };
-      wrapper.fn = fn;
-      (listeners[name] ??= []).push(wrapper);
-    },
+    on,
+    once: <Name extends keyof Events>(name: Name, fn: Listener<Events[Name]>) => on(name, fn, true),
     off,
     emit<Name extends keyof Events>(name: Name, ...args: Events[Name]) {
-      for (const fn of listeners[name] ?? []) {
+      for (const { name: of, fn, once } of listeners) {
+        if (of !== name) continue;
+        if (once) off(name, fn as Listener<Events[Name]>);
         try {
-          fn(...args);
+          (fn as Listener<Events[Name]>)(...args);
         } catch (error) {
           console.error(error);
         }

@@ -20,13 +20,13 @@ type QueuedCalls = [method: string, ...args: unknown[]][];
 const script = document.currentScript;
 const globalKey = script?.getAttribute("data-global-segment-analytics-key") || "analytics";
 const scope = window as unknown as Record<string, Global | undefined>;
-const stub = scope[globalKey];
+const stub = scope[globalKey] || {};
 
-if (!stub?.initialized) {
+if (!stub.initialized) {
   const isSnippet = Array.isArray(stub);
   const options: LoadOptions = (isSnippet && stub._loadOptions) || {};
   const analytics: Analytics & Global & { _writeKey?: string } = createAnalytics(__sluice, options);
-  analytics.SNIPPET_VERSION = stub?.SNIPPET_VERSION;
+  analytics.SNIPPET_VERSION = stub.SNIPPET_VERSION;
   analytics._writeKey = __sluice.writeKey;
   scope[globalKey] = analytics;
   analytics.initialized = true;

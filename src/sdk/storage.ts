@@ -35,20 +35,18 @@ export function readCookie(cookies: string, name: string): string | undefined {
   }
 }
 
-function safeJson(text: string | null): unknown {
+function safeJson(text: string | null | undefined): unknown {
   try {
-    return text === null ? undefined : JSON.parse(text);
+    return text == null ? undefined : JSON.parse(text);
   } catch {
     return text;
   }
 }
 
 export function createStore<Values extends Record<string, string | Dict>>(embeddedDomain: string, options: CookieOptions = {}): Store<Values> {
-  const secure = options.secure ?? location.protocol === "https:";
+  const { path = "/", sameSite = "Lax", secure = location.protocol === "https:", maxage = 365 } = options;
   const attributes = (domain: string, maxAgeSeconds: number) =>
-    `; max-age=${maxAgeSeconds}; path=${options.path ?? "/"}; samesite=${options.sameSite ?? "Lax"}` +
-    (domain ? `; domain=${domain}` : "") +
-    (secure ? "; secure" : "");
+    `; max-age=${maxAgeSeconds}; path=${path}; samesite=${sameSite}` + (domain ? `; domain=${domain}` : "") + (secure ? "; secure" : "");
 
   const probe = (domain: string) => {
     document.cookie = `ajs_probe=1${attributes(domain, 60)}`;
@@ -57,7 +55,7 @@ export function createStore<Values extends Record<string, string | Dict>>(embedd
     return ok;
   };
   const domain = options.domain ?? detectCookieDomain(location.hostname, embeddedDomain, probe);
-  const maxAge = Math.round((options.maxage ?? 365) * 86400);
+  const maxAge = Math.round(maxage * 86400);
   const local = (() => {
     try {
       return localStorage;
@@ -73,7 +71,7 @@ export function createStore<Values extends Record<string, string | Dict>>(embedd
     document.cookie = `${key}=${value === null ? attributes(domain, 0) : encodeURIComponent(value) + attributes(domain, maxAge)}`;
   };
 
-  const mirrored = (key: string) => safeJson(local?.getItem(key) ?? null);
+  const mirrored = (key: string) => safeJson(local?.getItem(key));
   return {
     get(key) {
       return (readCookie(document.cookie, key) ?? mirrored(key) ?? memory[key]) as Values[typeof key] | undefined;

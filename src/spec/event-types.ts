@@ -15,7 +15,8 @@ export function isEventType(value: unknown): value is EventType {
   return typeof value === "string" && (EVENT_TYPES as readonly string[]).includes(value);
 }
 
-/** Maps a route segment (`track` or its short form `t`, as analytics-next uses) to a type. */
-export function eventTypeForRoute(segment: string): EventType | undefined {
-  return isEventType(segment) ? segment : SHORT_ROUTE_TYPES[segment];
-}
+/** Every route segment of a call (`track`, and its short form `t` as analytics-next uses) with its type. */
+export const CALL_ROUTES: readonly (readonly [segment: string, type: EventType])[] = [
+  ...EVENT_TYPES.map((type) => [type, type] as const),
+  ...Object.entries(SHORT_ROUTE_TYPES),
+];

@@ -77,4 +77,31 @@ describe("validateEvent", () => {
       event: { custom: { a: 1 } },
     });
   });
+
+  it("refuses a __proto__ key anywhere, naming its path, since copying the event would drop it", () => {
+    for (const [text, field] of [
+      ['{"type":"track","userId":"u","event":"E","__proto__":{"event":"forged"}}', "__proto__"],
+      ['{"type":"track","userId":"u","event":"E","properties":{"__proto__":{"admin":true}}}', "properties.__proto__"],
+      ['{"type":"identify","userId":"u","traits":{"address":{"__proto__":{"city":"x"}}}}', "traits.address.__proto__"],
+      ['{"type":"track","userId":"u","event":"E","context":{"library":[{"__proto__":1}]}}', "context.library.0.__proto__"],
+    ] as const) {
+      const result = validateEvent(JSON.parse(text));
+      expect(result, text).toMatchObject({ ok: false, error: { field } });
+      expect(result.ok || result.error.message).toContain("__proto__");
+    }
+  });
+
+  it("refuses an event nested more than 100 levels deep, naming where", () => {
+    const deep = (levels: number): unknown =>
+      JSON.parse(`{"type":"track","userId":"u","event":"E","properties":{"a":${"[".repeat(levels)}1${"]".repeat(levels)}}}`);
+    // The event is level 1 and properties level 2: 98 arrays inside reach level 100 exactly.
+    expect(validateEvent(deep(98)).ok).toBe(true);
+    expect(validateEvent(deep(99))).toMatchObject({ ok: false, error: { field: "properties.a" } });
+    expect(validateEvent(deep(20_000))).toMatchObject({ ok: false, error: { field: "properties.a" } });
+  });
+
+  it("keeps constructor and prototype keys as data", () => {
+    const event: unknown = JSON.parse('{"type":"track","userId":"u","event":"constructor","properties":{"constructor":{"prototype":{"x":1}},"toString":"s"}}');
+    expect(validateEvent(event)).toEqual({ ok: true, event });
+  });
 });

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { eventSchemas } from "./event-schema";
 import { EVENT_TYPES, isEventType, type EventType } from "./event-types";
+import { describeJsonHazard, findJsonHazard } from "./json-hazards";
 
 /** An event that passed validation: the raw fields plus the guarantees the schema checked. */
 export type SegmentEvent = Record<string, unknown> & {
@@ -28,12 +29,15 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 
 /**
  * Validates one event per the Segment Spec. `routeType` is the call named by the URL
- * (`/v1/track`); it wins over the body's `type`, as Segment's per-call endpoints do.
+ * (`/v1/track`); it wins over the body's `type`, as Segment's per-call endpoints do. Events
+ * nested too deep or with a `__proto__` key are refused first (json-hazards.ts says why).
  */
 export function validateEvent(raw: unknown, routeType?: EventType): ValidationResult {
   if (!isPlainObject(raw)) {
     return { ok: false, error: { field: "", message: "Each event must be a JSON object." } };
   }
+  const hazard = findJsonHazard(raw);
+  if (hazard) return { ok: false, error: describeJsonHazard(hazard) };
   const type = routeType ?? raw.type;
   if (!isEventType(type)) {
     const message =

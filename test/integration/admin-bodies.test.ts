@@ -44,4 +44,26 @@ describe("admin request bodies", () => {
     expect(response.status).toBe(400);
     expect((await response.json<Answer>()).error).toMatch(/not valid JSON/);
   });
+
+  it("answers a body nested past 100 levels or with a __proto__ key with a 400 naming the field", async () => {
+    const deepSchema = `{"properties":${'{"properties":'.repeat(3_000)}{}${"}".repeat(3_000)}}`;
+    const plan = await post("/tracking-plans", { body: JSON.stringify({ name: "Deep" }), contentType: "application/json" });
+    const { trackingPlan } = await plan.json<{ trackingPlan: { id: string } }>();
+    // Found by test/reliability/hostile-admin.test.ts: this answered 500 (the rules' pattern walk overflowed).
+    const patch = await app.request(
+      `/api/v1/tracking-plans/${trackingPlan.id}`,
+      {
+        method: "PATCH",
+        headers: { Authorization: "Bearer test_admin_token" },
+        body: `{"rules":[{"type":"TRACK","key":"a","jsonSchema":${deepSchema}}]}`,
+      },
+      env,
+    );
+    expect(patch.status).toBe(400);
+    expect(await patch.json<Answer>()).toMatchObject({ field: "rules.0", error: expect.stringMatching(/more than 100 levels deep/) as string });
+
+    const proto = await post("/sources", { body: '{"name":"Proto","__proto__":{"enabled":false}}', contentType: "application/json" });
+    expect(proto.status).toBe(400);
+    expect(await proto.json<Answer>()).toMatchObject({ field: "__proto__", error: expect.stringMatching(/__proto__ is refused/) as string });
+  });
 });

@@ -25,16 +25,21 @@ describe("custom identity rules", () => {
       ...defaults,
       customIdentifiers: [...defaults.customIdentifiers, { type: "loyalty_card", key: "loyalty_card" }],
       limits: { ...defaults.limits, loyalty_card: { max: 1, window: "ever" } },
-      blockedValues: [...defaults.blockedValues, { match: "exact", value: "CARD-VOID", types: ["loyalty_card"] }],
+      blockedValues: [
+        ...defaults.blockedValues,
+        { match: "exact", value: "CARD-VOID", types: ["loyalty_card"] },
+        // Nested quantifiers: exponential backtracking in JavaScript, linear in RE2, so now allowed.
+        { match: "pattern", value: "^CARD-(TEST+)+$", types: ["loyalty_card"] },
+      ],
     });
   });
   afterAll(() => putRules(saved));
 
   it("reads a configured trait or property key as an identifier, with its own limit and blocked values", async () => {
     const source = await createSource();
-    const [userId, a2, a3] = [unique("user"), unique("a2"), unique("a3")];
+    const [userId, a2, a3, a4] = [unique("user"), unique("a2"), unique("a3"), unique("a4")];
     const [card, secondCard] = [unique("CARD"), unique("CARD")];
-    const [identified, linked, overLimit, voided] = [unique("m"), unique("m"), unique("m"), unique("m")];
+    const [identified, linked, overLimit, voided, patterned] = [unique("m"), unique("m"), unique("m"), unique("m"), unique("m")];
 
     // The card from an identify's traits, then the same card (camelCase) on an anonymous track.
     await sendBatch(source.writeKey, [{ type: "identify", userId, traits: { loyalty_card: card }, messageId: identified }]);
@@ -50,17 +55,26 @@ describe("custom identity rules", () => {
     expect((await externalIds(`user_id:${userId}`)).loyalty_card).toEqual([card]);
     expect(await segmentIdOf(`loyalty_card:${secondCard}`)).toBeUndefined();
 
-    // A value blocked for this type only: the visitor gets a profile, without the card.
-    await sendBatch(source.writeKey, [{ type: "identify", anonymousId: a3, traits: { loyalty_card: "CARD-VOID" }, messageId: voided }]);
-    await waitForEvent(`anonymous_id:${a3}`, voided);
-    expect(await externalIds(`anonymous_id:${a3}`)).toEqual({ anonymous_id: [a3] });
-
-    const violations = await env.DB.prepare("SELECT message_id, reason, type FROM identity_violations WHERE message_id IN (?, ?) ORDER BY reason")
-      .bind(overLimit, voided)
-      .all();
-    expect(violations.results).toEqual([
-      { message_id: voided, reason: "ID value blocked", type: "loyalty_card" },
-      { message_id: overLimit, reason: "Identifier value limit exceeded", type: "loyalty_card" },
+    // Values blocked for this type only, exactly and by pattern: the visitors get profiles, without the cards.
+    await sendBatch(source.writeKey, [
+      { type: "identify", anonymousId: a3, traits: { loyalty_card: "CARD-VOID" }, messageId: voided },
+      { type: "identify", anonymousId: a4, traits: { loyalty_card: "CARD-TESTTTEST" }, messageId: patterned },
     ]);
+    await waitForEvent(`anonymous_id:${a3}`, voided);
+    await waitForEvent(`anonymous_id:${a4}`, patterned);
+    expect(await externalIds(`anonymous_id:${a3}`)).toEqual({ anonymous_id: [a3] });
+    expect(await externalIds(`anonymous_id:${a4}`)).toEqual({ anonymous_id: [a4] });
+
+    const violations = await env.DB.prepare("SELECT message_id, reason, type FROM identity_violations WHERE message_id IN (?, ?, ?)")
+      .bind(overLimit, voided, patterned)
+      .all();
+    expect(violations.results).toHaveLength(3);
+    expect(violations.results).toEqual(
+      expect.arrayContaining([
+        { message_id: voided, reason: "ID value blocked", type: "loyalty_card" },
+        { message_id: patterned, reason: "ID value blocked", type: "loyalty_card" },
+        { message_id: overLimit, reason: "Identifier value limit exceeded", type: "loyalty_card" },
+      ]),
+    );
   });
 });

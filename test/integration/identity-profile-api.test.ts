@@ -158,6 +158,15 @@ describe("identity admin API", () => {
     );
     expect(bad.status).toBe(400);
     expect((await bad.json<{ error: string }>()).error).toMatch(/limits\.user_id\.max/);
+    const lookahead = await app.request(
+      "/api/v1/identity/config",
+      { method: "PUT", headers: ADMIN, body: JSON.stringify({ blockedValues: [{ match: "pattern", value: "^(?!user_)" }] }) },
+      env,
+    );
+    expect(lookahead.status).toBe(400);
+    expect((await lookahead.json<{ error: string }>()).error).toMatch(
+      /blockedValues\.0\.value: pattern uses a lookahead \(`\(\?!`\), which linear-time matching cannot run/,
+    );
 
     const current = await app.request("/api/v1/identity/config", { headers: ADMIN }, env);
     const { config } = await current.json<{ config: { priority: string[]; limits: object } }>();

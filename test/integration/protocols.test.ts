@@ -19,7 +19,8 @@ describe("tracking plans through the pipeline", () => {
     const plan = await admin<{ trackingPlan: { id: string } }>("POST", "/tracking-plans", {
       name: "Subscriptions",
       rules: [
-        trackRule("Subscription Cancelled", { subscription_id: { type: "string" } }, ["subscription_id"]),
+        // Nested quantifiers: a 27 KB mismatch would backtrack for hours in JavaScript; RE2 answers in linear time.
+        trackRule("Subscription Cancelled", { subscription_id: { type: "string", pattern: "^(\\w+\\s?)*$" } }, ["subscription_id"]),
         trackRule("Order Completed", { order_id: { type: "string" } }, ["order_id"], 1),
         trackRule("Order Completed", { order_id: { type: "string" }, subtotal: { type: "integer" } }, ["order_id", "subtotal"], 2),
       ],
@@ -31,7 +32,8 @@ describe("tracking plans through the pipeline", () => {
     });
     expect(settings.body.settings.track).toMatchObject({ allowUnplannedEvents: false, allowUnplannedEventProperties: false, allowEventOnViolations: true });
 
-    const ids = { unplanned: unique("m"), omitted: unique("m"), missing: unique("m"), v2: unique("m"), v1: unique("m") };
+    const ids = { unplanned: unique("m"), omitted: unique("m"), missing: unique("m"), mismatch: unique("m"), v2: unique("m"), v1: unique("m") };
+    const hostileId = `${"ab ".repeat(9000)}!`;
     await sendBatch(source.writeKey, [
       { type: "track", event: "subscription_cancelled", userId: "u1", messageId: ids.unplanned },
       {
@@ -42,6 +44,7 @@ describe("tracking plans through the pipeline", () => {
         messageId: ids.omitted,
       },
       { type: "track", event: "Subscription Cancelled", userId: "u1", properties: {}, messageId: ids.missing },
+      { type: "track", event: "Subscription Cancelled", userId: "u1", properties: { subscription_id: hostileId }, messageId: ids.mismatch },
       {
         type: "track",
         event: "Order Completed",
@@ -53,16 +56,19 @@ describe("tracking plans through the pipeline", () => {
       { type: "track", event: "Order Completed", userId: "u1", properties: { order_id: "o2" }, messageId: ids.v1 },
     ]);
 
-    const archived = await waitForArchived(source.id, 4);
+    const archived = await waitForArchived(source.id, 5);
     const byId = new Map(
       archived.map(({ event }) => [event.messageId, event as unknown as Record<string, unknown> & { context: { protocols?: Record<string, unknown> } }]),
     );
     expect(byId.has(ids.unplanned)).toBe(false);
-    expect(byId.size).toBe(4);
+    expect(byId.size).toBe(5);
     expect(byId.get(ids.omitted)!.properties).toEqual({ subscription_id: "23r90jfs9ej" });
     expect(byId.get(ids.omitted)!.context.protocols).toEqual({ omitted: ["subscription_name"], sourceId: source.id });
     expect(byId.get(ids.missing)!.context.protocols?.violations).toEqual([
       { type: "Required", field: "properties.subscription_id", description: "properties.subscription_id is required" },
+    ]);
+    expect(byId.get(ids.mismatch)!.context.protocols?.violations).toEqual([
+      { type: "Invalid Value", field: "properties.subscription_id", description: "Does not match pattern '^(\\w+\\s?)*$'" },
     ]);
     expect(byId.get(ids.v2)!.context.protocols).toEqual({
       event_version: 2,
@@ -72,15 +78,16 @@ describe("tracking plans through the pipeline", () => {
     expect(byId.get(ids.v1)!.context.protocols).toBeUndefined();
 
     const violations = await waitUntil(
-      "4 violations on the source",
+      "5 violations on the source",
       () => admin<{ violations: { eventName: string; type: string; field: string; count: number }[] }>("GET", `/sources/${source.id}/violations`),
-      (answer) => answer.body.violations.length >= 4,
+      (answer) => answer.body.violations.length >= 5,
     );
     expect(violations.body.violations.map(({ eventName, type, field, count }) => ({ eventName, type, field, count }))).toEqual(
       expect.arrayContaining([
         { eventName: "subscription_cancelled", type: "Unplanned Event", field: "event", count: 1 },
         { eventName: "Subscription Cancelled", type: "Unplanned Property", field: "properties.subscription_name", count: 1 },
         { eventName: "Subscription Cancelled", type: "Required", field: "properties.subscription_id", count: 1 },
+        { eventName: "Subscription Cancelled", type: "Invalid Value", field: "properties.subscription_id", count: 1 },
         { eventName: "Order Completed", type: "Invalid Type", field: "properties.subtotal", count: 1 },
       ]),
     );
@@ -173,13 +180,17 @@ describe("transformations through the pipeline", () => {
 });
 
 describe("tracking plans admin API", () => {
-  it("refuses unsafe patterns, keeps a changelog, and will not delete a plan a source uses", async () => {
-    const unsafe = await admin<{ error: string }>("POST", "/tracking-plans", {
-      name: "Unsafe",
-      rules: [trackRule("Signed Up", { code: { type: "string", pattern: "(a+)+$" } }, [])],
+  it("refuses patterns RE2 cannot run, keeps a changelog, and will not delete a plan a source uses", async () => {
+    const unsupported = await admin<{ error: string }>("POST", "/tracking-plans", {
+      name: "Unsupported",
+      rules: [trackRule("Signed Up", { code: { type: "string", pattern: "^(a)\\1$" }, ref: { type: "string", pattern: "^(?=x)" } }, [])],
     });
-    expect(unsafe.status).toBe(400);
-    expect(unsafe.body.error).toMatch(/rules\.0\.jsonSchema\.properties\.properties\.properties\.code\.pattern/);
+    expect(unsupported.status).toBe(400);
+    expect(unsupported.body.error).toBe(
+      'rules.0.jsonSchema.properties.properties.properties.code.pattern: the pattern "^(a)\\\\1$" uses a backreference (`\\1`), ' +
+        "which linear-time matching cannot run; match the value without it. " +
+        'rules.0.jsonSchema.properties.properties.properties.ref.pattern: the pattern "^(?=x)" uses a lookahead (`(?=`), which linear-time matching cannot run.',
+    );
 
     const created = await admin<{ trackingPlan: { id: string } }>("POST", "/tracking-plans", { name: "Plan", rules: [trackRule("A", {}, [])] });
     const id = created.body.trackingPlan.id;

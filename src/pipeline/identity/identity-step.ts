@@ -7,10 +7,10 @@ import { resolveEvents, type ResolvedEvents } from "./identity-stage";
 
 /**
  * The identity stage wired to the Worker's bindings for one consumer batch: the rules are read
- * and compiled once per batch, so a change applies to the next batches.
+ * and compiled once per batch, so a change applies to the next batches. `afterWrite`: test faults.
  */
-export async function createIdentityResolver(env: AppEnv): Promise<(events: AcceptedEvent[]) => Promise<ResolvedEvents>> {
+export async function createIdentityResolver(env: AppEnv, afterWrite?: () => void): Promise<(events: AcceptedEvent[]) => Promise<ResolvedEvents>> {
   const config = compileIdentityConfig(await loadIdentityConfig(env.DB, env.SPACE_ID));
-  const store = identityStore(env);
+  const store = identityStore(env, afterWrite);
   return (events) => resolveEvents(events, { store, config, now: () => new Date() });
 }
