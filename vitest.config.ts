@@ -5,12 +5,17 @@ import { buildConsole } from "./scripts/build-console.mjs";
 import { buildSdk } from "./scripts/build-sdk.mjs";
 
 /**
- * Three projects:
+ * Five projects:
  * - `workerd`: unit tests beside the code and integration tests, inside workerd with the real
  *   bindings of wrangler.toml (queues, Durable Objects, D1, R2) through Miniflare;
+ * - `node`: Node tests of pure modules against real Node-only readers (DuckDB reads the
+ *   warehouse's Parquet files);
  * - `e2e`: Node tests that start `npm run dev` (wrangler dev) and drive it with real clients;
  * - `browser`: Node tests that start `npm run dev` and drive analytics.js in Debian's Chromium
- *   (playwright-core), asserting on what reached the archive.
+ *   (playwright-core), asserting on what reached the archive;
+ * - `reliability`: Node tests that start their own `npm run dev` servers and put them under load,
+ *   faults (consumer throws, flapping destinations, SIGKILL) and hostile input
+ *   (`npm run test:reliability`, run by `.ci/run` after `npm test`).
  */
 export default defineConfig(async () => {
   // The Worker imports the generated SDK bundle (not committed): build it here too, so a bare
@@ -51,6 +56,14 @@ export default defineConfig(async () => {
           },
         },
         {
+          test: {
+            name: "node",
+            include: ["test/node/**/*.test.ts"],
+            environment: "node",
+            testTimeout: 60_000,
+          },
+        },
+        {
           // Tests importing the Worker's validator (src/destinations/actions/framework) resolve what
           // it reads from Segment's framework as the Worker's bundle does.
           resolve: { alias: FRAMEWORK_MODULES },
@@ -72,6 +85,16 @@ export default defineConfig(async () => {
             globalSetup: ["./test/browser/support/global-setup.ts"],
             testTimeout: 60_000,
             hookTimeout: 120_000,
+            fileParallelism: false,
+          },
+        },
+        {
+          test: {
+            name: "reliability",
+            include: ["test/reliability/**/*.test.ts"],
+            environment: "node",
+            testTimeout: 300_000,
+            hookTimeout: 180_000,
             fileParallelism: false,
           },
         },

@@ -5,33 +5,64 @@
 //
 // Environment:
 //   SLUICE_BENCH_SECTIONS=fql,delivery  run only these sections (comma-separated summary keys:
-//                                       sdk, console, ingestDomain, plan, fql, edge, archive,
-//                                       debugger, consolePages, identity, delivery, privacy,
-//                                       actions); the summary holds only what ran
+//                                       sdk, console, ingestDomain, plan, fql, warehouse, consumer, ingestVsBare,
+//                                       edge, archive, debugger, consolePages, identity, profileMemory,
+//                                       delivery, privacy, actions, cost); the summary holds only what ran
+//   SLUICE_BENCH_INGEST_ROUNDS=6        edge rounds of the ingestVsBare section (default 12; the pipeline gets a third)
 //   SLUICE_BENCH_DELIVERY_EVENTS=200    events the delivery section sends (default 2000)
 //   SLUICE_BENCH_ACTIONS_EVENTS=200     events the actions section sends each destination per pass (default 2000, two passes)
+//   SLUICE_BENCH_COST_EVENTS=500        events the cost section sends per pass (default 3000, a multiple of 10)
 //   SLUICE_BENCH_ON_DISK=1              keep server state on disk instead of /dev/shm
 //   SLUICE_BENCH_KEEP=1                 keep the first server's state directory and log
+//
+// After the summary, a markdown report with SVG charts of the figures goes to bench-results/
+// (bench/report.mjs; `npm run bench:report < saved-output` renders one from a saved summary).
 import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
+import { availableParallelism, cpus } from "node:os";
 import { benchActions } from "./sections/actions.mjs";
 import { benchArchive } from "./sections/archive.mjs";
 import { benchConsolePages } from "./sections/console-pages.mjs";
 import { benchConsoleSize } from "./sections/console-size.mjs";
+import { benchCost } from "./sections/cost.mjs";
+import { benchConsumer } from "./sections/consumer.mjs";
 import { benchDebugger } from "./sections/debugger.mjs";
 import { benchDelivery } from "./sections/delivery.mjs";
 import { benchEdge } from "./sections/edge.mjs";
 import { benchFql } from "./sections/fql.mjs";
 import { benchIdentity } from "./sections/identity.mjs";
 import { benchIngestDomain } from "./sections/ingest-domain.mjs";
+import { benchIngestVsBare } from "./sections/ingest-vs-bare.mjs";
 import { benchPlan } from "./sections/plan.mjs";
 import { benchPrivacy } from "./sections/privacy.mjs";
+import { benchProfileMemory } from "./sections/profile-memory.mjs";
 import { benchSdkSize } from "./sections/sdk-size.mjs";
+import { benchWarehouse } from "./sections/warehouse.mjs";
+import { writeReport } from "./report.mjs";
 import { startDevServer } from "../scripts/dev-server.mjs";
 import { log, round } from "./lib/stats.mjs";
 
 /** Every section, in the order they run; their names are the summary's keys. */
-const SECTIONS = ["ingestDomain", "plan", "fql", "console", "sdk", "edge", "archive", "debugger", "consolePages", "identity", "delivery", "privacy", "actions"];
+const SECTIONS = [
+  "ingestDomain",
+  "plan",
+  "fql",
+  "warehouse",
+  "console",
+  "consumer",
+  "ingestVsBare",
+  "sdk",
+  "edge",
+  "archive",
+  "debugger",
+  "consolePages",
+  "identity",
+  "profileMemory",
+  "delivery",
+  "privacy",
+  "actions",
+  "cost",
+];
 
 /** The sections SLUICE_BENCH_SECTIONS names, or all of them. */
 function selectedSections() {
@@ -48,6 +79,7 @@ function selectedSections() {
 
 async function main() {
   const started = performance.now();
+  const startedAt = new Date().toISOString();
   const sections = selectedSections();
   const selected = (name) => sections.has(name);
   // Per-run messageIds: a kept state directory (SLUICE_BENCH_KEEP) must not dedupe a later run.
@@ -58,6 +90,7 @@ async function main() {
   if (selected("ingestDomain")) results.ingestDomain = await benchIngestDomain();
   if (selected("plan")) results.plan = await benchPlan();
   if (selected("fql")) results.fql = await benchFql();
+  if (selected("warehouse")) results.warehouse = await benchWarehouse();
   if (selected("console")) results.console = await benchConsoleSize();
 
   // Local Durable Object and D1 state is SQLite files; on a slow disk their commits, not Sluice,
@@ -65,10 +98,12 @@ async function main() {
   // measures the code; `stateOn` in the summary says which one this run used.
   const stateOn = existsSync("/dev/shm") && !process.env.SLUICE_BENCH_ON_DISK ? "tmpfs" : "disk";
   const stateRoot = stateOn === "tmpfs" ? "/dev/shm" : undefined;
+  // The EVENTS consumer alone, in a Miniflare of this process with no queue consumers.
+  if (selected("consumer")) results.consumer = await benchConsumer(runId, { stateRoot });
   let serverReloads = 0;
   /** Runs `work(baseUrl, server)` on a fresh server (with `vars` added to its own), stopped afterwards whatever happens. */
-  const onServer = async (label, work, { keep = false, vars = {} } = {}) => {
-    const server = await startDevServer({ label, keep, log, stateRoot, vars });
+  const onServer = async (label, work, { keep = false, vars = {}, wranglerConfig } = {}) => {
+    const server = await startDevServer({ label, keep, log, stateRoot, vars, wranglerConfig });
     try {
       return await work(server.baseUrl, server);
     } finally {
@@ -77,6 +112,9 @@ async function main() {
     }
   };
 
+  // Sluice against bare Workers, on servers of its own (one without queue consumers), first: no
+  // other section's backlog runs beside it.
+  if (selected("ingestVsBare")) results.ingestVsBare = await benchIngestVsBare(runId, { onServer, stateRoot });
   if (["sdk", "edge", "archive"].some(selected)) {
     await onServer(
       "sluice-bench",
@@ -99,6 +137,10 @@ async function main() {
   // Identity on a server of its own: the first one is still resolving the edge section's burst on
   // the IDENTITY queue (it no longer holds up the archive), and that backlog is not what we measure.
   if (selected("identity")) results.identity = await onServer("sluice-bench-identity", (baseUrl) => benchIdentity(baseUrl, runId));
+  // Profiles' storage and memory on a server of their own: its Durable Objects are only theirs.
+  if (selected("profileMemory")) {
+    results.profileMemory = await onServer("sluice-bench-profiles", (baseUrl, server) => benchProfileMemory(baseUrl, runId, server));
+  }
   // Delivery on a fresh server too: on the first one the edge burst's identity backlog (tens of
   // thousands of events) would share the two cores with the DELIVERIES consumer for the whole
   // section, and on the identity server the same holds for whatever it has not settled. A fresh
@@ -113,11 +155,16 @@ async function main() {
   if (selected("actions")) {
     results.actions = await benchActions(runId, (vars, work) => onServer("sluice-bench-actions", work, { vars }));
   }
+  // Cost last, on two fresh servers of its own: one with the metering hook, one without for CPU.
+  if (selected("cost")) results.cost = await benchCost(runId, (label, vars, work) => onServer(label, work, { vars }));
   if (serverReloads > 0) log(`WARNING: the Worker was reloaded ${serverReloads} time(s) during the run (source edited?): rerun`);
 
   const summary = {
     bench: "sluice",
     node: process.version,
+    startedAt,
+    cores: availableParallelism(),
+    cpu: cpus()[0]?.model,
     stateOn,
     sections: SECTIONS.filter(selected),
     sdk: results.sdk,
@@ -125,6 +172,8 @@ async function main() {
     ingestDomain: results.ingestDomain,
     plan: results.plan,
     fql: results.fql,
+    warehouse: results.warehouse,
+    ingestVsBare: results.ingestVsBare,
     edge: results.edge,
     archive: results.archive,
     debugger: results.debugger,
@@ -133,10 +182,19 @@ async function main() {
     delivery: results.delivery,
     privacy: results.privacy,
     actions: results.actions,
+    cost: results.cost,
+    consumer: results.consumer,
+    profileMemory: results.profileMemory,
     serverReloads,
     totalSeconds: round((performance.now() - started) / 1000, 1),
   };
   process.stdout.write(`${JSON.stringify(summary)}\n`);
+  // The report is a view of the summary already printed: failing to write it loses no figure.
+  try {
+    log(`report written to ${writeReport(summary)}`);
+  } catch (error) {
+    log(`report not written: ${error?.message ?? error}`);
+  }
 }
 
 main().catch((error) => {

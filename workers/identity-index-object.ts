@@ -37,6 +37,14 @@ export class IdentityIndexObject extends DurableObject<AppEnv> {
     );
   }
 
+  /** A page of the profiles the shard maps keys to, in id order after `after` (the warehouse's identity tables read them all). */
+  profileIds(after: string | null, limit: number): string[] {
+    return this.sql
+      .exec<{ profile_id: string }>("SELECT DISTINCT profile_id FROM mapping WHERE profile_id > ? ORDER BY profile_id LIMIT ?", after ?? "", limit)
+      .toArray()
+      .map((row) => row.profile_id);
+  }
+
   /** Points keys owned by `from` at `to` (after a merge); keys owned by anyone else are left alone. */
   repoint(keys: string[], from: string, to: string): void {
     this.ctx.storage.transactionSync(() => {

@@ -19,6 +19,7 @@ import { sourceProtocolsApi } from "./source-protocols";
 import { trackingPlansApi } from "./tracking-plans";
 import { transformationsApi } from "./transformations";
 import { sourcesApi } from "./sources";
+import { warehouseApi } from "./warehouse";
 
 /**
  * The admin API under `/api/v1`, every route behind the admin bearer token. Each sub-app declares
@@ -44,4 +45,5 @@ adminApi
   .route("/pipeline/stats", pipelineStatsApi)
   .route("/identity", identityApi)
   .route("/regulations", regulationsApi)
-  .route("/subject-exports", subjectExportsApi);
+  .route("/subject-exports", subjectExportsApi)
+  .route("/warehouse", warehouseApi);

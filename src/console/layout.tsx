@@ -34,6 +34,7 @@ export const SECTIONS: readonly { id: string; label: string; href?: string }[] =
   { id: "profiles", label: "Profiles", href: "/console/profiles" },
   { id: "replays", label: "Replays", href: "/console/replays" },
   { id: "privacy", label: "Privacy", href: "/console/privacy" },
+  { id: "warehouse", label: "Warehouse", href: "/console/warehouse" },
   { id: "api", label: "API", href: "/api/v1/docs" },
 ];
 

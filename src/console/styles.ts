@@ -278,4 +278,21 @@ svg.bars { display: block; width: 100%; height: 80px; color: var(--accent); }
 .mapping-preview h3 { display: flex; flex-wrap: wrap; align-items: baseline; gap: .5rem; margin: .25rem 0; overflow-wrap: anywhere; }
 .mapping-preview p { overflow-wrap: anywhere; }
 .request-line { margin: .5rem 0 .25rem; }
+/* warehouse */
+.warehouse-sources { list-style: none; padding: 0; margin: 0 0 1.25rem; display: grid; gap: .75rem; }
+.warehouse-sources > li.panel { margin: 0; }
+.source-head { display: flex; flex-wrap: wrap; align-items: center; gap: .5rem 1rem; margin-bottom: .75rem; }
+.source-head h2 { margin: 0; font-size: 16px; min-width: 0; overflow-wrap: anywhere; }
+.source-head .sync-now { margin: 0 0 0 auto; }
+.warehouse-sources .facts, .panel .facts { margin-bottom: 0; }
+.sync-error { margin: .75rem 0 0; white-space: pre-wrap; overflow-wrap: anywhere; }
+table.list td.sync-error-cell { white-space: pre-wrap; overflow-wrap: anywhere; padding-top: 0; }
+.warehouse-tables { display: grid; gap: .5rem; margin-bottom: 1.25rem; }
+details.warehouse-table { background: var(--panel); border: 1px solid var(--line); border-radius: 8px; min-width: 0; }
+details.warehouse-table summary { padding: .5rem .75rem; cursor: pointer; overflow-wrap: anywhere; }
+details.warehouse-table > .table-scroll, details.warehouse-table > p { margin: 0 .75rem .75rem; }
+pre.query { margin: .75rem 0 0; }
+/* On a phone a sync's start time wraps, so the syncs table keeps its counts in view. */
+@media (max-width: 720px) { .syncs time { white-space: normal; } }
+.panel > .facts ~ .note { margin: .75rem 0 0; }
 `;

@@ -1,28 +1,19 @@
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import type { AxeResults, Result } from "axe-core";
+import { mkdirSync, writeFileSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { adminFetch, basicAuth, createSource, send, uniqueId, waitForMessages, waitUntil, type Source } from "../e2e/support/sluice";
+import { axeViolations, describeViolations, horizontalOverflow, isSerious } from "./support/axe";
 import { launchChromium } from "./support/chromium";
 import { CONSOLE_ARTIFACTS, DEV_ADMIN_TOKEN, openPage, shopBatch, signInToConsole, VIEWPORTS } from "./support/console";
 
 /**
  * Every console page in Chromium against `npm run dev`, at desktop and phone sizes, with data in
  * it (a source with events, an invalid one among them, a tracking plan with a violation, a
- * webhook with deliveries and dead letters, a profile, a replay): axe-core finds no serious or
+ * webhook with deliveries and dead letters, a profile, a replay, a warehouse sync): axe-core finds no serious or
  * critical violation, the phone width never scrolls sideways, and each page is photographed.
  * Then the keyboard alone: sign in, skip to the content, reach a source and its debugger, every
  * stop along the way showing where the focus is.
  */
-
-/**
- * axe-core's engine, evaluated into each page by the test runner (the DevTools protocol), not
- * added as a <script>: the console's CSP allows scripts from 'self' only, so an inline script tag
- * would be refused, and turning the CSP off (`bypassCSP`) would test a page the console never
- * serves.
- */
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 const RULE_SCHEMA = {
   $schema: "http://json-schema.org/draft-07/schema#",
@@ -199,50 +190,18 @@ const SIGNED_IN_PAGES: readonly ConsolePage[] = [
     path: ({ regulationId }) => `/console/privacy/regulations/${regulationId}`,
     ready: (page) => page.locator("h2", { hasText: "Progress per store" }).waitFor(),
   },
+  { name: "warehouse", path: () => "/console/warehouse", ready: (page) => page.locator("h2", { hasText: "Query it" }).waitFor() },
+  {
+    name: "warehouse-source",
+    path: ({ source }) => `/console/warehouse/${source.id}`,
+    ready: async (page) => {
+      await page.locator("details.warehouse-table summary", { hasText: "order_completed" }).click();
+      await page.locator("details.warehouse-table[open] table").waitFor();
+    },
+  },
   { name: "not-found", path: () => "/console/no-such-page", ready: heading("Not found") },
   { name: "api", path: () => "/api/v1/docs", ready: (page) => page.locator("h1").first().waitFor() },
 ];
-
-/** One line per violation: what rule, how bad, where, and what to do. */
-function describeViolations(violations: readonly Result[]): string {
-  return violations
-    .map((violation) => {
-      const targets = violation.nodes
-        .slice(0, 5)
-        .map((node) => `${node.target.join(" ")}${node.failureSummary ? ` (${node.failureSummary.replace(/\s+/g, " ")})` : ""}`)
-        .join("; ");
-      return `${violation.id} [${violation.impact ?? "?"}]: ${violation.help} (${violation.helpUrl}) at ${targets}`;
-    })
-    .join("\n");
-}
-
-/** Runs axe on what the page shows now; answers every violation it finds. */
-async function axeViolations(page: Page): Promise<Result[]> {
-  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(AXE_SOURCE);
-  const results = await page.evaluate(() =>
-    (window as unknown as { axe: { run: (context: Document, options: object) => Promise<AxeResults> } }).axe.run(document, { resultTypes: ["violations"] }),
-  );
-  return results.violations;
-}
-
-const isSerious = (violation: Result) => violation.impact === "serious" || violation.impact === "critical";
-
-/**
- * How far the page reaches past the viewport's right edge, in CSS pixels (0: no sideways
- * scroll), and what sticks out: each element past the edge whose parent is not.
- */
-const horizontalOverflow = (page: Page) =>
-  page.evaluate(() => {
-    const edge = window.innerWidth + 1;
-    const culprits = Array.from(document.body.querySelectorAll("*"))
-      .filter((element) => element.getBoundingClientRect().right > edge && (element.parentElement?.getBoundingClientRect().right ?? 0) <= edge)
-      .slice(0, 5)
-      .map(
-        (element) =>
-          `${element.tagName.toLowerCase()}${element.className ? `.${String(element.className).split(" ").join(".")}` : ""} "${(element.textContent ?? "").trim().slice(0, 40)}"`,
-      );
-    return { pixels: document.scrollingElement!.scrollWidth - window.innerWidth, culprits };
-  });
 
 /** The focused element, and whether it shows a focus ring (an outline the keyboard's focus draws). */
 const focusState = (page: Page) =>
@@ -489,6 +448,14 @@ describe("console accessibility in Chromium", () => {
     await waitUntil(
       "the replay to end",
       async () => (await adminJson<{ replay: { status: string } }>("GET", `/api/v1/replays/${replay.id}`, undefined, 200)).replay.status,
+      (status) => status !== "running",
+      { timeoutMs: 30_000, intervalMs: 500 },
+    );
+    // The source's warehouse: a sync of what was archived, ended before its pages are checked.
+    const { sync } = await adminJson<{ sync: { id: string } }>("POST", "/api/v1/warehouse/syncs", { sourceId: source.id }, 201);
+    await waitUntil(
+      "the warehouse sync to end",
+      async () => (await adminJson<{ sync: { status: string } }>("GET", `/api/v1/warehouse/syncs/${sync.id}`, undefined, 200)).sync.status,
       (status) => status !== "running",
       { timeoutMs: 30_000, intervalMs: 500 },
     );

@@ -12,6 +12,7 @@ import { replaysSection } from "./replays";
 import { schemaSection } from "./schema";
 import { sourcesSection } from "./sources";
 import { trackingPlansSection } from "./tracking-plans";
+import { warehouseSection } from "./warehouse";
 
 /**
  * The console's signed-in sections, each a small Hono app of its own (one file per section in
@@ -35,4 +36,5 @@ export const sections = new Hono<SignedInEnv>()
   .route("/", destinationActionsSection)
   .route("/", catalogSection)
   .route("/", replaysSection)
-  .route("/", privacySection);
+  .route("/", privacySection)
+  .route("/", warehouseSection);
