@@ -3,6 +3,9 @@ import { parseStoredJson } from "../../storage/stored-json";
 import type { SelectiveSync } from "../schema/selective-sync";
 import { slugFromName } from "./source-slug";
 
+/** Tries at a free slug before ensure gives up: each lost one means another source took that slug. */
+const MAX_SLUG_ATTEMPTS = 8;
+
 /** A source as the warehouse sees it: its schema name in R2 and its selective sync. */
 export interface WarehouseSource {
   sourceId: string;
@@ -60,27 +63,30 @@ export class WarehouseSourceStore {
 
   /**
    * The source's warehouse record, created the first time the warehouse sees the source with a
-   * slug from its name (`Web Shop` → `web_shop`, then `web_shop_2`…). Two first looks racing
-   * both end on the one row the primary key let in.
+   * slug from its name (`Web Shop` → `web_shop`, then `web_shop_2`…). Two first looks at one
+   * source both end on the one row the primary key let in; first looks at sources of the same
+   * name (the Cron starts their syncs together) race for a slug, and each loser takes the next.
    */
   async ensure(source: { id: string; name: string }, now: Date): Promise<WarehouseSource> {
-    const existing = await this.get(source.id);
-    if (existing) return existing;
-    const taken = new Set((await this.db.prepare("SELECT slug FROM warehouse_sources").all<{ slug: string }>()).results.map((row) => row.slug));
-    await this.db
-      .prepare(
-        `INSERT INTO warehouse_sources (source_id, slug, created_at, updated_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT DO NOTHING`,
-      )
-      .bind(
-        source.id,
-        slugFromName(source.name, (slug) => taken.has(slug)),
-        now.toISOString(),
-        now.toISOString(),
-      )
-      .run();
+    for (let attempt = 1; attempt <= MAX_SLUG_ATTEMPTS; attempt++) {
+      const existing = await this.get(source.id);
+      if (existing) return existing;
+      const taken = new Set((await this.db.prepare("SELECT slug FROM warehouse_sources").all<{ slug: string }>()).results.map((row) => row.slug));
+      await this.db
+        .prepare(
+          `INSERT INTO warehouse_sources (source_id, slug, created_at, updated_at) VALUES (?, ?, ?, ?)
+           ON CONFLICT DO NOTHING`,
+        )
+        .bind(
+          source.id,
+          slugFromName(source.name, (slug) => taken.has(slug)),
+          now.toISOString(),
+          now.toISOString(),
+        )
+        .run();
+    }
     const created = await this.get(source.id);
-    if (!created) throw new Error(`warehouse source ${source.id}: no slug could be stored (a slug race); try again`);
+    if (!created) throw new Error(`warehouse source ${source.id}: lost the race for a slug ${MAX_SLUG_ATTEMPTS} times; try again`);
     return created;
   }
 
