@@ -9,7 +9,7 @@ import type { AppEnv } from "../src/env";
 import type { DeletionDeps } from "../src/privacy/deletion-deps";
 import { DeletionJob, initialProgress, planDeletionSteps } from "../src/privacy/deletion-job";
 import { DeletionState, type DeletionStep } from "../src/privacy/deletion-state";
-import { REGULATION_EFFECTS, type RegulationProgress } from "../src/privacy/regulation";
+import type { RegulationProgress } from "../src/privacy/regulation";
 import { RegulationStore } from "../src/privacy/regulation-store";
 import type { RegulationJobSpec } from "../src/privacy/regulation-job";
 import { hashSubjectKey } from "../src/privacy/subject-keys";
@@ -104,13 +104,8 @@ export class RegulationObject extends DurableObject<AppEnv> {
       destinationType: (type) => destinationType(type),
       destinationContext: (id) => destinationContext(env, id),
       fetcher: outboundFetch(env),
-      report: async (status, progress, error) => {
-        const spec = this.state.spec()!;
-        await regulations.saveProgress(spec.id, status, progress, new Date(), error);
-        // The warehouse's copy follows the archive's rewrite; its failure to start is no failure of the regulation.
-        if ((status === "FINISHED" || status === "PARTIAL_SUCCESS") && REGULATION_EFFECTS[spec.regulationType].deleteInternal !== "none")
-          await startSyncsAfterDeletion(env).catch((cause: unknown) => console.error(JSON.stringify({ regulation: spec.id, warehouseSyncs: String(cause) })));
-      },
+      startWarehouseSyncs: () => startSyncsAfterDeletion(env),
+      report: (status, progress, error) => regulations.saveProgress(this.state.spec()!.id, status, progress, new Date(), error),
       now: Date.now,
       random: Math.random,
       firstRetryDelaySeconds: firstRetryDelaySeconds(env),

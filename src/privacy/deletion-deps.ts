@@ -66,6 +66,8 @@ export interface DeletionDeps {
   /** What a destination's type may need while it forwards (sealed OAuth tokens). */
   destinationContext?: (destinationId: string) => UnitContext;
   fetcher: typeof fetch;
+  /** Asks every source's warehouse sync to run; rejects naming the sources it could not start. */
+  startWarehouseSyncs: () => Promise<unknown>;
   /** Publishes status and progress where the Regulations API reads them (D1 `regulations`). */
   report: (status: RegulationStatus, progress: RegulationProgress, error: string | null) => Promise<void>;
   now: () => number;

@@ -9,12 +9,18 @@ describe("planDeletionSteps", () => {
       "archive-index",
       "archive-erase",
       "archive-unindex",
+      "warehouse",
       "verify",
       "finish",
       "done",
     ]);
     expect(planDeletionSteps("DELETE_INTERNAL")).not.toContain("destinations");
     expect(planDeletionSteps("SUPPRESS_WITH_DELETE")).toEqual(expect.arrayContaining(["dead-letters", "profiles-erase", "d1", "destinations", "verify"]));
+    // The warehouse follows the internal erasure, before forwarding (which may retry for hours).
+    const full = planDeletionSteps("SUPPRESS_WITH_DELETE");
+    expect(full.indexOf("warehouse")).toBe(full.indexOf("d1") + 1);
+    expect(full.indexOf("warehouse")).toBeLessThan(full.indexOf("destinations"));
+    expect(planDeletionSteps("SUPPRESS_ONLY")).not.toContain("warehouse");
     expect(Object.keys(initialProgress(planDeletionSteps("DELETE_ONLY")).stores).sort()).toEqual(
       ["archive", "d1", "deadLetters", "debugger", "identityIndex", "outbox", "profiles", "replays"].sort(),
     );

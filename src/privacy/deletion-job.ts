@@ -14,14 +14,16 @@ const MAX_FAILED_TICKS = 10;
 
 /**
  * The steps a regulation type runs, in order. Everything internal needs the outbox purged first
- * (events committed but not yet in R2) and then the archive; the receipt's verification comes
- * after every removal.
+ * (events committed but not yet in R2) and then the archive; the warehouse syncs follow the
+ * internal erasure, not the forwarding (which may retry a destination for hours); the receipt's
+ * verification comes after every removal.
  */
 export function planDeletionSteps(type: RegulationType): DeletionStep[] {
   const { deleteInternal, forwardToDestinations } = REGULATION_EFFECTS[type];
   const steps: DeletionStep[] = ["settle"];
   if (deleteInternal !== "none") steps.push("outbox", "archive-index", "archive-erase", "archive-unindex");
   if (deleteInternal === "all") steps.push("dead-letters", "debugger", "replays", "profiles-discover", "profiles-release", "profiles-erase", "accounts", "d1");
+  if (deleteInternal !== "none") steps.push("warehouse");
   if (forwardToDestinations) steps.push("destinations");
   if (deleteInternal !== "none") steps.push("verify");
   steps.push("finish", "done");
@@ -67,6 +69,7 @@ const STEPS: Record<Exclude<DeletionStep, "finish" | "done">, (ctx: StepContext)
   "profiles-erase": eraseProfiles,
   accounts: forgetInAccounts,
   d1: eraseD1Rows,
+  warehouse: startWarehouseSyncs,
   destinations: forwardDeletions,
   verify: verify,
 };
@@ -181,6 +184,24 @@ export function finalStatus(progress: RegulationProgress, jobError: string | nul
     ...(found && found.profilesStillFound > 0 ? [`verification found ${found.profilesStillFound} identifiers still resolving to a profile`] : []),
   ];
   return problems.length > 0 ? { status: "PARTIAL_SUCCESS", error: problems.join("; ") } : { status: "FINISHED", error: null };
+}
+
+/**
+ * Asks every source's warehouse sync to run, now that the archive and identity are rewritten.
+ * Once: a failure to start is noted in the progress, not retried, and fails nothing (the next
+ * scheduled sync removes the people from those sources' tables).
+ */
+async function startWarehouseSyncs(ctx: StepContext): Promise<StepResult> {
+  const { state } = ctx.deps;
+  const requestedAt = new Date(ctx.deps.now()).toISOString();
+  const error = await ctx.deps.startWarehouseSyncs().then(
+    () => undefined,
+    (cause: unknown) => (cause instanceof Error ? cause.message : String(cause)),
+  );
+  const progress = state.progress();
+  progress.warehouse = { requestedAt, ...(error === undefined ? {} : { error }) };
+  state.saveProgress(progress);
+  return "done";
 }
 
 /** The receipt: the archive objects re-read, then (when profiles were in scope) the index looked up again. */

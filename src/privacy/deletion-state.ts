@@ -55,6 +55,7 @@ export const DELETION_STEPS = [
   "profiles-erase",
   "accounts",
   "d1",
+  "warehouse",
   "destinations",
   "verify",
   "finish",

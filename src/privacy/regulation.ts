@@ -78,12 +78,22 @@ export const verificationSchema = z.object({
 });
 export type Verification = z.infer<typeof verificationSchema>;
 
+/** The warehouse syncs asked for once Sluice's own stores were erased, so its Parquet tables follow the archive. */
+export const warehouseSyncsSchema = z.object({
+  /** When they were asked for: a sync of each source created at or after this has read the erased archive. */
+  requestedAt: z.string(),
+  /** Why some did not start (the next scheduled sync of those sources removes the people instead). */
+  error: z.string().optional(),
+});
+export type WarehouseSyncsProgress = z.infer<typeof warehouseSyncsSchema>;
+
 export const regulationProgressSchema = z.object({
   /** By store: `suppression`, `archive`, `deadLetters`, `profiles`, `identityIndex`, `d1`, `debugger`, `outbox`. */
   stores: z.record(z.string(), storeProgressSchema).default({}),
   /** By destination id. */
   destinations: z.record(z.string(), storeProgressSchema).default({}),
   verification: verificationSchema.optional(),
+  warehouse: warehouseSyncsSchema.optional(),
 });
 export type RegulationProgress = z.infer<typeof regulationProgressSchema>;
 

@@ -282,6 +282,7 @@ interface Regulation {
     stores: Record<string, { status: string; error?: string }>;
     destinations: Record<string, { status: string; error?: string }>;
     verification?: { occurrences: number; profilesStillFound: number };
+    warehouse?: { requestedAt: string; error?: string };
   };
 }
 
@@ -538,7 +539,7 @@ describe("the warehouse on wrangler dev, read with DuckDB", () => {
     expect(await duck.query(`SELECT count(*) AS n FROM ${READ} WHERE event_text = 'Product Viewed'`, tablePath("tracks"))).toEqual([{ n: 2n }]);
   });
 
-  it("removes a deleted person from every table at the next sync, and keeps everyone else", { timeout: 120_000 }, async () => {
+  it("removes a deleted person from every table by the sync the regulation starts, and keeps everyone else", { timeout: 120_000 }, async () => {
     const adaProfile = await profileIdOf(`user_id:${ada.userId}`);
     const bobProfile = await profileIdOf(`user_id:${bob.userId}`);
     const adaNeedles = [ada.userId, ada.anonymousId, ada.email, adaProfile];
@@ -555,11 +556,30 @@ describe("the warehouse on wrangler dev, read with DuckDB", () => {
       body: JSON.stringify({ regulationType: "SUPPRESS_WITH_DELETE", subjectType: "USER_ID", subjectIds: [ada.userId] }),
     });
     expect(created.status).toBe(201);
-    await waitForErasure(((await created.json()) as { regulation: { id: string } }).regulation.id);
+    const regulationId = ((await created.json()) as { regulation: { id: string } }).regulation.id;
+    await waitForErasure(regulationId);
     const archive = await readArchive({ sourceId });
     expect(archive.filter((event) => JSON.stringify(event).includes(ada.userId) || JSON.stringify(event).includes(ada.anonymousId))).toEqual([]);
 
-    await runSync(sourceId);
+    // No sync is asked for here: once Sluice's own stores are erased, the regulation asks every
+    // source's sync to run, and notes when. A sync created since then has read the erased archive
+    // (another file's regulation may have started an earlier one, which would not count). Its
+    // trigger is "regulation" unless the request folded into one already queued for this source.
+    const { requestedAt, error } = await waitUntil(
+      `regulation ${regulationId} to ask for the warehouse syncs`,
+      async () => ((await (await adminFetch(`/api/v1/regulations/${encodeURIComponent(regulationId)}`)).json()) as { regulation: Regulation }).regulation,
+      (regulation) => regulation.progress.warehouse !== undefined,
+      { timeoutMs: 30_000, intervalMs: 250 },
+    ).then((regulation) => regulation.progress.warehouse!);
+    expect(error).toBeUndefined();
+    const sinceErasure = (sync: Sync) => Date.parse(sync.createdAt) >= Date.parse(requestedAt);
+    const regulationSync = await waitUntil(
+      `a sync of source ${sourceId} the regulation asked for to end`,
+      async () => (await warehouseJson<{ syncs: Sync[] }>("GET", `/syncs?sourceId=${encodeURIComponent(sourceId)}`, undefined, 200)).syncs,
+      (syncs) => syncs.some((sync) => sinceErasure(sync) && sync.status !== "running"),
+      { timeoutMs: 60_000, intervalMs: 250 },
+    ).then((syncs) => syncs.find((sync) => sinceErasure(sync) && sync.status !== "running")!);
+    expect(regulationSync).toMatchObject({ status: "succeeded" });
     await refreshCopy();
     expect(await rowsHolding(adaNeedles)).toEqual([]);
 

@@ -30,6 +30,21 @@ describe("console: Privacy", () => {
     expect(list).toContain(`href="${location}"`);
   });
 
+  it("shows when the regulation asked for the warehouse syncs, and which did not start, as text", async () => {
+    const session = await openConsoleSession();
+    const store = new RegulationStore(env.DB);
+    const regulation = await store.create({ regulationType: "DELETE_ARCHIVE_ONLY", subjectIds: [uniqueId("gone")], covered: [], now: new Date() });
+    const requestedAt = "2026-11-30T10:00:00.000Z";
+    const error = "warehouse syncs after a deletion did not start for src_1: <b>D1 is down</b>";
+    await store.saveProgress(regulation.id, "RUNNING", { stores: {}, destinations: {}, warehouse: { requestedAt, error } }, new Date());
+
+    const page = await (await session.get(`/console/privacy/regulations/${regulation.id}`)).text();
+    expect(page).toContain("<dt>Warehouse syncs</dt>");
+    expect(page).toContain(`datetime="${requestedAt}"`);
+    expect(page).toContain("not started: warehouse syncs after a deletion did not start for src_1: &lt;b&gt;D1 is down&lt;/b&gt;");
+    expect(page).not.toContain("<b>D1 is down</b>");
+  });
+
   it("refuses a form without its CSRF field, and says what is wrong with a bad one, keeping what was typed", async () => {
     const session = await openConsoleSession();
     expect((await session.post("/console/privacy/regulations", { regulationType: "SUPPRESS_ONLY", subjectIds: "u1" }, { csrf: false })).status).toBe(403);

@@ -1,4 +1,4 @@
-import { runInDurableObject } from "cloudflare:test";
+import { createMessageBatch, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { archiveKey } from "../../src/archive/archive-key";
@@ -11,6 +11,12 @@ import { interceptBucket } from "../support/workerd/bucket-seam";
 import { SyncRunner, type SyncDeps } from "../../src/warehouse/sync/sync-runner";
 import { SyncState } from "../../src/warehouse/sync/sync-state";
 import { WarehouseSyncStore } from "../../src/warehouse/store/warehouse-syncs";
+import { WarehouseSourceStore } from "../../src/warehouse/store/warehouse-sources";
+import { slugFromName } from "../../src/warehouse/store/source-slug";
+import worker from "../../workers/index";
+import { waitForArchived } from "../support/workerd/archive";
+import { acceptedEvent, eventsMessage, uniqueId } from "../support/workerd/events";
+import { startRegulation, waitForRegulation } from "../support/workerd/privacy";
 
 /**
  * The warehouse sync in workerd: archive objects written as the pipeline writes them, a sync
@@ -265,6 +271,47 @@ describe("warehouse sync", () => {
       ["regulation", "succeeded"],
       ["manual", "succeeded"],
     ]);
+  });
+
+  it("is synced again by a deletion as soon as Sluice's own stores are erased, and the person leaves its tables", async () => {
+    const source = await createSource("Erased");
+    const [gone, stays] = [uniqueId("gone"), uniqueId("stays")];
+    const events = [gone, stays].map((userId) => acceptedEvent(source.id, uniqueId("m"), { userId, event: "Played" }));
+    // Through the EVENTS consumer, so the archive objects are indexed for the deletion to find.
+    await worker.queue(createMessageBatch("sluice-events", [{ id: uniqueId("q"), timestamp: new Date(), attempts: 1, body: eventsMessage(events) }]), env);
+    await waitForArchived(source.id, 2);
+    await sync(source.id);
+    const trackRows = async () => (await files(source.id)).filter((file) => file.table === "tracks").reduce((sum, file) => sum + file.rows, 0);
+    expect(await trackRows()).toBe(2);
+
+    const regulation = await startRegulation("DELETE_ARCHIVE_ONLY", [gone], [`user_id:${gone}`]);
+    const done = await waitForRegulation(regulation.id);
+    expect(done).toMatchObject({ status: "FINISHED", error: null });
+    // Asked for once, without an error; when, so a sync created since is known to have read the erased archive.
+    expect(Object.keys(done.progress.warehouse ?? {})).toEqual(["requestedAt"]);
+    const requestedAt = done.progress.warehouse!.requestedAt;
+    const syncs = await waitUntil(
+      "the sync the deletion asked for to end",
+      async () => (await admin<{ syncs: (Sync & { trigger: string; createdAt: string })[] }>("GET", `/warehouse/syncs?sourceId=${source.id}`)).body.syncs,
+      (list) => list.some((sync) => sync.trigger === "regulation" && sync.createdAt >= requestedAt && sync.status !== "running"),
+      { timeoutMs: 30_000 },
+    );
+    expect(syncs.find((sync) => sync.trigger === "regulation")).toMatchObject({ status: "succeeded" });
+    expect(await trackRows()).toBe(1);
+  });
+
+  it("gives sources of one name distinct slugs when their first syncs race, as the Cron starts them", async () => {
+    const name = `Same Name ${uniqueId("n")}`;
+    const sources = await Promise.all(Array.from({ length: 6 }, () => createSource(name)));
+    const store = new WarehouseSourceStore(env.DB);
+    const now = new Date();
+    const ensured = await Promise.all(sources.flatMap(({ id }) => [store.ensure({ id, name }, now), store.ensure({ id, name }, now)]));
+    const slugOf = new Map(ensured.map((found) => [found.sourceId, found.slug]));
+    // Both looks at one source agree, and no two sources share a slug.
+    for (const [index, found] of ensured.entries()) expect(found.slug).toBe(slugOf.get(sources[Math.floor(index / 2)]!.id));
+    expect(new Set(slugOf.values()).size).toBe(sources.length);
+    const base = slugFromName(name, () => false);
+    expect([...slugOf.values()].sort()).toEqual(sources.map((_, index) => (index === 0 ? base : `${base}_${index + 1}`)).sort());
   });
 
   it("fails a sync on a damaged archive object, naming it, and writes nothing of that hour", async () => {

@@ -190,6 +190,7 @@ export const RegulationPage: FC<RegulationPageProps> = ({ subject, csrfToken, re
   const stores = Object.entries(regulation.progress.stores);
   const destinations = Object.entries(regulation.progress.destinations);
   const verification = regulation.progress.verification;
+  const warehouse = regulation.progress.warehouse;
   return (
     <Layout title={`Regulation ${regulation.id}`} current="privacy" subject={subject} csrfToken={csrfToken}>
       {running ? <meta http-equiv="refresh" content={String(REGULATION_REFRESH_SECONDS)} /> : null}
@@ -213,6 +214,15 @@ export const RegulationPage: FC<RegulationPageProps> = ({ subject, csrfToken, re
         <dd>{subjectsSummary(regulation.subjectIds)}</dd>
         <dt>Identifiers covered</dt>
         <dd>{formatCount(regulation.covered.length)}</dd>
+        {warehouse ? (
+          <>
+            <dt>Warehouse syncs</dt>
+            <dd>
+              Asked of every source at <Time iso={warehouse.requestedAt} />
+              {warehouse.error ? `; not started: ${warehouse.error}` : ""} (<a href="/console/warehouse">Warehouse</a>)
+            </dd>
+          </>
+        ) : null}
       </dl>
       {regulation.error ? (
         <p class="error" role="alert">

@@ -8,7 +8,7 @@ export interface Sync {
   id: string;
   sourceId: string;
   status: "running" | "succeeded" | "failed";
-  trigger: "manual" | "schedule";
+  trigger: "manual" | "schedule" | "regulation";
   createdAt: string;
   finishedAt?: string;
   hoursSynced: number;
