@@ -7,4 +7,4 @@ export { inferTableColumns, inferValueType, parseTimestamp } from "./infer-colum
 export { isValidWarehouseName, MAX_NAME_LENGTH, snakeCase, toColumnName, toWarehouseName } from "./naming";
 export { rowsForEvent, type RowsForEventOptions } from "./rows-for-event";
 export { applySelectiveSync, isSentToWarehouse, type SelectiveSync } from "./selective-sync";
-export { compareCalls, mergeAccountRow, mergeUserRow, type CallOrder, type ProfileRowState } from "./users-accounts";
+export { compareCalls, type CallOrder, type ProfileRowState } from "./users-accounts";

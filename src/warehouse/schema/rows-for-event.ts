@@ -13,7 +13,7 @@ export interface RowsForEventOptions {
  * or `pages`, `screens`, `identifies`, `groups`, `aliases`; none when its Integrations object
  * keeps it out of warehouses. Rows are not yet typed: pass each table's rows through
  * `inferTableColumns` and `coerceRowToColumns`. `users` and `accounts` need the previous row
- * (`mergeUserRow`, `mergeAccountRow`).
+ * (`profileCallOf`, `mergeProfileCall`).
  */
 export function rowsForEvent(event: AcceptedEvent, options: RowsForEventOptions): TableRow[] {
   if (!isSentToWarehouse(event)) return [];

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { AcceptedEvent } from "../../spec/accepted-event";
-import { mergeAccountRow, mergeUserRow, type ProfileRowState } from "./users-accounts";
+import { mergeProfileCall, profileCallOf, type ProfileRowState } from "./users-accounts";
 
 const uuidTs = new Date("2024-06-01T00:00:00.000Z");
 
@@ -16,6 +16,18 @@ function call(
 }
 
 const rowOf = (state: ProfileRowState | undefined) => ({ ...state?.row });
+
+/** Folds one call into a user's row as a sync does: only an identify with a userId is a user's. */
+function mergeUserRow(previous: ProfileRowState | undefined, identify: AcceptedEvent, options: { uuidTs: Date }): ProfileRowState | undefined {
+  const profileCall = profileCallOf(identify);
+  return profileCall?.kind === "user" ? mergeProfileCall(previous, profileCall, options) : previous;
+}
+
+/** The same for an account's row: only a group call with a groupId. */
+function mergeAccountRow(previous: ProfileRowState | undefined, group: AcceptedEvent, options: { uuidTs: Date }): ProfileRowState | undefined {
+  const profileCall = profileCallOf(group);
+  return profileCall?.kind === "account" ? mergeProfileCall(previous, profileCall, options) : previous;
+}
 
 describe("mergeUserRow", () => {
   it("holds the latest value of each trait, id = userId, and the latest received_at", () => {

@@ -52,18 +52,6 @@ export function profileCallOf(event: AcceptedEvent): ProfileCall | null {
   return { kind, id, traits: event.traits, timestamp: event.timestamp, receivedAt: event.receivedAt, messageId: event.messageId };
 }
 
-/** Folds one identify into its user's row; calls without a userId are not users' (undefined when there is no row yet). */
-export function mergeUserRow(previous: ProfileRowState | undefined, identify: AcceptedEvent, options: { uuidTs: Date }): ProfileRowState | undefined {
-  const call = profileCallOf(identify);
-  return call?.kind === "user" ? mergeProfileCall(previous, call, options) : previous;
-}
-
-/** Folds one group call into its account's row; calls without a groupId are skipped. */
-export function mergeAccountRow(previous: ProfileRowState | undefined, group: AcceptedEvent, options: { uuidTs: Date }): ProfileRowState | undefined {
-  const call = profileCallOf(group);
-  return call?.kind === "account" ? mergeProfileCall(previous, call, options) : previous;
-}
-
 /** Folds one call into the row of its user or account. */
 export function mergeProfileCall(previous: ProfileRowState | undefined, call: ProfileCall, options: { uuidTs: Date }): ProfileRowState {
   const { id, traits } = call;
