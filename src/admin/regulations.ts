@@ -38,6 +38,10 @@ const RegulationBody = z
           at: z.string(),
         })
         .optional(),
+      warehouse: z.object({ requestedAt: z.string(), error: z.string().optional() }).optional().openapi({
+        description:
+          "When every synced source's warehouse sync was asked for, once Sluice's own stores were erased (a sync created since has read the erased archive), and which did not start.",
+      }),
     }),
     error: z.string().nullable(),
     createdAt: z.string(),
